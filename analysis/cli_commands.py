@@ -1,0 +1,14 @@
+"""The list of ``dialogic`` subcommands, one import per area (keep one line per command)."""
+
+from __future__ import annotations
+
+COMMANDS = []
+
+
+def _add(module: str, name: str) -> None:
+    import importlib
+
+    COMMANDS.append(getattr(importlib.import_module(module), name))
+
+
+_add("analysis.demo", "demo")

@@ -1,0 +1,298 @@
+"""The canonical data model: three tables, whatever the source.
+
+This module is the one place where the tables are documented (``docs/data-model.md`` is generated
+from :data:`TABLES`) and checked. Every importer produces these tables; every measure reads them.
+
+Ids are strings namespaced by platform (``bluesky:at://...``). Times are timezone-aware UTC.
+
+Invariants checked by :func:`validate_tables` (each failure raises :class:`SchemaError` naming the
+table, column, row and the remedy):
+
+- every column present with its type;
+- ids unique (``account_id``, ``post_id``, ``comment_id``);
+- every post's account exists; every comment's post exists;
+- every comment's parent exists and belongs to the same post;
+- ``depth`` is 0 for top-level comments and parent depth + 1 otherwise;
+- ``is_owner`` is true exactly when ``author_id`` equals the post's ``account_id``;
+- no comment is created before its post;
+- counts are non-negative; ``account_type`` is business, personal or unknown.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ACCOUNT_TYPES = ("business", "personal", "unknown")
+
+# name -> (pandas dtype, nullable, meaning)
+Column = tuple[str, bool, str]
+
+TABLES: dict[str, dict[str, Column]] = {
+    "accounts": {
+        "account_id": ("string", False, "platform-namespaced id of the page/account, e.g. `twitter:12`"),
+        "platform": ("string", False, "twitter, facebook, instagram, youtube, reddit, mastodon, bluesky, ..."),
+        "handle": ("string", False, "screen name / page username"),
+        "display_name": ("string", True, "name shown on the platform"),
+        "account_type": ("string", False, "business | personal | unknown"),
+        "account_type_source": ("string", False, "where the label came from: a platform field, a mapping file, a coder"),
+        "followers": ("Int64", True, "audience size at collection (followers, subscribers, page likes)"),
+        "category": ("string", True, "the platform's page category, if any"),
+        "collected_at": ("datetime64[ns, UTC]", False, "when the account was collected (UTC)"),
+    },
+    "posts": {
+        "post_id": ("string", False, "platform-namespaced id of the post"),
+        "account_id": ("string", False, "the studied account that wrote the post"),
+        "platform": ("string", False, "platform of the post"),
+        "created_at": ("datetime64[ns, UTC]", False, "publication time (UTC)"),
+        "text": ("string", True, "post text as collected (shown escaped in reports)"),
+        "lang": ("string", True, "ISO 639-1 language, from the platform or detected"),
+        "media_type": ("string", True, "text, photo, video, link, ..."),
+        "url": ("string", True, "permalink"),
+        "reported_comments": ("Int64", True, "the platform's own comment count (may exceed collected comments)"),
+        "likes": ("Int64", True, "likes / favourites at collection"),
+        "shares": ("Int64", True, "shares / retweets / reposts at collection"),
+        "collected_at": ("datetime64[ns, UTC]", False, "when the post and its comments were collected (UTC)"),
+    },
+    "comments": {
+        "comment_id": ("string", False, "platform-namespaced id of the comment or reply"),
+        "post_id": ("string", False, "the studied post the comment sits under"),
+        "parent_id": ("string", True, "the comment replied to; null for a top-level comment"),
+        "author_id": ("string", False, "author; a keyed hash unless the author is the page owner"),
+        "is_owner": ("boolean", False, "true when the author is the post's account (an owner reply)"),
+        "created_at": ("datetime64[ns, UTC]", False, "publication time (UTC)"),
+        "text": ("string", True, "comment text as collected (shown escaped in reports)"),
+        "lang": ("string", True, "ISO 639-1 language, from the platform or detected"),
+        "depth": ("Int64", False, "0 for a top-level comment, parent depth + 1 for a reply"),
+    },
+}
+
+ID_COLUMNS = {"accounts": "account_id", "posts": "post_id", "comments": "comment_id"}
+COUNT_COLUMNS = {"accounts": ["followers"], "posts": ["reported_comments", "likes", "shares"], "comments": ["depth"]}
+
+
+class SchemaError(ValueError):
+    """A canonical table breaks an invariant.
+
+    Attributes name what is wrong so that callers (importers, the CLI) can act on it.
+    """
+
+    def __init__(self, table: str, column: str, row: int | None, record_id: object, problem: str,
+                 remedy: str, count: int = 1, source: str | None = None):
+        self.table, self.column, self.row, self.record_id = table, column, row, record_id
+        self.problem, self.remedy, self.count, self.source = problem, remedy, count, source
+        where = f"{table}" + (f" ({source})" if source else "")
+        at = f", row {row}" if row is not None else ""
+        rid = f" ({ID_COLUMNS.get(table, 'id')}={record_id!r})" if record_id is not None else ""
+        more = f" [{count - 1} more row(s) with the same problem]" if count > 1 else ""
+        super().__init__(f"{where}, column `{column}`{at}{rid}: {problem}.{more} Fix: {remedy}")
+
+
+@dataclass
+class CanonicalTables:
+    """The three canonical tables of one data set."""
+
+    accounts: pd.DataFrame
+    posts: pd.DataFrame
+    comments: pd.DataFrame
+
+    def items(self):
+        return (("accounts", self.accounts), ("posts", self.posts), ("comments", self.comments))
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(df) for name, df in self.items()}
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """An empty frame with the canonical columns and dtypes of ``table``."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, (d, _, _) in TABLES[table].items()})
+
+
+def _fail(table, df, mask, column, problem, remedy, source=None):
+    bad = df.index[mask.to_numpy()]
+    if len(bad):
+        pos = int(df.index.get_loc(bad[0]))
+        idcol = ID_COLUMNS[table]
+        rid = df[idcol].iloc[pos] if idcol in df.columns else None
+        raise SchemaError(table, column, pos, None if pd.isna(rid) else rid, problem, remedy,
+                          count=len(bad), source=source)
+
+
+def coerce_table(df: pd.DataFrame, table: str, source: str | None = None) -> pd.DataFrame:
+    """Return ``df`` with exactly the canonical columns of ``table`` in their canonical dtypes.
+
+    Raises :class:`SchemaError` when a column is missing or a value cannot be read as its type
+    (naming the first bad row). Naive timestamps are rejected: say which zone they are in.
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+    out = {}
+    for col, (dtype, nullable, meaning) in TABLES[table].items():
+        if col not in df.columns:
+            raise SchemaError(table, col, None, None, "column is missing",
+                              f"add the column `{col}` ({meaning}; type {dtype}) to the {table} table",
+                              source=source)
+        s = df[col]
+        try:
+            if dtype.startswith("datetime"):
+                if not (pd.api.types.is_datetime64_any_dtype(s)):
+                    parsed = pd.to_datetime(s, utc=False, errors="coerce", format="ISO8601")
+                    bad = parsed.isna() & s.notna()
+                    _fail(table, df, bad, col, f"value {s[bad].iloc[0]!r} is not a timestamp" if bad.any() else "",
+                          "write timestamps as ISO 8601 with a zone, e.g. 2024-01-31T12:00:00Z", source)
+                    s = parsed
+                if getattr(s.dt, "tz", None) is None:
+                    raise SchemaError(table, col, 0 if len(s) else None, None,
+                                      "timestamps have no time zone",
+                                      "store times as timezone-aware UTC (e.g. `pd.to_datetime(x, utc=True)`)",
+                                      source=source)
+                s = s.dt.tz_convert("UTC").astype(dtype)
+            elif dtype == "Int64":
+                num = pd.to_numeric(s, errors="coerce")
+                bad = num.isna() & s.notna()
+                _fail(table, df, bad, col, f"value {s[bad].iloc[0]!r} is not a whole number" if bad.any() else "",
+                      f"make `{col}` an integer (or leave it empty if unknown)", source)
+                frac = num.notna() & (num % 1 != 0)
+                _fail(table, df, frac, col, "value is not a whole number",
+                      f"make `{col}` an integer", source)
+                s = num.astype("Int64")
+            elif dtype == "boolean":
+                if s.dtype == object or pd.api.types.is_string_dtype(s):
+                    mapped = s.map(lambda v: {"true": True, "false": False, "1": True, "0": False}.get(
+                        str(v).strip().lower(), pd.NA) if pd.notna(v) else pd.NA)
+                    bad = mapped.isna() & s.notna()
+                    _fail(table, df, bad, col, f"value {s[bad].iloc[0]!r} is not true/false" if bad.any() else "",
+                          f"write `{col}` as true or false", source)
+                    s = mapped
+                s = s.astype("boolean")
+            else:
+                if pd.api.types.is_numeric_dtype(s) and not nullable and col.endswith("_id"):
+                    raise SchemaError(table, col, 0 if len(s) else None, None,
+                                      f"ids must be strings, found {s.dtype}",
+                                      "store ids as platform-namespaced strings, e.g. 'twitter:123'",
+                                      source=source)
+                s = s.astype("string")
+        except SchemaError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(table, col, None, None, f"cannot be read as {dtype} ({exc})",
+                              f"make `{col}` of type {dtype}", source=source) from exc
+        if not nullable:
+            _fail(table, df, s.isna(), col, "required value is missing",
+                  f"fill `{col}` ({meaning}) or drop the row", source)
+        out[col] = s.reset_index(drop=True)
+    return pd.DataFrame(out)
+
+
+def validate_tables(tables: CanonicalTables, source: str | None = None) -> CanonicalTables:
+    """Coerce and check all invariants across the three tables; return the coerced tables.
+
+    Raises
+    ------
+    SchemaError
+        On the first violated invariant, naming table, column, first bad row, how many rows
+        share the problem, and the fix.
+    """
+    acc = coerce_table(tables.accounts, "accounts", source)
+    posts = coerce_table(tables.posts, "posts", source)
+    com = coerce_table(tables.comments, "comments", source)
+
+    for name, df in (("accounts", acc), ("posts", posts), ("comments", com)):
+        idcol = ID_COLUMNS[name]
+        _fail(name, df, df[idcol].duplicated(keep="first"), idcol, "id is duplicated",
+              "keep one row per id (re-importing the same file adds nothing; duplicates from one "
+              "source are quarantined by `dialogic import`)", source)
+        for col in COUNT_COLUMNS[name]:
+            _fail(name, df, (df[col] < 0).fillna(False), col, "count is negative",
+                  f"counts cannot be negative; fix `{col}` in the source or leave it empty", source)
+
+    _fail("accounts", acc, ~acc["account_type"].isin(ACCOUNT_TYPES), "account_type",
+          f"label is not one of {ACCOUNT_TYPES}",
+          "label accounts business, personal or unknown (see `dialogic label export`)", source)
+    _fail("posts", posts, ~posts["account_id"].isin(acc["account_id"]), "account_id",
+          "the post's account does not exist in accounts",
+          "add the account to accounts or drop its posts", source)
+
+    post_account = posts.set_index("post_id")["account_id"]
+    post_created = posts.set_index("post_id")["created_at"]
+    _fail("comments", com, ~com["post_id"].isin(posts["post_id"]), "post_id",
+          "the comment's post does not exist in posts",
+          "import the post too, or drop the comment (importers quarantine such records)", source)
+
+    has_parent = com["parent_id"].notna()
+    by_id = com.set_index("comment_id")
+    parent_known = com["parent_id"].isin(com["comment_id"])
+    _fail("comments", com, has_parent & ~parent_known, "parent_id",
+          "the parent comment does not exist",
+          "import the parent comment, or set parent_id empty if it replies to the post", source)
+    parent_post = com["parent_id"].map(by_id["post_id"])
+    _fail("comments", com, has_parent & (parent_post != com["post_id"]).fillna(False), "parent_id",
+          "the parent comment sits under a different post",
+          "point parent_id to a comment of the same post", source)
+    parent_depth = com["parent_id"].map(by_id["depth"])
+    expected_depth = (parent_depth + 1).where(has_parent, 0)
+    _fail("comments", com, (com["depth"] != expected_depth).fillna(False), "depth",
+          "depth does not equal the parent's depth + 1 (0 at top level)",
+          "recompute depth from parent_id", source)
+
+    owner = com["post_id"].map(post_account)
+    authored_by_owner = (com["author_id"] == owner).fillna(False)
+    _fail("comments", com, (com["is_owner"] != authored_by_owner).fillna(False), "is_owner",
+          "is_owner disagrees with whether author_id is the post's account",
+          "set is_owner to (author_id == the post's account_id); never pseudonymize the owner", source)
+    _fail("comments", com, (com["created_at"] < com["post_id"].map(post_created)).fillna(False), "created_at",
+          "comment is dated before its post",
+          "check the time zones of both timestamps (times must be UTC) or quarantine the record", source)
+    return CanonicalTables(acc, posts, com)
+
+
+def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_canonical(tables: CanonicalTables, directory: Path) -> dict[str, Path]:
+    """Validate and write ``accounts.parquet``, ``posts.parquet``, ``comments.parquet`` atomically."""
+    tables = validate_tables(tables, source=str(directory))
+    directory = Path(directory)
+    paths = {}
+    for name, df in tables.items():
+        paths[name] = directory / f"{name}.parquet"
+        _atomic_write_parquet(df, paths[name])
+    return paths
+
+
+def read_canonical(directory: Path, validate: bool = True) -> CanonicalTables:
+    """Read the three canonical tables from ``directory`` and check every invariant."""
+    directory = Path(directory)
+    frames = {}
+    for name in TABLES:
+        path = directory / f"{name}.parquet"
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} does not exist. Fix: import data first (`dialogic import <format> <path>`"
+                f" or `dialogic demo` for the simulated demo data).")
+        frames[name] = pd.read_parquet(path)
+    tables = CanonicalTables(**frames)
+    return validate_tables(tables, source=str(directory)) if validate else tables
+
+
+def data_model_markdown() -> str:
+    """The data model as Markdown (written to docs/data-model.md by ``dialogic schema``)."""
+    lines = ["# Canonical data model", "", (__doc__ or "").strip(), ""]
+    for table, cols in TABLES.items():
+        lines += [f"## {table}", "", "| column | type | nullable | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{c}` | {d} | {'yes' if n else 'no'} | {m} |" for c, (d, n, m) in cols.items()]
+        lines.append("")
+    return "\n".join(lines)
