@@ -1,0 +1,324 @@
+"""Measures of dialogue, per post, per audience comment and per page.
+
+Each definition is written once, here, and printed in every report's glossary (:data:`GLOSSARY`).
+Functions take canonical tables (see :mod:`analysis.schema`) and return tidy frames; they never
+modify their input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
+from analysis.schema import CanonicalTables
+
+HOUR = pd.Timedelta(hours=1)
+
+#: Definition of every measure, in English and French, with its industry counterpart.
+GLOSSARY: dict[str, dict[str, str]] = {
+    "replies": {
+        "en": "Comments written under a post by anyone other than the page itself, at any depth of the thread.",
+        "fr": "Commentaires publiés sous une publication par d'autres que la page elle-même, à tout niveau du fil.",
+        "industry": "the comment part of 'engagement' / 'interaction rate' (which also counts likes and shares)",
+    },
+    "owner_replies": {
+        "en": "Comments written by the page itself under its own post.",
+        "fr": "Commentaires publiés par la page elle-même sous sa propre publication.",
+        "industry": "'replies sent' in social-care dashboards",
+    },
+    "unique_commenters": {
+        "en": "Number of different people who commented on a post (the page excluded).",
+        "fr": "Nombre de personnes différentes ayant commenté une publication (hors page).",
+        "industry": "'unique engaged users' restricted to comments",
+    },
+    "answered": {
+        "en": "A comment from the audience is answered when the page replied beneath it in its thread.",
+        "fr": "Un commentaire du public est « répondu » lorsque la page a répondu en dessous, dans son fil.",
+        "industry": "per comment, the basis of the 'response rate'",
+    },
+    "answered_share": {
+        "en": "Share of the audience's comments on a post that the page answered.",
+        "fr": "Part des commentaires du public sur une publication auxquels la page a répondu.",
+        "industry": "'response rate' (usually computed per page over all messages)",
+    },
+    "first_owner_reply_h": {
+        "en": "Hours from a post's publication to the page's first reply in its comments (empty if none).",
+        "fr": "Heures entre la publication et la première réponse de la page dans ses commentaires (vide si aucune).",
+        "industry": "close to 'first response time'",
+    },
+    "time_to_owner_reply_h": {
+        "en": "Hours from an audience comment to the page's first reply beneath it; comments not answered within"
+              " the window (or before collection) are censored at that time, not dropped.",
+        "fr": "Heures entre un commentaire du public et la première réponse de la page en dessous ; les commentaires"
+              " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas écartés.",
+        "industry": "'average reply time', which ignores unanswered comments and so flatters slow pages",
+    },
+    "dialogue_turns": {
+        "en": "Number of times the speaker changes between page and audience along reply chains under a post.",
+        "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de réponses.",
+        "industry": "no common counterpart; 'conversation depth' in some tools",
+    },
+    "is_question": {
+        "en": "The post asks its audience a question (question mark or question form, English or French).",
+        "fr": "La publication pose une question au public (point d'interrogation ou forme interrogative).",
+        "industry": "'question posts' in content audits",
+    },
+    "is_promotional": {
+        "en": "The post promotes a sale, offer or product (offer words, prices, calls to buy).",
+        "fr": "La publication promeut une vente, une offre ou un produit (mots d'offre, prix, appel à l'achat).",
+        "industry": "'promotional content'",
+    },
+    "negative": {
+        "en": "The comment's tone is negative (complaint, anger, disappointment), from a lexicon-based classifier.",
+        "fr": "Le ton du commentaire est négatif (plainte, colère, déception), selon un classifieur à lexique.",
+        "industry": "'negative sentiment' in listening tools",
+    },
+    "post_age_h": {
+        "en": "Hours between a post's publication and the collection of its comments.",
+        "fr": "Heures entre la publication et la collecte de ses commentaires.",
+        "industry": "-",
+    },
+    "followers": {
+        "en": "Audience size of the page at collection (followers, subscribers or page likes).",
+        "fr": "Taille de l'audience de la page à la collecte (abonnés ou mentions J'aime de la page).",
+        "industry": "'audience' / 'fans'",
+    },
+}
+
+
+def _hours(delta: pd.Series) -> pd.Series:
+    return delta / HOUR
+
+
+def _first_owner_reply_beneath(comments: pd.DataFrame) -> pd.Series:
+    """For each comment id, the time of the earliest owner comment in its subtree (NaT if none).
+
+    Walks up from every owner comment through its ancestors, level by level, so the cost is
+    (number of owner comments) x (thread depth), with no recursion.
+    """
+    parent = comments.set_index("comment_id")["parent_id"]
+    owner = comments.loc[comments["is_owner"], ["parent_id", "created_at"]]
+    pairs = []
+    current = owner.rename(columns={"parent_id": "ancestor"})
+    while len(current):
+        current = current[current["ancestor"].notna()]
+        if current.empty:
+            break
+        pairs.append(current[["ancestor", "created_at"]])
+        current = current.assign(ancestor=current["ancestor"].map(parent).to_numpy())
+    if not pairs:
+        return pd.Series(pd.NaT, index=comments["comment_id"], dtype="datetime64[ns, UTC]")
+    firsts = pd.concat(pairs).groupby("ancestor")["created_at"].min()
+    return firsts.reindex(comments["comment_id"])
+
+
+def _dialogue_turns(comments: pd.DataFrame) -> pd.Series:
+    """Per post: replies whose author side (owner/audience) differs from their parent's."""
+    side = comments.set_index("comment_id")["is_owner"]
+    replies = comments[comments["parent_id"].notna()]
+    switch = replies["is_owner"].to_numpy() != replies["parent_id"].map(side).to_numpy()
+    return pd.Series(switch.astype(int), index=replies.index).groupby(replies["post_id"]).sum()
+
+
+def _with_accounts(df: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    cols = ["account_id", "account_type", "followers"]
+    return df.merge(accounts[cols], on="account_id", how="left", validate="many_to_one")
+
+
+def post_measures(tables: CanonicalTables, comments_available: bool = True) -> pd.DataFrame:
+    """One row per post with the dialogue measures of the glossary.
+
+    Parameters
+    ----------
+    tables : CanonicalTables
+        Validated canonical tables.
+    comments_available : bool
+        False for post-level aggregate sources (no comment threads): comment-based measures are
+        then missing (NA), not zero, and ``comments_available`` says so.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``post_id, account_id, platform, account_type, followers, created_at, lang, text,
+        replies, owner_replies, unique_commenters, answered_share, first_owner_reply_h,
+        dialogue_turns, post_age_h, is_question, is_promotional, reported_comments,
+        comments_available``.
+
+    Notes
+    -----
+    ``replies`` counts audience comments at any depth; ``answered_share`` = answered audience
+    comments / audience comments (NA when a post has none).
+    """
+    from analysis import text as signals
+
+    posts, com = tables.posts, tables.comments
+    audience = com[~com["is_owner"]]
+    by_post = audience.groupby("post_id")
+    ids = posts["post_id"]
+    out = posts[["post_id", "account_id", "platform", "created_at", "lang", "text", "reported_comments"]].copy()
+    out = _with_accounts(out, tables.accounts)
+    out["replies"] = by_post.size().reindex(ids, fill_value=0).to_numpy()
+    out["owner_replies"] = com[com["is_owner"]].groupby("post_id").size().reindex(ids, fill_value=0).to_numpy()
+    out["unique_commenters"] = by_post["author_id"].nunique().reindex(ids, fill_value=0).to_numpy()
+    answered = _first_owner_reply_beneath(com).notna().to_numpy()
+    answered_by_post = pd.Series(answered, index=com.index)[~com["is_owner"]].groupby(audience["post_id"]).mean()
+    out["answered_share"] = answered_by_post.reindex(ids).to_numpy()
+    first_owner = com[com["is_owner"]].groupby("post_id")["created_at"].min().reindex(ids)
+    out["first_owner_reply_h"] = _hours(first_owner.reset_index(drop=True)
+                                        - posts["created_at"].reset_index(drop=True)).to_numpy()
+    out["dialogue_turns"] = _dialogue_turns(com).reindex(ids, fill_value=0).to_numpy()
+    out["post_age_h"] = _hours(posts["collected_at"] - posts["created_at"]).to_numpy()
+    lang = out["lang"].where(out["lang"].notna(), signals.detect_language(out["text"]))
+    out["lang"] = lang
+    out["is_question"] = signals.is_question(out["text"], lang).to_numpy()
+    out["is_promotional"] = signals.is_promotional(out["text"], lang).to_numpy()
+    out["comments_available"] = comments_available
+    if not comments_available:
+        for col in ("replies", "owner_replies", "unique_commenters", "answered_share",
+                    "first_owner_reply_h", "dialogue_turns"):
+            out[col] = pd.NA
+    columns = ["post_id", "account_id", "platform", "account_type", "followers", "created_at", "lang", "text",
+               "replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
+               "dialogue_turns", "post_age_h", "is_question", "is_promotional", "reported_comments",
+               "comments_available"]
+    return out[columns]
+
+
+def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_REPLY_WINDOW_H) -> pd.DataFrame:
+    """One row per audience comment (comments by the page itself are excluded).
+
+    Parameters
+    ----------
+    tables : CanonicalTables
+        Validated canonical tables.
+    window_h : float or None
+        Replies later than this many hours count as not observed (censored at ``window_h``);
+        None censors only at collection time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``comment_id, post_id, account_id, platform, account_type, followers, created_at,
+        depth, lang, text, answered, time_to_owner_reply_h, reply_observed, sentiment, negative,
+        post_is_question``.
+
+    Notes
+    -----
+    ``time_to_owner_reply_h`` is the delay to the first owner reply beneath the comment when that
+    reply came within the window and before collection (``reply_observed`` true); otherwise it is
+    the censoring time, ``min(window_h, hours from comment to collection)``, with
+    ``reply_observed`` false. Unanswered comments are kept, never dropped.
+    """
+    from analysis import text as signals
+
+    if window_h is not None and not window_h > 0:
+        raise ValueError(f"window_h must be a positive number of hours or None, got {window_h!r}")
+    com, posts = tables.comments, tables.posts
+    first = _first_owner_reply_beneath(com).to_numpy()
+    post_info = posts.set_index("post_id")[["account_id", "platform", "collected_at", "text", "lang"]]
+    audience_mask = ~com["is_owner"].to_numpy()
+    out = com.loc[audience_mask, ["comment_id", "post_id", "created_at", "depth", "lang", "text"]].copy()
+    first_reply = pd.Series(first[audience_mask], index=out.index)
+    info = post_info.reindex(out["post_id"])
+    out["account_id"] = info["account_id"].to_numpy()
+    out["platform"] = info["platform"].to_numpy()
+    out = _with_accounts(out, tables.accounts)
+    first_reply.index = out.index
+    delay = _hours(first_reply - out["created_at"])
+    to_collection = _hours(pd.Series(info["collected_at"].to_numpy(), index=out.index) - out["created_at"])
+    limit = to_collection if window_h is None else np.minimum(to_collection, window_h)
+    observed = delay.notna() & (delay <= limit)
+    out["answered"] = first_reply.notna().to_numpy()
+    out["time_to_owner_reply_h"] = delay.where(observed, limit).astype(float).to_numpy()
+    out["reply_observed"] = observed.to_numpy()
+    lang = out["lang"].where(out["lang"].notna(), signals.detect_language(out["text"]))
+    out["lang"] = lang
+    out["sentiment"] = signals.sentiment_score(out["text"], lang).to_numpy()
+    out["negative"] = signals.is_negative(out["text"], lang).to_numpy()
+    post_q = signals.is_question(post_info["text"], post_info["lang"])
+    out["post_is_question"] = post_q.reindex(out["post_id"]).to_numpy()
+    columns = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
+               "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed", "sentiment",
+               "negative", "post_is_question"]
+    return out[columns].reset_index(drop=True)
+
+
+def page_measures(post_m: pd.DataFrame, comment_m: pd.DataFrame) -> pd.DataFrame:
+    """One row per account: ``account_id, platform, account_type, followers, posts, mean_replies,
+    answered_share, median_first_owner_reply_h``.
+
+    ``answered_share`` here pools all audience comments of the page (comments answered / comments).
+    """
+    pages = post_m.groupby("account_id").agg(
+        platform=("platform", "first"), account_type=("account_type", "first"),
+        followers=("followers", "first"), posts=("post_id", "size"), mean_replies=("replies", "mean"),
+        median_first_owner_reply_h=("first_owner_reply_h", "median"))
+    answered = comment_m.groupby("account_id")["answered"].mean()
+    pages["answered_share"] = answered.reindex(pages.index)
+    pages = pages.reset_index()
+    return pages[["account_id", "platform", "account_type", "followers", "posts", "mean_replies",
+                  "answered_share", "median_first_owner_reply_h"]]
+
+
+def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, start: str | None = None,
+                  end: str | None = None, min_posts: int = DEFAULT_MIN_POSTS,
+                  account_types: tuple[str, ...] | None = None) -> tuple[CanonicalTables, pd.DataFrame]:
+    """Keep the posts of the study and say what was excluded and why.
+
+    Parameters
+    ----------
+    platforms : list of str, optional
+        Keep these platforms (empty or None keeps all).
+    start, end : str, optional
+        ISO dates; keep posts created on or after ``start`` and on or before ``end`` (whole day).
+    min_posts : int
+        Pages with fewer posts left after the other filters are dropped (their estimates would
+        rest on too little data).
+    account_types : tuple of str, optional
+        Keep accounts of these types (e.g. ``("business", "personal")`` drops ``unknown``).
+
+    Returns
+    -------
+    (CanonicalTables, pandas.DataFrame)
+        The filtered tables, and one row per exclusion step: ``step, reason, accounts, posts,
+        comments`` (numbers removed by that step). Counts reconcile: kept + excluded = input.
+    """
+    if min_posts < 0:
+        raise ValueError(f"min_posts must be >= 0, got {min_posts}")
+    acc, posts, com = tables.accounts, tables.posts, tables.comments
+    known = set(acc["platform"].unique())
+    for p in platforms or []:
+        if p not in known:
+            raise ValueError(f"platform {p!r} is not in the data; the data has {sorted(known)}. "
+                             f"Fix: pass one of those, or leave `platforms` empty for all.")
+    steps: list[dict] = []
+
+    def apply(step: str, reason: str, keep_posts: pd.Series, keep_accounts: pd.Series | None = None):
+        nonlocal acc, posts, com
+        new_posts = posts[keep_posts]
+        new_acc = acc[keep_accounts] if keep_accounts is not None else acc
+        new_acc = new_acc[new_acc["account_id"].isin(new_posts["account_id"])]
+        new_com = com[com["post_id"].isin(new_posts["post_id"])]
+        steps.append({"step": step, "reason": reason, "accounts": len(acc) - len(new_acc),
+                      "posts": len(posts) - len(new_posts), "comments": len(com) - len(new_com)})
+        acc, posts, com = new_acc, new_posts, new_com
+
+    if platforms:
+        apply("platform", f"platform not in {sorted(platforms)}", posts["platform"].isin(platforms))
+    if account_types:
+        keep_acc = acc["account_type"].isin(account_types)
+        apply("account type", f"account type not in {list(account_types)}",
+              posts["account_id"].isin(acc.loc[keep_acc, "account_id"]), keep_acc)
+    if start:
+        t0 = pd.Timestamp(start, tz="UTC")
+        apply("period start", f"posted before {t0.date()}", posts["created_at"] >= t0)
+    if end:
+        t1 = pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1)
+        apply("period end", f"posted after {(t1 - pd.Timedelta(days=1)).date()}", posts["created_at"] < t1)
+    if min_posts:
+        n = posts.groupby("account_id")["post_id"].transform("size")
+        apply("minimum posts", f"page has fewer than {min_posts} posts in the period", n >= min_posts)
+    exclusions = pd.DataFrame(steps, columns=["step", "reason", "accounts", "posts", "comments"])
+    kept = CanonicalTables(acc.reset_index(drop=True), posts.reset_index(drop=True), com.reset_index(drop=True))
+    return kept, exclusions
