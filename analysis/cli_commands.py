@@ -12,3 +12,4 @@ def _add(module: str, name: str) -> None:
 
 
 _add("analysis.demo", "demo")
+_add("analysis.cli_import", "import_")

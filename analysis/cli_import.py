@@ -1,0 +1,78 @@
+"""``dialogic import``: raw files in, canonical tables out (see docs/importers.md)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from analysis import config
+
+
+def _formats_help() -> str:
+    from analysis.importers import FORMATS
+
+    width = max(map(len, FORMATS))
+    return "\n".join(f"  {f.name:<{width}}  {f.description}" for f in FORMATS.values())
+
+
+def _default_name(paths: list[Path]) -> str:
+    p = paths[0].resolve()
+    stem = p.name if p.is_dir() else p.stem
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-").lower() or "dataset"
+
+
+class _ImportCommand(click.Command):
+    def format_epilog(self, ctx, formatter):
+        formatter.write("\n\b\nFormats (auto-detected when not named):\n" + _formats_help() + "\n")
+        super().format_epilog(ctx, formatter)
+
+
+@click.command("import", cls=_ImportCommand, epilog="""\b
+Examples:
+  dialogic import tweets.jsonl                     auto-detect, into data/processed/tweets/
+  dialogic import twarc2 a.jsonl b.jsonl --name study1
+  dialogic import canonical data/raw/demo --name demo
+  dialogic import reddit thread.json --labels accounts.csv
+  dialogic import fb-scraper statuses.csv comments.csv --tz America/New_York
+
+\b
+Every record ends in a table or in quarantine.jsonl with a reason; the counts
+printed at the end reconcile (in = kept + quarantined). Raw files are only read;
+their sha256 goes to import_log.jsonl, so importing the same file twice adds nothing.
+Authors other than the page owner are replaced by keyed hashes (key file:
+$DIALOGIC_KEY_FILE, default ~/.config/dialogic/pseudonym.key).
+""")
+@click.argument("args", nargs=-1, required=True, metavar="[FORMAT] PATH...")
+@click.option("--name", help="data set name; output goes to data/processed/<name>/ (default: from the first path)")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output folder (overrides --name's folder)")
+@click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="account-type mapping CSV: platform, handle or id, account_type (overrides platform signals)")
+@click.option("--tz", "naive_tz", help="zone of timestamps written without one, e.g. Europe/Paris "
+              "(default: such records are quarantined)")
+@click.option("--no-pseudonymize", is_flag=True, help="keep author ids as collected (recorded in the import log)")
+@click.option("--no-progress", is_flag=True, help="no progress bars")
+def import_(args, name, out_dir, labels, naive_tz, no_pseudonymize, no_progress):
+    """Import collected data (twarc2, Reddit, YouTube, Facebook, ... or canonical tables)."""
+    from analysis.importers import FORMATS, import_paths
+
+    fmt, raw_paths = (args[0], args[1:]) if args[0] in FORMATS else (None, args)
+    if not raw_paths:
+        raise click.UsageError(f"give at least one path after the format {fmt!r}")
+    paths = [Path(p) for p in raw_paths]
+    for p in paths:
+        if not p.exists():
+            hint = f" (known formats: {', '.join(FORMATS)})" if len(paths) == 1 and not p.suffix else ""
+            raise click.BadParameter(f"{p} does not exist{hint}", param_hint="PATH")
+    name = name or _default_name(paths)
+    out = out_dir or config.PROCESSED_DIR / name
+    try:
+        summary = import_paths(fmt, paths, out, labels=labels, pseudonymize=not no_pseudonymize,
+                               progress=not no_progress, name=name, naive_tz=naive_tz,
+                               command="dialogic import " + " ".join(sys.argv[2:]))
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(summary))
+    click.echo(f"quarantine: {out / 'quarantine.jsonl'}   log: {out / 'import_log.jsonl'}")

@@ -1,0 +1,21 @@
+"""Importers: raw files from collection tools -> the canonical tables, with a log and a quarantine.
+
+Each format is one module that registers itself (``register(name, detect=..., read=...)``), so
+adding a format is adding a module. :func:`import_paths` runs any of them:
+
+>>> from analysis.importers import import_paths                       # doctest: +SKIP
+>>> summary = import_paths("twarc2", [Path("tweets.jsonl")], Path("data/processed/tw"))
+>>> print(summary)                                                     # doctest: +SKIP
+
+See docs/importers.md for the formats, the thread model of each platform and the accounting rules.
+"""
+
+from __future__ import annotations
+
+from analysis.importers.core import FORMATS, Format, Sink, get_format, register
+from analysis.importers.pipeline import ImportSummary, detect_format, import_paths
+
+# Formats register themselves on import; order = auto-detection priority (specific before general).
+from analysis.importers import canonical  # noqa: E402,F401
+
+__all__ = ["FORMATS", "Format", "ImportSummary", "Sink", "detect_format", "get_format", "import_paths", "register"]

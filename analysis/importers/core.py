@@ -1,0 +1,305 @@
+"""What every reader uses: the registry, the record sink, and helpers to read raw files.
+
+A *reader* turns one raw file into records by calling the :class:`Sink`:
+
+- ``sink.post(locator, post_id=..., account_id=..., created_at=..., ...)`` for a post of a studied account;
+- ``sink.comment(locator, comment_id=..., post_id=..., parent_id=..., author=..., created_at=..., ...)``
+  for a comment or reply (``author`` is the *raw*, namespaced author id: the pipeline decides
+  ``is_owner`` and pseudonymizes, so no reader can get privacy or ownership wrong);
+- ``sink.profile(account_id, ...)`` to describe an account (not a record: account rows are made for
+  the authors of posts; ``signals`` feed :mod:`analysis.labels`);
+- ``sink.account(locator, ...)`` for an account *record* of a tabular source (canonical tables);
+- ``sink.reject(table, locator, reason, raw)`` for what cannot be read.
+
+Readers never check cross-record invariants (duplicates, missing parents, replies before posts,
+depth, owner): :mod:`analysis.importers.assemble` does that once for every format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pandas as pd
+from tqdm.auto import tqdm
+
+POST_FIELDS = ("post_id", "account_id", "platform", "created_at", "text", "lang", "media_type", "url",
+               "reported_comments", "likes", "shares", "collected_at")
+COMMENT_FIELDS = ("comment_id", "post_id", "parent_id", "author", "created_at", "text", "lang",
+                  "is_owner", "depth")
+ACCOUNT_FIELDS = ("account_id", "platform", "handle", "display_name", "account_type", "account_type_source",
+                  "followers", "category", "collected_at", "signal")
+_META = ("_source", "_locator")
+_CHUNK = 100_000
+PROGRESS_MIN_BYTES = 8 << 20
+
+
+# ----------------------------------------------------------------------------------------- registry
+@dataclass(frozen=True)
+class Format:
+    """One importable format.
+
+    ``detect(path, head)`` says whether ``path`` (a file, or a folder for folder formats) is in this
+    format; ``head`` holds the first 64 KiB of a file (empty for folders). ``read(path, sink)`` reads
+    one file into ``sink``.
+    """
+
+    name: str
+    detect: Callable[[Path, bytes], bool]
+    read: Callable[[Path, "Sink"], None]
+    description: str = ""
+    example: str = ""
+    folder: bool = False
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(name: str, detect: Callable, read: Callable, *, description: str = "", example: str = "",
+             folder: bool = False) -> Format:
+    """Register an importer under ``name`` (``dialogic import <name> ...``); returns the :class:`Format`.
+
+    Formats are tried for auto-detection in registration order, so register specific layouts
+    before general ones.
+    """
+    if name in FORMATS:
+        raise ValueError(f"format {name!r} is already registered; pick another name")
+    fmt = Format(name, detect, read, description, example, folder)
+    FORMATS[name] = fmt
+    return fmt
+
+
+def get_format(name: str) -> Format:
+    """The registered format ``name``; the error lists the known ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}. Fix: use one of {', '.join(FORMATS)} "
+                         "(or omit the format to auto-detect)") from None
+
+
+# ----------------------------------------------------------------------------------------- sink
+@dataclass
+class Sink:
+    """Collects records column-wise (compact, fast) and counts what each reader emits."""
+
+    key_time: str = ""
+    source: str = ""
+    progress: bool = True
+    naive_tz: str | None = None
+    state: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._rows = {"posts": [], "comments": [], "accounts": []}
+        self._chunks = {"posts": [], "comments": [], "accounts": []}
+        self.profiles: dict[str, dict] = {}
+        self.rejects: list[tuple] = []
+        self.notes: list[str] = []
+
+    # records -------------------------------------------------------------------------------
+    def post(self, locator: str, *, post_id, account_id, created_at, platform, text=None, lang=None,
+             media_type=None, url=None, reported_comments=None, likes=None, shares=None,
+             collected_at=None) -> None:
+        """One post of a studied account (ids already namespaced ``platform:id``)."""
+        self._add("posts", (post_id, account_id, platform, created_at, text, lang, media_type, url,
+                            reported_comments, likes, shares, collected_at or self.key_time,
+                            self.source, locator))
+
+    def comment(self, locator: str, *, comment_id, post_id, author, created_at, parent_id=None, text=None,
+                lang=None, is_owner=None, depth=None) -> None:
+        """One comment or reply; ``parent_id`` None (or equal to ``post_id``) means top level."""
+        self._add("comments", (comment_id, post_id, parent_id, author, created_at, text, lang, is_owner, depth,
+                               self.source, locator))
+
+    def account(self, locator: str, *, account_id, platform, handle, display_name=None, account_type=None,
+                account_type_source=None, followers=None, category=None, collected_at=None,
+                signal=None) -> None:
+        """One account *record* (tabular sources); duplicates of it are quarantined."""
+        self._add("accounts", (account_id, platform, handle, display_name, account_type, account_type_source,
+                               followers, category, collected_at or self.key_time, signal, self.source, locator))
+
+    def profile(self, account_id: str, **fields) -> None:
+        """Describe an account (first value of each field wins); rows are made for post authors only.
+
+        Fields: platform, handle, display_name, followers, category, collected_at, signal (a platform
+        signal for :func:`analysis.labels.label_from_signal`, e.g. ``"verified_type=business"``).
+        """
+        known = self.profiles.setdefault(account_id, {})
+        for k, v in fields.items():
+            if v is not None and known.get(k) is None:
+                known[k] = v
+
+    def reject(self, table: str, locator: str, reason: str, raw=None) -> None:
+        """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known which."""
+        self.rejects.append((table, self.source, locator, reason, raw))
+
+    def note(self, message: str) -> None:
+        """Something the import log should say (an encoding fallback, a guessed zone, ...)."""
+        self.notes.append(f"{Path(self.source).name}: {message}")
+
+    def _add(self, table, row):
+        rows = self._rows[table]
+        rows.append(row)
+        if len(rows) >= _CHUNK:
+            self._flush(table)
+
+    def _flush(self, table):
+        rows = self._rows[table]
+        if rows:
+            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[table] + _META
+            self._chunks[table].append(pd.DataFrame.from_records(rows, columns=list(cols)))
+            self._rows[table] = []
+
+    def frame(self, table: str) -> pd.DataFrame:
+        """All records of ``table`` read so far, as one DataFrame with ``_source`` and ``_locator``."""
+        self._flush(table)
+        chunks = self._chunks[table]
+        if not chunks:
+            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[table] + _META
+            return pd.DataFrame(columns=list(cols))
+        df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        self._chunks[table] = [df]
+        return df
+
+
+# ----------------------------------------------------------------------------------------- reading
+class UnreadableFile(ValueError):
+    """A whole raw file cannot be parsed (the pipeline quarantines it as one ``unparsed`` record)."""
+
+
+def head_bytes(path: Path, n: int = 65536) -> bytes:
+    """The first ``n`` bytes of a file (empty for a folder)."""
+    if path.is_dir():
+        return b""
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def iter_lines(path: Path, sink: Sink) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(line_number, bytes)`` for each non-empty line, with a byte progress bar on large files."""
+    size = path.stat().st_size
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, leave=False,
+               disable=not sink.progress or size < PROGRESS_MIN_BYTES)
+    done = 0
+    with open(path, "rb") as fh, bar:
+        for n, line in enumerate(fh, 1):
+            done += len(line)
+            if n % 2000 == 0:
+                bar.update(done - bar.n)
+            if line.strip():
+                yield n, line
+        bar.update(done - bar.n)
+
+
+def loads_lenient(data: bytes, sink: Sink | None = None):
+    """Parse JSON with orjson; retry as Windows-1252 text when the bytes are not UTF-8.
+
+    Raises ``orjson.JSONDecodeError`` (a ``ValueError``) when the text is not JSON at all.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if "utf-8" not in str(exc).lower() and "str is not valid" not in str(exc):
+            raise
+        if sink is not None:
+            sink.note("bytes are not UTF-8; decoded as Windows-1252")
+        return orjson.loads(data.decode("cp1252", errors="replace"))
+
+
+def load_json(path: Path, sink: Sink):
+    """Parse a whole JSON file; :class:`UnreadableFile` names the file and the parse error."""
+    data = path.read_bytes()
+    try:
+        return loads_lenient(data, sink)
+    except orjson.JSONDecodeError as exc:
+        raise UnreadableFile(f"{path.name} is not valid JSON ({exc}); the file may be truncated. "
+                             "Fix: re-export or re-download it") from exc
+
+
+def read_text(path: Path, sink: Sink) -> str:
+    """A text file's content as UTF-8, falling back to Windows-1252/Latin-1 (noted in the import log)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        sink.note(f"not UTF-8 (byte {exc.start}); decoded as Windows-1252")
+        return data.decode("cp1252", errors="replace")
+
+
+def csv_rows(path: Path, sink: Sink, delimiter: str | None = None, fieldnames=None
+             ) -> Iterator[tuple[int, dict]]:
+    """Yield ``(row_number, dict)`` for a CSV file of any common encoding and delimiter (, ; tab)."""
+    text = read_text(path, sink)
+    if delimiter is None:
+        first = text.split("\n", 1)[0]
+        delimiter = max([",", ";", "\t"], key=first.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, fieldnames=fieldnames)
+    for n, row in enumerate(reader, 1 if fieldnames else 2):
+        if None in row:
+            sink.reject("unparsed", f"row {n}", f"row has {len(row) - 1 + len(row[None])} fields, header has "
+                        f"{len(row) - 1}", raw=delimiter.join(str(v) for v in row.values() if v is not None))
+            continue
+        yield n, row
+
+
+def csv_header(head: bytes) -> list[str]:
+    """Lower-cased header fields of a CSV head (any of , ; tab)."""
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0].strip()
+    delim = max([",", ";", "\t"], key=first.count)
+    return [h.strip().strip('"').lower() for h in first.split(delim)]
+
+
+def iso_from_epoch(value) -> str | None:
+    """Unix seconds (int, float or numeric string) as an ISO 8601 UTC string."""
+    if value is None or value == "":
+        return None
+    return datetime.fromtimestamp(float(value), UTC).isoformat()
+
+
+def iso_from_format(value: str | None, fmt: str) -> str | None:
+    """Parse ``value`` with :func:`datetime.strptime` format ``fmt``; keeps the zone if ``fmt`` has one.
+
+    Returns the input unchanged when it does not match, so the pipeline quarantines it with the
+    offending value in the reason.
+    """
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value.strip(), fmt).isoformat()
+    except ValueError:
+        return value
+
+
+def nonempty(value):
+    """``None`` for empty strings and the usual missing markers (``NA``, ``nan``, ``null``)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip() in ("", "NA", "N/A", "nan", "NaN", "null", "None"):
+        return None
+    return value
+
+
+def int_or_none(value):
+    """An integer from ints, floats (``166.0``) or numeric strings; the raw value if unreadable."""
+    value = nonempty(value)
+    if value is None or isinstance(value, int):
+        return value
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(f) if f == f and f.is_integer() else value
+
+
+def dig(obj, *keys, default=None):
+    """``obj[k1][k2]...`` or ``default`` when any level is missing or not a dict."""
+    for k in keys:
+        if not isinstance(obj, dict) or k not in obj:
+            return default
+        obj = obj[k]
+    return obj
