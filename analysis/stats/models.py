@@ -1,0 +1,329 @@
+"""Model fits behind the hypotheses: each takes the analysed frame and returns a :class:`ModelFit`.
+
+Every fit estimates one contrast coefficient ``coef`` on the log scale (log IRR, log OR, log HR)
+or, for correlations, on Fisher's z scale, with a standard error that respects the clustering of
+posts and comments within pages. :func:`wald_test` turns it into a directional test.
+
+Reference distribution
+----------------------
+Cluster-robust (sandwich) standard errors are biased downward when pages are few. Following
+Cameron & Miller (2015, *J. Human Resources* 50(2)), Wald statistics from a cluster-robust
+covariance are referred to a t distribution with G − 1 degrees of freedom (G = number of pages),
+with the CR1 small-sample factor G/(G−1)·(N−1)/(N−K) (statsmodels' default ``use_correction``).
+GEE uses the Mancl & DeRouen (2001) bias-reduced covariance instead of CR1.
+"""
+
+from __future__ import annotations
+
+import warnings as _warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+#: Below this many pages the result carries a "few clusters" warning (the t(G−1) reference is
+#: used in every case).
+FEW_CLUSTERS = 40
+
+
+@dataclass
+class ModelFit:
+    """One fitted contrast.
+
+    Attributes
+    ----------
+    coef, se : float
+        Contrast coefficient on the link scale and its (cluster-robust) standard error.
+    df : float or None
+        Degrees of freedom of the t reference; ``None`` means standard normal.
+    transform : str
+        "exp" (ratio estimands), "tanh" (Fisher z back to a correlation) or "identity".
+    n_obs, n_clusters : int
+    reliable : bool
+        False when the fit cannot be trusted (non-convergence, separation, failure).
+    warnings : list of str
+    extra : dict
+        Model-specific numbers (e.g. NB dispersion ``alpha``).
+    """
+
+    coef: float
+    se: float
+    df: float | None
+    transform: str
+    n_obs: int
+    n_clusters: int
+    reliable: bool = True
+    warnings: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def back_transform(value, transform: str):
+    """Map a link-scale value to the estimate's scale (exp for ratios, tanh for Fisher z)."""
+    return {"exp": np.exp, "tanh": np.tanh, "identity": lambda v: v}[transform](value)
+
+
+def wald_test(fit: ModelFit, direction: str, ci_level: float = 0.95, null: float = 0.0) -> dict:
+    """Directional Wald test of ``coef`` against ``null`` with the fit's reference distribution.
+
+    Parameters
+    ----------
+    fit : ModelFit
+    direction : {"less", "greater", "two-sided"}
+        "less": the focal group's outcome is lower (ratio < 1).
+    ci_level : float
+        Two-sided confidence level of the interval (the interval does not depend on direction).
+    null : float
+        Null value on the link scale (0 for ratios).
+
+    Returns
+    -------
+    dict
+        statistic, p_value (in ``direction``), p_two_sided, estimate, ci_low, ci_high, df,
+        reference_distribution.
+
+    Notes
+    -----
+    With ``d = t(df)`` (or N(0, 1)), ``T = (coef − null)/se``; p_less = d.cdf(T),
+    p_greater = d.sf(T), p_two = 2·d.sf(|T|); CI = coef ± d.ppf((1+level)/2)·se, back-transformed.
+    """
+    dist = stats.norm() if fit.df is None else stats.t(fit.df)
+    t = (fit.coef - null) / fit.se if fit.se > 0 else np.nan
+    p_two = float(2 * dist.sf(abs(t))) if np.isfinite(t) else np.nan
+    p_one = {
+        "less": float(dist.cdf(t)) if np.isfinite(t) else np.nan,
+        "greater": float(dist.sf(t)) if np.isfinite(t) else np.nan,
+        "two-sided": p_two,
+    }[direction]
+    q = dist.ppf(0.5 + ci_level / 2)
+    return {
+        "statistic": float(t),
+        "p_value": p_one,
+        "p_two_sided": p_two,
+        "estimate": float(back_transform(fit.coef, fit.transform)),
+        "ci_low": float(back_transform(fit.coef - q * fit.se, fit.transform)),
+        "ci_high": float(back_transform(fit.coef + q * fit.se, fit.transform)),
+        "df": np.nan if fit.df is None else float(fit.df),
+        "reference_distribution": "normal" if fit.df is None else f"t({fit.df:g})",
+    }
+
+
+def _design(df: pd.DataFrame, covariates: list[str], fixed_effects: bool) -> pd.DataFrame:
+    """Design matrix: const, group, covariates (dummy-coded if categorical), page dummies."""
+    parts = [pd.Series(1.0, index=df.index, name="const"), df["group"].astype(float)]
+    for name in covariates:
+        col = df[name]
+        if col.dtype == bool or pd.api.types.is_numeric_dtype(col):
+            parts.append(col.astype(float).rename(name))
+        else:
+            parts.append(pd.get_dummies(col.astype(str), prefix=name, drop_first=True, dtype=float))
+    if fixed_effects:
+        parts.append(pd.get_dummies(df["cluster"].astype(str), prefix="page", drop_first=True, dtype=float))
+        parts = [p for p in parts if getattr(p, "name", None) != "const"]
+        parts.insert(0, pd.Series(1.0, index=df.index, name="const"))
+    X = pd.concat(parts, axis=1)
+    # drop columns without variation (except const), e.g. a covariate constant in the subset
+    keep = [c for c in X.columns if c == "const" or X[c].nunique() > 1]
+    return X[keep]
+
+
+def _cluster_codes(df: pd.DataFrame) -> np.ndarray:
+    return pd.factorize(df["cluster"])[0]
+
+
+def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
+    """Name the group whose outcome is all zero (or all one for binary outcomes)."""
+    if df["group"].nunique() > 2:  # continuous regressor: no groups to separate
+        return None
+    for g, sub in df.groupby("group"):
+        y = sub[outcome]
+        if (y == 0).all() or (set(pd.unique(y)) <= {0, 1} and (y == 1).all() and df[outcome].max() <= 1):
+            label = sub["group_label"].iloc[0] if "group_label" in sub else g
+            return f"separation: every {label} observation has {outcome} = {y.iloc[0]}; the ratio is not estimable"
+    return None
+
+
+def fit_negbin(
+    df: pd.DataFrame,
+    outcome: str,
+    covariates: list[str] | None = None,
+    fixed_effects: bool = False,
+    maxiter: int = 100,
+) -> ModelFit:
+    """Negative binomial (NB2) regression with dispersion alpha estimated, page-clustered SE.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``outcome`` (counts), ``group`` (0/1), ``cluster`` (page id), covariates.
+    outcome : str
+    covariates : list of str, optional
+    fixed_effects : bool
+        Add page dummies (within-page contrast).
+    maxiter : int
+        Newton iterations (BFGS fallback when Newton does not converge).
+
+    Returns
+    -------
+    ModelFit
+        ``coef`` = log IRR of the focal group; ``extra["alpha"]`` the NB2 dispersion
+        (Var = mu + alpha·mu²).
+
+    Notes
+    -----
+    ``statsmodels.discrete.discrete_model.NegativeBinomial`` estimates alpha by maximum
+    likelihood jointly with the coefficients, unlike ``GLM(family=NegativeBinomial())`` which
+    fixes alpha = 1. Covariance: cluster-robust sandwich with CR1 factor; reference t(G−1).
+    """
+    covariates = covariates or []
+    warn: list[str] = []
+    sep = _separation_warning(df, outcome)
+    if sep:
+        return ModelFit(np.nan, np.nan, None, "exp", len(df), df["cluster"].nunique(), False, [sep])
+    X = _design(df, covariates, fixed_effects)
+    y = df[outcome].astype(float).to_numpy()
+    groups = _cluster_codes(df)
+    model = sm.NegativeBinomial(y, X, loglike_method="nb2")
+    res = None
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        for method in ("newton", "bfgs"):
+            try:
+                res = model.fit(method=method, maxiter=maxiter if method == "newton" else 500, disp=0,
+                                cov_type="cluster", cov_kwds={"groups": groups})
+            except (np.linalg.LinAlgError, ValueError) as exc:  # singular Hessian
+                warn.append(f"negative binomial ({method}) failed: {exc}")
+                res = None
+                continue
+            if res.mle_retvals.get("converged", False) and np.all(np.isfinite(res.bse)):
+                break
+    G = int(len(np.unique(groups)))
+    if res is None:
+        return ModelFit(np.nan, np.nan, None, "exp", len(df), G, False, warn or ["negative binomial fit failed"])
+    converged = bool(res.mle_retvals.get("converged", False))
+    if not converged:
+        warn.append("negative binomial did not converge; the estimate is not trustworthy")
+    alpha = float(res.params.iloc[-1])
+    if alpha < 1e-6:
+        warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")
+    return ModelFit(
+        coef=float(res.params["group"]), se=float(res.bse["group"]), df=G - 1, transform="exp",
+        n_obs=int(res.nobs), n_clusters=G, reliable=converged and np.isfinite(res.bse["group"]),
+        warnings=warn, extra={"alpha": alpha, "result": res},
+    )
+
+
+def fit_poisson(
+    df: pd.DataFrame,
+    outcome: str,
+    covariates: list[str] | None = None,
+    fixed_effects: bool = True,
+) -> ModelFit:
+    """Poisson regression (default with page fixed effects) and page-clustered SE.
+
+    With page fixed effects the contrast is estimated within pages only; pages whose outcome is
+    all zero or whose contrast does not vary carry no information on it and are dropped first
+    (this leaves the coefficient unchanged: the Poisson fixed-effects MLE equals the conditional
+    MLE, Hausman, Hall & Griliches 1984). Poisson FE is consistent under any over-dispersion
+    (Wooldridge 1999); the clustered sandwich makes its SE valid. Reference t(G−1).
+    """
+    covariates = covariates or []
+    warn: list[str] = []
+    data = df
+    if fixed_effects:
+        by = df.groupby("cluster")
+        informative = (by[outcome].transform("sum") > 0) & (by["group"].transform("nunique") > 1)
+        data = df[informative]
+        dropped = df["cluster"].nunique() - data["cluster"].nunique()
+        if dropped:
+            warn.append(f"{dropped} page(s) without within-page contrast or without any {outcome} carry no "
+                        "information in the fixed-effects model and were left out")
+    G = int(data["cluster"].nunique())
+    if G < 2 or data["group"].nunique() < 2:
+        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
+                        warn + ["fewer than two pages show the within-page contrast; nothing to estimate"])
+    X = _design(data, covariates, fixed_effects)
+    groups = _cluster_codes(data)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        res = sm.GLM(data[outcome].astype(float).to_numpy(), X, family=sm.families.Poisson()).fit(
+            cov_type="cluster", cov_kwds={"groups": groups})
+    converged = bool(getattr(res, "converged", True))
+    if not converged:
+        warn.append("Poisson IRLS did not converge")
+    return ModelFit(float(res.params["group"]), float(res.bse["group"]), G - 1, "exp", int(res.nobs), G,
+                    converged, warn, {"result": res, "analysed": data})
+
+
+def fit_gee_logit(
+    df: pd.DataFrame,
+    outcome: str,
+    covariates: list[str] | None = None,
+    interaction: str | None = None,
+    cov_struct: str = "exchangeable",
+) -> ModelFit:
+    """Logistic GEE grouped by page with the bias-reduced (Mancl–DeRouen) robust covariance.
+
+    Parameters
+    ----------
+    df : DataFrame
+        ``outcome`` (0/1), ``group``, ``cluster``, covariates.
+    interaction : str, optional
+        A 0/1 column; the model gets ``group + interaction + group:interaction`` and the
+        tested coefficient is the interaction (ratio of odds ratios).
+    cov_struct : {"exchangeable", "independence"}
+
+    Returns
+    -------
+    ModelFit
+        ``coef`` = log OR of the focal group (or of the interaction); reference t(G−1).
+
+    Notes
+    -----
+    ``statsmodels.genmod.generalized_estimating_equations.GEE(...).fit(cov_type="bias_reduced")``
+    (Mancl & DeRouen 2001, *Biometrics* 57) shrinks the downward bias of the sandwich with few
+    clusters.
+    """
+    covariates = list(covariates or [])
+    warn: list[str] = []
+    data = df
+    term = "group"
+    if interaction is not None:
+        data = df[df[interaction].notna()].copy()
+        data[interaction] = data[interaction].astype(float)
+        data["group_x_" + interaction] = data["group"] * data[interaction]
+        covariates = [interaction, "group_x_" + interaction] + covariates
+        term = "group_x_" + interaction
+        cells = data.groupby(["group", interaction])[outcome].agg(["mean", "size"])
+        bad = cells[(cells["mean"] == 0) | (cells["mean"] == 1)]
+        if len(cells) < 4 or len(bad):
+            return ModelFit(np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False,
+                            [f"separation: a group × {interaction} cell has no variation in {outcome} "
+                             f"({len(cells)} cells observed); the interaction is not estimable"])
+    else:
+        sep = _separation_warning(data, outcome)
+        if sep:
+            return ModelFit(np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False, [sep])
+    data = data.sort_values("cluster", kind="stable")
+    X = _design(data, covariates, False)
+    groups = _cluster_codes(data)
+    structure = {"exchangeable": sm.cov_struct.Exchangeable, "independence": sm.cov_struct.Independence}[cov_struct]()
+    model = sm.GEE(data[outcome].astype(float).to_numpy(), X, groups=groups,
+                   family=sm.families.Binomial(), cov_struct=structure)
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        try:
+            res = model.fit(cov_type="bias_reduced", maxiter=60)
+        except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
+            return ModelFit(np.nan, np.nan, None, "exp", len(data), int(len(np.unique(groups))), False,
+                            [f"GEE failed: {exc}"])
+    converged = not any("converge" in str(w.message).lower() for w in caught)
+    if not converged:
+        warn.append("GEE did not converge; the estimate is not trustworthy")
+    G = int(len(np.unique(groups)))
+    se = float(res.bse[term])
+    return ModelFit(float(res.params[term]), se, G - 1, "exp", int(res.nobs), G,
+                    converged and np.isfinite(se), warn,
+                    {"result": res, "dependence": float(np.atleast_1d(res.cov_struct.dep_params)[0])
+                     if cov_struct == "exchangeable" else 0.0})
