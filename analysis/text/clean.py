@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 import pandas as pd
 
-URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|fr|net|org|ly|be|co|tv|io)/\S*", re.I)
+URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|fr|net|org|ly|be|ca|ch|co|tv|io|me|info|biz|nl|pl|ru|de|uk)(?:/\S*|\b)",
+    re.I,
+)
 MENTION_RE = re.compile(r"(?<![\w@])@\w+")
 HASHTAG_RE = re.compile(r"(?<![\w#])#(\w+)")
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
@@ -97,7 +101,7 @@ def _as_strings(texts: pd.Series) -> list[str]:
 def _normalize_one(text: str, urls: str, mentions: str, hashtags: str, elongations: bool) -> str:
     if not text:
         return ""
-    text = text.replace("\ufeff", " ")
+    text = unicodedata.normalize("NFKC", text).replace("\ufeff", " ")  # fullwidth/math letters -> plain
     if "\\u" in text:
         text = ESCAPE_RE.sub(_unescape, text)
     if "&" in text:

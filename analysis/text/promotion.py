@@ -4,19 +4,19 @@ Rules (regexes per language in :data:`PROMOTION_RULES`, ``"*"`` for every langua
 commercial offers (discounts, promo codes, giveaways, free shipping; French promo, soldes,
 réduction, jeu concours, à gagner), self-promotion ("check out my channel", "subscribe",
 "abonnez-vous", "ma chaîne", "link in bio") and a link together with a call to action
-("shop now <url>", "découvrez ... <url>"). URLs are replaced by a marker word so the rules can
-see where a link was.
+("shop now <url>", "découvrez ... <url>"). URLs are kept so the rules can see links (and affiliate
+parameters in them).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.text.clean import URL_TOKEN, normalize
+from analysis.text.clean import normalize
 from analysis.text.language import resolve_language
 from analysis.text.patterns import match_rules
 
-_URL = URL_TOKEN
+_URL = r"(?:https?://|www\.)\S+"
 _EN_CTA = r"check|visit|click|buy|shop|order|book|download|sign up|register|join|subscribe|get yours|grab|learn more|read more|see more|watch|listen|tap"
 _FR_CTA = (
     r"d[ée]couvrez|d[ée]couvre|achetez|commandez|r[ée]servez|profitez|inscrivez|abonnez|t[ée]l[ée]chargez|"
@@ -26,37 +26,47 @@ _FR_CTA = (
 #: language -> regexes (case-insensitive) that mark a promotional post.
 PROMOTION_RULES: dict[str, list[str]] = {
     "*": [
-        r"\bsubscribe\b|\bsubs?crib\w*\b|\bsub4sub\b",
-        r"\bcheck (?:out )?(?:my|our)\b|\bcheck (?:it|this|them) out\b",
+        r"\bsub(?:scribe|cribe|scribed|s)\b|\bsuscri\w*|\bsub (?:me|to me|4 ?sub)\b|\bsub4sub\b",
+        r"\b\d+ subscribers\b|\bsubscribers (?:please|plz|pls)\b|\b(?:get|reach|more|some|few) (?:\d+ )?(?:subs|subscribers)\b",
+        r"\bcheck(?:ed|ing)? (?:out|it out|this out|em out|'em out|(?:out )?(?:my|our))\b",
         r"\blink in (?:my |our |the )?bio\b",
         r"\b(?:promo|discount|coupon) ?code\b",
         r"\bgiveaway\b",
+        r"^\W*(?:" + _URL + r"\W*)+$",  # nothing but links
+        r"[?&](?:ref|ref_id|aff|affiliate|affiliateid|referral|promo)=",  # affiliate/referral links
+        r"\b(?:gofundme|indiegogo|kickstarter|patreon|leetchi|ulule|kisskissbankbank|tipeee)\b",
     ],
     "en": [
         r"\b\d{1,2} ?% off\b|\b(?:on )?sale\b|\bdiscounts?\b|\bcoupons?\b|\bvouchers?\b|\bpromo(?:tion)?s?\b",
-        r"\bfree (?:shipping|delivery|gift|trial|download|iphone|ipad|money|ebook|samples?|\w+ cards?)\b",
-        r"\blimited (?:time|offer|edition|stock)\b|\bspecial offer\b|\b(?:best|hot|great) deals?\b|\bdeal of the day\b",
+        r"\bfree (?:shipping|delivery|gift|trial|download|iphone|ipad|money|ebook|samples?|leads|traffic|followers|\w+ cards?)\b",
+        r"\blimited (?:time|offer|edition|stock)\b|\bspecial offer\b|\b(?:best|hot|great|bonus) deals?\b|\bdeal of the day\b",
         r"\b(?:buy|shop|order|book|download|apply|register|join) (?:now|today|online|here)\b|\bget yours\b|\bpre-?order\b",
-        r"\b(?:my|our) (?:new |latest |first |own )?(?:channel|videos?|vids?|page|site|website|store|shop|music|songs?|album|mixtape|blog|playlist|app|cover|track|rap|beats?)\b",
-        r"\bvisit (?:my|our|us)\b|\bfollow (?:me|us)\b|\bclick (?:here|the link|on the link|below|this)\b",
-        r"\bplease (?:like|share|subscribe|check|visit|follow|watch|listen|support|help me reach)\b",
-        r"\b(?:like|thumbs up) (?:this|my) comment\b|\bgive (?:me|my|it|us) a (?:chance|try|listen|shot)\b",
-        r"\bmake (?:money|\$)|\bearn (?:money|\$|cash)|\bwork from home\b|\bwin (?:a|an|free)\b",
+        r"\b(?:my|our) (?:new |latest |first |own |gaming |music |youtube )?(?:channel|videos?|vids?|page|site|website|store|shop|music|songs?|album|mixtape|blog|playlist|app|covers?|tracks?|rap|beats?|remix(?:es)?)\b",
+        r"\bchannel\b|\b(?:visit|check|this|our|my) (?:\w+ ){0,2}(?:website|site)\b",
+        r"\bvisit (?:my|our|us)\b|\bfollow (?:me|us|my|our|this)\b|\bclick (?:here|the link|on the link|below|this)\b",
+        r"\b(?:please|pls|plz)\b.*\b(?:like|share|subscribe|check|visit|follow|watch|listen|support|vote|donate|help)\b",
+        r"\b(?:share|like) (?:this|my|our) (?:video|pic|picture|photo|page|poster|post|comment)\b|\blike (?:&|and) share\b",
+        r"\bhelp me (?:get|reach|go|win|raise)\b|\bdonat(?:e|ion)",
+        r"\bgive (?:me|my|it|us) a (?:chance|try|listen|shot)\b|\bwatch (?:my|our)\b",
+        r"\b(?:earn|make|making) (?:\w+ ){0,2}(?:money|income|cash|\$)|\bonline (?:work|job|income)\b|\bwork from home\b|\bneed money\b",
+        r"\bwin (?:a|an|free)\b",
         r"\b(?:available|out) now\b|\bin stores\b|\bnew (?:collection|arrivals?|product|release)\b",
-        r"\b(?:" + _EN_CTA + r")\b.*\b" + _URL + r"\b",
-        r"\b" + _URL + r"\b.*\b(?:" + _EN_CTA + r")\b",
+        r"\b(?:" + _EN_CTA + r")\b.*" + _URL,
+        _URL + r".*\b(?:" + _EN_CTA + r")\b",
     ],
     "fr": [
         r"\bpromo(?:tion)?s?\b|\br[ée]ductions?\b|\bremises?\b|\bsoldes\b|-\s?\d{1,2}\s?%|\bbons? plans?\b",
         r"\boffres? (?:sp[ée]ciale|exceptionnelle|limit[ée]e|de lancement|promotionnelle)s?\b|\boffert(?:e|s|es)?\b",
         r"\blivraison (?:gratuite|offerte)\b|\bgratuit(?:e|s|es)?\b|\ben exclusivit[ée]\b",
-        r"\b(?:achetez|commandez|r[ée]servez|profitez|t[ée]l[ée]chargez|cliquez|essayez|participez)\b",
-        r"\b(?:inscrivez|abonnez)[- ]vous\b|\babonne[- ]toi\b|\brejoignez[- ]nous\b",
+        r"\b(?:achetez|commandez|r[ée]servez|profitez|t[ée]l[ée]chargez|cliquez|essayez|participez|likez|visitez)\b",
+        r"\b(?:inscrivez|abonnez)[- ]vous\b|\babonne[- ]toi\b|\brejoignez[- ]nous\b|\bsuivez[- ](?:moi|nous)\b",
         r"\bjeu[- ]concours\b|\bconcours\b|\b[àa] gagner\b|\btentez de gagner\b|\bpour gagner\b",
-        r"\b(?:ma|notre) (?:nouvelle )?(?:cha[iî]ne|boutique|collection|vid[ée]o|page|site|appli)\b",
+        r"\b(?:ma|notre) (?:nouvelle )?(?:cha[iî]ne|boutique|collection|vid[ée]o|page|appli)\b|\b(?:mon|notre) (?:site|blog|shop|e-shop)\b",
         r"\ben vente\b|\bdisponibles? (?:d[èe]s|maintenant|en ligne|en magasin|sur|chez)\b|\bnouvelle collection\b",
-        r"\b(?:" + _FR_CTA + r")\b.*\b" + _URL + r"\b",
-        r"\b" + _URL + r"\b.*\b(?:" + _FR_CTA + r")\b",
+        r"\bpartagez (?:cette|ce|ma|mon|notre|nos)\b|\baidez[- ]moi [àa] (?:atteindre|gagner|financer)\b|\bcagnotte\b",
+        r"\bgagner de l['’]argent\b|\bcode (?:de r[ée]duction|avantage)\b",
+        r"\b(?:" + _FR_CTA + r")\b.*" + _URL,
+        _URL + r".*\b(?:" + _FR_CTA + r")\b",
     ],
 }
 
@@ -82,5 +92,5 @@ def is_promotional(texts: pd.Series, lang: pd.Series | None = None) -> pd.Series
     >>> is_promotional(pd.Series(["20% off this weekend only!", "Abonnez-vous à ma chaîne", "Lovely day"])).tolist()
     [True, True, False]
     """
-    cleaned = normalize(texts, urls="token", mentions="drop", hashtags="words")
+    cleaned = normalize(texts, urls="keep", mentions="drop", hashtags="words")
     return match_rules(cleaned, resolve_language(texts, lang), PROMOTION_RULES)

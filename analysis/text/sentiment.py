@@ -11,6 +11,7 @@ fall back to English VADER, which still reads emoji and emoticons.
 
 from __future__ import annotations
 
+import re
 import warnings
 from functools import lru_cache
 from typing import Callable
@@ -22,11 +23,50 @@ from analysis.text.clean import normalize
 from analysis.text.language import resolve_language
 
 
+#: Customer-service complaint vocabulary missing from VADER (valence on VADER's -4..+4 scale).
+#: Comments to business pages complain in words that are neutral elsewhere ("on hold", "still
+#: waiting"); multi-word phrases are joined by :data:`PHRASES` before scoring.
+EN_LEXICON_UPDATES = {
+    "delayed": -1.5, "delays": -1.3, "waiting": -0.8, "waited": -1.0, "stranded": -2.0, "late": -0.8,
+    "canceled": -1.0, "refund": -1.0, "nobody": -0.8, "unhelpful": -2.0, "disconnected": -1.2,
+    "poorly": -1.5, "inconveniently": -1.2, "on_hold": -1.5, "hung_up": -1.5, "no_one": -0.8,
+    "still_waiting": -1.5, "still_no": -1.2, "still_not": -1.2, "never_received": -2.0,
+    "no_response": -1.5, "no_answer": -1.2, "not_working": -1.5, "doesn't_work": -1.5,
+}
+#: vaderSentiment-fr's lexicon (translated from VADER) holds artefacts: neutral words with a
+#: valence ("prix" +2.3, "fois" -1.0, "sur" +0.4) and strong words scored weakly ("nul" -0.5,
+#: "merde" -0.5). These overrides put them back on VADER's scale; the complaint vocabulary is
+#: the French counterpart of :data:`EN_LEXICON_UPDATES`. Keys are accent-free, as in the port.
+FR_LEXICON_UPDATES = {
+    **{w: 0.0 for w in ("sur", "s", "fois", "nouveau", "nouvelle", "nouveaux", "nouvelles", "direct", "sous",
+                        "part", "prix", "energies", "energie", "energetique", "lance", "source", "juste", "cher",
+                        "prive", "privee", "partir")},
+    "nul": -2.0, "nulle": -2.0, "nuls": -2.0, "merde": -2.5, "decu": -2.0, "decue": -2.0, "decus": -2.0,
+    "degoute": -2.2, "degoutee": -2.2, "probleme": -1.5, "problemes": -1.5, "plainte": -1.2, "mal": -1.5,
+    "honteux": -2.3, "honteuse": -2.3, "pitoyable": -2.3, "minable": -2.3, "bof": -1.0, "marre": -2.0,
+    "retard": -1.5, "retards": -1.5, "annulation": -1.2, "panne": -1.5, "injoignable": -2.0,
+    "rembourse": -0.5, "remboursement": -1.0, "attente": -0.8, "en_attente": -1.2, "toujours_pas": -1.5,
+    "toujours_rien": -1.5, "aucune_reponse": -1.5, "ne_fonctionne_pas": -1.5, "ne_marche_pas": -1.5,
+    "personne_ne": -1.0, "honte": -2.3, "arnaque": -3.0, "escroquerie": -3.0, "lamentable": -2.5,
+}
+#: Phrases joined into one token before scoring (lower-case, regex -> replacement).
+PHRASES = {
+    "en": [(r"\bon hold\b", "on_hold"), (r"\bhung up\b", "hung_up"), (r"\bno one\b", "no_one"),
+           (r"\bstill (waiting|no|not)\b", r"still_\1"), (r"\bnever (received|got)\b", "never_received"),
+           (r"\bno (response|answer|reply)\b", r"no_\1"), (r"\b(not working|doesn't work|does not work)\b", "not_working")],
+    "fr": [(r"\ben attente\b", "en_attente"), (r"\btoujours (pas|rien)\b", r"toujours_\1"),
+           (r"\baucune (r[ée]ponse|nouvelle)\b", "aucune_reponse"), (r"\bpersonne ne\b", "personne_ne"),
+           (r"\bne (fonctionne|marche) (pas|plus)\b", r"ne_\1_pas"), (r"\bn['’ ](?:y )?(?:a|est) pas\b", "pas")],
+}
+
+
 @lru_cache(maxsize=1)
 def _vader_en():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(EN_LEXICON_UPDATES)
+    return analyzer
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +75,18 @@ def _vader_fr():
         warnings.simplefilter("ignore", UserWarning)
         from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class _FrenchAnalyzer(SentimentIntensityAnalyzer):
+        """The port gives a text with no sentiment word a *negative* score when it has "!" or
+        "..." (``sum_s -= 0.5 * punct``); VADER itself leaves it at 0. Restore VADER's rule."""
+
+        def score_valence(self, sentiments, text):
+            if sentiments and not any(sentiments):
+                return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+            return super().score_valence(sentiments, text)
+
+    analyzer = _FrenchAnalyzer()
+    analyzer.lexicon.update(FR_LEXICON_UPDATES)
+    return analyzer
 
 
 #: language -> factory of an object with ``polarity_scores(text) -> {"compound": float, ...}``.
@@ -50,8 +101,15 @@ NEGATIVE_THRESHOLD: dict[str, float] = {"en": -0.05, "fr": -0.05}
 def _score_one(text: str, language: str) -> float:
     if not text:
         return float("nan")
-    analyzer = ANALYZERS.get(language, ANALYZERS[FALLBACK_LANGUAGE])()
-    return float(analyzer.polarity_scores(text)["compound"])
+    language = language if language in ANALYZERS else FALLBACK_LANGUAGE
+    for pattern, replacement in _phrases(language):
+        text = pattern.sub(replacement, text)
+    return float(ANALYZERS[language]().polarity_scores(text)["compound"])
+
+
+@lru_cache(maxsize=16)
+def _phrases(language: str) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(p, re.IGNORECASE), r) for p, r in PHRASES.get(language, [])]
 
 
 def _languages(texts: pd.Series, lang: pd.Series | None) -> list[str]:
