@@ -1,0 +1,31 @@
+"""What a report notebook shows, and how it becomes HTML and PDF for two audiences.
+
+- :mod:`analysis.report.parameters` — the notebook's parameters, declared once and validated.
+- :mod:`analysis.report.data` — load, filter and measure the data; run the hypothesis.
+- :mod:`analysis.report.views` — one ``show_*`` function per report section; :func:`publish_result`.
+- :mod:`analysis.report.result` — the result record (MIME ``application/vnd.dialogic.result+json``)
+  and :func:`extract_result`.
+- :mod:`analysis.report.render` — :func:`render_report` (nbconvert, own template, self-contained
+  HTML) and :func:`brief_to_pdf` (headless Chromium).
+- :mod:`analysis.report.i18n` — every template word in English and French; number/date formats.
+"""
+
+from analysis.report.data import ReportData, load_report_data, run_test
+from analysis.report.parameters import NOTEBOOK_PARAMETERS, from_namespace, validate_parameters
+from analysis.report.result import RESULT_MIME, build_record, extract_result
+from analysis.report.views import (publish_result, show_data, show_figure, show_glossary, show_header,
+                                   show_methods, show_results, show_statistics)
+
+
+def __getattr__(name):  # rendering pulls in nbconvert: import it only when asked for
+    if name in ("render_report", "brief_to_pdf", "AUDIENCES"):
+        from analysis.report import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module 'analysis.report' has no attribute {name!r}")
+
+
+__all__ = ["AUDIENCES", "NOTEBOOK_PARAMETERS", "RESULT_MIME", "ReportData", "brief_to_pdf", "build_record",
+           "extract_result", "from_namespace", "load_report_data", "publish_result", "render_report", "run_test",
+           "show_data", "show_figure", "show_glossary", "show_header", "show_methods", "show_results",
+           "show_statistics", "validate_parameters"]

@@ -1,0 +1,148 @@
+"""What a report notebook loads and tests: the data of the study, filtered and measured.
+
+The notebook's code cells call :func:`load_report_data` then :func:`run_test`; all reading of files
+happens here, not in the notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.report.parameters import resolve_data_dir, validate_parameters
+
+#: Names the importer (``dataset.json``) and the demo simulator (``DATASET.json``) give the file
+#: that describes a data set; ``"simulated": true`` in it puts the notice on every report page.
+DATASET_FILES = ("dataset.json", "DATASET.json")
+
+
+@dataclass
+class ReportData:
+    """The data one report is built on.
+
+    Attributes
+    ----------
+    params : dict
+        The validated notebook parameters.
+    data_dir : Path
+        Absolute folder of the canonical tables.
+    tables : CanonicalTables
+        The tables after the filters (platforms, period, minimum posts).
+    exclusions : pandas.DataFrame
+        One row per filter step: ``step, reason, accounts, posts, comments`` removed.
+    posts, comments : pandas.DataFrame
+        Per-post and per-audience-comment measures (:mod:`analysis.measures`).
+    dataset : dict
+        Contents of ``dataset.json`` (empty when absent).
+    """
+
+    params: dict[str, Any]
+    data_dir: Path
+    tables: Any
+    exclusions: pd.DataFrame
+    posts: pd.DataFrame
+    comments: pd.DataFrame
+    dataset: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def simulated(self) -> bool:
+        """True when the data set declares itself simulated (the reports then say so on every page)."""
+        return bool(self.dataset.get("simulated", False))
+
+    @property
+    def language(self) -> str:
+        return self.params["language"]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and period of the analysed data, JSON-safe (for the data section and results.json)."""
+        acc, posts, com = self.tables.accounts, self.tables.posts, self.tables.comments
+        created = posts["created_at"]
+        by_type = acc["account_type"].value_counts()
+        return {
+            "data_dir": str(self.params["data_dir"]),
+            "simulated": self.simulated,
+            "platforms": sorted(str(p) for p in acc["platform"].unique()),
+            "start": created.min().date().isoformat() if len(created) else None,
+            "end": created.max().date().isoformat() if len(created) else None,
+            "pages": int(len(acc)),
+            "pages_by_type": {str(k): int(v) for k, v in sorted(by_type.items())},
+            "posts": int(len(posts)),
+            "comments": int(len(com)),
+            "audience_comments": int((~com["is_owner"].astype(bool)).sum()),
+            "owner_comments": int(com["is_owner"].astype(bool).sum()),
+            "collected_at": (posts["collected_at"].max().date().isoformat() if len(posts) else None),
+            "exclusions": [{k: (int(v) if k in ("accounts", "posts", "comments") else str(v))
+                            for k, v in row.items()} for row in self.exclusions.to_dict("records")],
+        }
+
+
+def read_dataset_info(data_dir: Path) -> dict[str, Any]:
+    """The ``dataset.json`` of ``data_dir`` as a dict, or ``{}`` when there is none.
+
+    Raises
+    ------
+    ValueError
+        When the file exists but is not a JSON object (names the file and the fix).
+    """
+    for name in DATASET_FILES:
+        path = Path(data_dir) / name
+        if path.is_file():
+            try:
+                info = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} is not valid JSON ({exc}); fix the file or delete it "
+                                 f"(it only describes the data set)") from None
+            if not isinstance(info, dict):
+                raise ValueError(f"{path} must hold a JSON object such as {{\"simulated\": false}}")
+            return info
+    return {}
+
+
+def load_report_data(params: dict[str, Any]) -> ReportData:
+    """Read the canonical tables named by ``params``, filter them and compute the measures.
+
+    Parameters
+    ----------
+    params : dict
+        Notebook parameters (validated again here): ``data_dir``, ``platforms``, ``start``,
+        ``end``, ``min_posts``, ``reply_window_h`` are used.
+
+    Returns
+    -------
+    ReportData
+    """
+    from analysis.measures import comment_measures, filter_tables, post_measures
+    from analysis.schema import read_canonical
+
+    params = validate_parameters(params)
+    data_dir = resolve_data_dir(params["data_dir"])
+    if not data_dir.is_dir():
+        raise ValueError(f"data_dir {params['data_dir']!r} does not exist (looked in {data_dir}); "
+                         f"run `dialogic demo` for the demo data or import yours with `dialogic import`")
+    tables = read_canonical(data_dir)
+    kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
+                                     start=params["start"] or None, end=params["end"] or None,
+                                     min_posts=params["min_posts"])
+    return ReportData(params=params, data_dir=data_dir, tables=kept, exclusions=exclusions,
+                      posts=post_measures(kept), comments=comment_measures(kept, params["reply_window_h"]),
+                      dataset=read_dataset_info(data_dir))
+
+
+#: Notebook parameters passed to ``run_hypothesis`` only when set (empty / 0 = the catalogue's).
+GENERIC_PARAMETERS = ("outcome", "unit", "contrast", "model", "equivalence_bound")
+
+
+def run_test(data: ReportData):
+    """Run the notebook's hypothesis on ``data`` with :func:`analysis.stats.run_hypothesis`."""
+    from analysis.stats import run_hypothesis
+
+    p = data.params
+    extra = {k: p[k] for k in GENERIC_PARAMETERS if p[k]}
+    if p["direction"] != "catalogue":
+        extra["direction"] = p["direction"]
+    return run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
+                          min_posts=p["min_posts"], **extra)

@@ -1,0 +1,265 @@
+"""Words and number formats of the reports, in English and French.
+
+Every word a report shows that is not data lives in :data:`STRINGS` (key -> {"en", "fr"}), so a
+French brief is French from the title to the footnotes, and a test can check that no English
+template text is left in it. Numbers and dates are formatted for the language with Babel (the
+CLDR data): ``0.52`` in English is ``0,52`` in French, ``1,234`` is ``1 234``.
+
+Examples
+--------
+>>> from analysis.report.i18n import t, fmt_number, fmt_p
+>>> t("verdict.supported", "fr")
+'Confirmée'
+>>> fmt_number(1234.5, "fr", 1).replace("\u202f", " ")
+'1 234,5'
+>>> fmt_p(0.0004, "en"), fmt_p(0.0312, "fr")
+('p < .001', 'p = 0,031')
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES = ("en", "fr")
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # page chrome
+    "title.academic": {"en": "Hypothesis {hid}: academic report", "fr": "Hypothèse {hid} : rapport académique"},
+    "title.brief": {"en": "Evidence brief: {question}", "fr": "Note de synthèse : {question}"},
+    "kicker.academic": {"en": "Academic report", "fr": "Rapport académique"},
+    "kicker.brief": {"en": "Evidence brief", "fr": "Note de synthèse"},
+    "prepared_for": {"en": "Prepared for {client}", "fr": "Préparé pour {client}"},
+    "logo_alt": {"en": "Logo of {client}", "fr": "Logo de {client}"},
+    "logo_alt_plain": {"en": "Client logo", "fr": "Logo du client"},
+    "generated": {"en": "Generated on {date} with Dialogic {version}",
+                  "fr": "Produit le {date} avec Dialogic {version}"},
+    "simulated": {"en": "Simulated data: nothing in this report describes real pages or people. "
+                        "It was built on Dialogic's demo data set to show how the analysis works.",
+                  "fr": "Données simulées : rien dans ce rapport ne décrit des pages ou des personnes "
+                        "réelles. Il a été produit sur le jeu de démonstration de Dialogic pour "
+                        "montrer le fonctionnement de l'analyse."},
+    "simulated.short": {"en": "Simulated data — not real pages or people",
+                        "fr": "Données simulées — ni pages ni personnes réelles"},
+    "show_code": {"en": "Show code", "fr": "Afficher le code"},
+    "skip": {"en": "Skip to the verdict", "fr": "Aller au verdict"},
+    "page": {"en": "Page", "fr": "Page"},
+    # sections
+    "h.question": {"en": "The question", "fr": "La question"},
+    "h.verdict": {"en": "Verdict", "fr": "Verdict"},
+    "h.figure": {"en": "Key figure", "fr": "Figure clé"},
+    "h.results": {"en": "Results", "fr": "Résultats"},
+    "h.robustness": {"en": "Robustness check", "fr": "Contrôle de robustesse"},
+    "h.data": {"en": "The data", "fr": "Les données"},
+    "h.exclusions": {"en": "Exclusions", "fr": "Exclusions"},
+    "h.examples": {"en": "Example comments", "fr": "Exemples de commentaires"},
+    "h.markup": {"en": "Texts containing markup", "fr": "Textes contenant du balisage"},
+    "h.methods": {"en": "Methods", "fr": "Méthodes"},
+    "h.references": {"en": "References", "fr": "Références"},
+    "h.glossary": {"en": "Glossary", "fr": "Glossaire"},
+    "h.provenance": {"en": "Provenance", "fr": "Provenance"},
+    "h.warnings": {"en": "Points to keep in mind", "fr": "Points d'attention"},
+    "h.statistics": {"en": "Statistical report", "fr": "Compte rendu statistique"},
+    # verdict
+    "verdict.supported": {"en": "Supported", "fr": "Confirmée"},
+    "verdict.not supported": {"en": "Not supported", "fr": "Non confirmée"},
+    "verdict.inconclusive": {"en": "Inconclusive", "fr": "Non concluant"},
+    "verdict.explain.supported": {"en": "The data support the claim.",
+                                  "fr": "Les données confirment l'affirmation."},
+    "verdict.explain.not supported": {"en": "The data do not support the claim.",
+                                      "fr": "Les données ne confirment pas l'affirmation."},
+    "verdict.explain.inconclusive": {"en": "The data cannot settle the claim either way.",
+                                     "fr": "Les données ne permettent pas de trancher."},
+    "claim": {"en": "Claim tested", "fr": "Affirmation testée"},
+    "effect": {"en": "Effect", "fr": "Effet"},
+    "ci": {"en": "{level} % confidence interval", "fr": "intervalle de confiance à {level} %"},
+    "ci.short": {"en": "{level} % CI", "fr": "IC {level} %"},
+    "p.one_sided": {"en": "one-sided", "fr": "unilatéral"},
+    "p.adjusted": {"en": "adjusted for {n} hypotheses ({method})",
+                   "fr": "ajusté pour {n} hypothèses ({method})"},
+    # results table
+    "col.quantity": {"en": "Quantity", "fr": "Grandeur"},
+    "col.value": {"en": "Value", "fr": "Valeur"},
+    "col.test": {"en": "Test", "fr": "Test"},
+    "col.statistic": {"en": "Statistic", "fr": "Statistique"},
+    "col.p": {"en": "p (one-sided)", "fr": "p (unilatéral)"},
+    "col.estimate": {"en": "Estimate", "fr": "Estimation"},
+    "col.note": {"en": "Note", "fr": "Remarque"},
+    "row.model": {"en": "Model", "fr": "Modèle"},
+    "row.estimate": {"en": "Effect size", "fr": "Taille d'effet"},
+    "row.ci": {"en": "Confidence interval", "fr": "Intervalle de confiance"},
+    "row.statistic": {"en": "Test statistic", "fr": "Statistique de test"},
+    "row.p": {"en": "p-value, one-sided", "fr": "Valeur p, unilatérale"},
+    "row.p_two": {"en": "p-value, two-sided", "fr": "Valeur p, bilatérale"},
+    "row.p_adjusted": {"en": "p-value, adjusted", "fr": "Valeur p ajustée"},
+    "row.n_obs": {"en": "Observations", "fr": "Observations"},
+    "row.n_clusters": {"en": "Pages (clusters)", "fr": "Pages (grappes)"},
+    "row.mde": {"en": "Smallest detectable effect (80 % power)", "fr": "Plus petit effet détectable (puissance 80 %)"},
+    "row.direction": {"en": "Alternative hypothesis", "fr": "Hypothèse alternative"},
+    "row.alpha": {"en": "Significance level", "fr": "Seuil de signification"},
+    "brief.main": {"en": "Main analysis", "fr": "Analyse principale"},
+    "brief.check": {"en": "Cross-check on page averages", "fr": "Vérification sur les moyennes par page"},
+    "brief.agree": {"en": "Agrees with the main analysis", "fr": "Concorde avec l'analyse principale"},
+    "brief.disagree": {"en": "Does not agree with the main analysis", "fr": "Ne concorde pas avec l'analyse principale"},
+    "brief.how_sure": {"en": "How sure can we be?", "fr": "Quel degré de certitude ?"},
+    "brief.chance": {"en": "Chance of a result this strong if there were no real difference",
+                     "fr": "Probabilité d'un résultat aussi net s'il n'y avait aucune différence réelle"},
+    "brief.range": {"en": "Plausible range of the effect", "fr": "Fourchette plausible de l'effet"},
+    "brief.based_on": {"en": "Based on", "fr": "Sur la base de"},
+    "brief.based_on_value": {"en": "{n_obs} {unit}s from {n_clusters} pages",
+                             "fr": "{n_obs} {unit}s de {n_clusters} pages"},
+    # data section
+    "data.platforms": {"en": "Platforms", "fr": "Plateformes"},
+    "data.period": {"en": "Period", "fr": "Période"},
+    "data.period_value": {"en": "{start} to {end}", "fr": "du {start} au {end}"},
+    "data.pages": {"en": "Pages", "fr": "Pages"},
+    "data.pages_by_type": {"en": "{business} business, {personal} personal",
+                           "fr": "{business} professionnelles, {personal} personnelles"},
+    "data.posts": {"en": "Posts", "fr": "Publications"},
+    "data.comments": {"en": "Comments", "fr": "Commentaires"},
+    "data.source": {"en": "Source", "fr": "Source"},
+    "data.collected": {"en": "Collected", "fr": "Collecte"},
+    "data.all": {"en": "all", "fr": "toutes"},
+    "data.reason": {"en": "Reason", "fr": "Motif"},
+    "data.excluded": {"en": "Excluded", "fr": "Exclus"},
+    "data.no_exclusions": {"en": "Nothing was excluded.", "fr": "Rien n'a été exclu."},
+    "data.examples_note": {"en": "Shown exactly as collected, as plain text (markup is not interpreted).",
+                           "fr": "Affichés tels que collectés, en texte brut (le balisage n'est pas interprété)."},
+    "data.markup_note": {"en": "{n} text(s) contain HTML-like markup; they are shown as text, never run.",
+                         "fr": "{n} texte(s) contiennent du balisage de type HTML ; ils sont affichés comme texte, jamais exécutés."},
+    "data.kind": {"en": "Kind", "fr": "Type"},
+    "data.text": {"en": "Text", "fr": "Texte"},
+    "data.page_type": {"en": "Page type", "fr": "Type de page"},
+    "data.language": {"en": "Language", "fr": "Langue"},
+    # account types and groups
+    "type.business": {"en": "business", "fr": "professionnelle"},
+    "type.personal": {"en": "personal", "fr": "personnelle"},
+    "type.unknown": {"en": "unknown", "fr": "inconnu"},
+    "unit.post": {"en": "post", "fr": "publication"},
+    "unit.comment": {"en": "comment", "fr": "commentaire"},
+    "unit.page": {"en": "page", "fr": "page"},
+    # methods
+    "methods.intro": {"en": "The unit of analysis is the {unit}; {n_obs} {unit}s from {n_clusters} pages entered the model.",
+                      "fr": "L'unité d'analyse est la {unit} ; {n_obs} unités de {n_clusters} pages sont entrées dans le modèle."},
+    "methods.filter": {"en": "Pages with fewer than {min_posts} posts in the window were excluded; comments not answered within {window} hours count as censored.",
+                       "fr": "Les pages ayant moins de {min_posts} publications dans la période ont été exclues ; les commentaires sans réponse au bout de {window} heures sont considérés comme censurés."},
+    "methods.model": {"en": "Primary model: {model}. The effect is reported as {estimate_name} with its {ci_level} % confidence interval; the test is one-sided ({alternative}) at α = {alpha}, with standard errors clustered by page because posts and comments of one page are not independent.",
+                      "fr": "Modèle principal : {model}. L'effet est exprimé en {estimate_name} avec son intervalle de confiance à {ci_level} % ; le test est unilatéral ({alternative}) au seuil α = {alpha}, avec des erreurs standard groupées par page, car les publications et commentaires d'une même page ne sont pas indépendants."},
+    "methods.robustness": {"en": "Robustness check: {test} ({p}, one-sided).", "fr": "Contrôle de robustesse : {test} ({p}, unilatéral)."},
+    "methods.software": {"en": "Computed with statsmodels {statsmodels}, SciPy {scipy} and pandas {pandas} in Python {python}.",
+                         "fr": "Calculé avec statsmodels {statsmodels}, SciPy {scipy} et pandas {pandas} sous Python {python}."},
+    # provenance
+    "prov.parameters": {"en": "Parameters", "fr": "Paramètres"},
+    "prov.inputs": {"en": "Input files (SHA-256)", "fr": "Fichiers d'entrée (SHA-256)"},
+    "prov.versions": {"en": "Versions", "fr": "Versions"},
+    "prov.command": {"en": "Command that reproduces this report", "fr": "Commande qui reproduit ce rapport"},
+    "prov.other": {"en": "Other", "fr": "Autres"},
+    "prov.name": {"en": "Name", "fr": "Nom"},
+    "prov.value": {"en": "Value", "fr": "Valeur"},
+    # figures
+    "fig.caption": {"en": "Figure 1. {title}", "fr": "Figure 1. {title}"},
+    "fig.page_mean": {"en": "Each dot is one page; the bar shows the median page.",
+                      "fr": "Chaque point est une page ; le trait indique la page médiane."},
+    "fig.replies_per_post": {"en": "Mean replies per post (per page)", "fr": "Réponses moyennes par publication (par page)"},
+    "fig.answered_share": {"en": "Share of comments answered (per page)", "fr": "Part des commentaires ayant reçu une réponse (par page)"},
+    "fig.hours": {"en": "Hours since the comment", "fr": "Heures depuis le commentaire"},
+    "fig.unanswered": {"en": "Share of comments still unanswered", "fr": "Part des commentaires encore sans réponse"},
+    "fig.followers": {"en": "Audience size (followers, log scale)", "fr": "Taille de l'audience (abonnés, échelle log)"},
+    "fig.page_type": {"en": "Page type", "fr": "Type de page"},
+    "fig.group": {"en": "Group", "fr": "Groupe"},
+    "fig.outcome_per_page": {"en": "{outcome} (mean per page)", "fr": "{outcome} (moyenne par page)"},
+    "fig.alt.groups": {"en": "Dot plot of {outcome} for {n} pages in {k} groups. Medians: {medians}.",
+                       "fr": "Nuage de points de {outcome} pour {n} pages réparties en {k} groupes. Médianes : {medians}."},
+    "fig.alt.km": {"en": "Curves of the share of comments still unanswered over the first {window} hours, by page type. Share unanswered after 24 hours: {at24}.",
+                   "fr": "Courbes de la part des commentaires encore sans réponse pendant les {window} premières heures, par type de page. Part sans réponse après 24 heures : {at24}."},
+    "fig.alt.scatter": {"en": "Scatter plot of mean replies per post against audience size for {n} pages (log scales); Spearman rho = {rho}.",
+                        "fr": "Nuage de points des réponses moyennes par publication selon la taille de l'audience pour {n} pages (échelles log) ; rho de Spearman = {rho}."},
+    "fig.title.H1": {"en": "Replies per post, business and personal pages", "fr": "Réponses par publication, pages professionnelles et personnelles"},
+    "fig.title.H2": {"en": "Share of audience comments answered by the page", "fr": "Part des commentaires du public auxquels la page répond"},
+    "fig.title.H3": {"en": "Replies per post, question posts and other posts", "fr": "Réponses par publication, questions et autres publications"},
+    "fig.title.H4": {"en": "Time until the page answers a comment", "fr": "Délai avant que la page réponde à un commentaire"},
+    "fig.title.H5": {"en": "Audience size and replies per post", "fr": "Taille de l'audience et réponses par publication"},
+    "fig.title.H6": {"en": "Share answered, negative and other comments", "fr": "Part des réponses, commentaires négatifs et autres"},
+    "fig.title.generic": {"en": "{outcome} by group", "fr": "{outcome} par groupe"},
+    "fig.question": {"en": "question", "fr": "question"},
+    "fig.other": {"en": "other", "fr": "autre"},
+    "fig.negative": {"en": "negative comment", "fr": "commentaire négatif"},
+    "fig.not_negative": {"en": "other comment", "fr": "autre commentaire"},
+    # warnings
+    "warn.none": {"en": "None.", "fr": "Aucun."},
+}
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """The template text ``key`` in ``language``, with ``{name}`` fields filled from ``values``.
+
+    Raises
+    ------
+    ValueError
+        When the language is not one of :data:`LANGUAGES` or the key is unknown.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language {language!r} is not supported; use one of {', '.join(LANGUAGES)}")
+    try:
+        text = STRINGS[key][language]
+    except KeyError:
+        raise ValueError(f"no report text {key!r}; add it to analysis.report.i18n.STRINGS") from None
+    return text.format(**values) if values else text
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def fmt_number(x: Any, language: str, digits: int = 2) -> str:
+    """``x`` with ``digits`` decimals and the language's separators; '–' for a missing value."""
+    if _missing(x):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(float(x), format=pattern, locale=LOCALES[language])
+
+
+def fmt_int(x: Any, language: str) -> str:
+    """A count with the language's thousands separator."""
+    return "–" if _missing(x) else format_decimal(int(x), format="#,##0", locale=LOCALES[language])
+
+
+def fmt_percent(x: Any, language: str, digits: int = 0) -> str:
+    """A share (0.42) as a percentage ('42 %' in French, '42%' in English)."""
+    if _missing(x):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(float(x), format=pattern, locale=LOCALES[language])
+
+
+def fmt_p(p: Any, language: str) -> str:
+    """A p-value the APA way: 'p = .031', 'p < .001' (French: 'p = 0,031', 'p < 0,001')."""
+    if _missing(p):
+        return "p = –"
+    p = float(p)
+    if p < 0.001:
+        body = "< " + fmt_number(0.001, language, 3)
+    else:
+        body = "= " + fmt_number(p, language, 3)
+    if language == "en":  # APA: no leading zero for quantities that cannot exceed 1
+        body = body.replace("0.", ".", 1)
+    return "p " + body
+
+
+def fmt_date(d: Any, language: str) -> str:
+    """A date written out ('1 January 2024', '1 janvier 2024'); '–' when missing."""
+    if _missing(d) or d == "":
+        return "–"
+    if isinstance(d, str):
+        d = pd.Timestamp(d)
+    if isinstance(d, (pd.Timestamp, datetime)):
+        d = d.date()
+    if not isinstance(d, date):
+        raise ValueError(f"cannot format {d!r} as a date; pass a date, a timestamp or an ISO string")
+    return _babel_date(d, format="long", locale=LOCALES[language])

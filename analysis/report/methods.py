@@ -1,0 +1,134 @@
+"""Words for models and tests: names, the methods paragraph, and the references it cites.
+
+Registries keyed by the model and robustness names of :mod:`analysis.stats.hypotheses`, so a new
+model brings its own description and references by adding entries here.
+"""
+
+from __future__ import annotations
+
+import platform as _platform
+from importlib import metadata
+from typing import Any
+
+from analysis.report.i18n import fmt_int, fmt_number, fmt_p, t
+
+#: Effect-size names in words.
+ESTIMATE_NAMES: dict[str, dict[str, str]] = {
+    "IRR": {"en": "incidence rate ratio (IRR)", "fr": "rapport des taux d'incidence (IRR)"},
+    "OR": {"en": "odds ratio (OR)", "fr": "rapport de cotes (OR)"},
+    "HR": {"en": "hazard ratio (HR)", "fr": "rapport des risques instantanés (HR)"},
+    "rho": {"en": "Spearman's rank correlation (ρ)", "fr": "corrélation des rangs de Spearman (ρ)"},
+}
+
+#: Model key -> description in words and the references it rests on.
+MODELS: dict[str, dict[str, Any]] = {
+    "negbin": {
+        "en": "negative binomial regression (NB2) with the dispersion estimated by maximum likelihood",
+        "fr": "régression binomiale négative (NB2), dispersion estimée par maximum de vraisemblance",
+        "refs": ("cameron_trivedi", "cameron_miller", "statsmodels"),
+    },
+    "poisson": {
+        "en": "Poisson regression with page fixed effects (comparison within pages)",
+        "fr": "régression de Poisson à effets fixes par page (comparaison au sein des pages)",
+        "refs": ("wooldridge", "cameron_miller", "statsmodels"),
+    },
+    "gee_logit": {
+        "en": "logistic generalised estimating equations (GEE) with comments clustered by page",
+        "fr": "équations d'estimation généralisées (GEE) logistiques, commentaires groupés par page",
+        "refs": ("liang_zeger", "statsmodels"),
+    },
+    "cox": {
+        "en": "Cox proportional-hazards model of the time to the page's first answer, unanswered comments censored",
+        "fr": "modèle de Cox à risques proportionnels du délai avant la première réponse de la page, commentaires sans réponse censurés",
+        "refs": ("cox", "lin_wei", "lifelines"),
+    },
+    "spearman_tost": {
+        "en": "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure",
+        "fr": "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests unilatéraux (TOST)",
+        "refs": ("spearman", "lakens"),
+    },
+}
+
+#: Robustness key -> references.
+ROBUSTNESS_REFS: dict[str, tuple[str, ...]] = {
+    "page_permutation": ("good",), "page_rank": ("mann_whitney",), "within_page_signed_rank": ("wilcoxon",),
+    "km_medians": ("kaplan_meier",), "page_share_24h": (), "ph_test": ("grambsch_therneau",),
+    "rho_bootstrap": ("efron",), "elasticity": ("cameron_trivedi",), "per_language": (),
+}
+
+REFERENCES: dict[str, str] = {
+    "cameron_trivedi": "Cameron, A. C., & Trivedi, P. K. (2013). <i>Regression analysis of count data</i> (2nd ed.). Cambridge University Press.",
+    "cameron_miller": "Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference. <i>Journal of Human Resources, 50</i>(2), 317–372.",
+    "wooldridge": "Wooldridge, J. M. (1999). Distribution-free estimation of some nonlinear panel data models. <i>Journal of Econometrics, 90</i>(1), 77–97.",
+    "liang_zeger": "Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized linear models. <i>Biometrika, 73</i>(1), 13–22.",
+    "cox": "Cox, D. R. (1972). Regression models and life-tables. <i>Journal of the Royal Statistical Society: Series B, 34</i>(2), 187–220.",
+    "lin_wei": "Lin, D. Y., & Wei, L. J. (1989). The robust inference for the Cox proportional hazards model. <i>Journal of the American Statistical Association, 84</i>(408), 1074–1078.",
+    "kaplan_meier": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete observations. <i>Journal of the American Statistical Association, 53</i>(282), 457–481.",
+    "grambsch_therneau": "Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and diagnostics based on weighted residuals. <i>Biometrika, 81</i>(3), 515–526.",
+    "spearman": "Spearman, C. (1904). The proof and measurement of association between two things. <i>The American Journal of Psychology, 15</i>(1), 72–101.",
+    "lakens": "Lakens, D. (2017). Equivalence tests: A practical primer for t tests, correlations, and meta-analyses. <i>Social Psychological and Personality Science, 8</i>(4), 355–362.",
+    "good": "Good, P. (2005). <i>Permutation, parametric, and bootstrap tests of hypotheses</i> (3rd ed.). Springer.",
+    "mann_whitney": "Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random variables is stochastically larger than the other. <i>The Annals of Mathematical Statistics, 18</i>(1), 50–60.",
+    "wilcoxon": "Wilcoxon, F. (1945). Individual comparisons by ranking methods. <i>Biometrics Bulletin, 1</i>(6), 80–83.",
+    "efron": "Efron, B., & Tibshirani, R. J. (1993). <i>An introduction to the bootstrap</i>. Chapman &amp; Hall.",
+    "holm": "Holm, S. (1979). A simple sequentially rejective multiple test procedure. <i>Scandinavian Journal of Statistics, 6</i>(2), 65–70.",
+    "statsmodels": "Seabold, S., & Perktold, J. (2010). statsmodels: Econometric and statistical modeling with Python. <i>Proceedings of the 9th Python in Science Conference</i>, 92–96.",
+    "lifelines": "Davidson-Pilon, C. (2019). lifelines: Survival analysis in Python. <i>Journal of Open Source Software, 4</i>(40), 1317.",
+}
+
+ALTERNATIVES = {
+    "less": {"en": "the focal group lower", "fr": "groupe étudié inférieur"},
+    "greater": {"en": "the focal group higher", "fr": "groupe étudié supérieur"},
+    "two-sided": {"en": "two-sided", "fr": "bilatéral"},
+}
+
+
+def estimate_name(name: str, language: str) -> str:
+    """The effect size in words ('incidence rate ratio (IRR)'); the bare name when unregistered."""
+    return ESTIMATE_NAMES.get(name, {}).get(language, name)
+
+
+def model_words(model: str, language: str) -> str:
+    """The model in words; the bare key when unregistered."""
+    return MODELS.get(model, {}).get(language, model)
+
+
+def references(model: str, robustness: tuple[str, ...] | list[str], adjusted: bool = False) -> list[str]:
+    """The references (HTML, APA style) for a model, its robustness tests and a Holm correction."""
+    keys = list(MODELS.get(model, {}).get("refs", ()))
+    for r in robustness:
+        keys += ROBUSTNESS_REFS.get(r, ())
+    if adjusted:
+        keys.append("holm")
+    seen = list(dict.fromkeys(keys))
+    return sorted(REFERENCES[k] for k in seen)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def methods_paragraph(row: dict[str, Any], hypothesis: Any, params: dict[str, Any], language: str) -> str:
+    """The methods paragraph (plain text) written from the fitted model's row and the parameters."""
+    unit = t(f"unit.{row.get('unit', hypothesis.unit)}", language)
+    alt = row.get("alternative") or row.get("direction") or hypothesis.direction
+    parts = [
+        t("methods.intro", language, unit=unit, n_obs=fmt_int(row.get("n_obs"), language),
+          n_clusters=fmt_int(row.get("n_clusters"), language)),
+        t("methods.filter", language, min_posts=params["min_posts"],
+          window=fmt_number(params["reply_window_h"], language, 0)),
+        t("methods.model", language, model=model_words(hypothesis.model, language),
+          estimate_name=estimate_name(row.get("estimate_name", hypothesis.effect_name), language),
+          ci_level=fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0),
+          alternative=ALTERNATIVES.get(alt, {}).get(language, alt),
+          alpha=fmt_number(params["alpha"], language, 3).rstrip("0").rstrip(",.")),
+    ]
+    if row.get("robustness_test"):
+        parts.append(t("methods.robustness", language, test=row["robustness_test"],
+                       p=fmt_p(row.get("robustness_p"), language)))
+    parts.append(t("methods.software", language, statsmodels=_version("statsmodels"), scipy=_version("scipy"),
+                   pandas=_version("pandas"), python=_platform.python_version()))
+    return " ".join(parts)

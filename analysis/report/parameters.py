@@ -1,0 +1,186 @@
+"""The parameters of the report notebook, declared once.
+
+``notebooks/hypothesis.ipynb`` starts with a cell tagged ``parameters`` whose lines are
+``name: type = default  # meaning``; papermill reads those lines for ``--help-notebook``. The same
+list lives here, in :data:`NOTEBOOK_PARAMETERS`, so that the study runner can check every value
+(type and allowed values) *before any kernel starts*, and a test keeps the notebook's cell and
+this list in step (:func:`parameters_cell_source` writes the cell from the list).
+
+Examples
+--------
+>>> from analysis.report.parameters import validate_parameters
+>>> validate_parameters({"hypothesis": "H2", "alpha": 0.01})["alpha"]
+0.01
+>>> validate_parameters({"language": "de"})
+Traceback (most recent call last):
+...
+ValueError: parameter `language` = 'de' is not allowed; use one of: en, fr
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+from analysis import config
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One notebook parameter.
+
+    Attributes
+    ----------
+    name : str
+        Python name in the notebook.
+    type : type
+        ``str``, ``int``, ``float``, ``bool`` or ``list``.
+    default : object
+        Value when the study does not set it.
+    meaning : str
+        One line shown by ``papermill --help-notebook`` and in error messages.
+    allowed : tuple, optional
+        Allowed values (for ``list``: allowed items); ``None`` = anything of the right type.
+    """
+
+    name: str
+    type: type
+    default: Any
+    meaning: str
+    allowed: tuple | None = None
+
+    def declaration(self) -> str:
+        """The notebook line ``name: type = default  # meaning``."""
+        literal = json.dumps(self.default, ensure_ascii=False) if self.type in (str, list) else repr(self.default)
+        return f"{self.name}: {self.type.__name__} = {literal}  # {self.meaning}"
+
+
+def _p(name, typ, default, meaning, allowed=None) -> Parameter:
+    return Parameter(name, typ, default, meaning, allowed)
+
+
+#: Every parameter of ``notebooks/hypothesis.ipynb``, in the order of its parameters cell.
+NOTEBOOK_PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
+    _p("data_dir", str, "data/processed/demo",
+       "folder of canonical tables (Parquet), relative to the project root or absolute"),
+    _p("hypothesis", str, "H1", "hypothesis id from the catalogue (H1..H6) or 'generic'"),
+    _p("platforms", list, [], "platforms to keep, e.g. ['facebook']; empty for all"),
+    _p("start", str, "", "first day kept, ISO date YYYY-MM-DD; empty for the first post"),
+    _p("end", str, "", "last day kept, ISO date YYYY-MM-DD; empty for the last post"),
+    _p("min_posts", int, config.DEFAULT_MIN_POSTS, "pages with fewer posts in the window are excluded"),
+    _p("alpha", float, config.DEFAULT_ALPHA, "significance level of the one-sided test"),
+    _p("direction", str, "catalogue", "direction of the test: catalogue (as registered), less or greater",
+       ("catalogue", "less", "greater")),
+    _p("reply_window_h", float, config.DEFAULT_REPLY_WINDOW_H,
+       "hours after which an unanswered comment counts as censored"),
+    _p("language", str, "en", "language of the report: en or fr", ("en", "fr")),
+    _p("client_name", str, "", "client named on the brief; empty for none"),
+    _p("logo", str, "", "image file shown on the brief (PNG, JPEG or SVG); empty for none"),
+    _p("study", str, "adhoc", "name of the study this report belongs to"),
+    _p("outcome", str, "", "generic hypothesis: outcome measure (a column of the measures); empty for the catalogue's"),
+    _p("unit", str, "", "generic hypothesis: unit of analysis (post, comment or page); empty for the catalogue's",
+       ("", "post", "comment", "page")),
+    _p("contrast", str, "", "generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's"),
+    _p("model", str, "", "generic hypothesis: model name from analysis.stats; empty for the catalogue's"),
+    _p("equivalence_bound", float, 0.0,
+       "equivalence tests (H5): largest effect still called weak; 0 for the catalogue's"),
+]}
+
+#: Parameters that only shape how the report looks; changing them needs no new statistics.
+PRESENTATION_PARAMETERS = ("language", "client_name", "logo", "study")
+
+
+def parameters_cell_source() -> str:
+    """The source of the notebook's ``parameters`` cell, written from :data:`NOTEBOOK_PARAMETERS`."""
+    lines = ["# Parameters (papermill replaces them; `papermill --help-notebook` lists them)."]
+    lines += [p.declaration() for p in NOTEBOOK_PARAMETERS.values()]
+    return "\n".join(lines)
+
+
+def _coerce(p: Parameter, value: Any) -> Any:
+    """``value`` as ``p.type`` (ints accepted for floats; a comma string for lists) or ValueError."""
+    if p.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if p.type is list and isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if p.type is list and isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, p.type) or (p.type is int and isinstance(value, bool)):
+        raise ValueError(
+            f"parameter `{p.name}` = {value!r} has type {type(value).__name__}; expected "
+            f"{p.type.__name__} ({p.meaning}), e.g. {p.name}={p.default!r}")
+    if p.type is float and not math.isfinite(value):
+        raise ValueError(f"parameter `{p.name}` = {value!r} must be a finite number ({p.meaning})")
+    return value
+
+
+def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``values`` against :data:`NOTEBOOK_PARAMETERS` and return the full set.
+
+    Parameters
+    ----------
+    values : mapping
+        Parameter name -> value; missing names take their default.
+
+    Returns
+    -------
+    dict
+        Every parameter, in declaration order, with values of the declared type.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the value and what is expected: an unknown name, a wrong type, a
+        value outside the allowed list, an ISO date that does not parse, alpha outside (0, 1),
+        a negative ``min_posts`` or ``reply_window_h``.
+    """
+    unknown = sorted(set(values) - set(NOTEBOOK_PARAMETERS))
+    if unknown:
+        raise ValueError(f"unknown notebook parameter(s) {unknown}; the notebook takes: "
+                         f"{', '.join(NOTEBOOK_PARAMETERS)}")
+    out: dict[str, Any] = {}
+    for name, p in NOTEBOOK_PARAMETERS.items():
+        value = _coerce(p, values.get(name, p.default))
+        if p.allowed is not None and value not in p.allowed:
+            raise ValueError(f"parameter `{name}` = {value!r} is not allowed; use one of: "
+                             f"{', '.join(repr(a) if a == '' else str(a) for a in p.allowed)}")
+        if p.type is list and not all(isinstance(v, str) for v in value):
+            raise ValueError(f"parameter `{name}` = {value!r} must be a list of strings ({p.meaning})")
+        out[name] = value
+    for name in ("start", "end"):
+        if out[name]:
+            try:
+                date.fromisoformat(out[name])
+            except ValueError:
+                raise ValueError(f"parameter `{name}` = {out[name]!r} is not an ISO date; "
+                                 f"write YYYY-MM-DD, e.g. 2024-03-31, or leave it empty") from None
+    if out["start"] and out["end"] and out["start"] > out["end"]:
+        raise ValueError(f"parameter `start` = {out['start']!r} is after `end` = {out['end']!r}; swap them")
+    if not 0 < out["alpha"] < 1:
+        raise ValueError(f"parameter `alpha` = {out['alpha']!r} must lie between 0 and 1, e.g. 0.05")
+    for name in ("min_posts", "reply_window_h", "equivalence_bound"):
+        if out[name] < 0:
+            raise ValueError(f"parameter `{name}` = {out[name]!r} must not be negative ({NOTEBOOK_PARAMETERS[name].meaning})")
+    return out
+
+
+def from_namespace(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Read the parameters from a notebook's namespace (``globals()``) and validate them."""
+    return validate_parameters({k: namespace[k] for k in NOTEBOOK_PARAMETERS if k in namespace})
+
+
+def resolve_data_dir(data_dir: str | Path) -> Path:
+    """``data_dir`` as an absolute path: relative paths are taken from the project root."""
+    path = Path(data_dir).expanduser()
+    return path if path.is_absolute() else config.PROJECT_ROOT / path
+
+
+def check_declarations() -> None:
+    """Raise ValueError if a meaning holds '=' (papermill skips such lines in --help-notebook)."""
+    for p in NOTEBOOK_PARAMETERS.values():
+        if "=" in p.meaning or "\n" in p.meaning:
+            raise ValueError(f"meaning of parameter `{p.name}` must be one line without '=': {p.meaning!r}")

@@ -1,0 +1,308 @@
+"""Render an executed report notebook to one self-contained HTML file per audience, and to PDF.
+
+Audiences are registered in :data:`AUDIENCES` (a new audience is a new entry, not a new branch):
+which cell tags are removed (nbconvert's ``TagRemovePreprocessor``, so removed cells are really
+absent from the file, not hidden), whether code and prompts are shown, what the page is called.
+
+The page template (``templates/dialogic``) extends JupyterLab's cell markup but writes its own
+``<head>``: nbconvert's default HTML loads require.js and MathJax from CDNs; ours inlines every
+style, has no script at all, and carries a Content-Security-Policy that blocks any network
+request, so a report opens offline and nothing in the data can run.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as _dt
+import html
+import mimetypes
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from analysis import __version__, config
+from analysis.report.i18n import LANGUAGES, fmt_date, t
+from analysis.report.result import extract_result
+from analysis.report.views import simulated_notice_html
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "dialogic"
+esc = html.escape
+
+
+@dataclass(frozen=True)
+class Audience:
+    """How one audience sees an executed notebook.
+
+    Attributes
+    ----------
+    remove_tags : frozenset of str
+        Cells carrying any of these tags are removed from the file.
+    show_code : bool
+        Code cells are kept behind a "Show code" toggle (academic) or left out entirely (brief).
+    drop_streams : bool
+        Drop stdout/stderr outputs (warnings printed by libraries are not for clients).
+    title_key : str
+        Key of the page title in :data:`analysis.report.i18n.STRINGS`.
+    """
+
+    remove_tags: frozenset[str]
+    show_code: bool
+    drop_streams: bool
+    title_key: str
+    kicker_key: str
+
+
+AUDIENCES: dict[str, Audience] = {
+    "academic": Audience(frozenset({"brief", "remove"}), show_code=True, drop_streams=False,
+                         title_key="title.academic", kicker_key="kicker.academic"),
+    "brief": Audience(frozenset({"academic", "parameters", "injected-parameters", "setup", "remove"}),
+                      show_code=False, drop_streams=True, title_key="title.brief", kicker_key="kicker.brief"),
+}
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+              ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def _css() -> str:
+    return (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
+
+
+def logo_data_uri(logo: str | Path) -> str:
+    """The logo file as a ``data:`` URI (so the page needs no other file).
+
+    Raises
+    ------
+    ValueError
+        When the file is missing or not a PNG, JPEG, SVG, GIF or WebP image.
+    """
+    path = Path(logo).expanduser()
+    path = path if path.is_absolute() else config.PROJECT_ROOT / path
+    if not path.is_file():
+        raise ValueError(f"logo {str(logo)!r} not found (looked for {path}); give the path of an image "
+                         f"file relative to the project root, or leave `logo` empty")
+    mime = LOGO_TYPES.get(path.suffix.lower())
+    if mime is None:
+        raise ValueError(f"logo {path} has type {path.suffix!r}; use one of {', '.join(sorted(LOGO_TYPES))}")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _run_date(nb: Any) -> _dt.date:
+    """When the notebook ran (papermill's end time), so re-rendering gives the same page."""
+    end = nb.metadata.get("papermill", {}).get("end_time")
+    try:
+        return _dt.datetime.fromisoformat(str(end)).date()
+    except (TypeError, ValueError):
+        return _dt.date.today()
+
+
+def _value_html(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        import json
+
+        return f"<code>{esc(json.dumps(value, ensure_ascii=False, sort_keys=True))}</code>"
+    return esc("" if value is None else str(value))
+
+
+def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
+    """The provenance appendix: parameters, input hashes, versions, command, anything else given."""
+    if not provenance:
+        return ""
+    known = {"parameters": "prov.parameters", "inputs": "prov.inputs", "input_hashes": "prov.inputs",
+             "versions": "prov.versions", "command": "prov.command"}
+    parts = [f'<section class="dlg-appendix" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
+             f'{esc(t("h.provenance", language))}</h2>']
+    other = {}
+    for key, value in provenance.items():
+        heading = t(known[key], language) if key in known else None
+        if heading is None:
+            other[key] = value
+            continue
+        parts.append(f"<h3>{esc(heading)}</h3>")
+        if isinstance(value, dict):
+            rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
+                           for k, v in value.items())
+            parts.append(f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
+                         f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>')
+        else:
+            parts.append(f"<pre>{esc(str(value))}</pre>")
+    if other:
+        rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
+                       for k, v in other.items())
+        parts.append(f'<h3>{esc(t("prov.other", language))}</h3><table class="dlg-table"><thead><tr><th scope="col">'
+                     f'{esc(t("prov.name", language))}</th><th scope="col">{esc(t("prov.value", language))}</th>'
+                     f'</tr></thead><tbody>{rows}</tbody></table>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date) -> tuple[str, str]:
+    params = record.get("parameters", {})
+    hid = record.get("hypothesis", "")
+    title = t(audience.title_key, language, hid=hid, question="")
+    title = title.rstrip(" :")
+    client = params.get("client_name", "")
+    meta = []
+    if client and audience_name == "brief":
+        meta.append(esc(t("prepared_for", language, client=client)))
+    meta.append(esc(t("generated", language, date=fmt_date(run_date, language), version=__version__)))
+    logo = ""
+    if params.get("logo") and audience_name == "brief":
+        alt = t("logo_alt", language, client=client) if client else t("logo_alt_plain", language)
+        logo = f'<img class="dlg-logo" src="{logo_data_uri(params["logo"])}" alt="{esc(alt, quote=True)}">'
+    study = params.get("study", "")
+    kicker = t(audience.kicker_key, language) + (f" · {study}" if study and study != "adhoc" else "")
+    html_ = (f'<div><p class="dlg-kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
+             f'<p class="dlg-meta">{" · ".join(meta)}</p></div>{logo}')
+    return html_, title
+
+
+def _prepare(nb: Any, audience: Audience) -> Any:
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if audience.drop_streams and cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
+    return nb
+
+
+def export_html(nb: Any, audience_name: str, language: str | None = None,
+                provenance: dict[str, Any] | None = None) -> str:
+    """The HTML page of ``nb`` for ``audience_name`` as a string (see :func:`render_report`)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    if audience_name not in AUDIENCES:
+        raise ValueError(f"audience {audience_name!r} is unknown; use one of: {', '.join(AUDIENCES)}")
+    audience = AUDIENCES[audience_name]
+    record = extract_result(nb)
+    nb_language = record.get("parameters", {}).get("language", "en")
+    language = language or nb_language
+    if language not in LANGUAGES:
+        raise ValueError(f"language {language!r} is not supported; use one of {', '.join(LANGUAGES)}")
+    if language != nb_language:
+        raise ValueError(f"the notebook was executed with language={nb_language!r} but the report is asked in "
+                         f"{language!r}; execute it again with language={language!r} (its texts are written by the kernel)")
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = set(audience.remove_tags)
+    c.HTMLExporter.exclude_input = not audience.show_code
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    run_date = _run_date(nb)
+    masthead, title = _masthead(record, audience, audience_name, language, run_date)
+    simulated = bool(record.get("simulated"))
+    banner = (f'<div class="dlg-banner" role="note">{esc(t("simulated.short", language))}</div>'
+              if simulated else "")
+    footer = esc(t("generated", language, date=fmt_date(run_date, language), version=__version__))
+    if simulated:
+        footer = simulated_notice_html(language) + footer
+    resources = {"dialogic": {
+        "lang": language, "audience": audience_name, "title": esc(title), "css": _css(), "banner": banner,
+        "masthead": masthead, "appendix": provenance_html(provenance, language), "footer": footer,
+        "show_code": esc(t("show_code", language)), "skip": esc(t("skip", language)), "version": __version__,
+    }}
+    body, _ = exporter.from_notebook_node(_prepare(nb, audience), resources=resources)
+    return body
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``: readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def render_report(executed_nb: Any, audience: str, out_html: Path, language: str | None = None,
+                  provenance: dict[str, Any] | None = None) -> Path:
+    """Render an executed report notebook to a self-contained HTML file for one audience.
+
+    Parameters
+    ----------
+    executed_nb : str, Path or NotebookNode
+        The notebook executed by papermill (it must carry the result record).
+    audience : {"academic", "brief"}
+        ``academic``: every statistic, APA wording, methods, code behind a "Show code" toggle.
+        ``brief``: no code and no prompts, plain language, client name and logo; cells tagged
+        ``academic``, ``parameters``, ``injected-parameters`` or ``setup`` are removed.
+    out_html : Path
+        Where to write the page (atomically: temporary file, then ``os.replace``).
+    language : {"en", "fr"}, optional
+        Defaults to the notebook's ``language`` parameter; must agree with it.
+    provenance : dict, optional
+        Rendered as an appendix: ``parameters`` (dict), ``inputs`` (path -> SHA-256), ``versions``
+        (package -> version), ``command`` (str) and any other key.
+
+    Returns
+    -------
+    Path
+        ``out_html``.
+    """
+    nb = executed_nb
+    if isinstance(nb, (str, Path)):
+        nb = nbformat.read(str(nb), as_version=4)
+    return write_atomic(Path(out_html), export_html(nb, audience, language, provenance))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def brief_to_pdf(html_path: Path, pdf_path: Path, language: str = "en", simulated: bool | None = None) -> Path:
+    """Print a rendered page to PDF (A4) with headless Chromium (Debian's, driven by Playwright).
+
+    The simulated-data notice is repeated in the header of every PDF page when the page carries
+    it (detected from the page when ``simulated`` is None). Network requests are refused: the page
+    is self-contained. Written atomically.
+    """
+    from playwright.sync_api import sync_playwright
+
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+    if not html_path.is_file():
+        raise ValueError(f"{html_path} does not exist; render it first with render_report(...)")
+    if not Path(CHROMIUM).exists():
+        raise ValueError(f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)")
+    url = html_path.as_uri()
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
+    os.close(fd)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+                page.goto(url, wait_until="load")
+                lang = page.evaluate("document.documentElement.lang") or language
+                if simulated is None:
+                    simulated = page.locator(".dlg-banner").count() > 0
+                header = (f'<div style="font-size:8px;width:100%;text-align:center;color:#5c2d91;">'
+                          f'{esc(t("simulated.short", lang if lang in LANGUAGES else "en"))}</div>'
+                          if simulated else "<div></div>")
+                footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+                          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+                page.pdf(path=tmp, format="A4", print_background=True, display_header_footer=True,
+                         header_template=header, footer_template=footer,
+                         margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+            finally:
+                browser.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, pdf_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return pdf_path

@@ -1,0 +1,345 @@
+"""What each section of a report shows: HTML built from the result, escaped, in the report's language.
+
+The notebook calls one ``show_*`` function per section; each displays one HTML block (and returns
+its HTML, for tests). Every piece of text that comes from the data (page names, posts, comments)
+goes through :func:`html.escape`, so a comment holding ``<script>`` is shown as text and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pandas as pd
+
+from analysis.report.i18n import fmt_date, fmt_int, fmt_number, fmt_p, fmt_percent, t
+from analysis.report.methods import estimate_name, methods_paragraph, references
+
+esc = html.escape
+MARKUP = re.compile(r"<\s*[a-zA-Z/!]")
+N_EXAMPLES = 3
+N_MARKUP_SHOWN = 5
+
+
+def _display(markup: str) -> str:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+    return markup
+
+
+def _colon(language: str) -> str:
+    """':' in English, ' :' (no-break space) in French typography."""
+    return "\u00a0:" if language == "fr" else ":"
+
+
+def _hyp_text(hypothesis: Any, field: str, language: str) -> str:
+    return str(getattr(hypothesis, f"{field}_{language}", "") or getattr(hypothesis, f"{field}_en", ""))
+
+
+def _row(result: Any) -> dict[str, Any]:
+    return result.table.iloc[0].to_dict()
+
+
+def effect_numbers(row: dict[str, Any], language: str) -> dict[str, str]:
+    """Estimate, CI and one-sided p of ``row`` formatted for ``language``."""
+    level = fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0)
+    p = row.get("p_adjusted")
+    p = row.get("p_value") if p is None or (isinstance(p, float) and pd.isna(p)) else p
+    return {
+        "name": str(row.get("estimate_name", "")),
+        "estimate": fmt_number(row.get("estimate"), language),
+        "ci_label": t("ci.short", language, level=level),
+        "ci": f"{fmt_number(row.get('ci_low'), language)} – {fmt_number(row.get('ci_high'), language)}",
+        "p": fmt_p(p, language),
+    }
+
+
+def simulated_notice_html(language: str) -> str:
+    """The 'simulated data' notice (a note landmark with an icon-free, high-contrast text)."""
+    return (f'<div class="dlg-simulated" role="note"><strong>{esc(t("simulated.short", language))}.</strong> '
+            f'{esc(t("simulated", language))}</div>')
+
+
+# --------------------------------------------------------------------------- sections
+
+def header_html(data: Any, result: Any) -> str:
+    lang = data.language
+    hyp = result.hypothesis
+    parts = []
+    if data.simulated:
+        parts.append(simulated_notice_html(lang))
+    parts.append(f'<section class="dlg-question" aria-labelledby="dlg-question-h">'
+                 f'<h2 id="dlg-question-h">{esc(t("h.question", lang))}</h2>'
+                 f'<p class="dlg-question-text">{esc(_hyp_text(hyp, "question", lang))}</p></section>')
+    return "".join(parts)
+
+
+def show_header(data: Any, result: Any) -> str:
+    """Display the simulated-data notice (when it applies) and the question in plain words."""
+    return _display(header_html(data, result))
+
+
+def verdict_html(result: Any, language: str) -> str:
+    """The verdict box: verdict, claim, the effect in words and numbers with CI and one-sided p."""
+    row = _row(result)
+    verdict = str(row.get("verdict", result.verdict))
+    nums = effect_numbers(row, language)
+    slug = verdict.replace(" ", "-")
+    sentence = result.sentence(style="plain", language=language)
+    return (
+        f'<section class="dlg-verdict dlg-verdict--{esc(slug)}" id="verdict" aria-labelledby="dlg-verdict-h">'
+        f'<h2 id="dlg-verdict-h"><span class="dlg-verdict-kicker">{esc(t("h.verdict", language))}</span> '
+        f'<span class="dlg-verdict-label">{esc(t("verdict." + verdict, language))}</span></h2>'
+        f'<p class="dlg-verdict-explain">{esc(t("verdict.explain." + verdict, language))}</p>'
+        f'<p class="dlg-claim"><span class="dlg-label">{esc(t("claim", language))}{_colon(language)}</span> '
+        f'{esc(_hyp_text(result.hypothesis, "claim", language))}</p>'
+        f'<p class="dlg-effect">{esc(sentence)}</p>'
+        f'<dl class="dlg-numbers">'
+        f'<div><dt>{esc(estimate_name(nums["name"], language))}</dt><dd>{esc(nums["estimate"])}</dd></div>'
+        f'<div><dt>{esc(nums["ci_label"])}</dt><dd>{esc(nums["ci"])}</dd></div>'
+        f'<div><dt>{esc(t("col.p", language))}</dt><dd>{esc(nums["p"])}</dd></div>'
+        f'</dl></section>'
+    )
+
+
+def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Display the result: the verdict box for people, the JSON record for the runner.
+
+    One display output carries two representations: ``text/html`` (the verdict box, shown in
+    JupyterLab and in both reports) and ``application/vnd.dialogic.result+json`` (the record of
+    :func:`analysis.report.result.build_record`, read back by :func:`extract_result`).
+
+    Returns
+    -------
+    dict
+        The record that was published.
+    """
+    from IPython.display import display
+
+    from analysis.report.result import RESULT_MIME, build_record
+
+    record = build_record(result, data, params)
+    language = (params or getattr(data, "params", {}) or {}).get("language", "en")
+    bundle = {RESULT_MIME: record, "text/html": verdict_html(result, language),
+              "text/plain": f"{record['hypothesis']}: {record['verdict']}"}
+    display(bundle, raw=True)
+    return record
+
+
+def show_statistics(result: Any, language: str) -> str:
+    """Academic: the APA sentence and the warnings that matter for reading the result."""
+    warnings = list(getattr(result, "warnings", []) or [])
+    items = "".join(f"<li>{esc(w)}</li>" for w in warnings) or f"<li>{esc(t('warn.none', language))}</li>"
+    return _display(
+        f'<section class="dlg-statistics" aria-labelledby="dlg-stat-h"><h2 id="dlg-stat-h">'
+        f'{esc(t("h.statistics", language))}</h2><p class="dlg-apa">{esc(result.sentence(style="apa", language=language))}</p>'
+        f'<h3>{esc(t("h.warnings", language))}</h3><ul class="dlg-warnings">{items}</ul></section>')
+
+
+def _table(headers: list[str], rows: list[list[str]], caption: str = "", cls: str = "dlg-table") -> str:
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    body = "".join("<tr>" + f'<th scope="row">{esc(r[0])}</th>' + "".join(f"<td>{esc(c)}</td>" for c in r[1:])
+                   + "</tr>" for r in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def results_html(result: Any, language: str, audience: str) -> str:
+    """The results table with the robustness check, for ``audience`` academic or brief."""
+    row = _row(result)
+    nums = effect_numbers(row, language)
+    rob = getattr(result, "robustness", pd.DataFrame())
+    alpha = float(row.get("alpha") or 0.05)
+    if audience == "brief":
+        unit = t(f"unit.{row.get('unit', 'post')}", language)
+        rows = [
+            [t("brief.range", language), f"{nums['estimate']} ({nums['ci_label']} {nums['ci']})"],
+            [t("brief.chance", language), nums["p"].removeprefix("p ").removeprefix("= ")],
+            [t("brief.based_on", language), t("brief.based_on_value", language, n_obs=fmt_int(row.get("n_obs"), language),
+                                             unit=unit, n_clusters=fmt_int(row.get("n_clusters"), language))],
+        ]
+        if pd.notna(row.get("robustness_p")):
+            main_sig = result.verdict == "supported"
+            agrees = (float(row["robustness_p"]) <= alpha) == main_sig
+            rows.append([t("brief.check", language),
+                         f"{t('brief.agree' if agrees else 'brief.disagree', language)} "
+                         f"({fmt_p(row['robustness_p'], language)})"])
+        body = _table([t("col.quantity", language), t("col.value", language)], rows,
+                      caption=t("brief.how_sure", language))
+        return (f'<section class="dlg-results" aria-labelledby="dlg-results-h"><h2 id="dlg-results-h">'
+                f'{esc(t("h.results", language))}</h2>{body}</section>')
+    p_adj = row.get("p_adjusted")
+    rows = [
+        [t("row.model", language), str(row.get("model", ""))],
+        [t("row.estimate", language), f"{nums['name']} = {nums['estimate']}"],
+        [t("row.ci", language), f"{nums['ci_label']} [{nums['ci']}]"],
+        [t("row.statistic", language), fmt_number(row.get("statistic"), language, 3)],
+        [t("row.p", language), fmt_p(row.get("p_value"), language)],
+        [t("row.p_two", language), fmt_p(row.get("p_two_sided"), language)],
+    ]
+    if p_adj is not None and pd.notna(p_adj):
+        rows.append([t("row.p_adjusted", language), f"{fmt_p(p_adj, language)} ({row.get('p_adjust_method', '')})"])
+    rows += [
+        [t("row.direction", language), str(row.get("alternative", row.get("direction", "")))],
+        [t("row.alpha", language), fmt_number(row.get("alpha"), language, 3)],
+        [t("row.n_obs", language), fmt_int(row.get("n_obs"), language)],
+        [t("row.n_clusters", language), fmt_int(row.get("n_clusters"), language)],
+    ]
+    if pd.notna(row.get("mde", float("nan"))):
+        rows.append([t("row.mde", language), fmt_number(row.get("mde"), language)])
+    main = _table([t("col.quantity", language), t("col.value", language)], rows)
+    rob_rows = [[str(r.get("test", "")), fmt_number(r.get("statistic"), language, 3), fmt_p(r.get("p_value"), language),
+                 fmt_number(r.get("estimate"), language),
+                 f"[{fmt_number(r.get('ci_low'), language)}, {fmt_number(r.get('ci_high'), language)}]",
+                 str(r.get("note") or "")] for r in rob.to_dict("records")]
+    rob_html = _table([t("col.test", language), t("col.statistic", language), t("col.p", language),
+                       t("col.estimate", language), t("ci.short", language, level=95), t("col.note", language)],
+                      rob_rows) if rob_rows else ""
+    return (f'<section class="dlg-results" aria-labelledby="dlg-results-h"><h2 id="dlg-results-h">'
+            f'{esc(t("h.results", language))}</h2>{main}<h3>{esc(t("h.robustness", language))}</h3>{rob_html}</section>')
+
+
+def show_results(result: Any, language: str, audience: str = "academic") -> str:
+    """Display the results table and the robustness check (academic: every statistic)."""
+    return _display(results_html(result, language, audience))
+
+
+EXCLUSION_REASONS = {
+    "platform": {"en": "platform not selected", "fr": "plateforme non retenue"},
+    "account type": {"en": "page type not studied", "fr": "type de page non étudié"},
+    "period start": {"en": "posted before {start}", "fr": "publié avant le {start}"},
+    "period end": {"en": "posted after {end}", "fr": "publié après le {end}"},
+    "minimum posts": {"en": "page has fewer than {min_posts} posts in the period",
+                      "fr": "page ayant moins de {min_posts} publications dans la période"},
+}
+
+
+def _exclusion_reason(step: str, fallback: str, params: dict[str, Any], language: str) -> str:
+    words = EXCLUSION_REASONS.get(step, {}).get(language)
+    if words is None:
+        return fallback
+    return words.format(start=fmt_date(params.get("start"), language), end=fmt_date(params.get("end"), language),
+                        min_posts=params.get("min_posts"))
+
+
+def _examples(data: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A deterministic sample of audience comments, and the texts that contain markup."""
+    com = data.comments
+    if not len(com) or "text" not in com:
+        return com.iloc[:0], com.iloc[:0]
+    ordered = com.sort_values("comment_id")
+    sample = ordered.sample(n=min(N_EXAMPLES, len(ordered)), random_state=0)
+    marked = ordered[ordered["text"].fillna("").str.contains(MARKUP)]
+    return sample, marked
+
+
+def data_html(data: Any) -> str:
+    """The data section: platforms, period, pages, posts, comments, exclusions and why, examples."""
+    lang = data.language
+    s = data.summary()
+    by = s["pages_by_type"]
+    rows = [
+        [t("data.platforms", lang), ", ".join(s["platforms"]) or "–"],
+        [t("data.period", lang), t("data.period_value", lang, start=fmt_date(s["start"], lang), end=fmt_date(s["end"], lang))],
+        [t("data.pages", lang), f"{fmt_int(s['pages'], lang)} ("
+         + t("data.pages_by_type", lang, business=fmt_int(by.get("business", 0), lang),
+             personal=fmt_int(by.get("personal", 0), lang)) + ")"],
+        [t("data.posts", lang), fmt_int(s["posts"], lang)],
+        [t("data.comments", lang), fmt_int(s["comments"], lang)],
+        [t("data.collected", lang), fmt_date(s["collected_at"], lang)],
+    ]
+    overview = _table([t("col.quantity", lang), t("col.value", lang)], rows)
+    exc = [r for r in s["exclusions"] if r["accounts"] or r["posts"] or r["comments"]]
+    if exc:
+        exc_html = _table([t("data.reason", lang), t("data.pages", lang), t("data.posts", lang), t("data.comments", lang)],
+                          [[_exclusion_reason(r["step"], r["reason"], data.params, lang), fmt_int(r["accounts"], lang),
+                            fmt_int(r["posts"], lang), fmt_int(r["comments"], lang)] for r in exc])
+    else:
+        exc_html = f"<p>{esc(t('data.no_exclusions', lang))}</p>"
+    sample, marked = _examples(data)
+
+    def quotes(frame: pd.DataFrame) -> str:
+        items = []
+        for r in frame.head(N_MARKUP_SHOWN).to_dict("records"):
+            kind = t(f"type.{r.get('account_type', 'unknown')}", lang) if r.get("account_type") in ("business", "personal") else ""
+            items.append(f'<li><blockquote class="dlg-quote"><p>{esc(str(r.get("text") or ""))}</p></blockquote>'
+                         f'<span class="dlg-quote-meta">{esc(str(r.get("platform", "")))} · {esc(kind)} · '
+                         f'{esc(str(r.get("lang") or ""))}</span></li>')
+        return f'<ul class="dlg-quotes">{"".join(items)}</ul>'
+
+    ex_html = (f'<h3>{esc(t("h.examples", lang))}</h3><p class="dlg-note">{esc(t("data.examples_note", lang))}</p>'
+               + quotes(sample)) if len(sample) else ""
+    if len(marked):
+        ex_html += (f'<h3>{esc(t("h.markup", lang))}</h3><p class="dlg-note">'
+                    f'{esc(t("data.markup_note", lang, n=fmt_int(len(marked), lang)))}</p>' + quotes(marked))
+    return (f'<section class="dlg-data" aria-labelledby="dlg-data-h"><h2 id="dlg-data-h">{esc(t("h.data", lang))}</h2>'
+            f'{overview}<h3>{esc(t("h.exclusions", lang))}</h3>{exc_html}{ex_html}</section>')
+
+
+def show_data(data: Any) -> str:
+    """Display the data section."""
+    return _display(data_html(data))
+
+
+def methods_html(result: Any, data: Any) -> str:
+    lang = data.language
+    row = _row(result)
+    hyp = result.hypothesis
+    text = methods_paragraph(row, hyp, data.params, lang)
+    adjusted = row.get("p_adjusted") is not None and pd.notna(row.get("p_adjusted"))
+    refs = references(hyp.model, tuple(getattr(hyp, "robustness", ())), adjusted)
+    items = "".join(f"<li>{r}</li>" for r in refs)  # trusted: written in analysis.report.methods
+    return (f'<section class="dlg-methods" aria-labelledby="dlg-methods-h"><h2 id="dlg-methods-h">'
+            f'{esc(t("h.methods", lang))}</h2><p>{esc(text)}</p><h3>{esc(t("h.references", lang))}</h3>'
+            f'<ul class="dlg-refs">{items}</ul></section>')
+
+
+def show_methods(result: Any, data: Any) -> str:
+    """Display the methods paragraph (from the fitted model and the parameters) and references."""
+    return _display(methods_html(result, data))
+
+
+def glossary_terms(result: Any) -> list[str]:
+    """The measures a result rests on, in glossary order."""
+    from analysis.measures import GLOSSARY
+
+    hyp = result.hypothesis
+    row = _row(result)
+    used = {row.get("outcome", hyp.outcome), hyp.contrast.partition("=")[0], hyp.interaction or "",
+            *getattr(hyp, "covariates", ())}
+    if hyp.outcome == "mean_replies":
+        used.add("replies")
+    if hyp.outcome == "time_to_owner_reply_h":
+        used.add("answered")
+    return [k for k in GLOSSARY if k in used]
+
+
+def glossary_html(result: Any, language: str) -> str:
+    from analysis.measures import GLOSSARY
+
+    items = "".join(f"<dt><code>{esc(k)}</code></dt><dd>{esc(GLOSSARY[k].get(language, GLOSSARY[k]['en']))}</dd>"
+                    for k in glossary_terms(result))
+    return (f'<section class="dlg-glossary" aria-labelledby="dlg-glossary-h"><h2 id="dlg-glossary-h">'
+            f'{esc(t("h.glossary", language))}</h2><dl>{items}</dl></section>')
+
+
+def show_glossary(result: Any, language: str) -> str:
+    """Display the definitions of the measures used (from ``analysis.measures.GLOSSARY``)."""
+    return _display(glossary_html(result, language))
+
+
+def figure_html(view: Any, language: str) -> str:
+    """A figure as an inline image with its alt text and caption."""
+    return (f'<section class="dlg-figure" aria-labelledby="dlg-figure-h"><h2 id="dlg-figure-h">{esc(t("h.figure", language))}</h2>'
+            f'<figure><img src="data:image/png;base64,{view.png_base64}" alt="{esc(view.alt, quote=True)}" '
+            f'width="{view.width_px}" height="{view.height_px}">'
+            f'<figcaption>{esc(t("fig.caption", language, title=view.title))} {esc(view.note)}</figcaption></figure></section>')
+
+
+def show_figure(data: Any, result: Any) -> str:
+    """Display the key figure of the hypothesis (:func:`analysis.plots.key_figure`)."""
+    from analysis.plots import key_figure
+
+    return _display(figure_html(key_figure(result, data.posts, data.comments, data.language), data.language))

@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: notebooks///ipynb,notebooks///py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (papermill replaces them; `papermill --help-notebook` lists them).
+data_dir: str = "data/processed/demo"  # folder of canonical tables (Parquet), relative to the project root or absolute
+hypothesis: str = "H1"  # hypothesis id from the catalogue (H1..H6) or 'generic'
+platforms: list = []  # platforms to keep, e.g. ['facebook']; empty for all
+start: str = ""  # first day kept, ISO date YYYY-MM-DD; empty for the first post
+end: str = ""  # last day kept, ISO date YYYY-MM-DD; empty for the last post
+min_posts: int = 5  # pages with fewer posts in the window are excluded
+alpha: float = 0.05  # significance level of the one-sided test
+direction: str = "catalogue"  # direction of the test: catalogue (as registered), less or greater
+reply_window_h: float = 72.0  # hours after which an unanswered comment counts as censored
+language: str = "en"  # language of the report: en or fr
+client_name: str = ""  # client named on the brief; empty for none
+logo: str = ""  # image file shown on the brief (PNG, JPEG or SVG); empty for none
+study: str = "adhoc"  # name of the study this report belongs to
+outcome: str = ""  # generic hypothesis: outcome measure (a column of the measures); empty for the catalogue's
+unit: str = ""  # generic hypothesis: unit of analysis (post, comment or page); empty for the catalogue's
+contrast: str = ""  # generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's
+model: str = ""  # generic hypothesis: model name from analysis.stats; empty for the catalogue's
+equivalence_bound: float = 0.0  # equivalence tests (H5): largest effect still called weak; 0 for the catalogue's
+
+# %% tags=["setup"]
+# Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.
+from analysis import report
+
+params = report.from_namespace(globals())  # the parameters above, type-checked
+data = report.load_report_data(params)  # canonical tables -> filters -> per-post/comment measures
+result = report.run_test(data)  # analysis.stats.run_hypothesis with these parameters
+
+# %%
+report.show_header(data, result)  # simulated-data notice (if any) and the question in plain words
+
+# %%
+report.publish_result(result, data)  # verdict box; also the result record the runner reads
+
+# %% tags=["academic"]
+report.show_statistics(result, params["language"])  # APA sentence and warnings
+
+# %%
+report.show_figure(data, result)  # the key figure, with alt text
+
+# %% tags=["academic"]
+report.show_results(result, params["language"], audience="academic")  # every statistic, robustness
+
+# %% tags=["brief"]
+report.show_results(result, params["language"], audience="brief")  # the same in plain words
+
+# %%
+report.show_data(data)  # platforms, period, pages, posts, comments, exclusions, examples
+
+# %% tags=["academic"]
+report.show_methods(result, data)  # methods paragraph from the fitted model, references
+
+# %%
+report.show_glossary(result, params["language"])  # definitions of the measures used
