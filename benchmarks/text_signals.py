@@ -29,7 +29,12 @@ DEFAULT_DATA = config.PROJECT_ROOT.parent / "shared" / "data" / "real"
 DEFAULT_OUT = Path(__file__).resolve().parent / "out" / "text_signals.md"
 
 
-def _fmt(value, digits: int = 3) -> str:
+_COUNTS = {"n", "positives", "tp", "fp", "fn", "tn"}
+
+
+def _fmt(value, digits: int = 3, count: bool = False) -> str:
+    if count and isinstance(value, (int, float)) and not pd.isna(value):
+        return f"{int(value):,}"
     if isinstance(value, float):
         return "" if pd.isna(value) else f"{value:.{digits}f}"
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
@@ -38,7 +43,7 @@ def _fmt(value, digits: int = 3) -> str:
 def _table(df: pd.DataFrame, columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for _, row in df.iterrows():
-        lines.append("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(_fmt(row.get(c), count=c in _COUNTS) for c in columns) + " |")
     return "\n".join(lines)
 
 

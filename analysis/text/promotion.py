@@ -37,7 +37,7 @@ PROMOTION_RULES: dict[str, list[str]] = {
         r"\b(?:gofundme|indiegogo|kickstarter|patreon|leetchi|ulule|kisskissbankbank|tipeee)\b",
     ],
     "en": [
-        r"\b\d{1,2} ?% off\b|\b(?:on )?sale\b|\bdiscounts?\b|\bcoupons?\b|\bvouchers?\b|\bpromo(?:tion)?s?\b",
+        r"\b\d{1,2} ?% off\b|\b(?:on )?sale\b|\bdiscounts?\b|\bcoupons?\b|\bvouchers?\b|\bpromos?\b|\bpromotions? on\b",
         r"\bfree (?:shipping|delivery|gift|trial|download|iphone|ipad|money|ebook|samples?|leads|traffic|followers|\w+ cards?)\b",
         r"\blimited (?:time|offer|edition|stock)\b|\bspecial offer\b|\b(?:best|hot|great|bonus) deals?\b|\bdeal of the day\b",
         r"\b(?:buy|shop|order|book|download|apply|register|join) (?:now|today|online|here)\b|\bget yours\b|\bpre-?order\b",
@@ -55,7 +55,8 @@ PROMOTION_RULES: dict[str, list[str]] = {
         _URL + r".*\b(?:" + _EN_CTA + r")\b",
     ],
     "fr": [
-        r"\bpromo(?:tion)?s?\b|\br[ée]ductions?\b|\bremises?\b|\bsoldes\b|-\s?\d{1,2}\s?%|\bbons? plans?\b",
+        r"\bpromos?\b|\ben promotion\b|\bpromotions? (?:sur|exceptionnelles?|sp[ée]ciales?)\b|\bsoldes\b|\bbons? plans?\b",
+        r"\b(?:r[ée]duction|remise)s? (?:de \d+|imm[ée]diates?|exceptionnelles?|sur)\b|\d+ ?(?:%|€) de (?:r[ée]duction|remise)\b|-\s?\d{1,2}\s?%",
         r"\boffres? (?:sp[ée]ciale|exceptionnelle|limit[ée]e|de lancement|promotionnelle)s?\b|\boffert(?:e|s|es)?\b",
         r"\blivraison (?:gratuite|offerte)\b|\bgratuit(?:e|s|es)?\b|\ben exclusivit[ée]\b",
         r"\b(?:achetez|commandez|r[ée]servez|profitez|t[ée]l[ée]chargez|cliquez|essayez|participez|likez|visitez)\b",
