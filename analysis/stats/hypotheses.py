@@ -497,6 +497,7 @@ def run_hypothesis(
                 rob_rows += ROBUSTNESS[name](hyp, df, direction, params)
             except Exception as exc:  # a robustness failure must not hide the primary result
                 rob_rows.append(rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}"))
+                warnings.append(f"robustness test {name} failed ({type(exc).__name__}: {exc})")
     rob_df = pd.DataFrame(rob_rows, columns=ROBUSTNESS_COLUMNS)
     for row in rob_rows:
         if row["test"].startswith("proportional hazards") and row["p_value"] < 0.05:

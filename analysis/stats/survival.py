@@ -96,8 +96,8 @@ def ph_test(df: pd.DataFrame, time: str, event: str = "reply_observed") -> dict:
     data = _clean(df, time, event)[[time, event, "group"]]
     cph = CoxPHFitter().fit(data, duration_col=time, event_col=event)
     test = proportional_hazard_test(cph, data, time_transform="rank")
-    return robustness_row("proportional hazards (Schoenfeld, rank time)", float(test.test_statistic.iloc[0]),
-                          float(test.p_value.iloc[0]), note="small p: the HR varies over time (Grambsch & Therneau 1994)")
+    return robustness_row("proportional hazards (Schoenfeld, rank time)", float(np.ravel(test.test_statistic)[0]),
+                          float(np.ravel(test.p_value)[0]), note="small p: the HR varies over time (Grambsch & Therneau 1994)")
 
 
 def page_share_within(df: pd.DataFrame, time: str, event: str = "reply_observed", hours: float = 24.0,

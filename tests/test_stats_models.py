@@ -1,0 +1,195 @@
+"""Each model of analysis.stats against an independent computation (named in each test)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import optimize, special, stats
+
+from analysis.stats import hypotheses, models, survival
+from analysis.stats.correlation import spearman_tost
+from analysis.stats.robustness import permutation_test_groups
+from analysis.stats.simulation import simulate_measures
+
+
+def _analysed(hid, posts, comments, min_posts=1):
+    return hypotheses.prepare(hypotheses.CATALOGUE[hid], posts, comments, None, min_posts)[0]
+
+
+@pytest.fixture(scope="module")
+def small():
+    """12 vs 12 pages, 8–15 posts each, over-dispersed and clustered, planted IRR 0.6."""
+    return simulate_measures(11, n_business=12, n_personal=12, posts_range=(8, 15), irr=0.6,
+                             question_irr=1.4, or_business=0.5, or_interaction=0.6)
+
+
+def _nb2_loglik_obs(params, y, X):
+    """NB2 log-likelihood per observation, written from the formula (Cameron & Trivedi 2013, eq. 3.26)."""
+    beta, a = params[:-1], params[-1]
+    mu = np.exp(X @ beta)
+    r = 1 / a
+    return (special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)
+            + r * np.log(r / (r + mu)) + y * np.log(mu / (r + mu)))
+
+
+def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
+    posts, _ = small
+    df = _analysed("H1", posts, None)
+    fit = models.fit_negbin(df, "replies")
+    y = df["replies"].to_numpy(float)
+    X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
+    # independent MLE: scipy.optimize on the hand-written likelihood, alpha on the log scale
+    neg = lambda th: -_nb2_loglik_obs(np.r_[th[:-1], np.exp(th[-1])], y, X).sum()
+    opt = optimize.minimize(neg, np.r_[np.log(y.mean()), 0.0, 0.0], method="BFGS", options={"gtol": 1e-9})
+    assert fit.coef == pytest.approx(opt.x[1], abs=1e-4)
+    assert fit.extra["alpha"] == pytest.approx(np.exp(opt.x[2]), rel=1e-4)
+    # independent cluster sandwich: numerical per-observation scores and Hessian at the MLE (params beta, alpha)
+    th = np.r_[opt.x[:-1], np.exp(opt.x[-1])]
+    h = 1e-5
+    scores = np.column_stack([(_nb2_loglik_obs(th + h * e, y, X) - _nb2_loglik_obs(th - h * e, y, X)) / (2 * h)
+                              for e in np.eye(3)])
+    grad = lambda t: scores_at(t)
+    def scores_at(t):
+        return np.array([(_nb2_loglik_obs(t + h * e, y, X).sum() - _nb2_loglik_obs(t - h * e, y, X).sum()) / (2 * h)
+                         for e in np.eye(3)])
+    H = np.column_stack([(grad(th + 1e-4 * e) - grad(th - 1e-4 * e)) / 2e-4 for e in np.eye(3)])
+    bread = np.linalg.inv(-H)
+    S = pd.DataFrame(scores).groupby(df["cluster"].to_numpy()).sum().to_numpy()
+    G, N, K = S.shape[0], len(y), X.shape[1]
+    V = bread @ (S.T @ S) @ bread * G / (G - 1) * (N - 1) / (N - K)  # CR1 as in Stata / statsmodels
+    assert fit.se == pytest.approx(np.sqrt(V[1, 1]), rel=2e-3)
+    assert fit.df == G - 1
+    test = models.wald_test(fit, "less")
+    assert test["p_value"] == pytest.approx(stats.t(G - 1).cdf(fit.coef / fit.se), rel=1e-12)
+    q = stats.t(G - 1).ppf(0.975)
+    assert test["ci_low"] == pytest.approx(np.exp(fit.coef - q * fit.se), rel=1e-12)
+    assert test["estimate"] == pytest.approx(np.exp(fit.coef), rel=1e-12)
+
+
+def test_negbin_is_not_glm_with_alpha_one(small):
+    """The dispersion is estimated: the fitted alpha differs from the GLM default of 1."""
+    posts, _ = small
+    fit = models.fit_negbin(_analysed("H1", posts, None), "replies")
+    assert abs(fit.extra["alpha"] - 1.0) > 0.05
+
+
+def test_poisson_fixed_effects_matches_conditional_poisson_and_hand_sandwich(small):
+    posts, _ = small
+    df = _analysed("H3", posts, None)
+    fit = models.fit_poisson(df, "replies", fixed_effects=True)
+    data = fit.extra["analysed"]
+    # independent estimator: conditional (multinomial) Poisson likelihood, no page dummies
+    cp = sm.ConditionalPoisson(data["replies"].to_numpy(float), data[["group"]].astype(float).to_numpy(),
+                               groups=pd.factorize(data["cluster"])[0]).fit(disp=0)
+    assert fit.coef == pytest.approx(cp.params[0], abs=1e-6)
+    # hand sandwich: score x_i (y_i - mu_i), bread (X' diag(mu) X)^-1, CR1 factor
+    res = fit.extra["result"]
+    X = res.model.exog
+    mu = np.asarray(res.fittedvalues)
+    s = X * (data["replies"].to_numpy() - mu)[:, None]
+    S = pd.DataFrame(s).groupby(data["cluster"].to_numpy()).sum().to_numpy()
+    bread = np.linalg.inv(X.T @ (X * mu[:, None]))
+    G, N, K = S.shape[0], X.shape[0], X.shape[1]
+    V = bread @ (S.T @ S) @ bread * G / (G - 1) * (N - 1) / (N - K)
+    j = list(res.model.exog_names).index("group")
+    assert fit.se == pytest.approx(np.sqrt(V[j, j]), rel=1e-6)
+
+
+def _md_bias_reduced_logit(y, X, groups):
+    """Mancl & DeRouen (2001) covariance for independence logistic GEE, by hand.
+
+    A = X'WX; H_i = W_i X_i A^-1 X_i'; meat = sum X_i'(I - H_i)^-1 r_i r_i'(I - H_i)^-T X_i.
+    """
+    beta = sm.Logit(y, X).fit(disp=0).params  # independence GEE = logistic MLE
+    p = special.expit(X @ beta)
+    W = p * (1 - p)
+    A_inv = np.linalg.inv(X.T @ (X * W[:, None]))
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for g in np.unique(groups):
+        m = groups == g
+        Xi, ri, Wi = X[m], y[m] - p[m], W[m]
+        Hi = (Wi[:, None] * Xi) @ A_inv @ Xi.T
+        u = Xi.T @ np.linalg.solve(np.eye(m.sum()) - Hi, ri)
+        meat += np.outer(u, u)
+    return beta, A_inv @ meat @ A_inv
+
+
+def test_gee_bias_reduced_matches_hand_mancl_derouen(small):
+    _, comments = small
+    df = _analysed("H2", None, comments).sort_values("cluster", kind="stable")
+    fit = models.fit_gee_logit(df, "answered", cov_struct="independence")
+    X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
+    beta, V = _md_bias_reduced_logit(df["answered"].to_numpy(float), X, pd.factorize(df["cluster"])[0])
+    assert fit.coef == pytest.approx(beta[1], abs=1e-6)
+    assert fit.se == pytest.approx(np.sqrt(V[1, 1]), rel=1e-4)
+
+
+def test_gee_exchangeable_matches_direct_statsmodels_call(small):
+    _, comments = small
+    df = _analysed("H6", None, comments).sort_values("cluster", kind="stable")
+    fit = models.fit_gee_logit(df, "answered", interaction="negative")
+    neg = df["negative"].astype(float)
+    X = pd.DataFrame({"const": 1.0, "group": df["group"].astype(float), "negative": neg,
+                      "gxn": df["group"] * neg})
+    direct = sm.GEE(df["answered"].astype(float), X, groups=pd.factorize(df["cluster"])[0],
+                    family=sm.families.Binomial(), cov_struct=sm.cov_struct.Exchangeable()).fit(cov_type="bias_reduced")
+    assert fit.coef == pytest.approx(direct.params["gxn"], abs=1e-8)
+    assert fit.se == pytest.approx(direct.bse["gxn"], rel=1e-8)
+
+
+def test_cox_matches_lifelines_with_cluster_col(small):
+    _, comments = small
+    df = _analysed("H4", None, comments)
+    fit = survival.fit_cox(df, "time_to_owner_reply_h")
+    from lifelines import CoxPHFitter
+
+    d = df[["time_to_owner_reply_h", "reply_observed", "group", "cluster"]].assign(
+        reply_observed=lambda x: x.reply_observed.astype(int))
+    ll = CoxPHFitter().fit(d, "time_to_owner_reply_h", "reply_observed", cluster_col="cluster")
+    assert fit.coef == pytest.approx(ll.params_["group"], abs=1e-5)
+    assert fit.se == pytest.approx(ll.standard_errors_["group"], rel=1e-4)
+
+
+def test_spearman_tost_against_scipy_and_ci_duality():
+    rng = np.random.default_rng(5)
+    x = pd.Series(rng.lognormal(8, 1.5, 60))
+    y = pd.Series(rng.normal(size=60) + 0.1 * np.log(x))
+    out = spearman_tost(x, y, bound=0.3)
+    assert out["estimate"] == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+    se = np.sqrt(1.06 / 57)  # Fieller, Hartley & Pearson (1957)
+    z = np.arctanh(out["estimate"])
+    assert out["ci_low"] == pytest.approx(np.tanh(z - 1.959963984540054 * se), rel=1e-9)
+    # duality: the TOST p is the alpha at which the (1 - 2p) CI just touches the bound
+    p = out["p_value"]
+    q = stats.norm.ppf(1 - p)
+    touch = max(abs(np.tanh(z - q * se)), abs(np.tanh(z + q * se)))
+    assert touch == pytest.approx(0.3, abs=1e-9)
+
+
+def test_exact_permutation_matches_scipy_permutation_test():
+    rng = np.random.default_rng(2)
+    v = rng.gamma(2, 3, 11)
+    lab = np.r_[np.ones(5, int), np.zeros(6, int)]
+    stat, p = permutation_test_groups(v, lab, "less", n_perm=10_000)  # C(11,5)=462: exact
+    ref = stats.permutation_test((v[lab == 1], v[lab == 0]), lambda a, b: a.mean() - b.mean(),
+                                 permutation_type="independent", alternative="less", n_resamples=np.inf)
+    assert stat == pytest.approx(ref.statistic)
+    assert p == pytest.approx(ref.pvalue, abs=1e-12)
+    assert len(list(itertools.combinations(range(11), 5))) == 462
+
+
+def test_monte_carlo_permutation_close_to_exact_and_seeded():
+    rng = np.random.default_rng(3)
+    v = rng.gamma(2, 3, 30)
+    lab = np.r_[np.ones(15, int), np.zeros(15, int)]
+    _, p1 = permutation_test_groups(v, lab, "greater", n_perm=20_000, seed=1)
+    _, p2 = permutation_test_groups(v, lab, "greater", n_perm=20_000, seed=1)
+    ref = stats.permutation_test((v[lab == 1], v[lab == 0]), lambda a, b: a.mean() - b.mean(),
+                                 permutation_type="independent", alternative="greater", n_resamples=99_999,
+                                 random_state=0)
+    assert p1 == p2
+    assert p1 == pytest.approx(ref.pvalue, abs=0.01)
