@@ -19,3 +19,10 @@ from analysis.importers.pipeline import ImportSummary, detect_format, import_pat
 from analysis.importers import canonical  # noqa: E402,F401
 
 __all__ = ["FORMATS", "Format", "ImportSummary", "Sink", "detect_format", "get_format", "import_paths", "register"]
+from analysis.importers import twitter  # noqa: E402,F401
+from analysis.importers import jsondocs  # noqa: E402,F401  (cassettes: before the JSON formats they hold)
+from analysis.importers import reddit  # noqa: E402,F401
+from analysis.importers import youtube  # noqa: E402,F401
+from analysis.importers import mastodon  # noqa: E402,F401
+from analysis.importers import bluesky  # noqa: E402,F401
+from analysis.importers import facebook  # noqa: E402,F401

@@ -136,6 +136,7 @@ def _read_counts(df: pd.DataFrame, cols) -> tuple[pd.DataFrame, pd.Series]:
 
 def _basic(table: str, df: pd.DataFrame, drop: _Dropper, naive_tz) -> pd.DataFrame:
     """Required fields, times and counts of one table."""
+    df = df.copy()
     for col in _REQUIRED[table]:
         s = df[col]
         missing = s.isna() | (s.astype("string").str.strip() == "").fillna(True)
@@ -279,6 +280,7 @@ def assemble(sink: Sink, existing: CanonicalTables | None, quarantine: Quarantin
     """
     counts = {t: TableCount() for t in ("accounts", "posts", "comments", "unparsed")}
     drop = _Dropper(quarantine, counts)
+    n_rejects = len(sink.rejects)
     for table, src, loc, reason, raw in sink.rejects:
         counts[table].read += 1
         quarantine.add(table, src, loc, reason, raw=raw if isinstance(raw, (str, bytes)) else None,
@@ -287,6 +289,10 @@ def assemble(sink: Sink, existing: CanonicalTables | None, quarantine: Quarantin
     old = existing or CanonicalTables(*(empty_table(t) for t in TABLES))
 
     frames = {t: sink.frame(t) for t in ("accounts", "posts", "comments")}
+    for table, src, loc, reason, raw in sink.rejects[n_rejects:]:  # stubs without an account
+        counts[table].read += 1
+        quarantine.add(table, src, loc, reason, record=raw)
+        counts[table].quarantined += 1
     for t, df in frames.items():
         counts[t].read += len(df)
     acc = _basic("accounts", frames["accounts"], drop, naive_tz)

@@ -98,6 +98,7 @@ class Sink:
         self._rows = {"posts": [], "comments": [], "accounts": []}
         self._chunks = {"posts": [], "comments": [], "accounts": []}
         self.profiles: dict[str, dict] = {}
+        self.stubs: dict[str, dict] = {}
         self.rejects: list[tuple] = []
         self.notes: list[str] = []
 
@@ -107,7 +108,7 @@ class Sink:
              collected_at=None) -> None:
         """One post of a studied account (ids already namespaced ``platform:id``)."""
         self._add("posts", (post_id, account_id, platform, created_at, text, lang, media_type, url,
-                            reported_comments, likes, shares, collected_at or self.key_time,
+                            reported_comments, likes, shares, collected_at or self.collected_default(),
                             self.source, locator))
 
     def comment(self, locator: str, *, comment_id, post_id, author, created_at, parent_id=None, text=None,
@@ -121,7 +122,7 @@ class Sink:
                 signal=None) -> None:
         """One account *record* (tabular sources); duplicates of it are quarantined."""
         self._add("accounts", (account_id, platform, handle, display_name, account_type, account_type_source,
-                               followers, category, collected_at or self.key_time, signal, self.source, locator))
+                               followers, category, collected_at or self.collected_default(), signal, self.source, locator))
 
     def profile(self, account_id: str, **fields) -> None:
         """Describe an account (first value of each field wins); rows are made for post authors only.
@@ -133,6 +134,29 @@ class Sink:
         for k, v in fields.items():
             if v is not None and known.get(k) is None:
                 known[k] = v
+
+    def post_stub(self, post_id: str, **row) -> None:
+        """A post known only from its comments (e.g. a video whose ``videos.list`` was not collected).
+
+        Used only if no real record of the post arrives from any file; ``created_at`` keeps the
+        earliest value given (the first comment: an upper bound of the publication time, noted in
+        the import log). Without ``account_id`` the stub is quarantined with the reason.
+        """
+        known = self.stubs.get(post_id)
+        if known is None:
+            self.stubs[post_id] = dict(row, _source=self.source)
+            return
+        for k, v in row.items():
+            if v is None:
+                continue
+            if k == "created_at" and known.get(k) is not None:
+                known[k] = min(known[k], v)
+            elif known.get(k) is None:
+                known[k] = v
+
+    def collected_default(self):
+        """Collection time of the current file (a cassette's recording time) or the import time."""
+        return self.state.get("collected_at") or self.key_time
 
     def reject(self, table: str, locator: str, reason: str, raw=None) -> None:
         """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known which."""
@@ -155,8 +179,33 @@ class Sink:
             self._chunks[table].append(pd.DataFrame.from_records(rows, columns=list(cols)))
             self._rows[table] = []
 
+    def _resolve_stubs(self) -> None:
+        if not self.stubs:
+            return
+        self._flush("posts")
+        real = set()
+        for chunk in self._chunks["posts"]:
+            real |= set(chunk["post_id"].dropna())
+        used = 0
+        for pid, row in self.stubs.items():
+            if pid in real:
+                continue
+            self.source = row.pop("_source", "")
+            if not row.get("account_id"):
+                self.reject("posts", f"post {pid} (derived from its comments)", "post not found: the post's own "
+                            "record is missing and its comments do not name its account; import it too", raw=row)
+                continue
+            used += 1
+            self.post(f"post {pid} (derived from its comments)", post_id=pid, **row)
+        if used:
+            self.notes.append(f"{used} post(s) known only from their comments: created_at set to the first "
+                              "comment's time (an upper bound); import the posts' own records for exact times")
+        self.stubs = {}
+
     def frame(self, table: str) -> pd.DataFrame:
         """All records of ``table`` read so far, as one DataFrame with ``_source`` and ``_locator``."""
+        if table == "posts":
+            self._resolve_stubs()
         self._flush(table)
         chunks = self._chunks[table]
         if not chunks:

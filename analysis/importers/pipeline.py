@@ -126,6 +126,9 @@ def _dataset_meta(out_dir: Path, name: str, items, tables: CanonicalTables, sink
         meta.setdefault("comments_available", True)
         if len(tables.comments):
             meta["comments_available"] = True
+    for flag in ("owner_identifiable", "created_at_precision"):
+        if flag in sink.state:
+            meta[flag] = sink.state[flag]
     meta["updated_at"] = now_utc()
     meta["counts"] = tables.counts()
     return meta

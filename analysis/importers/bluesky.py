@@ -1,0 +1,88 @@
+"""Bluesky (AT Protocol): ``getAuthorFeed``, ``getPostThread`` and ``searchPosts`` responses.
+
+A post without ``record.reply`` is a post of its author (``bluesky:<did>``); a reply is a comment
+whose post is ``record.reply.root`` and whose parent is ``record.reply.parent`` (ids are the
+``at://`` URIs). An owner reply is a reply by the root's author (the DID inside the root URI).
+Reposts in a feed are shares and go to the quarantine.
+"""
+
+from __future__ import annotations
+
+from analysis.importers.core import Sink, dig
+from analysis.importers.jsondocs import register_json
+
+P = "bluesky"
+
+
+def _post_view(pv: dict, sink: Sink, loc: str) -> None:
+    rec = pv.get("record") or {}
+    author = pv.get("author") or {}
+    did = author.get("did")
+    uri = pv.get("uri")
+    aid = f"{P}:{did}" if did else None
+    root, parent = dig(rec, "reply", "root", "uri"), dig(rec, "reply", "parent", "uri")
+    langs = rec.get("langs") or []
+    lang = langs[0] if langs else None
+    if root:
+        sink.comment(loc, comment_id=f"{P}:{uri}" if uri else None, post_id=f"{P}:{root}",
+                     parent_id=f"{P}:{parent}" if parent else None, author=aid, created_at=rec.get("createdAt"),
+                     text=rec.get("text"), lang=lang)
+        return
+    sink.profile(aid, platform=P, handle=author.get("handle"), display_name=author.get("displayName"),
+                 followers=author.get("followersCount"), _source=sink.source)
+    rkey = uri.rsplit("/", 1)[-1] if uri else None
+    sink.post(loc, post_id=f"{P}:{uri}" if uri else None, account_id=aid, platform=P,
+              created_at=rec.get("createdAt"), text=rec.get("text"), lang=lang,
+              media_type="media" if rec.get("embed") else "text",
+              url=f"https://bsky.app/profile/{author.get('handle') or did}/post/{rkey}" if rkey else None,
+              reported_comments=pv.get("replyCount"), likes=pv.get("likeCount"), shares=pv.get("repostCount"))
+
+
+def _thread(node: dict, sink: Sink, loc: str) -> None:
+    if not isinstance(node, dict) or "post" not in node:
+        if isinstance(node, dict) and node.get("$type", "").endswith(("notFoundPost", "blockedPost")):
+            sink.reject("comments", loc, f"unavailable: {node.get('$type')} {node.get('uri', '')}", raw=node)
+        return
+    if isinstance(node.get("parent"), dict):
+        _thread_up(node["parent"], sink, loc + ".parent")
+    _post_view(node["post"], sink, loc + ".post")
+    for i, child in enumerate(node.get("replies") or ()):
+        _thread(child, sink, f"{loc}.replies[{i}]")
+
+
+def _thread_up(node: dict, sink: Sink, loc: str) -> None:
+    if "post" in node:
+        if isinstance(node.get("parent"), dict):
+            _thread_up(node["parent"], sink, loc + ".parent")
+        _post_view(node["post"], sink, loc + ".post")
+
+
+def detect_obj(obj) -> bool:
+    if not isinstance(obj, dict):
+        return False
+    if isinstance(obj.get("thread"), dict):
+        return "post" in obj["thread"] or "$type" in obj["thread"]
+    if isinstance(obj.get("feed"), list):
+        return not obj["feed"] or "post" in obj["feed"][0]
+    return isinstance(obj.get("posts"), list) and (not obj["posts"] or "uri" in obj["posts"][0])
+
+
+def read_obj(obj: dict, sink: Sink, loc: str) -> None:
+    if "thread" in obj:
+        _thread(obj["thread"], sink, loc + ".thread")
+    elif "feed" in obj:
+        for i, item in enumerate(obj["feed"]):
+            where = f"{loc}.feed[{i}]"
+            if dig(item, "reason", "$type", default="").endswith("reasonRepost"):
+                sink.reject("posts", where, "repost: a share, neither a post nor a reply",
+                            raw={"uri": dig(item, "post", "uri")})
+                continue
+            _post_view(item.get("post") or {}, sink, where + ".post")
+    else:
+        for i, pv in enumerate(obj["posts"]):
+            _post_view(pv, sink, f"{loc}.posts[{i}]")
+
+
+register_json("bluesky", detect_obj, read_obj,
+              description="Bluesky getAuthorFeed / getPostThread / searchPosts responses",
+              example="dialogic import bluesky feed.json thread_*.json")

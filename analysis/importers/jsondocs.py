@@ -1,0 +1,104 @@
+"""Formats whose files are JSON documents (API responses), and HTTP cassettes that record them.
+
+A JSON format registers ``detect_obj(obj)`` and ``read_obj(obj, sink, locator)`` with
+:func:`register_json`; this module turns them into file formats. The ``cassette`` format unwraps
+recorded HTTP exchanges (VCR.py YAML, Betamax JSON: what API client libraries record in their
+tests) and hands each response body to the first JSON format that recognises it, with the
+instance host of the request and the recording time as context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import orjson
+
+from analysis.importers.core import Sink, UnreadableFile, load_json, loads_lenient, register
+
+JSON_FORMATS: dict[str, tuple[Callable, Callable]] = {}
+_MAX_DETECT_BYTES = 64 << 20
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, mtime: float):
+    data = Path(path).read_bytes()
+    return orjson.loads(data)
+
+
+def _doc(path: Path):
+    if path.suffix.lower() != ".json" or path.stat().st_size > _MAX_DETECT_BYTES:
+        return None
+    try:
+        return _parsed(str(path), path.stat().st_mtime)
+    except (orjson.JSONDecodeError, OSError):
+        return None
+
+
+def register_json(name: str, detect_obj: Callable, read_obj: Callable, *, description: str, example: str = ""):
+    """Register a JSON-document format: whole ``.json`` files, and bodies inside cassettes."""
+    JSON_FORMATS[name] = (detect_obj, read_obj)
+
+    def detect(path: Path, head: bytes) -> bool:
+        obj = _doc(path)
+        return obj is not None and bool(detect_obj(obj))
+
+    def read(path: Path, sink: Sink) -> None:
+        obj = load_json(path, sink)
+        if not detect_obj(obj):
+            sink.reject("unparsed", "whole file", f"not a {name} document (its keys: "
+                        f"{sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__})", raw=None)
+            return
+        read_obj(obj, sink, "$")
+
+    return register(name, detect, read, description=description, example=example)
+
+
+# -------------------------------------------------------------------------------------- cassettes
+def _interactions(path: Path, sink: Sink) -> tuple[list, str | None]:
+    text = path.read_bytes()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise UnreadableFile(f"{path.name} is not valid YAML ({exc})") from exc
+        return (doc or {}).get("interactions") or [], None
+    doc = load_json(path, sink)
+    return doc.get("http_interactions") or doc.get("interactions") or [], doc.get("recorded_at")
+
+
+def detect_cassette(path: Path, head: bytes) -> bool:
+    return b"interactions" in head[:4000] and (b"request" in head and b"response" in head)
+
+
+def read_cassette(path: Path, sink: Sink) -> None:
+    interactions, recorded = _interactions(path, sink)
+    for i, it in enumerate(interactions):
+        req, resp = it.get("request") or {}, it.get("response") or {}
+        body = resp.get("body") or {}
+        text = body.get("string") if isinstance(body, dict) else body
+        loc = f"interactions[{i}] {req.get('method', '')} {req.get('uri', '')}"
+        status = (resp.get("status") or {}).get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
+        if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
+            continue  # not data: errors, deletes, empty bodies
+        try:
+            obj = loads_lenient(text.encode() if isinstance(text, str) else text, sink)
+        except orjson.JSONDecodeError:
+            continue  # HTML pages, form posts: not records
+        sink.state["instance"] = urlparse(req.get("uri", "")).netloc or None
+        sink.state["collected_at"] = it.get("recorded_at") or recorded
+        for name, (det, rd) in JSON_FORMATS.items():
+            if det(obj):
+                rd(obj, sink, loc)
+                break
+    sink.state.pop("instance", None)
+    sink.state.pop("collected_at", None)
+
+
+register("cassette", detect_cassette, read_cassette,
+         description="recorded HTTP exchanges (VCR.py YAML, Betamax JSON) holding any JSON format below",
+         example="dialogic import cassette tests/cassettes/*.yaml")

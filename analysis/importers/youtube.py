@@ -1,0 +1,95 @@
+"""YouTube Data API v3: ``commentThreads.list``, ``comments.list``, ``videos.list``, ``channels.list``.
+
+A video is the post of its channel (``youtube:<channelId>``); a thread's top-level comment is a
+comment at depth 0 and its ``replies`` (or ``comments.list`` items with ``parentId``) sit beneath
+it. A comment is an owner reply when its ``authorChannelId`` is the video's channel. Comment threads
+often omit ``snippet.channelId``: import the ``videos.list`` response too, which gives the channel
+and the publication time. A video known only from its comment threads gets ``created_at`` = its
+first comment's time (an upper bound, noted in the import log).
+"""
+
+from __future__ import annotations
+
+from analysis.importers.core import Sink, dig, int_or_none
+from analysis.importers.jsondocs import register_json
+
+P = "youtube"
+
+
+def _c(snippet: dict, cid, post_id, parent, sink: Sink, loc: str) -> None:
+    author = dig(snippet, "authorChannelId", "value")
+    sink.comment(loc, comment_id=f"{P}:{cid}" if cid else None, post_id=post_id,
+                 parent_id=f"{P}:{parent}" if parent else None, author=f"{P}:{author}" if author else None,
+                 created_at=snippet.get("publishedAt"), text=snippet.get("textOriginal") or snippet.get("textDisplay"))
+
+
+def _thread(item: dict, sink: Sink, loc: str) -> None:
+    sn = item.get("snippet") or {}
+    vid, channel = sn.get("videoId"), sn.get("channelId")
+    if not vid:
+        sink.reject("comments", loc, "missing field: snippet.videoId (a channel discussion comment, not under a "
+                    "video)", raw=item)
+        return
+    post_id = f"{P}:{vid}"
+    top = sn.get("topLevelComment") or {}
+    tsn = top.get("snippet") or {}
+    sink.post_stub(post_id, account_id=f"{P}:{channel}" if channel else None, platform=P,
+                   created_at=tsn.get("publishedAt"), media_type="video",
+                   url=f"https://www.youtube.com/watch?v={vid}")
+    if channel:
+        sink.profile(f"{P}:{channel}", platform=P, handle=channel, _source=sink.source)
+    _c(tsn, top.get("id"), post_id, None, sink, loc + ".topLevelComment")
+    for j, r in enumerate(dig(item, "replies", "comments", default=()) or ()):
+        rsn = r.get("snippet") or {}
+        _c(rsn, r.get("id"), post_id, rsn.get("parentId"), sink, f"{loc}.replies.comments[{j}]")
+
+
+def _video(item: dict, sink: Sink, loc: str) -> None:
+    sn, st = item.get("snippet") or {}, item.get("statistics") or {}
+    vid = item.get("id") if isinstance(item.get("id"), str) else dig(item, "id", "videoId")
+    channel = sn.get("channelId")
+    if channel:
+        sink.profile(f"{P}:{channel}", platform=P, handle=channel, display_name=sn.get("channelTitle"),
+                     _source=sink.source)
+    sink.post(loc, post_id=f"{P}:{vid}" if vid else None, account_id=f"{P}:{channel}" if channel else None,
+              platform=P, created_at=sn.get("publishedAt"),
+              text="\n\n".join(x for x in (sn.get("title"), sn.get("description")) if x) or None,
+              lang=sn.get("defaultLanguage") or sn.get("defaultAudioLanguage"), media_type="video",
+              url=f"https://www.youtube.com/watch?v={vid}", reported_comments=int_or_none(st.get("commentCount")),
+              likes=int_or_none(st.get("likeCount")))
+
+
+def _channel(item: dict, sink: Sink) -> None:
+    sn, st = item.get("snippet") or {}, item.get("statistics") or {}
+    sink.profile(f"{P}:{item.get('id')}", platform=P, handle=(sn.get("customUrl") or item.get("id") or "").lstrip("@"),
+                 display_name=sn.get("title"), followers=int_or_none(st.get("subscriberCount")), _source=sink.source)
+
+
+def detect_obj(obj) -> bool:
+    return isinstance(obj, dict) and str(obj.get("kind", "")).startswith("youtube#") and "items" in obj
+
+
+def read_obj(obj: dict, sink: Sink, loc: str) -> None:
+    for i, item in enumerate(obj.get("items") or ()):
+        kind, where = item.get("kind"), f"{loc}.items[{i}]"
+        if kind == "youtube#commentThread":
+            _thread(item, sink, where)
+        elif kind == "youtube#comment":
+            sn = item.get("snippet") or {}
+            parent = sn.get("parentId")
+            post = sink.state.get("yt_thread_video", {}).get(parent)
+            vid = sn.get("videoId") or post
+            _c(sn, item.get("id"), f"{P}:{vid}" if vid else f"{P}:thread-of:{parent}", parent, sink, where)
+        elif kind == "youtube#video" or (kind == "youtube#searchResult" and dig(item, "id", "kind") == "youtube#video"):
+            _video(item, sink, where)
+        elif kind == "youtube#channel":
+            _channel(item, sink)
+    for item in obj.get("items") or ():  # remember which video each thread is under, for comments.list
+        if item.get("kind") == "youtube#commentThread":
+            top = dig(item, "snippet", "topLevelComment", "id")
+            sink.state.setdefault("yt_thread_video", {})[top] = dig(item, "snippet", "videoId")
+
+
+register_json("youtube", detect_obj, read_obj,
+              description="YouTube Data API v3 commentThreads / comments / videos / channels responses",
+              example="dialogic import youtube threads_*.json videos.json")
