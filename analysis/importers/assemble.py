@@ -104,7 +104,7 @@ def parse_utc(values: pd.Series, naive_tz: str | None) -> tuple[pd.Series, pd.Se
     zoned = text.str.contains(_ZONE, na=False)
     zoned_parsed = pd.to_datetime(text.where(zoned & present), utc=True, errors="coerce", format="ISO8601")
     out[zoned] = zoned_parsed[zoned]
-    naive = present & ~zoned
+    naive = present & ~zoned & text.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
     if naive.any():
         if naive_tz is None:
             problem[naive] = "timestamp " + text[naive] + " has no time zone (pass --tz with the zone it is in)"

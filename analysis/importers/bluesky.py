@@ -8,12 +8,13 @@ Reposts in a feed are shares and go to the quarantine.
 
 from __future__ import annotations
 
-from analysis.importers.core import Sink, dig
+from analysis.importers.core import Sink, dig, guarded
 from analysis.importers.jsondocs import register_json
 
 P = "bluesky"
 
 
+@guarded("posts")
 def _post_view(pv: dict, sink: Sink, loc: str) -> None:
     rec = pv.get("record") or {}
     author = pv.get("author") or {}

@@ -352,3 +352,27 @@ def dig(obj, *keys, default=None):
             return default
         obj = obj[k]
     return obj
+
+
+_RECORD_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+def guarded(table: str):
+    """Decorate ``fn(obj, sink, loc, ...)`` so a malformed record is quarantined instead of crashing.
+
+    A damaged API object (a field of the wrong type, a missing sub-object) becomes one quarantined
+    record of ``table`` with the Python error in the reason; the rest of the file is still read.
+    """
+    import functools
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(obj, sink, loc, *args, **kwargs):
+            try:
+                return fn(obj, sink, loc, *args, **kwargs)
+            except _RECORD_ERRORS as exc:
+                sink.reject(table, loc, f"malformed record: {type(exc).__name__}: {exc}",
+                            raw=obj if isinstance(obj, (dict, list, str, bytes)) else repr(obj))
+        return wrapper
+
+    return deco

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.importers.core import (Sink, csv_header, csv_rows, dig, int_or_none, iso_from_format, nonempty,
-                                     register)
+from analysis.importers.core import (Sink, csv_header, csv_rows, dig, guarded, int_or_none, iso_from_format,
+                                     nonempty, register)
 from analysis.importers.jsondocs import register_json
 
 P = "facebook"
@@ -35,7 +35,8 @@ def _owner_unknown(sink: Sink) -> None:
     sink.state["owner_identifiable"] = False
 
 
-def _page(obj: dict, sink: Sink) -> None:
+@guarded("accounts")
+def _page(obj: dict, sink: Sink, loc: str = "") -> None:
     cat = obj.get("category")
     sink.profile(f"{P}:{obj['id']}", platform=P, handle=obj.get("username") or obj.get("name") or obj["id"],
                  display_name=obj.get("name"), followers=obj.get("followers_count") or obj.get("fan_count"),
@@ -44,7 +45,12 @@ def _page(obj: dict, sink: Sink) -> None:
 
 def _comments(container, post_id: str, parent: str | None, sink: Sink, loc: str) -> None:
     for i, c in enumerate((container or {}).get("data") or ()):
-        where = f"{loc}.data[{i}]"
+        _comment(c, sink, f"{loc}.data[{i}]", post_id, parent)
+
+
+@guarded("comments")
+def _comment(c: dict, sink: Sink, where: str, post_id, parent) -> None:
+    if True:
         cid = c.get("id")
         if cid is None and c.get("permalink_url"):
             m = _COMMENT_ID.search(c["permalink_url"])
@@ -68,6 +74,7 @@ def _count(obj, *path):
     return v if isinstance(v, int) else None
 
 
+@guarded("posts")
 def _post(obj: dict, sink: Sink, loc: str) -> None:
     pid = obj.get("id")
     frm = obj.get("from") or {}
@@ -97,6 +104,7 @@ def _kind(obj: dict) -> str:
     return "other"
 
 
+@guarded("comments")
 def _edge_comment(c: dict, sink: Sink, where: str) -> None:
     m = _POST_PATH.search(str(c.get("permalink_url", "")))
     post_id = f"{P}:{m.group(1)}_{m.group(2)}" if m else None
@@ -125,7 +133,7 @@ def read_graph(obj: dict, sink: Sink, loc: str) -> None:
     for where, x in items:
         kind = _kind(x)
         if kind == "page":
-            _page(x, sink)
+            _page(x, sink, where)
         elif kind == "comment":
             _edge_comment(x, sink, where)
         elif kind == "post":
@@ -196,6 +204,7 @@ register("fb-scraper", detect_scraper, read_scraper,
 
 
 # ------------------------------------------------------------------------------------ CrowdTangle
+@guarded("posts")
 def _ct_post(p: dict, sink: Sink, loc: str) -> None:
     acc = p.get("account") or {}
     platform = str(p.get("platform") or acc.get("platform") or P).lower()

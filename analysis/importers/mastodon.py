@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.importers.core import Sink
+from analysis.importers.core import Sink, guarded
 from analysis.importers.jsondocs import register_json
 
 P = "mastodon"

@@ -196,6 +196,11 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
         except UnreadableFile as exc:
             sink.reject("unparsed", "whole file", str(exc), raw=head_bytes(p, 2000).decode("utf-8", "replace")
                         if p.is_file() else None)
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+            # the document's outer structure is not what the format expects; records read so far stay
+            sink.reject("unparsed", "rest of file", f"unexpected structure for {f_name} ({type(exc).__name__}: "
+                        f"{exc}); records before this point were read. Fix: check the file is a {f_name} export",
+                        raw=None)
         used.append((f_name, p))
     formats = sorted({f for f, _ in used}) or sorted({f for f, _ in items})
     summary.format = fmt or ("auto: " + ", ".join(formats))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from analysis.importers.core import Sink, iso_from_epoch, iter_lines, loads_lenient, register
+from analysis.importers.core import Sink, guarded, iso_from_epoch, iter_lines, loads_lenient, register
 from analysis.importers.jsondocs import register_json
 
 P = "reddit"
@@ -25,6 +25,7 @@ def _author(d: dict, fallback_id: str) -> str:
     return f"{P}:[deleted]/{fallback_id}" if a in _GONE else f"{P}:{a}"
 
 
+@guarded("posts")
 def _submission(d: dict, sink: Sink, loc: str) -> None:
     pid = d.get("name") or (f"t3_{d['id']}" if d.get("id") else None)
     acc = _author(d, pid or "?")
@@ -38,6 +39,7 @@ def _submission(d: dict, sink: Sink, loc: str) -> None:
               reported_comments=d.get("num_comments"), likes=d.get("score"))
 
 
+@guarded("comments")
 def _comment(d: dict, sink: Sink, loc: str) -> None:
     cid = d.get("name") or (f"t1_{d['id']}" if d.get("id") else None)
     link = d.get("link_id")
@@ -56,8 +58,13 @@ def _comment(d: dict, sink: Sink, loc: str) -> None:
 def _things(listing, sink: Sink, loc: str) -> None:
     children = listing.get("data", {}).get("children", []) if isinstance(listing, dict) else listing
     for i, thing in enumerate(children or ()):
+        _thing(thing, sink, f"{loc}[{i}]")
+
+
+@guarded("unparsed")
+def _thing(thing: dict, sink: Sink, where: str) -> None:
+    if True:
         kind, d = thing.get("kind"), thing.get("data") or {}
-        where = f"{loc}[{i}]"
         if kind == "t3":
             _submission(d, sink, where)
         elif kind == "t1":

@@ -23,14 +23,14 @@ from pathlib import Path
 
 import orjson
 
-from analysis.importers.core import (Sink, csv_header, csv_rows, dig, int_or_none, iso_from_format, iter_lines,
+from analysis.importers.core import (Sink, csv_header, csv_rows, dig, guarded, int_or_none, iso_from_format, iter_lines,
                                      loads_lenient, nonempty, register)
 
 P = "twitter"
 
 
 def _profile(sink: Sink, user: dict, collected_at) -> None:
-    uid = user.get("id")
+    uid = user.get("id") if isinstance(user, dict) else None
     if not uid:
         return
     vt = user.get("verified_type")
@@ -39,7 +39,8 @@ def _profile(sink: Sink, user: dict, collected_at) -> None:
                  signal=f"verified_type={vt}" if vt else None, _source=sink.source)
 
 
-def _tweet(sink: Sink, t: dict, loc: str, collected_at) -> None:
+@guarded("posts")
+def _tweet(t: dict, sink: Sink, loc: str, collected_at) -> None:
     tid = t.get("id")
     refs = t.get("referenced_tweets") or ()
     replied = retweeted = None
@@ -96,11 +97,11 @@ def read_twarc2(path: Path, sink: Sink) -> None:
                 if "username" in t and "text" not in t:  # a /users page: profiles, not records
                     _profile(sink, t, collected)
                     continue
-                _tweet(sink, t, f"line {n}, data[{i}]", collected)
+                _tweet(t, sink, f"line {n}, data[{i}]", collected)
         elif "id" in obj and "text" in obj:  # a flattened tweet
             if isinstance(obj.get("author"), dict):
                 _profile(sink, obj["author"], collected)
-            _tweet(sink, obj, f"line {n}", collected)
+            _tweet(obj, sink, f"line {n}", collected)
         else:
             sink.reject("unparsed", f"line {n}", "neither a twarc2 response page (data) nor a flattened tweet",
                         raw=line[:5000])

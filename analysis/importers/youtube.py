@@ -10,7 +10,7 @@ first comment's time (an upper bound, noted in the import log).
 
 from __future__ import annotations
 
-from analysis.importers.core import Sink, dig, int_or_none
+from analysis.importers.core import Sink, dig, guarded, int_or_none
 from analysis.importers.jsondocs import register_json
 
 P = "youtube"
@@ -23,6 +23,7 @@ def _c(snippet: dict, cid, post_id, parent, sink: Sink, loc: str) -> None:
                  created_at=snippet.get("publishedAt"), text=snippet.get("textOriginal") or snippet.get("textDisplay"))
 
 
+@guarded("comments")
 def _thread(item: dict, sink: Sink, loc: str) -> None:
     sn = item.get("snippet") or {}
     vid, channel = sn.get("videoId"), sn.get("channelId")
@@ -44,6 +45,7 @@ def _thread(item: dict, sink: Sink, loc: str) -> None:
         _c(rsn, r.get("id"), post_id, rsn.get("parentId"), sink, f"{loc}.replies.comments[{j}]")
 
 
+@guarded("posts")
 def _video(item: dict, sink: Sink, loc: str) -> None:
     sn, st = item.get("snippet") or {}, item.get("statistics") or {}
     vid = item.get("id") if isinstance(item.get("id"), str) else dig(item, "id", "videoId")
@@ -59,7 +61,8 @@ def _video(item: dict, sink: Sink, loc: str) -> None:
               likes=int_or_none(st.get("likeCount")))
 
 
-def _channel(item: dict, sink: Sink) -> None:
+@guarded("accounts")
+def _channel(item: dict, sink: Sink, loc: str = "") -> None:
     sn, st = item.get("snippet") or {}, item.get("statistics") or {}
     sink.profile(f"{P}:{item.get('id')}", platform=P, handle=(sn.get("customUrl") or item.get("id") or "").lstrip("@"),
                  display_name=sn.get("title"), followers=int_or_none(st.get("subscriberCount")), _source=sink.source)
@@ -71,7 +74,14 @@ def detect_obj(obj) -> bool:
 
 def read_obj(obj: dict, sink: Sink, loc: str) -> None:
     for i, item in enumerate(obj.get("items") or ()):
-        kind, where = item.get("kind"), f"{loc}.items[{i}]"
+        _item(item, sink, f"{loc}.items[{i}]")
+    _remember_threads(obj, sink)
+
+
+@guarded("comments")
+def _item(item: dict, sink: Sink, where: str) -> None:
+    if True:
+        kind = item.get("kind")
         if kind == "youtube#commentThread":
             _thread(item, sink, where)
         elif kind == "youtube#comment":
@@ -83,9 +93,12 @@ def read_obj(obj: dict, sink: Sink, loc: str) -> None:
         elif kind == "youtube#video" or (kind == "youtube#searchResult" and dig(item, "id", "kind") == "youtube#video"):
             _video(item, sink, where)
         elif kind == "youtube#channel":
-            _channel(item, sink)
+            _channel(item, sink, where)
+
+
+def _remember_threads(obj: dict, sink: Sink) -> None:
     for item in obj.get("items") or ():  # remember which video each thread is under, for comments.list
-        if item.get("kind") == "youtube#commentThread":
+        if isinstance(item, dict) and item.get("kind") == "youtube#commentThread":
             top = dig(item, "snippet", "topLevelComment", "id")
             sink.state.setdefault("yt_thread_video", {})[top] = dig(item, "snippet", "videoId")
 
