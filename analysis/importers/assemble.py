@@ -280,6 +280,10 @@ def assemble(sink: Sink, existing: CanonicalTables | None, quarantine: Quarantin
     """
     counts = {t: TableCount() for t in ("accounts", "posts", "comments", "unparsed")}
     drop = _Dropper(quarantine, counts)
+    for table, n in sink.streamed.items():  # rejected while reading, already in the quarantine file
+        counts[table].read += n
+        counts[table].quarantined += n
+    sink.quarantine = None
     n_rejects = len(sink.rejects)
     for table, src, loc, reason, raw in sink.rejects:
         counts[table].read += 1

@@ -93,6 +93,7 @@ class Sink:
     progress: bool = True
     naive_tz: str | None = None
     state: dict = field(default_factory=dict)
+    quarantine: object = None  # an open analysis.ledger.Quarantine: rejects stream to disk
 
     def __post_init__(self):
         self._rows = {"posts": [], "comments": [], "accounts": []}
@@ -100,6 +101,7 @@ class Sink:
         self.profiles: dict[str, dict] = {}
         self.stubs: dict[str, dict] = {}
         self.rejects: list[tuple] = []
+        self.streamed: dict[str, int] = {}
         self.notes: list[str] = []
 
     # records -------------------------------------------------------------------------------
@@ -160,6 +162,12 @@ class Sink:
 
     def reject(self, table: str, locator: str, reason: str, raw=None) -> None:
         """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known which."""
+        if self.quarantine is not None:
+            text = raw if isinstance(raw, (str, bytes)) else None
+            self.quarantine.add(table, self.source, locator, reason, raw=text,
+                                record=None if text is not None else raw)
+            self.streamed[table] = self.streamed.get(table, 0) + 1
+            return
         self.rejects.append((table, self.source, locator, reason, raw))
 
     def note(self, message: str) -> None:

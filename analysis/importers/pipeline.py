@@ -183,6 +183,24 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
     sink = Sink(key_time=started, progress=progress, naive_tz=naive_tz)
     summary = ImportSummary(out_dir=out_dir, format=fmt or "auto")
     used = []
+    quarantine = Quarantine(out_dir).__enter__()
+    sink.quarantine = quarantine
+    try:
+        _read_all(items, done, sink, summary, used)
+    finally:
+        quarantine.__exit__(None, None, None)
+    formats = sorted({f for f, _ in used}) or sorted({f for f, _ in items})
+    summary.format = fmt or ("auto: " + ", ".join(formats))
+    existing = read_canonical(out_dir) if (out_dir / "posts.parquet").exists() else None
+    key = load_key() if pseudonymize else None
+    with Quarantine(out_dir) as q:
+        q.counts = quarantine.counts
+        result = assemble(sink, existing, q, key, mapping, naive_tz)
+    return _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary, used,
+                   result)
+
+
+def _read_all(items, done, sink: Sink, summary: ImportSummary, used: list) -> None:
     for f_name, p in items:
         digests = [(f, sha256_file(f)) for f in _files_of(p)]
         if digests and all(d in done for _, d in digests):
@@ -202,12 +220,9 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
                         f"{exc}); records before this point were read. Fix: check the file is a {f_name} export",
                         raw=None)
         used.append((f_name, p))
-    formats = sorted({f for f, _ in used}) or sorted({f for f, _ in items})
-    summary.format = fmt or ("auto: " + ", ".join(formats))
-    existing = read_canonical(out_dir) if (out_dir / "posts.parquet").exists() else None
-    key = load_key() if pseudonymize else None
-    with Quarantine(out_dir) as q:
-        result = assemble(sink, existing, q, key, mapping, naive_tz)
+
+
+def _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary, used, result):
     summary.counts = result.counts
     summary.notes = sink.notes
     write_canonical(result.tables, out_dir)
