@@ -13,3 +13,4 @@ def _add(module: str, name: str) -> None:
 
 _add("analysis.demo", "demo")
 _add("analysis.cli_import", "import_")
+_add("analysis.cli_label", "label")
