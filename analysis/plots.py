@@ -87,6 +87,13 @@ def _per_page(frame: pd.DataFrame, value: str, by: list[str]) -> pd.DataFrame:
     return frame.groupby(["cluster", *by], observed=True)[value].mean().reset_index()
 
 
+def _log_axis(ax, which: str, language: str = "en") -> None:
+    """A symmetric-log axis (zeros allowed) with plain numbers as tick labels (1, 10, 100)."""
+    (ax.set_yscale if which == "y" else ax.set_xscale)("symlog", linthresh=1)
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f")))
+
+
 def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str, log: bool = False) -> None:
     """One dot per page, a bar at each group's median."""
     sns.stripplot(data=pages, x="label", y=value, hue="label", order=order, hue_order=order,
@@ -95,7 +102,7 @@ def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str
         med = pages.loc[pages["label"] == lab, value].median()
         ax.hlines(med, i - 0.32, i + 0.32, color="#222222", lw=2.5, zorder=5)
     if log:
-        ax.set_yscale("symlog", linthresh=1)
+        _log_axis(ax, "y")
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
 
@@ -144,7 +151,7 @@ def within_page(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, langua
         ax.hlines(pages[g].median(), pos - 0.15, pos + 0.15, color="#222222", lw=2.5, zorder=3)
     ax.set_xticks([0, 1], [labels[0], labels[1]])
     ax.set_xlim(-0.4, 1.4)
-    ax.set_yscale("symlog", linthresh=1)
+    _log_axis(ax, "y")
     ylabel = t("fig.replies_per_post", language)
     ax.set_ylabel(ylabel)
     medians = f"{labels[1]} {fmt_number(pages[1.0].median(), language, 1)}; {labels[0]} {fmt_number(pages[0.0].median(), language, 1)}"
@@ -195,8 +202,8 @@ def audience_scatter(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, l
     sns.scatterplot(data=df, x=x, y=y, hue="label" if hue_order else None, style="label" if hue_order else None,
                     hue_order=hue_order or None, style_order=hue_order or None, palette=list(PALETTE[:len(hue_order)]) or None,
                     markers=list(MARKERS[:len(hue_order)]) or True, s=30, alpha=0.8, ax=ax)
-    ax.set_xscale("log")
-    ax.set_yscale("symlog", linthresh=1)
+    _log_axis(ax, "x")
+    _log_axis(ax, "y")
     ax.set_xlabel(t("fig.followers", language))
     ax.set_ylabel(t("fig.replies_per_post", language))
     if hue_order:

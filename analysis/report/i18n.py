@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
@@ -234,7 +235,9 @@ def fmt_percent(x: Any, language: str, digits: int = 0) -> str:
     """A share (0.42) as a percentage ('42 %' in French, '42%' in English)."""
     if _missing(x):
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    pattern = Locale.parse(LOCALES[language]).percent_formats[None].pattern  # '#,##0%' / '#,##0\u00a0%'
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1) if pattern.count("0") == 1 else pattern
     return format_percent(float(x), format=pattern, locale=LOCALES[language])
 
 

@@ -22,11 +22,11 @@ N_EXAMPLES = 3
 N_MARKUP_SHOWN = 5
 
 
-def _display(markup: str) -> str:
+def _display(markup: str) -> None:
+    """Display ``markup`` as HTML. Returns None, so a notebook cell shows no echo of the string."""
     from IPython.display import HTML, display
 
     display(HTML(markup))
-    return markup
 
 
 def _colon(language: str) -> str:
@@ -76,7 +76,7 @@ def header_html(data: Any, result: Any) -> str:
     return "".join(parts)
 
 
-def show_header(data: Any, result: Any) -> str:
+def show_header(data: Any, result: Any) -> None:
     """Display the simulated-data notice (when it applies) and the question in plain words."""
     return _display(header_html(data, result))
 
@@ -104,17 +104,15 @@ def verdict_html(result: Any, language: str) -> str:
     )
 
 
-def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None = None) -> None:
     """Display the result: the verdict box for people, the JSON record for the runner.
 
     One display output carries two representations: ``text/html`` (the verdict box, shown in
     JupyterLab and in both reports) and ``application/vnd.dialogic.result+json`` (the record of
     :func:`analysis.report.result.build_record`, read back by :func:`extract_result`).
 
-    Returns
-    -------
-    dict
-        The record that was published.
+    Returns None (a returned value would be echoed in the notebook); the record is
+    :func:`analysis.report.result.build_record` ``(result, data, params)``.
     """
     from IPython.display import display
 
@@ -125,10 +123,9 @@ def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None 
     bundle = {RESULT_MIME: record, "text/html": verdict_html(result, language),
               "text/plain": f"{record['hypothesis']}: {record['verdict']}"}
     display(bundle, raw=True)
-    return record
 
 
-def show_statistics(result: Any, language: str) -> str:
+def show_statistics(result: Any, language: str) -> None:
     """Academic: the APA sentence and the warnings that matter for reading the result."""
     warnings = list(getattr(result, "warnings", []) or [])
     items = "".join(f"<li>{esc(w)}</li>" for w in warnings) or f"<li>{esc(t('warn.none', language))}</li>"
@@ -201,7 +198,7 @@ def results_html(result: Any, language: str, audience: str) -> str:
             f'{esc(t("h.results", language))}</h2>{main}<h3>{esc(t("h.robustness", language))}</h3>{rob_html}</section>')
 
 
-def show_results(result: Any, language: str, audience: str = "academic") -> str:
+def show_results(result: Any, language: str, audience: str = "academic") -> None:
     """Display the results table and the robustness check (academic: every statistic)."""
     return _display(results_html(result, language, audience))
 
@@ -278,7 +275,7 @@ def data_html(data: Any) -> str:
             f'{overview}<h3>{esc(t("h.exclusions", lang))}</h3>{exc_html}{ex_html}</section>')
 
 
-def show_data(data: Any) -> str:
+def show_data(data: Any) -> None:
     """Display the data section."""
     return _display(data_html(data))
 
@@ -296,7 +293,7 @@ def methods_html(result: Any, data: Any) -> str:
             f'<ul class="dlg-refs">{items}</ul></section>')
 
 
-def show_methods(result: Any, data: Any) -> str:
+def show_methods(result: Any, data: Any) -> None:
     """Display the methods paragraph (from the fitted model and the parameters) and references."""
     return _display(methods_html(result, data))
 
@@ -325,7 +322,7 @@ def glossary_html(result: Any, language: str) -> str:
             f'{esc(t("h.glossary", language))}</h2><dl>{items}</dl></section>')
 
 
-def show_glossary(result: Any, language: str) -> str:
+def show_glossary(result: Any, language: str) -> None:
     """Display the definitions of the measures used (from ``analysis.measures.GLOSSARY``)."""
     return _display(glossary_html(result, language))
 
@@ -338,7 +335,7 @@ def figure_html(view: Any, language: str) -> str:
             f'<figcaption>{esc(t("fig.caption", language, title=view.title))} {esc(view.note)}</figcaption></figure></section>')
 
 
-def show_figure(data: Any, result: Any) -> str:
+def show_figure(data: Any, result: Any) -> None:
     """Display the key figure of the hypothesis (:func:`analysis.plots.key_figure`)."""
     from analysis.plots import key_figure
 
