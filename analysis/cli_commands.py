@@ -13,4 +13,6 @@ def _add(module: str, name: str) -> None:
 
 _add("analysis.demo", "demo")
 _add("analysis.cli_import", "import_")
+_add("analysis.runner.cli", "run")
+_add("analysis.runner.cli", "reproduce")
 _add("analysis.cli_label", "label")

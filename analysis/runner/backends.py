@@ -1,0 +1,76 @@
+"""Where jobs run: a local pool of warm worker processes, or a Dask distributed cluster.
+
+Both take the same job dicts (see :mod:`analysis.runner.engine`) and yield outcomes as they
+finish, so the rest of the runner (cache, publication, index) does not know which one ran.
+
+- ``local``: ``workers`` processes (default: the number of cores), each importing papermill and
+  nbconvert once (:func:`~analysis.runner.engine.warm_up`) and running many reports; kernels
+  come from the run's warm kernel factory. With one worker or one job, the job runs in this
+  process (no pool to start).
+- ``dask``: ``--dask local`` starts a ``LocalCluster`` (processes, one thread each, loopback);
+  ``--dask-scheduler tcp://host:port`` connects to a running scheduler, e.g. one started by
+  dask-jobqueue on a SLURM cluster. Each Dask worker starts its own kernel factory on first use.
+  Workers must see the input data at the same path (a shared file system); the notebook travels
+  inside the job, and outputs come back to this process, which writes them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Iterator
+
+from analysis.runner.engine import execute_job, warm_up
+
+
+def default_workers() -> int:
+    """Number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_local(jobs: list[dict[str, Any]], workers: int, **_: Any) -> Iterator[dict[str, Any]]:
+    """Run ``jobs`` on a pool of warm worker processes; yield outcomes as they complete."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield execute_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # spawn, not fork: this process may hold threads (progress, ZMQ) that fork would copy half-alive.
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=warm_up,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        for future in as_completed([pool.submit(execute_job, job) for job in jobs]):
+            yield future.result()
+
+
+def run_dask(jobs: list[dict[str, Any]], workers: int, scheduler: str = "local", **_: Any) -> Iterator[dict[str, Any]]:
+    """Run ``jobs`` as tasks on Dask distributed (``scheduler`` = ``"local"`` or ``tcp://host:port``)."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        # one thread per worker: papermill changes the process's working directory per job
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler, timeout="30s")
+    try:
+        futures = client.map(execute_job, jobs, pure=False, key=[f"dialogic-{j['report']}-{j['language']}" for j in jobs])
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+BACKENDS = {"local": run_local, "dask": run_dask}
+
+
+def run_jobs(backend: str, jobs: Iterable[dict[str, Any]], **options: Any) -> Iterator[dict[str, Any]]:
+    """Dispatch to a registered backend by name."""
+    return BACKENDS[backend](list(jobs), **options)

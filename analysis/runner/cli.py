@@ -1,0 +1,91 @@
+"""``dialogic run`` and ``dialogic reproduce``: thin commands around :mod:`analysis.runner`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from analysis.runner.errors import RunnerError
+
+
+def _echo(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.command("run")
+@click.argument("study_file", type=click.Path(dir_okay=False))
+@click.option("-p", "--parameter", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="Override a parameter for every report (YAML value: 3, 0.5, true, [a, b]); "
+                   "on a grid dimension it replaces the sweep. Repeatable.")
+@click.option("-f", "--parameters-file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="YAML file of NAME: VALUE overrides (applied before -p). Repeatable.")
+@click.option("-j", "--workers", type=click.IntRange(1), default=None,
+              help="Reports run in parallel [default: number of cores].")
+@click.option("--force", is_flag=True, help="Rerun every report even when nothing it depends on changed.")
+@click.option("--only", metavar="GLOB", help="Run only the reports whose folder name matches, e.g. 'h1__*'.")
+@click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
+              help="Run the reports as tasks on a local Dask distributed cluster.")
+@click.option("--dask-scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run the reports as tasks on a running Dask scheduler (e.g. from dask-jobqueue).")
+@click.option("--list", "list_only", is_flag=True, help="Check the study and list its reports and cache state; run nothing.")
+def run(study_file, pairs, files, workers, force, only, dask_local, dask_scheduler, list_only):
+    """Run a study: check parameters, run what changed in parallel, write reports and an index.
+
+    \b
+    Every parameter is checked against the notebook before any kernel starts. Reports whose
+    notebook, parameters, input data and locked environment are unchanged are skipped.
+    Outputs: reports/<study>/<report>/{academic,brief}.html, results.json, provenance.json,
+    and reports/<study>/index.html.
+
+    \b
+    Examples:
+      dialogic run studies/demo.yaml
+      dialogic run studies/demo.yaml -p alpha=0.01 -p "platforms=[facebook]"
+      dialogic run studies/demo.yaml -f params.yaml --only 'h1__*' --force
+      dialogic run studies/demo.yaml --dask-scheduler tcp://10.0.0.5:8786
+
+    \b
+    Exit codes: 0 ok, 2 bad study file, 3 bad parameters, 4 bad data, 5 a notebook failed,
+    6 a secret from the environment appeared in an output.
+    """
+    from analysis.runner.run import plan_study, run_study
+    from analysis.runner.study import load_study, parse_overrides
+
+    if dask_local and dask_scheduler:
+        raise click.UsageError("use either --dask local or --dask-scheduler ADDRESS, not both")
+    try:
+        overrides = parse_overrides(pairs, files)
+        if list_only:
+            study = load_study(study_file, overrides)
+            for item in plan_study(study, force):
+                click.echo(f"{'cached' if item.cached else 'to run':<7} {item.spec.name}")
+            return
+        summary = run_study(study_file, overrides, workers=workers, force=force, only=only,
+                            dask=dask_scheduler or dask_local, progress=_echo)
+    except RunnerError as exc:
+        _echo(f"Error: {exc}")
+        sys.exit(exc.exit_code)
+    sys.exit(summary.exit_code)
+
+
+@click.command("reproduce")
+@click.argument("report_dir", type=click.Path(exists=True, file_okay=False))
+def reproduce(report_dir):
+    """Rerun one report from its provenance.json and say whether the results are identical.
+
+    \b
+    The report folder is not modified. Compares results.json byte for byte and each HTML file
+    apart from the recorded time; also says which inputs (notebook, data, lock file, code)
+    differ from the recorded ones. Exit code 0 when identical, 1 when not.
+    """
+    from analysis.runner.reproduce import reproduce_report
+
+    try:
+        verdict = reproduce_report(report_dir, progress=_echo)
+    except RunnerError as exc:
+        _echo(f"Error: {exc}")
+        sys.exit(exc.exit_code)
+    for line in verdict.lines():
+        click.echo(line)
+    sys.exit(verdict.exit_code)

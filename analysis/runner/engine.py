@@ -1,0 +1,120 @@
+"""Execute one report job in a warm worker: papermill with a forked kernel, then nbconvert.
+
+A *job* is one execution of a report notebook (one language of one report). It is a plain dict
+so that it travels unchanged to a local worker process or to a Dask worker on another machine:
+
+``report``, ``language``, ``notebook`` (path, for messages), ``notebook_json`` (the notebook's
+text, so remote workers need no copy of the repository's notebooks), ``parameters``,
+``outputs`` (list of ``[audience, language, file name]`` to render), ``provenance`` (dict shown in
+the HTML), ``preload`` (modules the kernel factory imports), ``primary`` (this execution's
+results are the report's ``results.json``).
+
+:func:`execute_job` never raises for a failing notebook: it returns an *outcome* dict with
+``ok``, ``kind`` (``"notebook"`` or ``"data"``), ``error`` (failing cell, exception, traceback),
+and on success ``files`` (file name -> bytes) and ``result``. Nothing is written into the study's
+output folder here: the submitting process publishes the files atomically (see
+:mod:`analysis.runner.publish`), so remote workers need no shared output disk.
+
+Each execution gets its own temporary working directory (figures a notebook might save never
+collide) and its own fresh kernel forked from the warm kernel factory
+(:mod:`analysis.runner.kernels`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+#: Exception names (raised inside the notebook) that mean the input data is bad, not the notebook.
+DATA_ERRORS = ("SchemaError", "DataError", "EmptyDataError", "ArrowInvalid")
+
+
+def warm_up() -> None:
+    """Import what every job needs once per worker process (papermill, nbconvert, the renderer)."""
+    import logging
+
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from analysis.runner import kernels  # noqa: F401
+
+    try:
+        import analysis.report.render  # noqa: F401
+    except ImportError:
+        pass
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+def _failing_cell(nb) -> dict[str, Any]:
+    from nbconvert.filters import strip_ansi
+
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error":
+                return {"cell_index": index, "execution_count": cell.get("execution_count"),
+                        "source": cell.source, "ename": out.get("ename", ""), "evalue": out.get("evalue", ""),
+                        "traceback": strip_ansi("\n".join(out.get("traceback", [])))}
+    return {}
+
+
+def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any]:
+    return {"report": job["report"], "language": job["language"], "ok": False, "kind": kind,
+            "error": error, "files": {}, "result": None, "seconds": time.monotonic() - started}
+
+
+def execute_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Run one job (see module docstring) and return its outcome; safe to call in any worker."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.runner import kernels
+
+    warm_up()
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="dialogic-job-"))
+    try:
+        if job.get("preload"):
+            os.environ.setdefault(kernels.ENV_PRELOAD, " ".join(job["preload"]))
+        nb_in = nbformat.reads(job["notebook_json"], as_version=4)
+        executed = workdir / "notebook.ipynb"
+        try:
+            nb = papermill.execute_notebook(
+                nb_in, str(executed), parameters=job["parameters"], cwd=str(workdir),
+                progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+                kernel_name=job.get("kernel_name") or None,
+                kernel_manager_class=kernels.ForkedKernelManager,
+            )
+        except PapermillExecutionError as exc:
+            nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
+            error = (_failing_cell(nb) if nb is not None else {}) or {
+                "ename": exc.ename, "evalue": exc.evalue, "traceback": "\n".join(exc.traceback),
+                "execution_count": exc.exec_count, "source": exc.source}
+            kind = "data" if error.get("ename", "").endswith(DATA_ERRORS) else "notebook"
+            return _failure(job, kind, error, started)
+        from analysis.report import extract_result, render_report
+
+        result = extract_result(nb)
+        files: dict[str, bytes] = {}
+        for audience, language, filename in job["outputs"]:
+            out = workdir / filename
+            render_report(str(executed), audience, str(out), language=language, provenance=job["provenance"])
+            files[filename] = out.read_bytes()
+        if job.get("primary"):
+            files["results.json"] = (json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False,
+                                                allow_nan=False) + "\n").encode()
+            files["notebook.ipynb"] = executed.read_bytes()
+        return {"report": job["report"], "language": job["language"], "ok": True, "kind": None,
+                "error": None, "files": files, "result": result, "seconds": time.monotonic() - started}
+    except Exception as exc:  # noqa: BLE001 - any other failure becomes this report's failure page
+        return _failure(job, "notebook", {"ename": type(exc).__name__, "evalue": str(exc),
+                                          "traceback": traceback.format_exc(), "source": ""}, started)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,101 @@
+"""Atomic publication of report folders, failure pages and crash recovery.
+
+A report folder is built complete in ``<output>/.staging/`` and then swapped in with two
+renames (old folder to ``.trash/``, new folder into place). A run killed at any moment leaves
+either the old report or the new one, never a half-written one; if it dies between the two
+renames, :func:`recover` (called at the start of every run) puts the old folder back. Because
+the cache key lives in ``provenance.json`` inside the folder, a report whose publication never
+happened simply runs again next time: an interrupted run resumes where it stopped.
+
+A failing report never replaces the last good one: its ``failed.html`` is written beside the
+good files (atomically), and removed by the next successful publication.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from analysis.runner import secrets
+from analysis.runner.hashing import atomic_write
+
+STAGING = ".staging"
+TRASH = ".trash"
+FAILURE_PAGE = "failed.html"
+
+KIND_TEXT = {
+    "notebook": "The notebook raised an error; the cell and the traceback are below.",
+    "data": "The input data failed its checks; fix the data (or the data folder) and rerun.",
+    "secret": "The report contained the value of a secret environment variable and was not published.",
+}
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=True, keep_trailing_newline=True)
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the runner's Jinja2 templates (HTML-escaped, self-contained pages)."""
+    return _templates().get_template(name).render(**context)
+
+
+def recover(output: Path) -> None:
+    """Undo what a killed run left behind: restore swapped-out folders, drop half-built ones."""
+    trash = output / TRASH
+    if trash.is_dir():
+        for old in sorted(trash.iterdir()):
+            name = old.name.rsplit("@", 1)[0]
+            target = output / name
+            if not target.exists():
+                os.rename(old, target)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(output / STAGING, ignore_errors=True)
+
+
+def publish_report(output: Path, name: str, files: dict[str, bytes]) -> Path:
+    """Write ``files`` as the report folder ``output/name``, replacing the old one atomically.
+
+    ``provenance.json`` must be among ``files``; it carries the cache key.
+    """
+    staging = output / STAGING / f"{name}@{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for filename, data in files.items():
+        path = staging / filename
+        with open(path, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    target = output / name
+    old = None
+    if target.exists():
+        (output / TRASH).mkdir(exist_ok=True)
+        old = output / TRASH / f"{name}@{os.getpid()}"
+        os.rename(target, old)
+    os.rename(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def write_failure_page(output: Path, name: str, *, study: str, notebook: str, language: str | None,
+                       kind: str, error: dict[str, Any], parameters: dict[str, Any], time: str,
+                       command: str, good_time: str | None) -> Path:
+    """Write ``output/name/failed.html`` (failing cell and traceback), secrets redacted, good files untouched."""
+    error = {k: secrets.redact(str(v)) if v is not None else "" for k, v in (error or {}).items()}
+    html = render_template(
+        "failure.html.j2", report=name, study=study, notebook=notebook, language=language,
+        kind_text=KIND_TEXT.get(kind, kind), error=error, parameters=parameters, time=time,
+        command=command, has_good=good_time is not None, good_time=good_time)
+    path = output / name / FAILURE_PAGE
+    atomic_write(path, secrets.redact(html).encode())
+    return path

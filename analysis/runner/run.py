@@ -1,0 +1,286 @@
+"""``run_study``: check, plan, execute, publish, index, scan. The whole life of a study run.
+
+1. **Read** the study file and the overrides (:mod:`analysis.runner.study`).
+2. **Check** every report's parameters against the notebook's declared types and its spec
+   (:mod:`analysis.runner.parameters`) and that each data folder exists, before any kernel
+   starts; the first problem stops the run (exit 3 or 4).
+3. **Plan**: compute each report's cache key (:mod:`analysis.runner.hashing`); a report whose
+   key is the one in its ``provenance.json`` is *cached* and skipped unless ``force``.
+4. **Execute** the rest on a backend (:mod:`analysis.runner.backends`), one job per language,
+   kernels forked from a warm factory (:mod:`analysis.runner.kernels`).
+5. **Publish** each finished report atomically, or its failure page
+   (:mod:`analysis.runner.publish`), after scanning its files for secrets.
+6. **Index** the study (:mod:`analysis.runner.index`) and scan the whole output folder for
+   secrets once more.
+
+The returned :class:`RunSummary` carries the exit code (:mod:`analysis.runner.errors`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from analysis import config
+from analysis.runner import hashing, provenance, publish, secrets
+from analysis.runner.errors import EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
+from analysis.runner.index import output_name, write_index
+from analysis.runner.parameters import check_parameters, declared_parameters
+from analysis.runner.study import ReportSpec, Study, load_study
+
+
+@dataclass
+class Planned:
+    """One report with its checked parameters per language, its cache key and whether it must run."""
+
+    spec: ReportSpec
+    variants: dict[str | None, dict[str, Any]]  # language (None = not a notebook parameter) -> parameters
+    notebook_sha: str
+    inputs: dict[str, str]
+    cache_key: str
+    cached: bool
+
+
+@dataclass
+class RunSummary:
+    """What a run did: report names by state, failures with their kind, seconds, exit code."""
+
+    study: str
+    output: Path
+    ran: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # name -> kind
+    leaks: list[tuple[str, str]] = field(default_factory=list)  # (file, variable)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        kinds = set(self.failed.values()) | ({"secret"} if self.leaks else set())
+        for kind, code in FAILURE_EXIT_CODES.items():
+            if kind in kinds:
+                return code
+        return EXIT_OK
+
+
+def _data_dir(study: Study, params: dict[str, Any]) -> Path | None:
+    value = params.get(study.data_parameter)
+    if value in (None, ""):
+        return None
+    path = Path(str(value)).expanduser()
+    return path if path.is_absolute() else config.PROJECT_ROOT / path
+
+
+def plan_study(study: Study, force: bool = False) -> list[Planned]:
+    """Check every report (parameters, data) and decide which must run. Starts no kernel.
+
+    Raises
+    ------
+    ParameterError, DataError
+        The first bad parameter or missing data folder, naming report, notebook and the fix.
+    """
+    planned = []
+    for spec in study.reports:
+        declared = declared_parameters(spec.notebook)
+        base = dict(spec.parameters)
+        if "study" in declared:
+            base.setdefault("study", study.name)
+        if "language" in declared and "language" not in study.overrides:
+            variants = {lang: check_parameters(spec.notebook, {**base, "language": lang}, spec.name)
+                        for lang in study.languages}
+        else:
+            variants = {None: check_parameters(spec.notebook, base, spec.name)}
+        first = next(iter(variants.values()))
+        spec.parameters = first
+        data = _data_dir(study, first)
+        inputs: dict[str, str] = {}
+        if data is not None:
+            if not data.exists():
+                raise DataError(f"report {spec.name}: data folder {data} does not exist; build it "
+                                f"(`dialogic demo` for the demo data, `dialogic import ...` for yours) or "
+                                f"fix `data:` in {study.path}")
+            inputs = hashing.tree_hashes(data)
+            if not inputs:
+                raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
+        notebook_sha = hashing.file_sha256(spec.notebook)
+        key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
+                              "lock": hashing.lock_hash(), "code": hashing.code_hash(),
+                              "audiences": study.audiences, "languages": study.languages,
+                              "format": hashing.FORMAT_VERSION})
+        planned.append(Planned(spec, variants, notebook_sha, inputs, key, cached=not force and _is_current(study, spec.name, key)))
+    return planned
+
+
+def _expected_files(study: Study) -> list[str]:
+    return ["provenance.json", "results.json"] + [output_name(a, lang, study.languages)
+                                                  for lang in study.languages for a in study.audiences]
+
+
+def _is_current(study: Study, name: str, key: str) -> bool:
+    folder = study.output / name
+    try:
+        recorded = json.loads((folder / "provenance.json").read_text()).get("cache_key")
+    except (OSError, ValueError):
+        return False
+    return (recorded == key and not (folder / publish.FAILURE_PAGE).exists()
+            and all((folder / f).is_file() for f in _expected_files(study)))
+
+
+def _jobs(study: Study, item: Planned, prov: dict[str, Any], notebook_json: str, preload: list[str]) -> list[dict]:
+    jobs = []
+    for i, (language, params) in enumerate(item.variants.items()):
+        langs = study.languages if language is None else [language]
+        jobs.append({
+            "report": item.spec.name, "language": language, "notebook": str(item.spec.notebook),
+            "notebook_json": notebook_json, "parameters": params, "primary": i == 0,
+            "outputs": [[aud, lang, output_name(aud, lang, study.languages)] for lang in langs for aud in study.audiences],
+            "provenance": prov, "preload": preload,
+        })
+    return jobs
+
+
+def _good_time(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "provenance.json").read_text()).get("time")
+    except (OSError, ValueError):
+        return None
+
+
+def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summary: RunSummary) -> str:
+    """Publish a report whose jobs all finished, or write its failure page. Returns the state."""
+    name = item.spec.name
+    failed = next((o for o in outcomes if not o["ok"]), None)
+    files: dict[str, bytes] = {}
+    if failed is None:
+        for o in outcomes:
+            files.update(o["files"])
+        files["provenance.json"] = (json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        leaked = sorted({var for data in files.values() for var in secrets.find_secrets(data)})
+        if leaked:
+            failed = {"kind": "secret", "language": None, "error": {
+                "ename": "SecretLeakError", "source": "",
+                "evalue": f"the output contains the value of ${', $'.join(leaked)}",
+                "traceback": "A notebook printed or displayed a secret from the environment. Remove the "
+                             "output that shows it; secrets may be read from os.environ but never shown."}}
+    if failed is not None:
+        publish.write_failure_page(
+            study.output, name, study=study.name, notebook=provenance.relative(item.spec.notebook),
+            language=failed.get("language"), kind=failed["kind"], error=failed["error"],
+            parameters=item.spec.parameters, time=prov["time"], command=prov["command"],
+            good_time=_good_time(study.output / name))
+        summary.failed[name] = failed["kind"]
+        return f"FAILED ({failed['kind']})"
+    publish.publish_report(study.output, name, files)
+    summary.ran.append(name)
+    return "done"
+
+
+def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *, workers: int | None = None,
+              force: bool = False, only: str | None = None, dask: str | None = None,
+              progress: Callable[[str], None] = lambda line: None) -> RunSummary:
+    """Run a study: see the module docstring for the steps.
+
+    Parameters
+    ----------
+    study_path : str or Path
+        The study YAML.
+    overrides : dict, optional
+        ``-f``/``-p`` values (:func:`analysis.runner.study.parse_overrides`).
+    workers : int, optional
+        Parallel reports; default the number of cores.
+    force : bool
+        Rerun reports even when their cache key is unchanged.
+    only : str, optional
+        Run only reports whose name matches this glob (``h1__*``); the index still lists all.
+    dask : str, optional
+        ``"local"`` for a LocalCluster, or a scheduler address ``tcp://host:port``.
+    progress : callable
+        Receives one line of text per event (planning, each report's state).
+
+    Returns
+    -------
+    RunSummary
+        ``exit_code`` is 0, or 4/5/6 for bad data / failing notebook / leaked secret.
+
+    Raises
+    ------
+    StudyError, ParameterError, DataError
+        Before anything runs (exit codes 2, 3, 4).
+    """
+    from analysis.runner.backends import default_workers, run_jobs
+
+    started = time.monotonic()
+    study = load_study(study_path, overrides)
+    if only:
+        study.reports = [r for r in study.reports if fnmatch.fnmatch(r.name, only)]
+        if not study.reports:
+            raise StudyError(f"--only {only!r} matches no report of {study_path}")
+    summary = RunSummary(study.name, study.output)
+    if study.output.exists():
+        publish.recover(study.output)
+    planned = plan_study(study, force)
+    todo = [p for p in planned if not p.cached]
+    summary.cached = [p.spec.name for p in planned if p.cached]
+    workers = workers or default_workers()
+    progress(f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
+             + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else ""))
+    if todo:
+        _execute(study, todo, workers, dask, summary, progress)
+    hashing.save_memo()
+    if only:
+        study = load_study(study_path, overrides)  # the index lists every report of the study
+    write_index(study)
+    summary.leaks = secrets.scan_tree(study.output)
+    for path, var in summary.leaks:
+        progress(f"SECRET: the value of ${var} appears in {path}")
+    summary.seconds = time.monotonic() - started
+    progress(f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed "
+             f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}")
+    return summary
+
+
+def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, progress) -> None:
+    from analysis.runner.backends import run_jobs
+    from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
+
+    notebooks = sorted({p.spec.notebook for p in todo})
+    preload = notebook_imports(notebooks)
+    texts = {nb: nb.read_text(encoding="utf-8") for nb in notebooks}
+    jobs, provs, pending = [], {}, {}
+    for item in todo:
+        prov = provenance.build(study=study, spec=item.spec, inputs=item.inputs, notebook_sha=item.notebook_sha,
+                                cache_key=item.cache_key, engine=f"dask {dask}" if dask else "local")
+        provs[item.spec.name] = prov
+        item_jobs = _jobs(study, item, prov, texts[item.spec.notebook], preload)
+        pending[item.spec.name] = len(item_jobs)
+        jobs += item_jobs
+    by_name = {p.spec.name: p for p in todo}
+    outcomes: dict[str, list] = {name: [] for name in pending}
+    factory = None
+    import os
+
+    previous = os.environ.get(ENV_ADDRESS)
+    if not dask:
+        factory = KernelFactory(preload, wait=False)
+        os.environ[ENV_ADDRESS] = factory.address
+    try:
+        done = 0
+        for outcome in run_jobs("dask" if dask else "local", jobs, workers=workers, scheduler=dask):
+            name = outcome["report"]
+            outcomes[name].append(outcome)
+            if len(outcomes[name]) == pending[name]:
+                outcomes[name].sort(key=lambda o: list(by_name[name].variants).index(o["language"]))
+                state = _finish(study, by_name[name], provs[name], outcomes[name], summary)
+                done += 1
+                secs = sum(o["seconds"] for o in outcomes[name])
+                progress(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {state:<8} {name}  ({secs:.1f} s)")
+    finally:
+        if factory is not None:
+            factory.close()
+            if previous is None:
+                os.environ.pop(ENV_ADDRESS, None)
+            else:
+                os.environ[ENV_ADDRESS] = previous

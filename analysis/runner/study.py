@@ -1,0 +1,242 @@
+"""Study files: what to run, expanded into one :class:`ReportSpec` per report.
+
+A study file (YAML, in ``studies/``) names the data, the notebook, the hypotheses with their
+parameters, a grid to sweep, the audiences and languages, and the output folder::
+
+    name: demo                               # folder under reports/ and prefix of nothing else
+    title: Dialogic demo study
+    notebook: notebooks/hypothesis.ipynb     # relative to the project root
+    data: data/processed/demo                # passed to the notebook as `data_dir`
+    output: reports/demo
+    audiences: [academic, brief]
+    languages: [en, fr]                      # the first one is the notebook's `language`
+    correction: holm                         # multiple testing across the study: holm | bh | none
+    parameters: {alpha: 0.05}                # every report
+    grid:                                    # one report per combination, per hypothesis
+      platforms: [[facebook], [twitter]]
+      start: ["2024-01-01", "2024-04-01"]
+    hypotheses:
+      - id: H1                               # `hypothesis: H1` is implied for catalogue ids
+      - id: promo-replies
+        claim: promotional posts get fewer replies
+        parameters: {hypothesis: generic, outcome: replies, unit: post, contrast: is_promotional, direction: less}
+
+Precedence of parameter values (later wins): notebook default < study ``parameters`` <
+hypothesis ``parameters`` < grid value < ``-f params.yaml`` < ``-p name=value``. An override of
+a grid dimension replaces the sweep by that one value.
+
+A report's name shows what made it: the hypothesis id, then ``name=value`` for each grid
+dimension (``h1__platforms=facebook__start=2024-01-01``), so figures and files never collide and
+the folder says what is inside.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis import config
+from analysis.runner.errors import StudyError
+
+AUDIENCES = ("academic", "brief")
+CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
+_KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
+         "correction", "parameters", "grid", "hypotheses", "description"}
+_HYPOTHESIS_KEYS = {"id", "claim", "parameters", "notebook"}
+_CATALOGUE_ID = re.compile(r"^H\d+$")
+
+
+@dataclass
+class ReportSpec:
+    """One report to produce: a notebook, its full parameters and where it goes.
+
+    Attributes
+    ----------
+    name : str
+        Folder name under the study's output, e.g. ``h1__platforms=facebook``.
+    hypothesis : str
+        Hypothesis id from the study file.
+    claim : str
+        The hypothesis in words (shown in the index).
+    grid : dict
+        This report's value of each grid dimension (shown side by side in the index).
+    parameters : dict
+        Every parameter passed to papermill (study, hypothesis, grid and overrides merged).
+    notebook : Path
+        Absolute path of the notebook.
+    """
+
+    name: str
+    hypothesis: str
+    claim: str
+    grid: dict[str, Any]
+    parameters: dict[str, Any]
+    notebook: Path
+
+
+@dataclass
+class Study:
+    """A parsed study file with the command-line overrides applied (see module docstring)."""
+
+    path: Path
+    name: str
+    title: str
+    notebook: Path
+    data_parameter: str
+    output: Path
+    audiences: list[str]
+    languages: list[str]
+    correction: str
+    overrides: dict[str, Any]
+    reports: list[ReportSpec] = field(default_factory=list)
+
+    @property
+    def grid_names(self) -> list[str]:
+        return list(dict.fromkeys(k for r in self.reports for k in r.grid))
+
+
+def _resolve(path: str | Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (config.PROJECT_ROOT / p)
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as YAML reads it: ``3`` -> 3, ``0.5`` -> 0.5, ``true`` -> True,
+    ``[a, b]`` -> ['a', 'b'], anything else stays a string (as papermill's ``-p`` does)."""
+    try:
+        return yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError:
+        return text
+
+
+def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
+    """Merge ``-f params.yaml`` files then ``-p name=value`` pairs into one dict (later wins)."""
+    out: dict[str, Any] = {}
+    for f in files:
+        try:
+            data = yaml.safe_load(Path(f).read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise StudyError(f"cannot read parameters file {f}: {exc}") from None
+        if not isinstance(data, dict):
+            raise StudyError(f"parameters file {f} must be a mapping `name: value`, got {type(data).__name__}")
+        out.update(data)
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise StudyError(f"-p {pair!r}: write -p name=value, e.g. -p alpha=0.01")
+        out[name.strip()] = parse_value(value)
+    return out
+
+
+def _slug(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        text = "+".join(str(v) for v in value) or "all"
+    elif value in ("", None):
+        text = "none"
+    else:
+        text = str(value)
+    return re.sub(r"[^A-Za-z0-9.+-]+", "-", text).strip("-") or "x"
+
+
+def report_name(hypothesis: str, grid: dict[str, Any]) -> str:
+    """Folder name of a report: ``<hypothesis>__<name>=<value>...`` (safe on every file system)."""
+    parts = [_slug(hypothesis).lower()] + [f"{_slug(k)}={_slug(v)}" for k, v in grid.items()]
+    return "__".join(parts)
+
+
+def _as_list(study_path: Path, key: str, value: Any, allowed=None) -> list:
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        raise StudyError(f"{study_path}: `{key}` is empty; list at least one value")
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise StudyError(f"{study_path}: `{key}` has {bad}; use any of {list(allowed)}")
+    return values
+
+
+def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
+    """Read a study file and expand it into its reports (no kernel, no data read).
+
+    Parameters
+    ----------
+    path : str or Path
+        The study YAML.
+    overrides : dict, optional
+        Command-line values (``-f`` then ``-p``), applied last to every report.
+
+    Raises
+    ------
+    StudyError
+        Naming the file, the key and the fix, for a missing file, an unknown key, an empty
+        hypothesis list, a grid dimension that is not a list.
+    """
+    path = Path(path)
+    overrides = dict(overrides or {})
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StudyError(f"study file {path} does not exist; see studies/demo.yaml for an example") from None
+    except yaml.YAMLError as exc:
+        raise StudyError(f"study file {path} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise StudyError(f"study file {path} must be a mapping with keys like name, notebook, hypotheses")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise StudyError(f"{path}: unknown key(s) {unknown}; a study file takes {sorted(_KEYS)}")
+    name = str(raw.get("name") or path.stem)
+    notebook = _resolve(raw.get("notebook", config.NOTEBOOKS_DIR / "hypothesis.ipynb"))
+    if not notebook.is_file():
+        raise StudyError(f"{path}: notebook {notebook} does not exist; fix `notebook:`")
+    data_parameter = str(raw.get("data_parameter", "data_dir"))
+    shared = dict(raw.get("parameters") or {})
+    if "data" in raw:
+        shared[data_parameter] = str(raw["data"])
+    grid = raw.get("grid") or {}
+    if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
+        raise StudyError(f"{path}: `grid` must map each parameter to a non-empty list of values, "
+                         f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}")
+    grid = {k: ([overrides[k]] if k in overrides else list(v)) for k, v in grid.items()}
+    hypotheses = raw.get("hypotheses") or []
+    if not hypotheses:
+        raise StudyError(f"{path}: `hypotheses` is empty; add at least `- id: H1`")
+    languages = [str(v) for v in _as_list(path, "languages", raw.get("languages", ["en"]))]
+    study = Study(
+        path=path, name=name, title=str(raw.get("title", name)), notebook=notebook,
+        data_parameter=data_parameter,
+        output=_resolve(raw.get("output", config.REPORTS_DIR / name)),
+        audiences=[str(v) for v in _as_list(path, "audiences", raw.get("audiences", list(AUDIENCES)), AUDIENCES)],
+        languages=languages,
+        correction=str(raw.get("correction", "holm")),
+        overrides=overrides,
+    )
+    if study.correction not in CORRECTIONS:
+        raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
+    seen: set[str] = set()
+    for entry in hypotheses:
+        if isinstance(entry, str):
+            entry = {"id": entry}
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise StudyError(f"{path}: each hypothesis needs an `id`, got {entry!r}")
+        bad = sorted(set(entry) - _HYPOTHESIS_KEYS)
+        if bad:
+            raise StudyError(f"{path}: hypothesis {entry['id']}: unknown key(s) {bad}; use {sorted(_HYPOTHESIS_KEYS)}")
+        hid = str(entry["id"])
+        own = dict(entry.get("parameters") or {})
+        if _CATALOGUE_ID.match(hid):
+            own.setdefault("hypothesis", hid)
+        nb = _resolve(entry["notebook"]) if "notebook" in entry else notebook
+        for combo in itertools.product(*grid.values()):
+            point = dict(zip(grid, combo))
+            params = {**shared, **own, **point, **overrides}
+            rname = report_name(hid, point)
+            if rname in seen:
+                raise StudyError(f"{path}: two reports would both be called {rname}; give hypotheses distinct ids")
+            seen.add(rname)
+            study.reports.append(ReportSpec(rname, hid, str(entry.get("claim", "")), point, params, nb))
+    return study
