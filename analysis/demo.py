@@ -13,11 +13,25 @@ def build_demo(raw_dir: Path = config.DEMO_RAW_DIR, out_dir: Path = config.DEMO_
                seed: int = config.DEMO_SEED, progress: bool = True):
     """Simulate the demo data into ``raw_dir`` (canonical Parquet + DATASET.json), then import it
     into ``out_dir`` through the canonical importer. Returns the importer's summary."""
+    import shutil
+
     from analysis.importers import import_paths
     from analysis.simulate import write_demo_raw
 
     write_demo_raw(raw_dir, seed=seed)
-    return import_paths("canonical", [Path(raw_dir)], Path(out_dir), progress=progress)
+    # The demo is rebuilt from scratch (never merged into an older demo), and swapped in only once
+    # the import succeeded, so a failed build leaves the previous demo data intact.
+    out_dir = Path(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    summary = import_paths("canonical", [Path(raw_dir)], staging, progress=progress)
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return summary
 
 
 @click.command()
