@@ -61,7 +61,7 @@ def test_h2_recovers_planted_odds_ratio():
 
 def test_h4_recovers_planted_hazard_ratio():
     # PH holds when every comment is eventually answered within the window and frailty is small
-    posts, comments = simulate_measures(7, n_business=40, n_personal=40, hr=0.5, answer_p=0.999,
+    posts, comments = simulate_measures(7, n_business=25, n_personal=25, posts_range=(5, 10), hr=0.5, answer_p=0.999,
                                         page_sd=0.05, window_h=1e6)
     res = run_hypothesis("H4", posts=posts, comments=comments, n_perm=999)
     assert res.row["ci_low"] <= 0.5 <= res.row["ci_high"]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.tools.numdiff import approx_fprime, approx_hess
 
 #: Below this many pages the result carries a "few clusters" warning (the t(G−1) reference is
 #: used in every case).
@@ -109,6 +110,37 @@ def wald_test(fit: ModelFit, direction: str, ci_level: float = 0.95, null: float
     }
 
 
+def jackknife_cov(hessian: np.ndarray, cluster_hessians: list[np.ndarray], cluster_scores: np.ndarray) -> np.ndarray:
+    """One-step leave-one-page-out jackknife (CV3) covariance of an M-estimator.
+
+    Parameters
+    ----------
+    hessian : (K, K) array
+        Negative Hessian of the objective at the estimate (the information), the sum of
+        ``cluster_hessians``.
+    cluster_hessians : list of (K, K) arrays
+        Each page's contribution to ``hessian``.
+    cluster_scores : (G, K) array
+        Each page's score sum at the estimate.
+
+    Returns
+    -------
+    (K, K) array
+        ``(G−1)/G · Σ_g (Δ_g − Δ̄)(Δ_g − Δ̄)'`` with ``Δ_g = (H − H_g)^{-1} s_g``, the one-step
+        Newton approximation of the change in the estimate when page g is left out.
+
+    Notes
+    -----
+    The jackknife (CV3) variance accounts for the leverage of large pages that makes the CR1
+    sandwich too small when clusters are few or of very unequal size (MacKinnon, Nielsen & Webb
+    2023, *J. Econometrics* 232(2); Hansen 2024). It is at least as large as CR1 in typical data.
+    """
+    G = len(cluster_hessians)
+    deltas = np.array([np.linalg.solve(hessian - Hg, sg) for Hg, sg in zip(cluster_hessians, cluster_scores)])
+    centred = deltas - deltas.mean(axis=0)
+    return (G - 1) / G * centred.T @ centred
+
+
 def _design(df: pd.DataFrame, covariates: list[str], fixed_effects: bool) -> pd.DataFrame:
     """Design matrix: const, group, covariates (dummy-coded if categorical), page dummies."""
     parts = [pd.Series(1.0, index=df.index, name="const"), df["group"].astype(float)]
@@ -174,7 +206,9 @@ def fit_negbin(
     -----
     ``statsmodels.discrete.discrete_model.NegativeBinomial`` estimates alpha by maximum
     likelihood jointly with the coefficients, unlike ``GLM(family=NegativeBinomial())`` which
-    fixes alpha = 1. Covariance: cluster-robust sandwich with CR1 factor; reference t(G−1).
+    fixes alpha = 1. Standard error: the larger of the CR1 cluster-robust sandwich and the
+    one-step leave-one-page-out jackknife (CV3, :func:`jackknife_cov`); reference t(G−1). In the
+    validity benchmark CR1 alone under-covered (91 % for a 95 % CI with 40 unequal pages).
     """
     covariates = covariates or []
     warn: list[str] = []
@@ -205,12 +239,23 @@ def fit_negbin(
     if not converged:
         warn.append("negative binomial did not converge; the estimate is not trustworthy")
     alpha = float(res.params.iloc[-1])
+    j = list(X.columns).index("group")
+    params = res.params.to_numpy()
+    Xa = X.to_numpy()
+    # per-page score and information by numerical differentiation of each page's NB2 log-likelihood
+    # (statsmodels' analytic NB score/hessian after a fit are on another alpha scale, so not used here)
+    page_ll = [sm.NegativeBinomial(y[groups == g], Xa[groups == g], loglike_method="nb2").loglike for g in range(G)]
+    scores = np.array([approx_fprime(params, ll, centered=True) for ll in page_ll])
+    cluster_h = [-approx_hess(params, ll) for ll in page_ll]
+    se_cv3 = float(np.sqrt(jackknife_cov(sum(cluster_h), cluster_h, scores)[j, j]))
+    se_cr1 = float(res.bse["group"])
     if alpha < 1e-6:
         warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")
+    se = max(se_cv3, se_cr1) if np.isfinite(se_cv3) else se_cr1
     return ModelFit(
-        coef=float(res.params["group"]), se=float(res.bse["group"]), df=G - 1, transform="exp",
-        n_obs=int(res.nobs), n_clusters=G, reliable=converged and np.isfinite(res.bse["group"]),
-        warnings=warn, extra={"alpha": alpha, "result": res},
+        coef=float(res.params["group"]), se=se, df=G - 1, transform="exp",
+        n_obs=int(res.nobs), n_clusters=G, reliable=converged and np.isfinite(se),
+        warnings=warn, extra={"alpha": alpha, "result": res, "se_cr1": se_cr1, "se_cv3": se_cv3},
     )
 
 

@@ -1,0 +1,179 @@
+"""Statistical validity of the hypothesis engine on simulated clustered studies.
+
+Usage::
+
+    .venv/bin/python benchmarks/validity.py --studies 1000          # full size (the documented table)
+    .venv/bin/python benchmarks/validity.py --studies 40            # quick smoke run
+
+What it measures (all at alpha = 0.05, one-sided in each hypothesis' stated direction):
+
+- **False-positive rate** of each primary test on null studies: 20 business vs 20 personal pages,
+  10–30 posts per page, page-level heterogeneity (random effects SD 0.5 on the log/logit scale),
+  NB2 over-dispersion (alpha 1.2), no effect of the contrast. Target 3–6.5 %. Beside them the naive
+  post-level Mann–Whitney (posts treated as independent) and a naive comment-level two-proportion
+  z test, which ignore the clustering.
+- H5 is an equivalence test: its "null" is the equivalence bound itself (population Spearman
+  rho = 0.3, 40 pages), where declaring "weak" is the false positive.
+- **Power** of H1 at a planted IRR of 0.6 with 40 pages per group (target ≥ 80 %), beside the
+  analytic prediction of :func:`analysis.stats.power.power_pages`.
+- **Coverage** of the 95 % CIs of the true value (IRR/OR/HR = 1 on null studies, IRR = 0.6 on the
+  power studies). Target ≥ 93 %.
+
+Writes ``benchmarks/out/validity.md`` and prints it. Uses 2 worker processes; each study is
+seeded from (seed, study index), so the table is reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one BLAS thread per worker: 2 workers on 2 cores
+
+import argparse  # noqa: E402
+import multiprocessing as mp  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis.stats import run_hypothesis  # noqa: E402
+from analysis.stats.power import power_pages  # noqa: E402
+from analysis.stats.simulation import simulate_measures, simulate_pages_rho  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out" / "validity.md"
+ALPHA = 0.05
+PRIMARY = ("H1", "H2", "H3", "H4", "H6")
+
+
+def _covers(row, truth):
+    return bool(np.isfinite(row["ci_low"]) and row["ci_low"] <= truth <= row["ci_high"])
+
+
+def null_study(i: int, seed: int) -> dict:
+    """One null study: every primary test, the naive tests, coverage of the null value."""
+    from scipy import stats
+    from statsmodels.stats.proportion import proportions_ztest
+
+    rng = np.random.default_rng([seed, i])
+    posts, comments = simulate_measures(rng, n_business=20, n_personal=20, posts_range=(10, 30), irr=1.0,
+                                        question_irr=1.0, or_business=1.0, or_interaction=1.0, hr=1.0)
+    out: dict = {}
+    for hid in PRIMARY:
+        res = run_hypothesis(hid, posts=posts, comments=comments, robustness=False, min_posts=1, maxiter=50)
+        row = res.row
+        out[f"{hid}_reject"] = bool(row["p_value"] <= ALPHA)
+        out[f"{hid}_cover"] = _covers(row, 1.0)
+        out[f"{hid}_failed"] = not bool(row["reliable"])
+    h1 = run_hypothesis("H1", posts=posts, comments=comments, min_posts=1, n_perm=999, seed=i)
+    perm = h1.robustness.set_index("test")["p_value"]
+    out["H1_perm_reject"] = bool(perm.iloc[0] <= ALPHA)
+    out["H1_rank_reject"] = bool(perm.iloc[1] <= ALPHA)
+    b = posts.account_type == "business"
+    out["naive_mw_reject"] = bool(stats.mannwhitneyu(posts.replies[b], posts.replies[~b],
+                                                     alternative="less").pvalue <= ALPHA)
+    cb = comments.account_type == "business"
+    counts = [comments.answered[cb].sum(), comments.answered[~cb].sum()]
+    nobs = [cb.sum(), (~cb).sum()]
+    out["naive_z_reject"] = bool(proportions_ztest(counts, nobs, alternative="smaller")[1] <= ALPHA)
+    pages = simulate_pages_rho(rng, n_pages=40, rho_s=0.3)
+    h5 = run_hypothesis("H5", pages=pages, robustness=False, min_posts=1)
+    out["H5_reject"] = bool(h5.row["p_value"] <= ALPHA)
+    out["H5_cover"] = _covers(h5.row, 0.3)
+    return out
+
+
+def power_study(i: int, seed: int) -> dict:
+    """One H1 study with a planted IRR of 0.6, 40 pages per group."""
+    rng = np.random.default_rng([seed, 10**6 + i])
+    posts, _ = simulate_measures(rng, n_business=40, n_personal=40, posts_range=(10, 30), irr=0.6,
+                                 with_comments=False)
+    row = run_hypothesis("H1", posts=posts, robustness=False, min_posts=1, maxiter=50).row
+    return {"H1_power_reject": bool(row["p_value"] <= ALPHA), "H1_power_cover": _covers(row, 0.6)}
+
+
+def _both(args):
+    i, seed = args
+    return null_study(i, seed) | power_study(i, seed)
+
+
+def _rate(values) -> tuple[float, float, float]:
+    """Share with a Wilson 95 % interval (statsmodels proportion_confint)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    k, n = int(np.sum(values)), len(values)
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return k / n, lo, hi
+
+
+def _fmt(v) -> str:
+    r, lo, hi = v
+    return f"{100 * r:.1f} % [{100 * lo:.1f}, {100 * hi:.1f}]"
+
+
+def make_table(rows: list[dict], n: int, seconds: float, seed: int) -> str:
+    col = {k: [r[k] for r in rows] for k in rows[0]}
+    lines = [
+        f"Simulated studies: {n} null + {n} power; seed {seed}; {seconds:.0f} s on 2 processes. "
+        f"Command: `.venv/bin/python benchmarks/validity.py --studies {n}`.",
+        "",
+        "| test | model | false-positive rate at α = 0.05 [95 % CI] | target | CI coverage | failed fits |",
+        "|---|---|---|---|---|---|",
+    ]
+    names = {"H1": "H1 replies per post (business < personal)", "H2": "H2 comments answered (business < personal)",
+             "H3": "H3 question posts get more replies (within page)", "H4": "H4 time to owner reply (business slower)",
+             "H6": "H6 negative × business interaction"}
+    model = {"H1": "NB2, page-clustered, t(G−1)", "H2": "logistic GEE, bias-reduced, t(G−1)",
+             "H3": "Poisson page FE, clustered, t(G−1)", "H4": "Cox, page-clustered, t(G−1)",
+             "H6": "logistic GEE interaction, t(G−1)"}
+    for h in PRIMARY:
+        fpr = _rate(col[f"{h}_reject"])
+        ok = "✓" if 0.03 <= fpr[0] <= 0.065 else "✗"
+        lines.append(f"| {names[h]} | {model[h]} | {_fmt(fpr)} | 3–6.5 % {ok} | {_fmt(_rate(col[f'{h}_cover']))} "
+                     f"| {sum(col[f'{h}_failed'])} |")
+    fpr5 = _rate(col["H5_reject"])
+    lines.append(f"| H5 weak association (TOST ±0.3 at true rho = 0.3) | Spearman, Fisher z | {_fmt(fpr5)} "
+                 f"| ≤ 6.5 % {'✓' if fpr5[0] <= 0.065 else '✗'} | {_fmt(_rate(col['H5_cover']))} | 0 |")
+    for key, label in (("H1_perm_reject", "H1 robustness: permutation on page means (999)"),
+                       ("H1_rank_reject", "H1 robustness: Mann–Whitney on page means")):
+        lines.append(f"| {label} | page level | {_fmt(_rate(col[key]))} | 3–6.5 % | | |")
+    for key, label in (("naive_mw_reject", "naive post-level Mann–Whitney on replies"),
+                       ("naive_z_reject", "naive comment-level two-proportion z (answered)")):
+        lines.append(f"| {label} | ignores pages | {_fmt(_rate(col[key]))} | (far above 5 %) | | |")
+    pw = _rate(col["H1_power_reject"])
+    pred = power_pages(0.6, 40, 40, posts_per_page=20, mean=6.0, dispersion=1.2, page_sd=0.5)
+    lines += [
+        "",
+        "| power study | power [95 % CI] | target | analytic prediction | CI coverage of IRR 0.6 |",
+        "|---|---|---|---|---|",
+        f"| H1, IRR 0.6, 40 vs 40 pages, 10–30 posts | {_fmt(pw)} | ≥ 80 % {'✓' if pw[0] >= 0.8 else '✗'} "
+        f"| {100 * pred:.1f} % (power_pages) | {_fmt(_rate(col['H1_power_cover']))} |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--studies", type=int, default=1000, help="null studies (and as many power studies)")
+    ap.add_argument("--processes", type=int, default=2, help="worker processes (the machine has 2 cores)")
+    ap.add_argument("--seed", type=int, default=20240101)
+    ap.add_argument("--out", type=Path, default=OUT, help="Markdown table written here")
+    args = ap.parse_args(argv)
+    if args.studies < 10:
+        ap.error("--studies must be at least 10")
+    start = time.time()
+    jobs = [(i, args.seed) for i in range(args.studies)]
+    with mp.get_context("fork").Pool(args.processes) as pool:
+        rows = pool.map(_both, jobs, chunksize=max(1, args.studies // (8 * args.processes)))
+    table = make_table(rows, args.studies, time.time() - start, args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
