@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -52,7 +53,17 @@ def _style() -> None:
                   rc={"axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold"})
 
 
+def _wrap_labels(fig: plt.Figure, width: int = 34) -> None:
+    """Wrap long axis labels (French ones run long) instead of letting them be cut off."""
+    for ax in fig.axes:
+        for get, set_ in ((ax.get_ylabel, ax.set_ylabel), (ax.get_xlabel, ax.set_xlabel)):
+            label = get()
+            if len(label) > width:
+                set_(textwrap.fill(label, width))
+
+
 def _render(fig: plt.Figure, alt: str, title: str, note: str) -> FigureView:
+    _wrap_labels(fig)
     buf = io.BytesIO()
     fig.tight_layout()
     # metadata={"Software": None} keeps the PNG bytes free of the matplotlib version stamp.
@@ -87,11 +98,11 @@ def _per_page(frame: pd.DataFrame, value: str, by: list[str]) -> pd.DataFrame:
     return frame.groupby(["cluster", *by], observed=True)[value].mean().reset_index()
 
 
-def _log_axis(ax, which: str, language: str = "en") -> None:
-    """A symmetric-log axis (zeros allowed) with plain numbers as tick labels (1, 10, 100)."""
-    (ax.set_yscale if which == "y" else ax.set_xscale)("symlog", linthresh=1)
-    axis = ax.yaxis if which == "y" else ax.xaxis
-    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f")))
+def _log_y(ax) -> None:
+    """A symmetric-log y axis from 0 (zero counts allowed) with plain numbers as tick labels."""
+    ax.set_yscale("symlog", linthresh=1)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f")))
 
 
 def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str, log: bool = False) -> None:
@@ -102,7 +113,7 @@ def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str
         med = pages.loc[pages["label"] == lab, value].median()
         ax.hlines(med, i - 0.32, i + 0.32, color="#222222", lw=2.5, zorder=5)
     if log:
-        _log_axis(ax, "y")
+        _log_y(ax)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
 
@@ -151,7 +162,7 @@ def within_page(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, langua
         ax.hlines(pages[g].median(), pos - 0.15, pos + 0.15, color="#222222", lw=2.5, zorder=3)
     ax.set_xticks([0, 1], [labels[0], labels[1]])
     ax.set_xlim(-0.4, 1.4)
-    _log_axis(ax, "y")
+    _log_y(ax)
     ylabel = t("fig.replies_per_post", language)
     ax.set_ylabel(ylabel)
     medians = f"{labels[1]} {fmt_number(pages[1.0].median(), language, 1)}; {labels[0]} {fmt_number(pages[0.0].median(), language, 1)}"
@@ -194,16 +205,19 @@ def audience_scatter(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, l
     hyp = result.hypothesis
     x, y = hyp.contrast, hyp.outcome
     if "account_type" in df:
-        df["label"] = df["account_type"].map(lambda v: t(f"type.{v}", language) if v in ("business", "personal") else v)
+        df["label"] = df["account_type"].map(
+            lambda v: t(f"type.{v}", language).capitalize() if v in ("business", "personal") else v)
     else:
         df["label"] = ""
     fig, ax = plt.subplots(figsize=SIZE_IN)
-    hue_order = [h for h in (t("type.business", language), t("type.personal", language)) if h in set(df["label"])]
+    hue_order = [h for h in (t("type.business", language).capitalize(), t("type.personal", language).capitalize())
+                 if h in set(df["label"])]
     sns.scatterplot(data=df, x=x, y=y, hue="label" if hue_order else None, style="label" if hue_order else None,
                     hue_order=hue_order or None, style_order=hue_order or None, palette=list(PALETTE[:len(hue_order)]) or None,
                     markers=list(MARKERS[:len(hue_order)]) or True, s=30, alpha=0.8, ax=ax)
-    _log_axis(ax, "x")
-    _log_axis(ax, "y")
+    ax.set_xscale("log")  # audience sizes are positive and span four orders of magnitude
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_number(v, language, 0)))
+    _log_y(ax)
     ax.set_xlabel(t("fig.followers", language))
     ax.set_ylabel(t("fig.replies_per_post", language))
     if hue_order:

@@ -20,12 +20,16 @@ CLIENT = "Acme <b>& Co</b>"  # markup in a parameter must be shown as text too
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
-    """The simulated demo data set, imported like any other source into a temporary folder."""
-    from analysis.demo import build_demo
+    """The simulated demo data set as canonical Parquet plus DATASET.json (``"simulated": true``).
+
+    Written by the simulator directly (not through the importers), so these tests depend only on
+    the canonical format; the import path has its own tests.
+    """
+    from analysis.simulate import write_demo_raw
 
     root = tmp_path_factory.mktemp("demo")
-    build_demo(root / "raw", root / "processed", progress=False)
-    return root / "processed"
+    write_demo_raw(root)
+    return root
 
 
 def execute(demo_dir: Path, out: Path, **params) -> Path:
@@ -58,4 +62,7 @@ def reports(demo_dir, tmp_path_factory) -> dict:
 
 def test_demo_fixture_declares_itself_simulated(demo_dir):
     # The notice on every page hangs on this flag; the importer must carry it through.
-    assert json.loads((demo_dir / "dataset.json").read_text())["simulated"] is True
+    from analysis.report.data import read_dataset_info
+
+    assert json.loads((demo_dir / "DATASET.json").read_text())["simulated"] is True
+    assert read_dataset_info(demo_dir)["simulated"] is True

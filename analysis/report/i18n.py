@@ -33,9 +33,7 @@ LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 STRINGS: dict[str, dict[str, str]] = {
     # page chrome
     "title.academic": {"en": "Hypothesis {hid}: academic report", "fr": "Hypothèse {hid} : rapport académique"},
-    "title.brief": {"en": "Evidence brief: {question}", "fr": "Note de synthèse : {question}"},
-    "kicker.academic": {"en": "Academic report", "fr": "Rapport académique"},
-    "kicker.brief": {"en": "Evidence brief", "fr": "Note de synthèse"},
+    "title.brief": {"en": "Evidence brief", "fr": "Note de synthèse"},
     "prepared_for": {"en": "Prepared for {client}", "fr": "Préparé pour {client}"},
     "logo_alt": {"en": "Logo of {client}", "fr": "Logo de {client}"},
     "logo_alt_plain": {"en": "Client logo", "fr": "Logo du client"},
@@ -115,6 +113,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "brief.based_on": {"en": "Based on", "fr": "Sur la base de"},
     "brief.based_on_value": {"en": "{n_obs} {unit}s from {n_clusters} pages",
                              "fr": "{n_obs} {unit}s de {n_clusters} pages"},
+    "brief.based_on_pages": {"en": "{n_clusters} pages", "fr": "{n_clusters} pages"},
     # data section
     "data.platforms": {"en": "Platforms", "fr": "Plateformes"},
     "data.period": {"en": "Period", "fr": "Période"},

@@ -55,14 +55,13 @@ class Audience:
     show_code: bool
     drop_streams: bool
     title_key: str
-    kicker_key: str
 
 
 AUDIENCES: dict[str, Audience] = {
     "academic": Audience(frozenset({"brief", "remove"}), show_code=True, drop_streams=False,
-                         title_key="title.academic", kicker_key="kicker.academic"),
+                         title_key="title.academic"),
     "brief": Audience(frozenset({"academic", "parameters", "injected-parameters", "setup", "remove"}),
-                      show_code=False, drop_streams=True, title_key="title.brief", kicker_key="kicker.brief"),
+                      show_code=False, drop_streams=True, title_key="title.brief"),
 }
 
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
@@ -144,8 +143,7 @@ def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
 def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date) -> tuple[str, str]:
     params = record.get("parameters", {})
     hid = record.get("hypothesis", "")
-    title = t(audience.title_key, language, hid=hid, question="")
-    title = title.rstrip(" :")
+    title = t(audience.title_key, language, hid=hid)
     client = params.get("client_name", "")
     meta = []
     if client and audience_name == "brief":
@@ -156,7 +154,7 @@ def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, la
         alt = t("logo_alt", language, client=client) if client else t("logo_alt_plain", language)
         logo = f'<img class="dlg-logo" src="{logo_data_uri(params["logo"])}" alt="{esc(alt, quote=True)}">'
     study = params.get("study", "")
-    kicker = t(audience.kicker_key, language) + (f" · {study}" if study and study != "adhoc" else "")
+    kicker = "Dialogic" + (f" · {study}" if study and study != "adhoc" else "")
     html_ = (f'<div><p class="dlg-kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
              f'<p class="dlg-meta">{" · ".join(meta)}</p></div>{logo}')
     return html_, title

@@ -143,6 +143,15 @@ def _table(headers: list[str], rows: list[list[str]], caption: str = "", cls: st
     return f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _based_on(row: dict[str, Any], language: str) -> str:
+    """'2,935 posts from 120 pages' (or '120 pages' when the unit is the page)."""
+    n_pages = fmt_int(row.get("n_clusters"), language)
+    if row.get("unit") == "page":
+        return t("brief.based_on_pages", language, n_clusters=n_pages)
+    return t("brief.based_on_value", language, n_obs=fmt_int(row.get("n_obs"), language),
+             unit=t(f"unit.{row.get('unit', 'post')}", language), n_clusters=n_pages)
+
+
 def results_html(result: Any, language: str, audience: str) -> str:
     """The results table with the robustness check, for ``audience`` academic or brief."""
     row = _row(result)
@@ -150,12 +159,10 @@ def results_html(result: Any, language: str, audience: str) -> str:
     rob = getattr(result, "robustness", pd.DataFrame())
     alpha = float(row.get("alpha") or 0.05)
     if audience == "brief":
-        unit = t(f"unit.{row.get('unit', 'post')}", language)
         rows = [
             [t("brief.range", language), f"{nums['estimate']} ({nums['ci_label']} {nums['ci']})"],
             [t("brief.chance", language), nums["p"].removeprefix("p ").removeprefix("= ")],
-            [t("brief.based_on", language), t("brief.based_on_value", language, n_obs=fmt_int(row.get("n_obs"), language),
-                                             unit=unit, n_clusters=fmt_int(row.get("n_clusters"), language))],
+            [t("brief.based_on", language), _based_on(row, language)],
         ]
         if pd.notna(row.get("robustness_p")):
             main_sig = result.verdict == "supported"
@@ -332,7 +339,7 @@ def figure_html(view: Any, language: str) -> str:
     return (f'<section class="dlg-figure" aria-labelledby="dlg-figure-h"><h2 id="dlg-figure-h">{esc(t("h.figure", language))}</h2>'
             f'<figure><img src="data:image/png;base64,{view.png_base64}" alt="{esc(view.alt, quote=True)}" '
             f'width="{view.width_px}" height="{view.height_px}">'
-            f'<figcaption>{esc(t("fig.caption", language, title=view.title))} {esc(view.note)}</figcaption></figure></section>')
+            f'<figcaption>{esc(t("fig.caption", language, title=view.title))}. {esc(view.note)}</figcaption></figure></section>')
 
 
 def show_figure(data: Any, result: Any) -> None:
