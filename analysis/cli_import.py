@@ -37,6 +37,7 @@ Examples:
   dialogic import canonical data/raw/demo --name demo
   dialogic import reddit thread.json --labels accounts.csv
   dialogic import fb-scraper statuses.csv comments.csv --tz America/New_York
+  dialogic import archive.parquet --mapping docs/mappings/bluesky-keegan.yaml
 
 \b
 Every record ends in a table or in quarantine.jsonl with a reason; the counts
@@ -52,9 +53,11 @@ $DIALOGIC_KEY_FILE, default ~/.config/dialogic/pseudonym.key).
               help="account-type mapping CSV: platform, handle or id, account_type (overrides platform signals)")
 @click.option("--tz", "naive_tz", help="zone of timestamps written without one, e.g. Europe/Paris "
               "(default: such records are quarantined)")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="column-mapping YAML for any CSV/Parquet table (format `mapping`; see docs/mappings/)")
 @click.option("--no-pseudonymize", is_flag=True, help="keep author ids as collected (recorded in the import log)")
 @click.option("--no-progress", is_flag=True, help="no progress bars")
-def import_(args, name, out_dir, labels, naive_tz, no_pseudonymize, no_progress):
+def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_progress):
     """Import collected data (twarc2, Reddit, YouTube, Facebook, ... or canonical tables)."""
     from analysis.importers import FORMATS, import_paths
 
@@ -71,7 +74,7 @@ def import_(args, name, out_dir, labels, naive_tz, no_pseudonymize, no_progress)
     try:
         summary = import_paths(fmt, paths, out, labels=labels, pseudonymize=not no_pseudonymize,
                                progress=not no_progress, name=name, naive_tz=naive_tz,
-                               command="dialogic import " + " ".join(sys.argv[2:]))
+                               command="dialogic import " + " ".join(sys.argv[2:]), column_mapping=mapping)
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))

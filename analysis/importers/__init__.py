@@ -17,6 +17,8 @@ from analysis.importers.pipeline import ImportSummary, detect_format, import_pat
 
 # Formats register themselves on import; order = auto-detection priority (specific before general).
 from analysis.importers import canonical  # noqa: E402,F401
+from analysis.importers import mapping  # noqa: E402,F401  (never auto-detected: needs --mapping)
+from analysis.importers import fourcat  # noqa: E402,F401  (before reddit: 4CAT NDJSON may hold Reddit objects)
 
 __all__ = ["FORMATS", "Format", "ImportSummary", "Sink", "detect_format", "get_format", "import_paths", "register"]
 from analysis.importers import twitter  # noqa: E402,F401

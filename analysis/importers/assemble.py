@@ -238,7 +238,8 @@ def _accounts(sink: Sink, acc: pd.DataFrame, posts: pd.DataFrame, old: pd.DataFr
             continue
         p = sink.profiles[aid]
         derived.append((aid, p.get("platform") or aid.split(":", 1)[0], p.get("handle") or aid.split(":", 1)[-1],
-                        p.get("display_name"), None, None, p.get("followers"), p.get("category"),
+                        p.get("display_name"), p.get("account_type"), p.get("account_type_source"),
+                        p.get("followers"), p.get("category"),
                         p.get("collected_at") or sink.key_time, p.get("signal"), p.get("_source", ""),
                         f"profile {aid}"))
     if derived:

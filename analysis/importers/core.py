@@ -130,7 +130,8 @@ class Sink:
         """Describe an account (first value of each field wins); rows are made for post authors only.
 
         Fields: platform, handle, display_name, followers, category, collected_at, signal (a platform
-        signal for :func:`analysis.labels.label_from_signal`, e.g. ``"verified_type=business"``).
+        signal for :func:`analysis.labels.label_from_signal`, e.g. ``"verified_type=business"``), and
+        ``account_type`` with its ``account_type_source`` when the source states it (a column mapping).
         """
         known = self.profiles.setdefault(account_id, {})
         for k, v in fields.items():

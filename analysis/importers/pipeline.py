@@ -136,7 +136,8 @@ def _dataset_meta(out_dir: Path, name: str, items, tables: CanonicalTables, sink
 
 def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: Path | None = None,
                  pseudonymize: bool = True, progress: bool = True, name: str | None = None,
-                 naive_tz: str | None = None, command: str | None = None) -> ImportSummary:
+                 naive_tz: str | None = None, command: str | None = None,
+                 column_mapping: Path | None = None) -> ImportSummary:
     """Import raw files into the canonical data set in ``out_dir`` (merging with what is there).
 
     Parameters
@@ -161,6 +162,9 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
         Zone of timestamps that carry none (e.g. ``America/New_York``); without it they are quarantined.
     command
         The command line to record (default: ``sys.argv``).
+    column_mapping
+        Column-mapping YAML for the ``mapping`` format (implies it when ``fmt`` is ``None``); checked
+        before any file is read, recorded in the import log with its sha256.
 
     Returns
     -------
@@ -176,11 +180,23 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
     from analysis.privacy import load_key
 
     out_dir = Path(out_dir)
+    spec = None
+    if column_mapping is not None:
+        from analysis.importers.mapping import STATE_KEY, load_mapping
+
+        spec = load_mapping(Path(column_mapping))
+        fmt = fmt or "mapping"
+    elif fmt == "mapping":
+        raise ValueError("the mapping format needs a column-mapping file. Fix: add --mapping FILE.yaml "
+                         "(examples in docs/mappings/)")
     items = _expand(fmt, [Path(p) for p in paths])
     mapping = read_mapping(labels) if labels else None
     done = imported_hashes(out_dir)
     started = now_utc()
     sink = Sink(key_time=started, progress=progress, naive_tz=naive_tz)
+    if spec is not None:
+        sink.state[STATE_KEY] = spec
+        sink.notes.append(f"column mapping {spec.path.resolve()} (sha256 {sha256_file(spec.path)})")
     summary = ImportSummary(out_dir=out_dir, format=fmt or "auto")
     used = []
     quarantine = Quarantine(out_dir).__enter__()
