@@ -155,10 +155,3 @@ def test_render_refuses_unknown_audience_and_language_mismatch(reports, tmp_path
         render_report(reports["en"]["notebook"], "brief", tmp_path / "x.html", language="fr")
     assert not list(tmp_path.iterdir())  # nothing half-written
 
-
-def test_extract_result_says_when_the_notebook_did_not_run(tmp_path):
-    from analysis.report import extract_result
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-    with pytest.raises(ValueError, match="execute the notebook"):
-        extract_result(nb)
