@@ -38,6 +38,7 @@ DATA_ERRORS = ("SchemaError", "DataError", "EmptyDataError", "ArrowInvalid")
 def warm_up() -> None:
     """Import what every job needs once per worker process (papermill, nbconvert, the renderer)."""
     import logging
+    import warnings
 
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -50,6 +51,8 @@ def warm_up() -> None:
         pass
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    # the result record's MIME type has no HTML form by design; nbconvert warns about it each time
+    warnings.filterwarnings("ignore", message="Your element with mimetype")
 
 
 def _failing_cell(nb) -> dict[str, Any]:
@@ -62,6 +65,14 @@ def _failing_cell(nb) -> dict[str, Any]:
                         "source": cell.source, "ename": out.get("ename", ""), "evalue": out.get("evalue", ""),
                         "traceback": strip_ansi("\n".join(out.get("traceback", [])))}
     return {}
+
+
+def _stable_cell_ids(nb) -> None:
+    """Give papermill's injected-parameters cell a fixed id (it gets a random one, which nbconvert
+    writes into the HTML); the other cells keep the ids stored in the notebook file."""
+    for index, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = f"injected-parameters-{index}"
 
 
 def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any]:
@@ -99,6 +110,8 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 "execution_count": exc.exec_count, "source": exc.source}
             kind = "data" if error.get("ename", "").endswith(DATA_ERRORS) else "notebook"
             return _failure(job, kind, error, started)
+        _stable_cell_ids(nb)
+        nbformat.write(nb, str(executed))
         from analysis.report import extract_result, render_report
 
         result = extract_result(nb)

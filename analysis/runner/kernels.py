@@ -23,7 +23,8 @@ jupyter_client machinery::
 Determinism
 -----------
 Children get ``PYTHONHASHSEED`` of the factory (set to 0), ``SOURCE_DATE_EPOCH`` (matplotlib then
-writes no wall-clock date into SVG/PDF) and ``svg.hashsalt`` (stable SVG element ids), so the same
+writes no wall-clock date into SVG/PDF), ``svg.hashsalt`` (stable SVG element ids) and seeded global
+random generators (``random``, ``numpy.random``: seaborn's jitter draws from them), so the same
 notebook, data and parameters give byte-identical figures.
 """
 
@@ -122,6 +123,13 @@ def _become_kernel(request: dict) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # Same seed in every kernel: code that draws from the global generators (seaborn's strip-plot
+    # jitter uses np.random) gives the same figure on every run of the same report.
+    import random
+
+    random.seed(0)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(0)
     sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
     from ipykernel.kernelapp import IPKernelApp
 
@@ -220,7 +228,7 @@ def factory_address() -> str:
     """
     global _PROCESS_FACTORY
     address = os.environ.get(ENV_ADDRESS)
-    if address and os.path.exists(address):
+    if address:  # the run's factory (it may still be importing: fork_kernel waits for its socket)
         return address
     if _PROCESS_FACTORY is None or _PROCESS_FACTORY.process.poll() is not None:
         _PROCESS_FACTORY = KernelFactory(os.environ.get(ENV_PRELOAD, "").split())

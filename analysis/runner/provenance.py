@@ -37,7 +37,6 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
 def code_version() -> dict[str, Any]:
     """Git commit of the project and whether the working tree differs from it."""
     def git(*args: str) -> str:
@@ -74,9 +73,11 @@ def reproduce_command(study_path: Path, report: str, overrides: dict[str, Any]) 
     return shlex.join(args)
 
 
-def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: str, engine: str) -> dict[str, Any]:
-    """The provenance record of one report (everything but ``time`` is the same on a rerun)."""
-    return {
+def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: str, engine: str,
+          code: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The provenance record of one report (everything but ``time`` is the same on a rerun);
+    ``code`` is :func:`code_version`, computed once per run by the caller."""
+    return deep_sorted({
         "study": study.name,
         "report": spec.name,
         "hypothesis": spec.hypothesis,
@@ -89,7 +90,7 @@ def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: 
         "environment": {"lock_file": relative(config.LOCK_FILE), "lock_sha256": hashing.lock_hash(),
                         "python": platform.python_version(), "platform": sys.platform,
                         "packages": package_versions()},
-        "code": code_version(),
+        "code": code or code_version(),
         "audiences": study.audiences,
         "languages": study.languages,
         "engine": engine,
@@ -97,4 +98,14 @@ def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: 
         "command": reproduce_command(study.path, spec.name, study.overrides),
         "reproduce": f"dialogic reproduce {relative(study.output / spec.name)}",
         "cache_key": cache_key,
-    }
+    })
+
+
+def deep_sorted(value: Any) -> Any:
+    """Dicts with sorted keys at every level: the record renders in the same order whether it comes
+    from a run or back from ``provenance.json`` (written with sorted keys)."""
+    if isinstance(value, dict):
+        return {k: deep_sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [deep_sorted(v) for v in value]
+    return value

@@ -107,7 +107,7 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
         notebook_sha = hashing.file_sha256(spec.notebook)
         key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
-                              "lock": hashing.lock_hash(), "code": hashing.code_hash(),
+                              "lock": hashing.lock_hash(), "code": hashing.code_hash() if study.cache_code else "",
                               "audiences": study.audiences, "languages": study.languages,
                               "format": hashing.FORMAT_VERSION})
         planned.append(Planned(spec, variants, notebook_sha, inputs, key, cached=not force and _is_current(study, spec.name, key)))
@@ -250,9 +250,11 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
     preload = notebook_imports(notebooks)
     texts = {nb: nb.read_text(encoding="utf-8") for nb in notebooks}
     jobs, provs, pending = [], {}, {}
+    code = provenance.code_version()
     for item in todo:
         prov = provenance.build(study=study, spec=item.spec, inputs=item.inputs, notebook_sha=item.notebook_sha,
-                                cache_key=item.cache_key, engine=f"dask {dask}" if dask else "local")
+                                cache_key=item.cache_key, engine=f"dask {dask}" if dask else "local",
+                                code=code)
         provs[item.spec.name] = prov
         item_jobs = _jobs(study, item, prov, texts[item.spec.notebook], preload)
         pending[item.spec.name] = len(item_jobs)

@@ -11,6 +11,7 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     audiences: [academic, brief]
     languages: [en, fr]                      # the first one is the notebook's `language`
     correction: holm                         # multiple testing across the study: holm | bh | none
+    cache_code: true                         # a change to the analysis package reruns the reports
     parameters: {alpha: 0.05}                # every report
     grid:                                    # one report per combination, per hypothesis
       platforms: [[facebook], [twitter]]
@@ -46,7 +47,7 @@ from analysis.runner.errors import StudyError
 AUDIENCES = ("academic", "brief")
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
-         "correction", "parameters", "grid", "hypotheses", "description"}
+         "correction", "parameters", "grid", "hypotheses", "description", "cache_code"}
 _HYPOTHESIS_KEYS = {"id", "claim", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+$")
 
@@ -93,6 +94,7 @@ class Study:
     languages: list[str]
     correction: str
     overrides: dict[str, Any]
+    cache_code: bool = True
     reports: list[ReportSpec] = field(default_factory=list)
 
     @property
@@ -214,6 +216,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         languages=languages,
         correction=str(raw.get("correction", "holm")),
         overrides=overrides,
+        cache_code=bool(raw.get("cache_code", True)),
     )
     if study.correction not in CORRECTIONS:
         raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
