@@ -105,7 +105,7 @@ def _time(row: dict, sink: Sink):
 def _author(row: dict, platform: str, item_id) -> tuple[str, str | None]:
     """(namespaced author id, handle) with a distinct id per item for deleted/anonymous authors."""
     raw = _first(row, ("author_id", "author"))
-    handle = _first(row, ("author_username", "author")) if nonempty(row.get("author_id")) else nonempty(row.get("author"))
+    handle = _first(row, ("author_username", "author_handle", "author"))
     if raw is None or str(raw).strip().lower() in _GONE:
         return f"{platform}:[deleted]/{item_id}", None
     return f"{platform}:{raw}", None if handle is None else str(handle)
