@@ -148,7 +148,12 @@ SAMPLES = {
     "fb-scraper": "facebook-page-scraper-nytimes/nytimes_facebook_comments.csv",
     "twcs": "twcs-customer-support-twitter/sample.csv",
     "uci-metrics": "uci-facebook-metrics/dataset_Facebook.csv",
+    # hand-written fixtures (absolute paths: REAL / absolute = absolute)
+    "4cat": Path(__file__).parent / "fixtures" / "fourcat" / "reddit-dataset.csv",
+    "4cat-ndjson": Path(__file__).parent / "fixtures" / "fourcat" / "bsky-dataset.ndjson",
+    "mapping": Path(__file__).parent / "fixtures" / "mapping" / "pages_posts.csv",
 }
+OPTIONS = {"mapping": {"column_mapping": Path(__file__).parents[1] / "docs" / "mappings" / "pages-scraper.yaml"}}
 JUNK = st.sampled_from([None, "", "garbage", -1, 1.5, "2024-13-45T99:00:00Z", [], {}, "t1_nothere", 0])
 
 
@@ -217,13 +222,13 @@ def test_damaged_records_always_reconcile(fmt, ops, tmp_path_factory):
     f = work / src.name
     if src.suffix == ".csv":
         f.write_text(_damage_csv(src.read_text(encoding="utf-8", errors="replace"), ops), encoding="utf-8")
-    elif src.suffix == ".jsonl":
+    elif src.suffix in (".jsonl", ".ndjson"):
         lines = [_damage_json(orjson.loads(x), ops) for x in src.read_bytes().splitlines()[:2]]
         f.write_bytes(b"\n".join(orjson.dumps(x) for x in lines) + b"\n")
     else:
         f.write_bytes(orjson.dumps(_damage_json(orjson.loads(src.read_bytes()), ops)))
     out = work / "out"
-    s = import_paths(fmt, [f], out, progress=False)
+    s = import_paths(fmt, [f], out, progress=False, **OPTIONS.get(fmt, {}))
     assert s.reconciles(), str(s)
     assert sum(c.quarantined for c in s.counts.values()) == len(read_quarantine(out))
     t = read_canonical(out)  # what was kept satisfies every invariant

@@ -86,7 +86,10 @@ def test_telegram_channel_messages_are_posts_and_replies_chain(tmp_path):
 
 
 def test_ndjson_original_bluesky_objects_and_unknown_items(tmp_path):
-    s, t = run(None, FIX / "bsky-dataset.ndjson", tmp_path / "o")
+    f = tmp_path / "bsky-dataset.ndjson"  # plus a truncated line, as an interrupted download leaves
+    lines = (FIX / "bsky-dataset.ndjson").read_bytes().splitlines()
+    f.write_bytes(b"\n".join(lines + [lines[1][:120]]) + b"\n")
+    s, t = run(None, f, tmp_path / "o")
     assert s.counts["posts"].kept == 1 and s.counts["comments"].kept == 2
     assert s.counts["unparsed"].quarantined == 2
     r = " | ".join(q["reason"] for q in read_quarantine(tmp_path / "o"))
