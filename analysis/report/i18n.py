@@ -47,6 +47,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "simulated.short": {"en": "Simulated data — not real pages or people",
                         "fr": "Données simulées — ni pages ni personnes réelles"},
     "show_code": {"en": "Show code", "fr": "Afficher le code"},
+    "code.parameters": {"en": "Show the default parameters", "fr": "Afficher les paramètres par défaut"},
+    "code.injected-parameters": {"en": "Show the parameters of this run", "fr": "Afficher les paramètres de cette exécution"},
+    "code.setup": {"en": "Show the code that loads the data and runs the test",
+                   "fr": "Afficher le code qui charge les données et exécute le test"},
     "skip": {"en": "Skip to the verdict", "fr": "Aller au verdict"},
     "page": {"en": "Page", "fr": "Page"},
     # sections

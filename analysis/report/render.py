@@ -64,6 +64,9 @@ AUDIENCES: dict[str, Audience] = {
                       show_code=False, drop_streams=True, title_key="title.brief"),
 }
 
+#: Cell tags whose code toggle gets its own label ("Default parameters" rather than "Show code").
+CODE_LABEL_TAGS = ("parameters", "injected-parameters", "setup")
+
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
               ".gif": "image/gif", ".webp": "image/webp"}
 
@@ -203,7 +206,8 @@ def export_html(nb: Any, audience_name: str, language: str | None = None,
     resources = {"dialogic": {
         "lang": language, "audience": audience_name, "title": esc(title), "css": _css(), "banner": banner,
         "masthead": masthead, "appendix": provenance_html(provenance, language), "footer": footer,
-        "show_code": esc(t("show_code", language)), "skip": esc(t("skip", language)), "version": __version__,
+        "show_code": esc(t("show_code", language)),
+        "code_labels": {tag: esc(t(f"code.{tag}", language)) for tag in CODE_LABEL_TAGS}, "skip": esc(t("skip", language)), "version": __version__,
     }}
     body, _ = exporter.from_notebook_node(_prepare(nb, audience), resources=resources)
     return body
