@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from analysis.report.i18n import fmt_number, fmt_percent, t  # noqa: E402
+from analysis.report.i18n import STRINGS, fmt_number, fmt_percent, t  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe colours: focal group, reference group, extra.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -136,16 +136,10 @@ def page_means(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, languag
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language)))
     fmt = (lambda v: fmt_percent(v, language)) if is_share else (lambda v: fmt_number(v, language, 1))
     medians = "; ".join(f"{lab} {fmt(pages.loc[pages['label'] == lab, outcome].median())}" for lab in order)
-    title = t(f"fig.title.{hid}", language) if f"fig.title.{hid}" in _titles() else \
-        t("fig.title.generic", language, outcome=_outcome_words(result, language).capitalize())
+    key = f"fig.title.{hid}" if f"fig.title.{hid}" in STRINGS else "fig.title.generic"
+    title = t(key, language, outcome=_outcome_words(result, language).capitalize())
     alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=len(pages), k=len(order), medians=medians)
     return _render(fig, alt, title, t("fig.page_mean", language))
-
-
-def _titles() -> set[str]:
-    from analysis.report.i18n import STRINGS
-
-    return {k for k in STRINGS if k.startswith("fig.title.")}
 
 
 def within_page(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:

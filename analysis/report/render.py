@@ -16,7 +16,6 @@ import base64
 import copy
 import datetime as _dt
 import html
-import mimetypes
 import os
 import tempfile
 from dataclasses import dataclass

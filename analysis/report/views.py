@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.report.i18n import fmt_date, fmt_int, fmt_number, fmt_p, fmt_percent, t
+from analysis.report.i18n import fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
 
 esc = html.escape
