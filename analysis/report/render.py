@@ -110,6 +110,13 @@ def _value_html(value: Any) -> str:
     return esc("" if value is None else str(value))
 
 
+def _name_value_table(values: dict[str, Any], language: str) -> str:
+    rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
+                   for k, v in values.items())
+    return (f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
+            f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
 def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
     """The provenance appendix: parameters, input hashes, versions, command, anything else given."""
     if not provenance:
@@ -126,18 +133,11 @@ def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
             continue
         parts.append(f"<h3>{esc(heading)}</h3>")
         if isinstance(value, dict):
-            rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
-                           for k, v in value.items())
-            parts.append(f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
-                         f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>')
+            parts.append(_name_value_table(value, language))
         else:
             parts.append(f"<pre>{esc(str(value))}</pre>")
     if other:
-        rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
-                       for k, v in other.items())
-        parts.append(f'<h3>{esc(t("prov.other", language))}</h3><table class="dlg-table"><thead><tr><th scope="col">'
-                     f'{esc(t("prov.name", language))}</th><th scope="col">{esc(t("prov.value", language))}</th>'
-                     f'</tr></thead><tbody>{rows}</tbody></table>')
+        parts.append(f'<h3>{esc(t("prov.other", language))}</h3>{_name_value_table(other, language)}')
     parts.append("</section>")
     return "".join(parts)
 
