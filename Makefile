@@ -41,7 +41,7 @@ test-fast: $(STAMP) ## run the tests that start no kernel and no browser
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## open JupyterLab on the project with its kernel
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## run the benchmarks in benchmarks/ (minutes; figures go to benchmarks/out/)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
