@@ -176,6 +176,22 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
     return None
 
 
+def _negbin_cv3(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
+    """SE of coefficient ``j`` by the one-step page jackknife (:func:`jackknife_cov`) for NB2.
+
+    Per-page scores and information come from numerical differentiation of each page's NB2
+    log-likelihood (statsmodels' analytic NB score/hessian after a fit use another alpha scale).
+    """
+    G = int(groups.max()) + 1
+    page_ll = [sm.NegativeBinomial(y[groups == g], Xa[groups == g], loglike_method="nb2").loglike for g in range(G)]
+    try:
+        scores = np.array([approx_fprime(params, ll, centered=True) for ll in page_ll])
+        cluster_h = [-approx_hess(params, ll) for ll in page_ll]
+        return float(np.sqrt(jackknife_cov(sum(cluster_h), cluster_h, scores)[j, j]))
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        return np.nan
+
+
 def fit_negbin(
     df: pd.DataFrame,
     outcome: str,
@@ -240,14 +256,9 @@ def fit_negbin(
         warn.append("negative binomial did not converge; the estimate is not trustworthy")
     alpha = float(res.params.iloc[-1])
     j = list(X.columns).index("group")
-    params = res.params.to_numpy()
-    Xa = X.to_numpy()
-    # per-page score and information by numerical differentiation of each page's NB2 log-likelihood
-    # (statsmodels' analytic NB score/hessian after a fit are on another alpha scale, so not used here)
-    page_ll = [sm.NegativeBinomial(y[groups == g], Xa[groups == g], loglike_method="nb2").loglike for g in range(G)]
-    scores = np.array([approx_fprime(params, ll, centered=True) for ll in page_ll])
-    cluster_h = [-approx_hess(params, ll) for ll in page_ll]
-    se_cv3 = float(np.sqrt(jackknife_cov(sum(cluster_h), cluster_h, scores)[j, j]))
+    se_cv3 = np.nan
+    if not fixed_effects:  # with page dummies a page's own effect is not identified without it
+        se_cv3 = _negbin_cv3(y, X.to_numpy(), groups, res.params.to_numpy(), j)
     se_cr1 = float(res.bse["group"])
     if alpha < 1e-6:
         warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")

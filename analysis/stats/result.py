@@ -81,26 +81,6 @@ def decide(row: dict[str, Any] | pd.Series, alpha: float | None = None) -> str:
     return "supported" if p <= alpha else "not supported"
 
 
-def _json_safe(value: Any) -> Any:
-    """Numbers as float/int, NaN/inf as None, numpy/pandas scalars unwrapped; recursive."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if math.isfinite(value) else None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return str(value) if not isinstance(value, str) else value
-
-
 @dataclass
 class HypothesisResult:
     """What :func:`analysis.stats.run_hypothesis` returns.
@@ -144,6 +124,8 @@ class HypothesisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe, deterministic dict (floats, ``None`` for NaN) for ``results.json``."""
+        from analysis.report.result import json_safe as _json_safe  # the one JSON-safety helper
+
         out = {
             "hypothesis": self.hypothesis.id,
             "verdict": self.verdict,
