@@ -3,9 +3,9 @@
 Both take the same job dicts (see :mod:`analysis.runner.engine`) and yield outcomes as they
 finish, so the rest of the runner (cache, publication, index) does not know which one ran.
 
-- ``local``: ``workers`` processes (default: the number of cores), each importing papermill and
-  nbconvert once (:func:`~analysis.runner.engine.warm_up`) and running many reports; kernels
-  come from the run's warm kernel factory. With one worker or one job, the job runs in this
+- ``local``: ``workers`` processes (default: the number of cores), forked from this process
+  after it imported papermill and nbconvert once (:func:`~analysis.runner.engine.warm_up`), each
+  running many reports; kernels come from the run's warm kernel factory. With one worker or one job, the job runs in this
   process (no pool to start).
 - ``dask``: ``--dask local`` starts a ``LocalCluster`` (processes, one thread each, loopback);
   ``--dask-scheduler tcp://host:port`` connects to a running scheduler, e.g. one started by
@@ -37,11 +37,16 @@ def run_local(jobs: list[dict[str, Any]], workers: int, **_: Any) -> Iterator[di
             yield execute_job(job)
         return
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # spawn, not fork: this process may hold threads (progress, ZMQ) that fork would copy half-alive.
+    # Import papermill/nbconvert/the renderer once here, then fork the workers: they start warm.
+    # Fork only while this process has a single thread (a forked thread pool or ZMQ context would
+    # be copied half-alive); otherwise spawn, and each worker imports for itself.
+    warm_up()
+    method = "fork" if threading.active_count() == 1 else "spawn"
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=warm_up,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
+                             mp_context=multiprocessing.get_context(method)) as pool:
         for future in as_completed([pool.submit(execute_job, job) for job in jobs]):
             yield future.result()
 

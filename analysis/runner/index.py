@@ -27,6 +27,14 @@ def output_name(audience: str, language: str, languages: list[str]) -> str:
     return f"{audience}.html" if language == languages[0] else f"{audience}.{language}.html"
 
 
+def _grid_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("label") or ", ".join(f"{k}={v}" for k, v in value.items()))
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "all"
+    return str(value)
+
+
 def headline(record: dict[str, Any]) -> dict[str, Any]:
     """The numbers the index shows, from a ``results.json`` record (the result table row)."""
     result = record.get("result") if isinstance(record.get("result"), dict) else record
@@ -75,7 +83,7 @@ def write_index(study, force: bool = False) -> Path:
                  for lang in study.languages for aud in study.audiences
                  if (folder / output_name(aud, lang, study.languages)).is_file()]
         rows.append({"name": spec.name, "hypothesis": spec.hypothesis, "claim": spec.claim,
-                     "grid": {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in spec.grid.items()},
+                     "grid": {k: _grid_text(v) for k, v in spec.grid.items()},
                      "failed": failed, "links": links, "simulated": bool(record.get("simulated")),
                      **headline(record)})
         state.append([spec.name, key, failed])

@@ -89,11 +89,38 @@ def notebook_imports(paths) -> list[str]:
                 if isinstance(node, ast.Import):
                     found += [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    found.append(node.module)
+                    found.append(node.module)  # `from analysis import report`: the submodule too
+                    found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
     return list(dict.fromkeys(found))
 
 
 # --------------------------------------------------------------------------------------- factory
+
+
+#: Data-free first calls that load models and lexicons lazily (language identification model,
+#: sentiment lexicons): made once in the factory on constant text, so kernels inherit them loaded.
+#: (module, function, positional arguments); a missing module or function is skipped.
+WARM_CALLS = (
+    ("analysis.text", "detect_language", ("texts",)),
+    ("analysis.text", "is_question", ("texts", "langs")),
+    ("analysis.text", "is_promotional", ("texts", "langs")),
+    ("analysis.text", "sentiment_score", ("texts", "langs")),
+    ("analysis.text", "is_negative", ("texts", "langs")),
+)
+
+
+def _warm_calls() -> None:
+    if "analysis.text" not in sys.modules or "pandas" not in sys.modules:
+        return
+    import pandas as pd
+
+    values = {"texts": pd.Series(["Is this open on Sunday? Great shop!", "Super boutique, merci ! -20 % ce week-end"]),
+              "langs": pd.Series(["en", "fr"])}
+    for module, function, args in WARM_CALLS:
+        try:
+            getattr(importlib.import_module(module), function)(*(values[a] for a in args))
+        except Exception:  # noqa: BLE001 - warming is an optimisation only
+            pass
 
 
 def _preload(modules) -> None:
@@ -103,6 +130,7 @@ def _preload(modules) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a module that fails here fails visibly in the notebook
             pass
+    _warm_calls()
     if "matplotlib" in sys.modules:
         sys.modules["matplotlib"].rcParams["svg.hashsalt"] = SVG_HASHSALT
 

@@ -14,8 +14,9 @@ parameter, the notebook and what is allowed. A parameter whose *name* looks like
 (``api_token``) or whose value equals a secret from the environment is refused too: secrets come
 from the environment, never through parameters (they would be written into the notebook).
 
-papermill's inspection is cached by the notebook's content hash so that a rerun with nothing to
-do does not pay for importing papermill.
+papermill's inspection and each successful check are memoised by content (notebook hash, spec
+source hash, values) in ``.dialogic-cache/``, so that a rerun with nothing to do imports neither
+papermill nor the spec's package.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analysis import config
 from analysis.runner import hashing, secrets
 from analysis.runner.errors import ParameterError
 
@@ -63,6 +65,15 @@ def _spec_module(notebook: Path):
     return importlib.import_module(name) if name else None
 
 
+def _spec_source_hash(notebook: Path) -> str:
+    """Hash of the spec module's source file, found without importing it (nor its package)."""
+    name = SPECS.get(notebook.stem)
+    if not name:
+        return ""
+    path = config.PACKAGE_DIR.parent / (name.replace(".", "/") + ".py")
+    return hashing.file_sha256(path) if path.is_file() else name
+
+
 def _base_type(type_name: str) -> str:
     name = (type_name or "").strip()
     for prefix in ("Optional[", "typing.Optional["):
@@ -97,6 +108,16 @@ def check_parameters(notebook: Path, values: dict[str, Any], report: str = "") -
         allowed set (the message lists the allowed values).
     """
     where = f"notebook {notebook.name}" + (f", report {report}" if report else "")
+    memo = hashing.CACHE_DIR / "checks" / (hashing.digest(
+        [hashing.file_sha256(notebook), _spec_source_hash(notebook), values, sorted(secrets.secret_values().keys())])[:32] + ".json")
+    if memo.is_file():
+        return json.loads(memo.read_text())
+    checked = _check(notebook, values, where)
+    hashing.atomic_write(memo, hashing.canonical_json(checked).encode())
+    return checked
+
+
+def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]:
     declared = declared_parameters(notebook)
     unknown = [k for k in values if k not in declared]
     if unknown:

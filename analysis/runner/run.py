@@ -228,6 +228,9 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     progress(f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
              + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else ""))
     if todo:
+        for item in planned:
+            progress(f"  {'cached' if item.cached else 'queued':<8} {item.spec.name}")
+    if todo:
         _execute(study, todo, workers, dask, summary, progress)
     hashing.save_memo()
     if only:

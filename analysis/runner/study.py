@@ -15,7 +15,9 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     parameters: {alpha: 0.05}                # every report
     grid:                                    # one report per combination, per hypothesis
       platforms: [[facebook], [twitter]]
-      start: ["2024-01-01", "2024-04-01"]
+      period:                                # a mapping value sets several parameters at once;
+        - {label: 2024H1, start: "2024-01-01", end: "2024-06-30"}   # `label` names it
+        - {label: 2024H2, start: "2024-07-01", end: "2024-12-31"}
     hypotheses:
       - id: H1                               # `hypothesis: H1` is implied for catalogue ids
       - id: promo-replies
@@ -27,8 +29,9 @@ hypothesis ``parameters`` < grid value < ``-f params.yaml`` < ``-p name=value``.
 a grid dimension replaces the sweep by that one value.
 
 A report's name shows what made it: the hypothesis id, then ``name=value`` for each grid
-dimension (``h1__platforms=facebook__start=2024-01-01``), so figures and files never collide and
-the folder says what is inside.
+dimension (``h1__platforms=facebook__period=2024H1``), so figures and files never collide and
+the folder says what is inside. A grid value that is a mapping sets each of its keys as a
+parameter (``label`` only names it), so a period sweeps ``start`` and ``end`` together.
 """
 
 from __future__ import annotations
@@ -136,7 +139,9 @@ def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
 
 
 def _slug(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):
+        text = str(value.get("label") or "_".join(_slug(v) for k, v in value.items()))
+    elif isinstance(value, (list, tuple)):
         text = "+".join(str(v) for v in value) or "all"
     elif value in ("", None):
         text = "none"
@@ -236,7 +241,13 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         nb = _resolve(entry["notebook"]) if "notebook" in entry else notebook
         for combo in itertools.product(*grid.values()):
             point = dict(zip(grid, combo))
-            params = {**shared, **own, **point, **overrides}
+            expanded: dict[str, Any] = {}
+            for dim, value in point.items():
+                if isinstance(value, dict):
+                    expanded.update({k: v for k, v in value.items() if k != "label"})
+                else:
+                    expanded[dim] = value
+            params = {**shared, **own, **expanded, **overrides}
             rname = report_name(hid, point)
             if rname in seen:
                 raise StudyError(f"{path}: two reports would both be called {rname}; give hypotheses distinct ids")
