@@ -153,3 +153,21 @@ def _cli():
     from analysis.cli import main
 
     return main
+
+
+def test_killed_run_leaves_whole_reports_and_recovers(tmp_path):
+    """A run killed between the two renames of a swap, or while staging, is repaired by the next run."""
+    from analysis.runner import publish
+
+    out = tmp_path / "out"
+    publish.publish_report(out, "r1", {"academic.html": b"old", "provenance.json": b"{}"})
+    publish.publish_report(out, "r1", {"academic.html": b"new", "provenance.json": b"{}"})
+    assert (out / "r1" / "academic.html").read_bytes() == b"new" and not (out / ".trash").exists()
+    # killed after moving the old folder away, before moving the new one in:
+    (out / ".trash").mkdir()
+    (out / "r1").rename(out / ".trash" / "r1@123")
+    (out / ".staging" / "r1@123").mkdir(parents=True)
+    (out / ".staging" / "r1@123" / "academic.html").write_bytes(b"half")
+    publish.recover(out)
+    assert (out / "r1" / "academic.html").read_bytes() == b"new"
+    assert not (out / ".trash").exists() and not (out / ".staging").exists()

@@ -98,12 +98,20 @@ def test_planted_secret_and_bad_data_fail_the_run(tmp_path, monkeypatch):
     assert "SchemaError" in (out / "f1__group=a" / "failed.html").read_text()
 
 
-def test_dask_local_cluster_gives_the_local_results(tmp_path):
+def test_dask_cluster_gives_the_local_results(tmp_path):
+    """A real LocalCluster of two worker processes on loopback, reached by its tcp:// address as
+    `--dask-scheduler` would; each worker starts its own kernel factory."""
+    from dask.distributed import LocalCluster
+
     path = write_study(tmp_path, grid={"group": ["a", "b"]})
     local = runner_run.run_study(path, workers=1)
     local_results = {n: (tmp_path / "out" / n / "results.json").read_bytes() for n in local.ran}
-    dask = runner_run.run_study(path, workers=2, force=True, dask="local")
-    assert dask.exit_code == EXIT_OK and sorted(dask.ran) == sorted(local.ran)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        dask = runner_run.run_study(path, workers=2, force=True, dask=cluster.scheduler_address)
+    assert dask.exit_code == EXIT_OK and sorted(dask.ran) == sorted(local.ran) == ["f1__group=a", "f1__group=b"]
     for name, data in local_results.items():
         assert (tmp_path / "out" / name / "results.json").read_bytes() == data
-        assert json.loads((tmp_path / "out" / name / "provenance.json").read_text())["engine"] == "dask local"
+        engine = json.loads((tmp_path / "out" / name / "provenance.json").read_text())["engine"]
+        assert engine == f"dask {cluster.scheduler_address}"

@@ -84,6 +84,11 @@ def publish_report(output: Path, name: str, files: dict[str, bytes]) -> Path:
     os.rename(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    for leftover in (output / TRASH, output / STAGING):
+        try:
+            leftover.rmdir()  # only when empty
+        except OSError:
+            pass
     return target
 
 
