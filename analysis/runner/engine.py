@@ -102,6 +102,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 progress_bar=False, request_save_on_cell_execute=False, log_output=False,
                 kernel_name=job.get("kernel_name") or None,
                 kernel_manager_class=kernels.ForkedKernelManager,
+                shutdown_kernel="immediate",  # a throwaway fork: kill it, no graceful handshake
             )
         except PapermillExecutionError as exc:
             nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None

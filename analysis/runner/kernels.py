@@ -59,6 +59,7 @@ PRELOAD = (
     "seaborn",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
     "IPython.display",
 )
 ENV_ADDRESS = "DIALOGIC_KERNEL_FACTORY"
