@@ -162,7 +162,9 @@ def _become_kernel(request: dict) -> None:
     sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], "--HistoryManager.enabled=False"])
+    # parent_handle: ipykernel exits when the factory goes away, so a killed run leaves no kernel behind
+    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], "--HistoryManager.enabled=False",
+                                      f"--IPKernelApp.parent_handle={os.getppid()}"])
 
 
 def serve(address: str, modules) -> None:
@@ -207,7 +209,7 @@ class KernelFactory:
         self.dir = tempfile.mkdtemp(prefix="dialogic-kf-")
         self.address = os.path.join(self.dir, "factory.sock")
         env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1")
+                   MKL_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
         env.pop(ENV_ADDRESS, None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "analysis.runner.kernels", self.address, *PRELOAD, *modules],

@@ -117,7 +117,7 @@ def reproduce_report(report_dir: str | Path, progress: Callable[[str], None] = l
         data_dir = Path(data_path) if Path(data_path).is_absolute() else config.PROJECT_ROOT / data_path
     verdict = Verdict(prov["report"], changed_inputs=_changed_inputs(prov, notebook, data_dir))
     languages, audiences = prov["languages"], prov["audiences"]
-    params = prov["parameters"]
+    params = dict(sorted(prov["parameters"].items()))
     variants = ({lang: {**params, "language": lang} for lang in languages}
                 if "language" in declared_parameters(notebook) and params.get("language") == languages[0]
                 else {None: params})

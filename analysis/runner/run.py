@@ -135,7 +135,8 @@ def _jobs(study: Study, item: Planned, prov: dict[str, Any], notebook_json: str,
         langs = study.languages if language is None else [language]
         jobs.append({
             "report": item.spec.name, "language": language, "notebook": str(item.spec.notebook),
-            "notebook_json": notebook_json, "parameters": params, "primary": i == 0,
+            # sorted: the injected cell then reads the same as on a rerun from provenance.json
+            "notebook_json": notebook_json, "parameters": dict(sorted(params.items())), "primary": i == 0,
             "outputs": [[aud, lang, output_name(aud, lang, study.languages)] for lang in langs for aud in study.audiences],
             "provenance": prov, "preload": preload,
         })
