@@ -36,7 +36,7 @@ PLANTED_EFFECTS = {
            "meaning": "answered comments: business delays 3x longer (Weibull shape 0.8, conditional HR 0.42);"
                       " fewer answers make the marginal HR lower still"},
     "H5": {"effect": "rho", "value": 0.0, "direction": "equivalence",
-           "meaning": "replies rise with followers by an elasticity of only 0.05 (rho near 0)"},
+           "meaning": "replies rise with followers by an elasticity of only 0.03 (rho near 0)"},
     "H6": {"effect": "OR", "value": 0.5, "direction": "less",
            "meaning": "business pages answer negative comments with odds 0.5 times their other comments"},
     "promotional_null": {"effect": "IRR", "value": 1.0, "direction": "less",
@@ -44,11 +44,14 @@ PLANTED_EFFECTS = {
 }
 
 # Generative parameters (see docs/demo-data.md)
-N_ACCOUNTS_PER_TYPE = 60
+N_ACCOUNTS_PER_TYPE = 80
 BASE_REPLIES = 6.0
 NB_ALPHA = 1.2
 PAGE_SD = 0.5
-FOLLOWERS_ELASTICITY = 0.05
+FOLLOWERS_ELASTICITY = 0.03
+QUESTION_P = 0.25
+PROMOTION_P_BUSINESS = 0.4
+PROMOTION_P_PERSONAL = 0.1
 BASE_ANSWER_P = 0.45
 ANSWER_PAGE_SD = 0.5
 DELAY_SHAPE = 0.8
@@ -169,7 +172,7 @@ def simulate_demo(seed: int = 20240101) -> CanonicalTables:
     Returns
     -------
     CanonicalTables
-        accounts (120), posts (about 3,000) and comments (about 15,000), validated.
+        accounts (160), posts (about 4,000) and comments (about 40,000), validated.
 
     Examples
     --------
@@ -198,11 +201,14 @@ def simulate_demo(seed: int = 20240101) -> CanonicalTables:
             post_id = f"{acc.platform}:{acc.handle}:p{j:03d}"
             created = PERIOD_START + pd.Timedelta(seconds=float(rng.random() * period_s))
             created = created.floor("s")
-            promo_p = 0.4 if business else 0.1
-            u = rng.random()
-            kind = "question" if u < 0.25 else ("promotion" if u < 0.25 + promo_p * 0.75 else "other")
-            text = _pick(rng, texts[kind]).format(topic=_pick(rng, texts["topics"]))
-            log_mu = (np.log(BASE_REPLIES) + np.log(0.5) * business + np.log(1.5) * (kind == "question")
+            question = rng.random() < QUESTION_P
+            # promotion is drawn independently of questions, so that promotion is a true null for replies
+            promotion = rng.random() < (PROMOTION_P_BUSINESS if business else PROMOTION_P_PERSONAL)
+            topic = _pick(rng, texts["topics"])
+            parts = ([_pick(rng, texts["promotion"])] if promotion else []) + \
+                    ([_pick(rng, texts["question"])] if question else [])
+            text = " ".join(parts or [_pick(rng, texts["other"])]).format(topic=topic)
+            log_mu = (np.log(BASE_REPLIES) + np.log(0.5) * business + np.log(1.5) * question
                       + FOLLOWERS_ELASTICITY * np.log(acc.followers / 5000) + page_effect)
             mu = np.exp(log_mu)
             # NB2: gamma-Poisson mixture with var = mu + alpha mu^2

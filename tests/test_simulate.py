@@ -27,7 +27,7 @@ def test_same_seed_same_tables(demo):
 
 def test_shape_of_the_demo(demo):
     acc, posts, com = demo.accounts, demo.posts, demo.comments
-    assert acc["account_type"].value_counts().to_dict() == {"business": 60, "personal": 60}
+    assert acc["account_type"].value_counts().to_dict() == {"business": 80, "personal": 80}
     assert set(acc["platform"]) == {"facebook", "twitter", "instagram", "youtube"}
     assert acc["followers"].max() / acc["followers"].min() > 1000          # very different audiences
     assert set(posts["lang"]) == {"en", "fr"} and set(com["lang"]) == {"en", "fr"}
