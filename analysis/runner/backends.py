@@ -30,6 +30,19 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def _worker_init() -> None:
+    """Pool worker start: warm imports, and die with the run (Linux ``PR_SET_PDEATHSIG``), so a
+    run killed with SIGKILL leaves no idle worker behind."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    warm_up()
+
+
 def run_local(jobs: list[dict[str, Any]], workers: int, **_: Any) -> Iterator[dict[str, Any]]:
     """Run ``jobs`` on a pool of warm worker processes; yield outcomes as they complete."""
     if workers <= 1 or len(jobs) <= 1:
@@ -45,7 +58,7 @@ def run_local(jobs: list[dict[str, Any]], workers: int, **_: Any) -> Iterator[di
     # be copied half-alive); otherwise spawn, and each worker imports for itself.
     warm_up()
     method = "fork" if threading.active_count() == 1 else "spawn"
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=warm_up,
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init,
                              mp_context=multiprocessing.get_context(method)) as pool:
         for future in as_completed([pool.submit(execute_job, job) for job in jobs]):
             yield future.result()
