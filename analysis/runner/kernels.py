@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -69,21 +70,21 @@ SOURCE_DATE_EPOCH = "0"
 
 
 def notebook_imports(paths) -> list[str]:
-    """Top-level modules a set of notebooks import (``import x.y`` / ``from x.y import z`` -> ``x.y``).
+    """Modules a set of notebooks import (``import x.y`` -> ``x.y``; ``from x import y`` -> ``x``, ``x.y``).
 
     The factory preloads them so that a notebook's own ``import analysis.stats`` costs nothing.
-    Cells that are not valid Python (magics) are skipped.
+    The ``.ipynb`` is read as plain JSON (no nbformat import on the critical path of a run);
+    cells that are not valid Python (magics) are skipped.
     """
-    import nbformat
-
     found: list[str] = []
     for path in paths:
-        nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") != "code":
                 continue
+            source = cell.get("source", "")
             try:
-                tree = ast.parse(cell.source)
+                tree = ast.parse("".join(source) if isinstance(source, list) else source)
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
