@@ -171,3 +171,35 @@ def test_killed_run_leaves_whole_reports_and_recovers(tmp_path):
     publish.recover(out)
     assert (out / "r1" / "academic.html").read_bytes() == b"new"
     assert not (out / ".trash").exists() and not (out / ".staging").exists()
+
+
+def test_index_adjusts_p_values_across_the_study(tmp_path):
+    """Holm and BH by hand (Holm 1979; Benjamini & Hochberg 1995) for p = 0.01, 0.04, 0.03."""
+    from analysis.runner.index import adjust, write_index
+
+    def rows():
+        return [{"p_value": p, "_row": {"p_value": p, "alpha": 0.05, "reliable": True, "kind": "superiority"}}
+                for p in (0.01, 0.04, 0.03)]
+
+    holm = rows()
+    adjust(holm, "holm")  # sorted 0.01*3, 0.03*2, 0.04*1 -> running max 0.03, 0.06, 0.06
+    assert [r["p_adjusted"] for r in holm] == pytest.approx([0.03, 0.06, 0.06])
+    assert [r["verdict"] for r in holm] == ["supported", "not supported", "not supported"]
+    bh = rows()
+    adjust(bh, "bh")  # 0.01*3/1, 0.03*3/2, 0.04*3/3 -> running min from the top: 0.03, 0.04, 0.04
+    assert [r["p_adjusted"] for r in bh] == pytest.approx([0.03, 0.04, 0.04])
+
+    path = write_study(tmp_path, grid={"group": ["a", "b", "c"]})
+    study = load_study(path)
+    for spec, p in zip(study.reports, (0.01, 0.04, 0.03)):
+        folder = study.output / spec.name
+        folder.mkdir(parents=True)
+        row = {"estimate_name": "IRR", "estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": p,
+               "alpha": 0.05, "reliable": True, "verdict": "supported", "n_obs": 10}
+        (folder / "results.json").write_text(json.dumps({"result": {"table": row}}))
+        (folder / "provenance.json").write_text(json.dumps({"cache_key": spec.name}))
+        (folder / "academic.html").write_text("x")
+    html = write_index(study).read_text()
+    assert html.count("<th scope=\"col\">group</th>") == 1  # one column per grid dimension
+    assert html.index(">0.03<") < html.index(">0.06<") and "not supported" in html
+    assert 'href="f1__group=b/academic.html"' in html and "Holm" in html
