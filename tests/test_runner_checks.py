@@ -102,7 +102,8 @@ def test_secret_values_are_refused_as_parameters(tmp_path, no_kernels, monkeypat
 
 
 def test_secret_scan_finds_every_encoding(monkeypatch, tmp_path):
-    env = {"API_TOKEN": 'ab"c<d>/e f&g', "SHORT_KEY": "abc", "PATH": "/usr/bin:/bin"}
+    env = {"API_TOKEN": 'ab"c<d>/e f&g', "SHORT_KEY": "abc", "PATH": "/usr/bin:/bin",
+           "SSH_KEY_FILE": "/home/me/.ssh/id_rsa_dialogic", "TOKEN_HOME": str(tmp_path)}
     assert secrets.secret_values(env) == {"API_TOKEN": 'ab"c<d>/e f&g'}
     for form in ['ab"c<d>/e f&g', 'ab\\"c<d>/e f&g', "ab&quot;c&lt;d&gt;/e f&amp;g", "ab%22c%3Cd%3E%2Fe%20f%26g"]:
         assert secrets.find_secrets(f"<p>{form}</p>".encode(), env) == ["API_TOKEN"], form

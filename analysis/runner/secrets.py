@@ -31,11 +31,20 @@ NOT_SECRET = {"DIALOGIC_KEY_FILE", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORIT
               "XDG_SESSION_CLASS", "XDG_SESSION_DESKTOP", "SESSION_MANAGER"}
 
 
+#: Names that point to where a secret is kept, not to the secret (``*_KEY_FILE``, ``*_TOKEN_PATH``).
+LOCATION_NAME = re.compile(r"_(FILE|PATH|DIR|SOCK|SOCKET)$", re.I)
+
+
 def secret_values(environ=None) -> dict[str, str]:
-    """Name -> value of the secret-looking environment variables (see module docstring)."""
+    """Name -> value of the secret-looking environment variables (see module docstring).
+
+    Variables that name a location (``*_FILE``, ``*_PATH``, ``*_DIR``) or hold an existing path
+    are not secrets: their value is where a secret lives, and paths appear in reports legitimately.
+    """
     env = os.environ if environ is None else environ
     return {k: v for k, v in env.items()
-            if SECRET_NAME.search(k) and k not in NOT_SECRET and len(v.strip()) >= MIN_SECRET_LENGTH}
+            if SECRET_NAME.search(k) and k not in NOT_SECRET and not LOCATION_NAME.search(k)
+            and len(v.strip()) >= MIN_SECRET_LENGTH and not (v.startswith("/") and os.path.exists(v))}
 
 
 def _forms(value: str) -> set[bytes]:
