@@ -88,7 +88,8 @@ def write_index(study, force: bool = False) -> Path:
                      **headline(record)})
         state.append([spec.name, key, failed])
     index = out / "index.html"
-    key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages])
+    template = (Path(__file__).parent / "templates" / "index.html.j2").read_text(encoding="utf-8")
+    key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages, template])
     if not force and index.is_file() and f'content="{key}"' in index.read_text(encoding="utf-8"):
         return index
     adjust(rows, study.correction)
