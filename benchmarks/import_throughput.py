@@ -78,6 +78,8 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tweets", type=int, default=1_000_000, help="tweets in the generated file (default 1,000,000)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--file", type=Path, help="reuse this twarc2 file (built there first if absent), so that "
+                    "runs comparing two versions read the same bytes")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="dialogic-bench-"))
     os.environ.setdefault("DIALOGIC_KEY_FILE", str(tmp / "pseudonym.key"))
@@ -85,11 +87,15 @@ def main(argv=None) -> dict:
     from analysis.importers import import_paths
 
     config.PSEUDONYM_KEY_FILE = Path(os.environ["DIALOGIC_KEY_FILE"])
-    f = tmp / "big.jsonl"
+    f = args.file or tmp / "big.jsonl"
     t0 = time.perf_counter()
-    n = build(f, args.tweets)
+    if f.exists():
+        n = bare_parse(f)
+        print(f"reusing {f}: {n:,} tweets")
+    else:
+        n = build(f, args.tweets)
+        print(f"built {n:,} tweets, {f.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s  ({f})")
     size = f.stat().st_size
-    print(f"built {n:,} tweets, {size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s  ({f})")
     rss_build = _rss_mb()
 
     t0 = time.perf_counter()

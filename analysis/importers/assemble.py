@@ -65,11 +65,37 @@ class _Dropper:
         if not mask.any():
             return df
         bad = df[mask]
-        reasons = reason(bad) if callable(reason) else [reason] * len(bad)
+        self.write(table, bad, reason(bad) if callable(reason) else [reason] * len(bad))
+        self.counts[table].quarantined += int(mask.sum())
+        return df[~mask]
+
+    def write(self, table: str, bad: pd.DataFrame, reasons) -> None:
+        """Quarantine the rows of ``bad`` (with ``_source`` and ``_locator``), one reason each."""
         cols = [c for c in bad.columns if not c.startswith("_")]
         for rec, src, loc, why in zip(bad[cols].to_dict("records"), bad["_source"], bad["_locator"], reasons):
             self.q.add(table, str(src), str(loc), why,
                        record={k: (None if _isna(v) else v) for k, v in rec.items()})
+
+
+class _Deferred:
+    """A dropper for key columns of spilled rows: remembers position -> reason, counts the row.
+
+    The full records are written to the quarantine later by :meth:`Spill.finish`, which reads them
+    back from disk; tables that are not spilled (accounts) go to the ordinary dropper at once.
+    """
+
+    def __init__(self, direct: _Dropper, counts: dict[str, TableCount], tables):
+        self.direct, self.counts = direct, counts
+        self.reasons: dict[str, dict[int, str]] = {t: {} for t in tables}
+
+    def __call__(self, table: str, df: pd.DataFrame, mask, reason) -> pd.DataFrame:
+        if table not in self.reasons:
+            return self.direct(table, df, mask, reason)
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return df
+        bad = df[mask]
+        self.reasons[table].update(zip(bad.index.tolist(), reason(bad) if callable(reason) else [reason] * len(bad)))
         self.counts[table].quarantined += int(mask.sum())
         return df[~mask]
 
@@ -293,41 +319,45 @@ def assemble(sink: Sink, existing: CanonicalTables | None, quarantine: Quarantin
         counts[table].quarantined += 1
     old = existing or CanonicalTables(*(empty_table(t) for t in TABLES))
 
-    frames = {t: sink.frame(t) for t in ("accounts", "posts", "comments")}
+    spill = sink.spill
+    sink.flush_all()  # posts and comments: row-local checks done, rows on disk, key columns here
     for table, src, loc, reason, raw in sink.rejects[n_rejects:]:  # stubs without an account
         counts[table].read += 1
         quarantine.add(table, src, loc, reason, record=raw)
         counts[table].quarantined += 1
-    for t, df in frames.items():
-        counts[t].read += len(df)
-    acc = _basic("accounts", frames["accounts"], drop, naive_tz)
+    for t in spill.tables:
+        counts[t].read += spill.counts[t].read
+        counts[t].quarantined += spill.counts[t].quarantined
+    later = _Deferred(drop, counts, spill.tables)  # cross-record rejects of spilled rows, written by finish
+    acc_frame = sink.frame("accounts")
+    counts["accounts"].read += len(acc_frame)
+    acc = _basic("accounts", acc_frame, drop, naive_tz)
     acc = _dedupe("accounts", acc, pd.Index(old.accounts["account_id"]), drop, counts)
 
-    posts = _basic("posts", frames["posts"], drop, naive_tz)
-    posts = _dedupe("posts", posts, pd.Index(old.posts["post_id"]), drop, counts)
+    posts = _dedupe("posts", spill.keys("posts"), pd.Index(old.posts["post_id"]), later, counts)
     known_acc = set(acc["account_id"]) | set(old.accounts["account_id"]) | set(sink.profiles)
-    posts = drop("posts", posts, (~posts["account_id"].isin(known_acc)).to_numpy(),
-                 lambda b: [f"account not found: {a} (add it to the accounts table)" for a in b["account_id"]])
+    posts = later("posts", posts, (~posts["account_id"].isin(known_acc)).to_numpy(),
+                  lambda b: [f"account not found: {a} (add it to the accounts table)" for a in b["account_id"]])
     acc = _accounts(sink, acc, posts, old.accounts, drop, counts, naive_tz)
     # posts whose account row was quarantined follow it
     known_acc = set(acc["account_id"]) | set(old.accounts["account_id"])
-    posts = drop("posts", posts, (~posts["account_id"].isin(known_acc)).to_numpy(),
-                 lambda b: [f"account quarantined: {a}" for a in b["account_id"]])
+    posts = later("posts", posts, (~posts["account_id"].isin(known_acc)).to_numpy(),
+                  lambda b: [f"account quarantined: {a}" for a in b["account_id"]])
 
-    com = _basic("comments", frames["comments"], drop, naive_tz)
-    com = _dedupe("comments", com, pd.Index(old.comments["comment_id"]), drop, counts)
+    com = _dedupe("comments", spill.keys("comments"), pd.Index(old.comments["comment_id"]), later, counts)
     posts_all = pd.concat([old.posts[["post_id", "account_id", "created_at"]],
                            posts[["post_id", "account_id", "created_at"]]], ignore_index=True)
-    com = _comments(com, posts_all, old.comments, drop, key, counts)
+    com = _comments(com, posts_all, old.comments, later, key, counts)
 
+    new = {"accounts": coerce_table(acc[list(TABLES["accounts"])], "accounts"),
+           "posts": spill.finish("posts", posts, later.reasons["posts"]),
+           "comments": spill.finish("comments", com, later.reasons["comments"], rename={"author": "author_id"},
+                                    replace=("parent_id", "author_id", "depth", "is_owner"))}
     out = {}
-    for name, new, prev in (("accounts", acc, old.accounts), ("posts", posts, old.posts),
-                            ("comments", com, old.comments)):
-        counts[name].added = len(new)
-        new = new[list(TABLES[name])]
-        new = coerce_table(new, name)
-        out[name] = pd.concat([prev, new], ignore_index=True) if len(prev) and len(new) else (
-            new if len(new) or not len(prev) else prev)
+    for name, prev in old.items():
+        counts[name].added = len(new[name])
+        out[name] = pd.concat([prev, new[name]], ignore_index=True) if len(prev) and len(new[name]) else (
+            new[name] if len(new[name]) or not len(prev) else prev)
     tables = CanonicalTables(**out)
     if mapping is not None:
         tables.accounts = labels_mod.apply_mapping(tables.accounts, mapping)

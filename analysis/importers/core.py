@@ -35,7 +35,7 @@ COMMENT_FIELDS = ("comment_id", "post_id", "parent_id", "author", "created_at", 
 ACCOUNT_FIELDS = ("account_id", "platform", "handle", "display_name", "account_type", "account_type_source",
                   "followers", "category", "collected_at", "signal")
 _META = ("_source", "_locator")
-_CHUNK = 100_000
+_CHUNK = 25_000
 PROGRESS_MIN_BYTES = 8 << 20
 
 
@@ -86,7 +86,12 @@ def get_format(name: str) -> Format:
 # ----------------------------------------------------------------------------------------- sink
 @dataclass
 class Sink:
-    """Collects records column-wise (compact, fast) and counts what each reader emits."""
+    """Collects records in chunks and counts what each reader emits.
+
+    Every ``_CHUNK`` rows of a table become one DataFrame; with a :attr:`spill`, chunks of posts and
+    comments are checked and written to disk at once (memory stays flat on large files), otherwise
+    they are kept in memory for :meth:`frame`.
+    """
 
     key_time: str = ""
     source: str = ""
@@ -94,6 +99,7 @@ class Sink:
     naive_tz: str | None = None
     state: dict = field(default_factory=dict)
     quarantine: object = None  # an open analysis.ledger.Quarantine: rejects stream to disk
+    spill: object = None  # an analysis.importers.spill.Spill: posts and comments go to disk by chunk
 
     def __post_init__(self):
         self._rows = {"posts": [], "comments": [], "accounts": []}
@@ -185,14 +191,18 @@ class Sink:
         rows = self._rows[table]
         if rows:
             cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[table] + _META
-            self._chunks[table].append(pd.DataFrame.from_records(rows, columns=list(cols)))
+            df = pd.DataFrame.from_records(rows, columns=list(cols))
             self._rows[table] = []
+            if self.spill is not None and table in self.spill.tables:
+                self.spill.add(table, df)
+            else:
+                self._chunks[table].append(df)
 
     def _resolve_stubs(self) -> None:
         if not self.stubs:
             return
         self._flush("posts")
-        real = set()
+        real = self.spill.post_ids() if self.spill is not None else set()
         for chunk in self._chunks["posts"]:
             real |= set(chunk["post_id"].dropna())
         used = 0
@@ -210,6 +220,12 @@ class Sink:
             self.notes.append(f"{used} post(s) known only from their comments: created_at set to the first "
                               "comment's time (an upper bound); import the posts' own records for exact times")
         self.stubs = {}
+
+    def flush_all(self) -> None:
+        """End of input: make the rows of stubs never matched by a real post, flush every table."""
+        self._resolve_stubs()
+        for table in self._rows:
+            self._flush(table)
 
     def frame(self, table: str) -> pd.DataFrame:
         """All records of ``table`` read so far, as one DataFrame with ``_source`` and ``_locator``."""
@@ -238,11 +254,20 @@ def head_bytes(path: Path, n: int = 65536) -> bytes:
         return fh.read(n)
 
 
+def progress_bar(size: int, name: str, wanted: bool = True):
+    """A tqdm bar over ``size`` bytes of file ``name``.
+
+    Shown only on files of at least :data:`PROGRESS_MIN_BYTES` when ``wanted`` (``progress=True``)
+    and stderr is a terminal (tqdm's ``disable=None``), so CI logs and pipes stay clean.
+    """
+    return tqdm(total=size, unit="B", unit_scale=True, desc=name, leave=False,
+                disable=True if not wanted or size < PROGRESS_MIN_BYTES else None)
+
+
 def iter_lines(path: Path, sink: Sink) -> Iterator[tuple[int, bytes]]:
     """Yield ``(line_number, bytes)`` for each non-empty line, with a byte progress bar on large files."""
     size = path.stat().st_size
-    bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, leave=False,
-               disable=not sink.progress or size < PROGRESS_MIN_BYTES)
+    bar = progress_bar(size, path.name, sink.progress)
     done = 0
     with open(path, "rb") as fh, bar:
         for n, line in enumerate(fh, 1):

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+import pandas as pd
 
 from analysis import __version__
 from analysis.importers.assemble import TableCount, assemble
 from analysis.importers.core import FORMATS, Sink, UnreadableFile, get_format, head_bytes
+from analysis.importers.spill import Spill
 from analysis.ledger import Quarantine, append_log, imported_hashes, now_utc, sha256_file
 from analysis.schema import CanonicalTables, read_canonical, write_canonical
 
@@ -199,21 +201,21 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
         sink.notes.append(f"column mapping {spec.path.resolve()} (sha256 {sha256_file(spec.path)})")
     summary = ImportSummary(out_dir=out_dir, format=fmt or "auto")
     used = []
-    quarantine = Quarantine(out_dir).__enter__()
-    sink.quarantine = quarantine
-    try:
-        _read_all(items, done, sink, summary, used)
-    finally:
-        quarantine.__exit__(None, None, None)
-    formats = sorted({f for f, _ in used}) or sorted({f for f, _ in items})
-    summary.format = fmt or ("auto: " + ", ".join(formats))
-    existing = read_canonical(out_dir) if (out_dir / "posts.parquet").exists() else None
     key = load_key() if pseudonymize else None
-    with Quarantine(out_dir) as q:
-        q.counts = quarantine.counts
-        result = assemble(sink, existing, q, key, mapping, naive_tz)
-    return _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary, used,
-                   result)
+    # one pass over the input: rejects stream to the quarantine, posts and comments to a spill on disk
+    with Quarantine(out_dir) as quarantine, pd.option_context("mode.string_storage", "pyarrow"):
+        sink.quarantine = quarantine
+        sink.spill = Spill(out_dir, quarantine, naive_tz)
+        try:
+            _read_all(items, done, sink, summary, used)
+            formats = sorted({f for f, _ in used}) or sorted({f for f, _ in items})
+            summary.format = fmt or ("auto: " + ", ".join(formats))
+            existing = read_canonical(out_dir) if (out_dir / "posts.parquet").exists() else None
+            result = assemble(sink, existing, quarantine, key, mapping, naive_tz)
+        finally:
+            sink.spill.close()
+        return _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary,
+                       used, result)
 
 
 def _read_all(items, done, sink: Sink, summary: ImportSummary, used: list) -> None:
