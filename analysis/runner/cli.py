@@ -49,6 +49,7 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
     Exit codes: 0 ok, 2 bad study file, 3 bad parameters, 4 bad data, 5 a notebook failed,
     6 a secret from the environment appeared in an output.
     """
+    from analysis.runner.display import RunDisplay
     from analysis.runner.run import plan_study, run_study
     from analysis.runner.study import load_study, parse_overrides
 
@@ -61,8 +62,9 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
             for item in plan_study(study, force):
                 click.echo(f"{'cached' if item.cached else 'to run':<7} {item.spec.name}")
             return
-        summary = run_study(study_file, overrides, workers=workers, force=force, only=only,
-                            dask=dask_scheduler or dask_local, progress=_echo)
+        with RunDisplay() as display:  # live bar in a terminal, plain lines in CI logs
+            summary = run_study(study_file, overrides, workers=workers, force=force, only=only,
+                                dask=dask_scheduler or dask_local, progress=display.line, states=display.state)
     except RunnerError as exc:
         _echo(f"Error: {exc}")
         sys.exit(exc.exit_code)

@@ -181,7 +181,8 @@ def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summa
 
 def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *, workers: int | None = None,
               force: bool = False, only: str | None = None, dask: str | None = None,
-              progress: Callable[[str], None] = lambda line: None) -> RunSummary:
+              progress: Callable[[str], None] = lambda line: None,
+              states: Callable[..., None] | None = None) -> RunSummary:
     """Run a study: see the module docstring for the steps.
 
     Parameters
@@ -199,7 +200,11 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     dask : str, optional
         ``"local"`` for a LocalCluster, or a scheduler address ``tcp://host:port``.
     progress : callable
-        Receives one line of text per event (planning, each report's state).
+        Receives one line of text per event (planning, totals; each report's state unless ``states``).
+    states : callable, optional
+        ``states(report, state, seconds=None)`` on each state change (queued, cached, running,
+        rendering, done, failed), e.g. :meth:`analysis.runner.display.RunDisplay.state`; default:
+        plain lines through ``progress``.
 
     Returns
     -------
@@ -211,8 +216,10 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     StudyError, ParameterError, DataError
         Before anything runs (exit codes 2, 3, 4).
     """
-    from analysis.runner.backends import default_workers, run_jobs
+    from analysis.runner.backends import default_workers
+    from analysis.runner.display import RunDisplay
 
+    states = states or RunDisplay(live=False, write=progress).state
     started = time.monotonic()
     study = load_study(study_path, overrides)
     if only:
@@ -230,9 +237,8 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
              + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else ""))
     if todo:
         for item in planned:
-            progress(f"  {'cached' if item.cached else 'queued':<8} {item.spec.name}")
-    if todo:
-        _execute(study, todo, workers, dask, summary, progress)
+            states(item.spec.name, "cached" if item.cached else "queued")
+        _execute(study, todo, workers, dask, summary, states)
     hashing.save_memo()
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
@@ -246,7 +252,7 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     return summary
 
 
-def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, progress) -> None:
+def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, states) -> None:
     from analysis.runner.backends import run_jobs
     from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
 
@@ -272,17 +278,30 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
     if not dask:
         factory = KernelFactory(preload, wait=False)
         os.environ[ENV_ADDRESS] = factory.address
+    # the pool takes jobs in submission order, one per free worker: job i starts when i - workers ended
+    started = iter([j["report"] for j in jobs])
+
+    shown: set[str] = set()
+
+    def start_next():
+        name = next(started, None)
+        if name is not None and name not in shown:
+            shown.add(name)
+            states(name, "running")
+
     try:
-        done = 0
+        for _ in range(max(1, min(workers, len(jobs)))):
+            start_next()
         for outcome in run_jobs("dask" if dask else "local", jobs, workers=workers, scheduler=dask):
             name = outcome["report"]
             outcomes[name].append(outcome)
+            start_next()
             if len(outcomes[name]) == pending[name]:
                 outcomes[name].sort(key=lambda o: list(by_name[name].variants).index(o["language"]))
+                states(name, "rendering")
                 state = _finish(study, by_name[name], provs[name], outcomes[name], summary)
-                done += 1
-                secs = sum(o["seconds"] for o in outcomes[name])
-                progress(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {state:<8} {name}  ({secs:.1f} s)")
+                states(name, "done" if state == "done" else "failed", seconds=sum(o["seconds"] for o in outcomes[name]),
+                       note=summary.failed.get(name))
     finally:
         if factory is not None:
             factory.close()
