@@ -96,3 +96,11 @@ def test_rerun_with_nothing_changed_runs_nothing(study):
     again = dialogic("run", str(study_file))
     assert again.returncode == 0, again.stderr
     assert {p: p.stat().st_mtime_ns for p in reports.glob("*/results.json")} == before
+
+
+def test_client_briefs_are_printed_to_pdf_in_both_languages(study):
+    reports, _, _ = study
+    for name in ("brief.pdf", "brief.fr.pdf"):
+        pdf = (reports / "h1" / name).read_bytes()
+        assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000, name
+    assert 'href="h1/brief.pdf"' in (reports / "index.html").read_text()

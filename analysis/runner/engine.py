@@ -113,13 +113,18 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
             return _failure(job, kind, error, started)
         _stable_cell_ids(nb)
         nbformat.write(nb, str(executed))
-        from analysis.report import extract_result, render_report
+        from analysis.report import brief_to_pdf, extract_result, render_report
 
         result = extract_result(nb)
         files: dict[str, bytes] = {}
         for audience, language, filename in job["outputs"]:
             out = workdir / filename
-            render_report(str(executed), audience, str(out), language=language, provenance=job["provenance"])
+            if audience == "brief-pdf":  # the brief as the client reads it, printed by headless chromium
+                html = workdir / f"{filename}.html"
+                render_report(str(executed), "brief", str(html), language=language, provenance=job["provenance"])
+                brief_to_pdf(html, out)
+            else:
+                render_report(str(executed), audience, str(out), language=language, provenance=job["provenance"])
             files[filename] = out.read_bytes()
         if job.get("primary"):
             files["results.json"] = (json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False,

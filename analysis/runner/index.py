@@ -23,8 +23,12 @@ CORRECTION_TEXT = {"holm": "Holm method (family-wise error rate)",
 
 
 def output_name(audience: str, language: str, languages: list[str]) -> str:
-    """File name of one rendering: ``academic.html`` for the first language, ``academic.fr.html`` else."""
-    return f"{audience}.html" if language == languages[0] else f"{audience}.{language}.html"
+    """File name of one rendering: ``academic.html`` for the first language, ``academic.fr.html`` else.
+
+    The ``brief-pdf`` audience is the brief printed to PDF: ``brief.pdf``, ``brief.fr.pdf``.
+    """
+    stem, ext = ("brief", "pdf") if audience == "brief-pdf" else (audience, "html")
+    return f"{stem}.{ext}" if language == languages[0] else f"{stem}.{language}.{ext}"
 
 
 def _grid_text(value: Any) -> str:
@@ -78,7 +82,7 @@ def write_index(study, force: bool = False) -> Path:
             record = json.loads((folder / "results.json").read_text())
             key = json.loads((folder / "provenance.json").read_text()).get("cache_key")
         failed = (folder / FAILURE_PAGE).is_file()
-        links = [(f"{aud} ({lang})" if len(study.languages) > 1 else aud,
+        links = [(f"{aud.replace('-pdf', ' PDF')} ({lang})" if len(study.languages) > 1 else aud.replace("-pdf", " PDF"),
                   f"{spec.name}/{output_name(aud, lang, study.languages)}")
                  for lang in study.languages for aud in study.audiences
                  if (folder / output_name(aud, lang, study.languages)).is_file()]

@@ -138,8 +138,8 @@ def reproduce_report(report_dir: str | Path, progress: Callable[[str], None] = l
             return verdict
         files.update(outcome["files"])
     for name, new in sorted(files.items()):
-        if name == "notebook.ipynb":
-            continue  # holds execution timestamps by design; its outputs are compared through the pages
+        if name == "notebook.ipynb" or name.endswith(".pdf"):
+            continue  # timestamps by design (execution, PDF creation); compared through the HTML pages
         old_path = folder / name
         if not old_path.is_file():
             verdict.different[name] = "missing in the recorded report"

@@ -47,7 +47,7 @@ import yaml
 from analysis import config
 from analysis.runner.errors import StudyError
 
-AUDIENCES = ("academic", "brief")
+AUDIENCES = ("academic", "brief", "brief-pdf")  # brief-pdf: the client brief printed to PDF by chromium
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
          "correction", "parameters", "grid", "hypotheses", "description", "cache_code"}
@@ -217,7 +217,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         path=path, name=name, title=str(raw.get("title", name)), notebook=notebook,
         data_parameter=data_parameter,
         output=_resolve(raw.get("output", config.REPORTS_DIR / name)),
-        audiences=[str(v) for v in _as_list(path, "audiences", raw.get("audiences", list(AUDIENCES)), AUDIENCES)],
+        audiences=[str(v) for v in _as_list(path, "audiences", raw.get("audiences", ["academic", "brief"]), AUDIENCES)],
         languages=languages,
         correction=str(raw.get("correction", "holm")),
         overrides=overrides,
