@@ -14,10 +14,16 @@ What it measures (all at alpha = 0.05, one-sided in each hypothesis' stated dire
   z test, which ignore the clustering.
 - H5 is an equivalence test: its "null" is the equivalence bound itself (population Spearman
   rho = 0.3, 40 pages), where declaring "weak" is the false positive.
+- **Few clusters**: H1 on null studies with 8 vs 8 pages, where the t(G−1) reference and the
+  exact page-level permutation test (all 12,870 relabellings) are the arbiters.
 - **Power** of H1 at a planted IRR of 0.6 with 40 pages per group (target ≥ 80 %), beside the
   analytic prediction of :func:`analysis.stats.power.power_pages`.
 - **Coverage** of the 95 % CIs of the true value (IRR/OR/HR = 1 on null studies, IRR = 0.6 on the
   power studies). Target ≥ 93 %.
+
+Every rate is shown with its Monte Carlo standard error and Wilson 95 % interval: with 1,000
+studies a test whose true rate is 5 % reads 5 % ± 0.7 points, so a single run can land at 6.5 %
+by chance (about one run in 60).
 
 Writes ``benchmarks/out/validity.md`` and prints it. Uses 2 worker processes; each study is
 seeded from (seed, study index), so the table is reproducible.
@@ -31,6 +37,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one BLAS thread per worker: 2 workers on 2 cores
 
 import argparse  # noqa: E402
+import math  # noqa: E402
 import multiprocessing as mp  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -62,14 +69,15 @@ def null_study(i: int, seed: int) -> dict:
     posts, comments = simulate_measures(rng, n_business=20, n_personal=20, posts_range=(10, 30), irr=1.0,
                                         question_irr=1.0, or_business=1.0, or_interaction=1.0, hr=1.0)
     out: dict = {}
-    for hid in PRIMARY:
-        res = run_hypothesis(hid, posts=posts, comments=comments, robustness=False, min_posts=1, maxiter=50)
+    results = {}
+    for hid in PRIMARY:  # H1 with its page-level robustness tests, the others primary only
+        results[hid] = res = run_hypothesis(hid, posts=posts, comments=comments, robustness=hid == "H1",
+                                            min_posts=1, maxiter=50, n_perm=999, seed=i)
         row = res.row
         out[f"{hid}_reject"] = bool(row["p_value"] <= ALPHA)
         out[f"{hid}_cover"] = _covers(row, 1.0)
         out[f"{hid}_failed"] = not bool(row["reliable"])
-    h1 = run_hypothesis("H1", posts=posts, comments=comments, min_posts=1, n_perm=999, seed=i)
-    perm = h1.robustness.set_index("test")["p_value"]
+    perm = results["H1"].robustness.set_index("test")["p_value"]
     out["H1_perm_reject"] = bool(perm.iloc[0] <= ALPHA)
     out["H1_rank_reject"] = bool(perm.iloc[1] <= ALPHA)
     b = posts.account_type == "business"
@@ -95,38 +103,60 @@ def power_study(i: int, seed: int) -> dict:
     return {"H1_power_reject": bool(row["p_value"] <= ALPHA), "H1_power_cover": _covers(row, 0.6)}
 
 
+#: few-cluster null studies: 8 vs 8 pages, where the t(G−1) reference and the exact page-level
+#: permutation test are the arbiters (C(16, 8) = 12,870 relabellings, all enumerated).
+FEW = 8
+
+
+def few_cluster_study(i: int, seed: int) -> dict:
+    """One H1 null study with 8 business vs 8 personal pages (few clusters)."""
+    rng = np.random.default_rng([seed, 2 * 10**6 + i])
+    posts, _ = simulate_measures(rng, n_business=FEW, n_personal=FEW, posts_range=(10, 30), irr=1.0,
+                                 with_comments=False)
+    res = run_hypothesis("H1", posts=posts, min_posts=1, maxiter=50, n_perm=math.comb(2 * FEW, FEW))
+    perm = res.robustness.set_index("test")["p_value"]
+    return {"few_H1_reject": bool(res.row["p_value"] <= ALPHA), "few_H1_cover": _covers(res.row, 1.0),
+            "few_H1_failed": not bool(res.row["reliable"]), "few_perm_reject": bool(perm.iloc[0] <= ALPHA),
+            "few_rank_reject": bool(perm.iloc[1] <= ALPHA)}
+
+
 def _both(args):
     i, seed = args
-    return null_study(i, seed) | power_study(i, seed)
+    return null_study(i, seed) | power_study(i, seed) | few_cluster_study(i, seed)
 
 
-def _rate(values) -> tuple[float, float, float]:
+def _rate(values) -> tuple[float, float, float, int]:
     """Share with a Wilson 95 % interval (statsmodels proportion_confint)."""
     from statsmodels.stats.proportion import proportion_confint
 
     k, n = int(np.sum(values)), len(values)
     lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return k / n, lo, hi
+    return k / n, lo, hi, n
 
 
 def _fmt(v) -> str:
-    r, lo, hi = v
-    return f"{100 * r:.1f} % [{100 * lo:.1f}, {100 * hi:.1f}]"
+    """Rate, Monte Carlo standard error sqrt(p(1−p)/n) and Wilson 95 % interval, in percent."""
+    r, lo, hi, n = v
+    return f"{100 * r:.1f} % ± {100 * np.sqrt(r * (1 - r) / n):.1f} [{100 * lo:.1f}, {100 * hi:.1f}]"
 
 
-def make_table(rows: list[dict], n: int, seconds: float, seed: int) -> str:
+def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: int = 2) -> str:
     col = {k: [r[k] for r in rows] for k in rows[0]}
     lines = [
-        f"Simulated studies: {n} null + {n} power; seed {seed}; {seconds:.0f} s on 2 processes. "
+        f"Simulated studies: {n} null (20 vs 20 pages) + {n} null with few clusters ({FEW} vs {FEW}) + {n} power; "
+        f"seed {seed}; {seconds:.0f} s on {processes} processes. "
         f"Command: `.venv/bin/python benchmarks/validity.py --studies {n}`.",
         "",
-        "| test | model | false-positive rate at α = 0.05 [95 % CI] | target | CI coverage | failed fits |",
+        "Rates are shown as rate ± Monte Carlo standard error √(p(1−p)/n) [Wilson 95 % interval]; with "
+        f"{n} studies a test whose true rate is 5 % shows 5 % ± {100 * np.sqrt(0.05 * 0.95 / n):.1f} points.",
+        "",
+        "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI coverage | failed fits |",
         "|---|---|---|---|---|---|",
     ]
     names = {"H1": "H1 replies per post (business < personal)", "H2": "H2 comments answered (business < personal)",
              "H3": "H3 question posts get more replies (within page)", "H4": "H4 time to owner reply (business slower)",
              "H6": "H6 negative × business interaction"}
-    model = {"H1": "NB2, page-clustered, t(G−1)", "H2": "logistic GEE, bias-reduced, t(G−1)",
+    model = {"H1": "NB2, SE = max(CR1, page jackknife CV3), t(G−1)", "H2": "logistic GEE, bias-reduced, t(G−1)",
              "H3": "Poisson page FE, clustered, t(G−1)", "H4": "Cox, page-clustered, t(G−1)",
              "H6": "logistic GEE interaction, t(G−1)"}
     for h in PRIMARY:
@@ -143,11 +173,18 @@ def make_table(rows: list[dict], n: int, seconds: float, seed: int) -> str:
     for key, label in (("naive_mw_reject", "naive post-level Mann–Whitney on replies"),
                        ("naive_z_reject", "naive comment-level two-proportion z (answered)")):
         lines.append(f"| {label} | ignores pages | {_fmt(_rate(col[key]))} | (far above 5 %) | | |")
+    few = _rate(col["few_H1_reject"])
+    lines.append(f"| few clusters: H1, {FEW} vs {FEW} pages | {model['H1']} (t({2 * FEW - 1})) | {_fmt(few)} "
+                 f"| 3–6.5 % {'✓' if 0.03 <= few[0] <= 0.065 else '✗'} | {_fmt(_rate(col['few_H1_cover']))} "
+                 f"| {sum(col['few_H1_failed'])} |")
+    for key, label in (("few_perm_reject", f"few clusters: exact permutation on page means, {FEW} vs {FEW}"),
+                       ("few_rank_reject", f"few clusters: Mann–Whitney on page means, {FEW} vs {FEW}")):
+        lines.append(f"| {label} | page level | {_fmt(_rate(col[key]))} | 3–6.5 % | | |")
     pw = _rate(col["H1_power_reject"])
     pred = power_pages(0.6, 40, 40, posts_per_page=20, mean=6.0, dispersion=1.2, page_sd=0.5)
     lines += [
         "",
-        "| power study | power [95 % CI] | target | analytic prediction | CI coverage of IRR 0.6 |",
+        "| power study | power ± MC s.e. [95 % CI] | target | analytic prediction | CI coverage of IRR 0.6 |",
         "|---|---|---|---|---|",
         f"| H1, IRR 0.6, 40 vs 40 pages, 10–30 posts | {_fmt(pw)} | ≥ 80 % {'✓' if pw[0] >= 0.8 else '✗'} "
         f"| {100 * pred:.1f} % (power_pages) | {_fmt(_rate(col['H1_power_cover']))} |",
@@ -168,7 +205,7 @@ def main(argv=None) -> int:
     jobs = [(i, args.seed) for i in range(args.studies)]
     with mp.get_context("fork").Pool(args.processes) as pool:
         rows = pool.map(_both, jobs, chunksize=max(1, args.studies // (8 * args.processes)))
-    table = make_table(rows, args.studies, time.time() - start, args.seed)
+    table = make_table(rows, args.studies, time.time() - start, args.seed, args.processes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table, encoding="utf-8")
     print(table)

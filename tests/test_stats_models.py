@@ -36,6 +36,12 @@ def _nb2_loglik_obs(params, y, X):
             + r * np.log(r / (r + mu)) + y * np.log(mu / (r + mu)))
 
 
+def _hand_nb2_mle(y, X, start):
+    """NB2 MLE by scipy BFGS on the hand-written likelihood, alpha on the log scale."""
+    neg = lambda th: -_nb2_loglik_obs(np.r_[th[:-1], np.exp(th[-1])], y, X).sum()
+    return optimize.minimize(neg, start, method="BFGS", options={"gtol": 1e-9}).x
+
+
 def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
     posts, _ = small
     df = _analysed("H1", posts, None)
@@ -43,12 +49,11 @@ def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
     y = df["replies"].to_numpy(float)
     X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
     # independent MLE: scipy.optimize on the hand-written likelihood, alpha on the log scale
-    neg = lambda th: -_nb2_loglik_obs(np.r_[th[:-1], np.exp(th[-1])], y, X).sum()
-    opt = optimize.minimize(neg, np.r_[np.log(y.mean()), 0.0, 0.0], method="BFGS", options={"gtol": 1e-9})
-    assert fit.coef == pytest.approx(opt.x[1], abs=1e-4)
-    assert fit.extra["alpha"] == pytest.approx(np.exp(opt.x[2]), rel=1e-4)
+    x = _hand_nb2_mle(y, X, np.r_[np.log(y.mean()), 0.0, 0.0])
+    assert fit.coef == pytest.approx(x[1], abs=1e-4)
+    assert fit.extra["alpha"] == pytest.approx(np.exp(x[2]), rel=1e-4)
     # independent cluster sandwich: numerical per-observation scores and Hessian at the MLE (params beta, alpha)
-    th = np.r_[opt.x[:-1], np.exp(opt.x[-1])]
+    th = np.r_[x[:-1], np.exp(x[-1])]
     h = 1e-5
     scores = np.column_stack([(_nb2_loglik_obs(th + h * e, y, X) - _nb2_loglik_obs(th - h * e, y, X)) / (2 * h)
                               for e in np.eye(3)])
@@ -71,14 +76,35 @@ def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
     assert test["estimate"] == pytest.approx(np.exp(fit.coef), rel=1e-12)
 
 
-def test_negbin_one_step_jackknife_matches_leave_one_page_out_refits(small):
+def test_negbin_jackknife_matches_hand_leave_one_page_out_refits(small):
     posts, _ = small
     df = _analysed("H1", posts, None)
     fit = models.fit_negbin(df, "replies")
-    # independent: refit without each page (CV3 jackknife, MacKinnon, Nielsen & Webb 2023)
-    coefs = np.array([models.fit_negbin(df[df.cluster != c], "replies").coef for c in df.cluster.unique()])
+    assert fit.extra["cv3_method"] == "refits"
+    # independent: refit the hand-written likelihood without each page (CV3 jackknife,
+    # MacKinnon, Nielsen & Webb 2023): se² = (G−1)/G Σ (b_(g) − b̄)²
+    y = df["replies"].to_numpy(float)
+    X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
+    start = np.r_[np.log(y.mean()), 0.0, 0.0]
+    coefs = np.array([_hand_nb2_mle(y[m], X[m], start)[1]
+                      for m in (df.cluster.to_numpy() != c for c in df.cluster.unique())])
     G = len(coefs)
-    assert fit.extra["se_cv3"] == pytest.approx(np.sqrt((G - 1) / G * ((coefs - coefs.mean()) ** 2).sum()), rel=0.05)
+    assert fit.extra["se_cv3"] == pytest.approx(np.sqrt((G - 1) / G * ((coefs - coefs.mean()) ** 2).sum()), rel=1e-3)
+    assert fit.se == max(fit.extra["se_cr1"], fit.extra["se_cv3"])
+
+
+def test_negbin_one_step_jackknife_approximates_refits_and_is_the_fallback(small, monkeypatch):
+    """Above EXACT_JACKKNIFE_MAX_PAGES pages the one-step Newton jackknife replaces the refits."""
+    posts, _ = small
+    df = _analysed("H1", posts, None)
+    exact = models.fit_negbin(df, "replies")
+    monkeypatch.setattr(models, "EXACT_JACKKNIFE_MAX_PAGES", 0)
+    approx = models.fit_negbin(df, "replies")
+    assert approx.extra["cv3_method"] == "one-step"
+    assert approx.coef == exact.coef and approx.extra["se_cr1"] == exact.extra["se_cr1"]
+    # one Newton step from the full estimate: close to, but not the same as, the refits
+    assert approx.extra["se_cv3"] == pytest.approx(exact.extra["se_cv3"], rel=0.05)
+    assert approx.extra["se_cv3"] != pytest.approx(exact.extra["se_cv3"], rel=1e-6)
 
 
 def test_negbin_is_not_glm_with_alpha_one(small):

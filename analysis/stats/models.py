@@ -176,7 +176,12 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
     return None
 
 
-def _negbin_cv3(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
+#: Up to this many pages the H1 jackknife refits the model without each page (exact CV3); above,
+#: the one-step approximation is used (its error shrinks like 1/G² while G refits grow costly).
+EXACT_JACKKNIFE_MAX_PAGES = 200
+
+
+def _negbin_cv3_one_step(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
     """SE of coefficient ``j`` by the one-step page jackknife (:func:`jackknife_cov`) for NB2.
 
     Per-page scores and information come from numerical differentiation of each page's NB2
@@ -190,6 +195,30 @@ def _negbin_cv3(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.nd
         return float(np.sqrt(jackknife_cov(sum(cluster_h), cluster_h, scores)[j, j]))
     except (np.linalg.LinAlgError, ValueError, FloatingPointError):
         return np.nan
+
+
+def _negbin_cv3_exact(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
+    """SE of coefficient ``j`` by the leave-one-page-out jackknife (CV3) with true NB2 refits.
+
+    Each page is left out in turn and the model refitted by Newton from the full-sample estimate;
+    ``se² = (G−1)/G · Σ_g (b_(g) − b̄)²``. NaN when a refit fails (e.g. a covariate observed in one
+    page only), so that the caller falls back to the one-step approximation.
+    """
+    G = int(groups.max()) + 1
+    coefs = np.empty(G)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        for g in range(G):
+            keep = groups != g
+            try:
+                res = sm.NegativeBinomial(y[keep], Xa[keep], loglike_method="nb2").fit(
+                    start_params=params, method="newton", maxiter=100, disp=0)
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                return np.nan
+            if not res.mle_retvals.get("converged", False) or not np.isfinite(res.params[j]):
+                return np.nan
+            coefs[g] = res.params[j]
+    return float(np.sqrt((G - 1) / G * np.sum((coefs - coefs.mean()) ** 2)))
 
 
 def fit_negbin(
@@ -223,8 +252,12 @@ def fit_negbin(
     ``statsmodels.discrete.discrete_model.NegativeBinomial`` estimates alpha by maximum
     likelihood jointly with the coefficients, unlike ``GLM(family=NegativeBinomial())`` which
     fixes alpha = 1. Standard error: the larger of the CR1 cluster-robust sandwich and the
-    one-step leave-one-page-out jackknife (CV3, :func:`jackknife_cov`); reference t(G−1). In the
-    validity benchmark CR1 alone under-covered (91 % for a 95 % CI with 40 unequal pages).
+    leave-one-page-out jackknife (CV3): true refits without each page up to
+    :data:`EXACT_JACKKNIFE_MAX_PAGES` pages, else (or when a refit fails) the one-step
+    approximation :func:`jackknife_cov`; reference t(G−1). ``extra["cv3_method"]`` says which.
+    In 4,000 simulated null studies (20 vs 20 pages) CR1 alone rejected 5.7 % (both tails
+    averaged) against 4.8 % for the jackknife; with 8 vs 8 pages the one-step approximation
+    rejected 6.2 % and the refitted jackknife 5.3 % (docs/statistics.md, "Validity benchmark").
     """
     covariates = covariates or []
     warn: list[str] = []
@@ -256,9 +289,12 @@ def fit_negbin(
         warn.append("negative binomial did not converge; the estimate is not trustworthy")
     alpha = float(res.params.iloc[-1])
     j = list(X.columns).index("group")
-    se_cv3 = np.nan
+    se_cv3, cv3_method = np.nan, ""
     if not fixed_effects:  # with page dummies a page's own effect is not identified without it
-        se_cv3 = _negbin_cv3(y, X.to_numpy(), groups, res.params.to_numpy(), j)
+        if G <= EXACT_JACKKNIFE_MAX_PAGES:
+            se_cv3, cv3_method = _negbin_cv3_exact(y, X.to_numpy(), groups, res.params.to_numpy(), j), "refits"
+        if not np.isfinite(se_cv3):
+            se_cv3, cv3_method = _negbin_cv3_one_step(y, X.to_numpy(), groups, res.params.to_numpy(), j), "one-step"
     se_cr1 = float(res.bse["group"])
     if alpha < 1e-6:
         warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")
@@ -266,7 +302,8 @@ def fit_negbin(
     return ModelFit(
         coef=float(res.params["group"]), se=se, df=G - 1, transform="exp",
         n_obs=int(res.nobs), n_clusters=G, reliable=converged and np.isfinite(se),
-        warnings=warn, extra={"alpha": alpha, "result": res, "se_cr1": se_cr1, "se_cv3": se_cv3},
+        warnings=warn, extra={"alpha": alpha, "result": res, "se_cr1": se_cr1, "se_cv3": se_cv3,
+                             "cv3_method": cv3_method},
     )
 
 
