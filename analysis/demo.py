@@ -45,7 +45,7 @@ def demo(seed: int, raw_dir: Path, out_dir: Path) -> None:
     """Build the simulated demo data set (nothing in it is real).
 
     \b
-    Writes 120 simulated accounts (business and personal, four platforms, English
+    Writes 160 simulated accounts (business and personal, four platforms, English
     and French) with posts and nested comment threads to RAW_DIR, with planted
     effects documented in docs/demo-data.md, then imports them into OUT_DIR.
     Every report built on these data carries a "simulated data" notice.

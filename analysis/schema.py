@@ -256,6 +256,9 @@ def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         df.to_parquet(tmp, index=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -27,7 +27,7 @@ def test_environment_yml_lists_every_dependency_of_pyproject():
     names = set()
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
-            names |= {_norm(d) for d in dep.get("pip", []) if not d.startswith("-")}
+            names |= {_norm(re.split(r"[<>=]", d)[0]) for d in dep.get("pip", []) if not d.startswith("-")}
         else:
             names.add(_norm(re.split(r"[<>=]", dep)[0]))
     missing = set()
@@ -51,3 +51,26 @@ def test_lock_pins_every_dependency_exactly():
                                   for d in project["optional-dependencies"]["test"]}
     missing = sorted(d for d in wanted if _norm(d.split("[")[0]) not in lock)
     assert not missing, f"requirements.lock lacks {missing}: run `make lock`"
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if "==" in line:
+            name, _, version = line.partition("==")
+            pins[_norm(name)] = version.strip()
+    return pins
+
+
+def test_environment_yml_pins_the_versions_of_the_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    specs = [d for d in env["dependencies"] if isinstance(d, str)]
+    specs += [d for d in env["dependencies"] if isinstance(d, dict) for d in d["pip"] if not d.startswith("-")]
+    lock = _lock()
+    for spec in specs:
+        name, _, version = spec.partition("==")
+        if name.startswith("python") or name == "pip":
+            continue
+        assert version, f"environment.yml: pin {name} to the lock's version ({lock.get(_norm(name))})"
+        assert version == lock[_norm(name)], (
+            f"environment.yml pins {name}=={version} but requirements.lock has {lock[_norm(name)]}")

@@ -159,3 +159,15 @@ def test_docs_data_model_is_in_step_with_the_schema():
     assert doc.read_text() == data_model_markdown() + "\n", (
         "docs/data-model.md is stale: regenerate it with "
         "`python -c \"from analysis.schema import data_model_markdown as m; print(m())\" > docs/data-model.md`")
+
+
+def test_written_tables_have_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        paths = write_canonical(tiny(), tmp_path)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(paths["posts"].stat().st_mode) == 0o644
