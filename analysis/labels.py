@@ -19,6 +19,7 @@ Three sources, in increasing priority:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,9 @@ import pandas as pd
 
 from analysis.schema import ACCOUNT_TYPES
 
-#: Page categories (Facebook Graph ``category``, CrowdTangle ``Page Category``, lower-cased, with
-#: ``_`` read as space) -> account type. Categories naming a person are ``personal``; those naming an
+#: Page categories (Facebook Graph ``category``, CrowdTangle ``Page Category``) -> account type.
+#: Looked up through :func:`normalise_category` (case, ``&``/``and``, ``_``, ``/``, ``-`` and spaces
+#: do not matter), so CrowdTangle's ``SHOPPING_RETAIL`` finds "shopping & retail". Categories naming a person are ``personal``; those naming an
 #: organisation are ``business``; anything else stays ``unknown`` for coders. Documented in
 #: docs/importers.md; extend it with a mapping file rather than by editing code.
 CATEGORY_TABLE: dict[str, str] = {
@@ -49,6 +51,9 @@ CATEGORY_TABLE: dict[str, str] = {
     "author": "personal", "journalist": "personal", "politician": "personal", "blogger": "personal",
     "video creator": "personal", "digital creator": "personal", "comedian": "personal",
     "entrepreneur": "personal", "personal blog": "personal",
+    # CrowdTangle's enumerated page categories not spelled like a Graph category above
+    "news site": "business", "non profit": "business", "political organization": "business",
+    "broadcasting media production": "business", "media": "business", "public figure person": "personal",
 }
 
 #: Other platform signals (``key=value``) -> account type.
@@ -61,6 +66,23 @@ SIGNAL_TABLE: dict[str, str] = {
 }
 
 
+def normalise_category(category: str) -> str:
+    """A page category reduced to lower-case words: the key of :data:`CATEGORY_TABLE` lookups.
+
+    Examples
+    --------
+    >>> normalise_category("SHOPPING_RETAIL") == normalise_category("Shopping & Retail")
+    True
+    >>> normalise_category("Media/News Company")
+    'media news company'
+    """
+    words = re.split(r"[^0-9a-z]+", str(category).lower())
+    return " ".join(w for w in words if w and w != "and")
+
+
+_CATEGORY_INDEX = {normalise_category(k): v for k, v in CATEGORY_TABLE.items()}
+
+
 def label_from_signal(signal: str | None) -> tuple[str, str]:
     """Account type and its source from ``;``-joined platform signals (first decisive one wins).
 
@@ -70,6 +92,8 @@ def label_from_signal(signal: str | None) -> tuple[str, str]:
     ('business', 'platform:verified_type=business')
     >>> label_from_signal("category=Musician/Band")
     ('personal', 'platform:category=Musician/Band')
+    >>> label_from_signal("category=SHOPPING_RETAIL")
+    ('business', 'platform:category=SHOPPING_RETAIL')
     >>> label_from_signal(None)
     ('unknown', 'none')
     """
@@ -79,7 +103,7 @@ def label_from_signal(signal: str | None) -> tuple[str, str]:
             continue
         key, _, value = part.partition("=")
         if key == "category":
-            label = CATEGORY_TABLE.get(value.strip().lower().replace("_", " "))
+            label = _CATEGORY_INDEX.get(normalise_category(value))
         else:
             label = SIGNAL_TABLE.get(f"{key}={value.strip().lower()}")
         if label and label != "unknown":

@@ -28,3 +28,4 @@ from analysis.importers import youtube  # noqa: E402,F401
 from analysis.importers import mastodon  # noqa: E402,F401
 from analysis.importers import bluesky  # noqa: E402,F401
 from analysis.importers import facebook  # noqa: E402,F401
+from analysis.importers import facepager  # noqa: E402,F401  (Facepager CSV; its .db is refused with the reason)

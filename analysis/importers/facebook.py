@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.importers.core import (Sink, csv_header, csv_rows, dig, guarded, int_or_none, iso_from_format,
+from analysis.importers.core import (Sink, UnreadableFile, csv_header, csv_rows, dig, guarded, int_or_none,
+                                     iso_from_format,
                                      nonempty, register)
 from analysis.importers.jsondocs import register_json
 
@@ -257,6 +258,16 @@ def _ct_time(value: str | None) -> str | None:
     return value
 
 
+def _ct_followers(r: dict):
+    """Followers of the page when the post was made: ``Followers at Posting`` (what a page's audience
+    is since 2021), falling back to ``Likes at Posting`` (page likes, the only figure in older exports)."""
+    for col in ("followers at posting", "likes at posting"):
+        v = nonempty(r.get(col))
+        if v is not None:
+            return int_or_none(str(v).replace(",", ""))
+    return None
+
+
 def read_ct_csv(path: Path, sink: Sink) -> None:
     for n, r in csv_rows(path, sink):
         r = {k.strip().lower(): v for k, v in r.items()}
@@ -268,8 +279,7 @@ def read_ct_csv(path: Path, sink: Sink) -> None:
         aid = f"{P}:{fid}" if fid else None
         sink.profile(aid, platform=P, handle=nonempty(r.get("user name")) or nonempty(r.get("page name")),
                      display_name=nonempty(r.get("page name")), category=cat,
-                     followers=int_or_none((r.get("likes at posting") or r.get("followers at posting") or "")
-                                           .replace(",", "")),
+                     followers=_ct_followers(r),
                      signal=f"category={cat}" if cat else None, _source=sink.source)
         sink.post(f"row {n}", post_id=f"{P}:{pid}" if pid else None, account_id=aid, platform=P,
                   created_at=_ct_time(r.get("post created")), text=nonempty(r.get("message")),
@@ -316,3 +326,32 @@ def read_uci(path: Path, sink: Sink) -> None:
 register("uci-metrics", detect_uci, read_uci,
          description="UCI 'Facebook metrics' table (posts with counts only, one brand page)",
          example="dialogic import uci-metrics dataset_Facebook.csv")
+
+
+# ------------------------------------------------------------------- UCI comment volume: refused
+UCI_VOLUME_FIELDS = 54
+
+
+def detect_uci_volume(path: Path, head: bytes) -> bool:
+    first = head.decode("utf-8", errors="replace").split("\n", 1)[0].strip().split(",")
+    if len(first) != UCI_VOLUME_FIELDS:
+        return False
+    try:
+        [float(x) for x in first]
+    except ValueError:
+        return False
+    return True
+
+
+def read_uci_volume(path: Path, sink: Sink) -> None:
+    raise UnreadableFile(
+        f"{path.name} looks like the UCI 'Facebook Comment Volume' feature table (headerless, {UCI_VOLUME_FIELDS} "
+        "numeric columns): not supported, because it is a table of model features, not of posts: it has no post, "
+        "page or comment ids (the same post recurs at several base times and cannot be told apart), no text, no "
+        "dates (only weekday one-hots and hours) and no threads. Fix: use it for comment-volume modelling outside "
+        "dialogic; for posts with comment counts use the UCI 'Facebook metrics' table (format uci-metrics)")
+
+
+register("uci-comment-volume", detect_uci_volume, read_uci_volume,
+         description="UCI 'Facebook Comment Volume' features: recognised only to say why it is not importable",
+         example="(not importable: a feature table without post ids)")

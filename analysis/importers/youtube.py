@@ -27,9 +27,12 @@ def _c(snippet: dict, cid, post_id, parent, sink: Sink, loc: str) -> None:
 def _thread(item: dict, sink: Sink, loc: str) -> None:
     sn = item.get("snippet") or {}
     vid, channel = sn.get("videoId"), sn.get("channelId")
-    if not vid:
-        sink.reject("comments", loc, "missing field: snippet.videoId (a channel discussion comment, not under a "
-                    "video)", raw=item)
+    if not vid:  # the thread and each of its replies are records: all quarantined, none dropped
+        why = ("missing field: snippet.videoId (a channel discussion comment: the API gives no videoId when a "
+               "thread is about the channel, not a video; it has no post to hang under)")
+        sink.reject("comments", loc + ".topLevelComment", why, raw=item)
+        for j, r in enumerate(dig(item, "replies", "comments", default=()) or ()):
+            sink.reject("comments", f"{loc}.replies.comments[{j}]", why, raw=r)
         return
     post_id = f"{P}:{vid}"
     top = sn.get("topLevelComment") or {}
@@ -87,6 +90,11 @@ def _item(item: dict, sink: Sink, where: str) -> None:
         elif kind == "youtube#comment":
             sn = item.get("snippet") or {}
             parent = sn.get("parentId")
+            if not parent and not sn.get("videoId"):
+                sink.reject("comments", where, "missing field: snippet.parentId and snippet.videoId (a top-level "
+                            "comment fetched by id with comments.list does not say its video; channel discussion "
+                            "comments have none). Fix: import its commentThreads response instead", raw=item)
+                return
             post = sink.state.get("yt_thread_video", {}).get(parent)
             vid = sn.get("videoId") or post
             _c(sn, item.get("id"), f"{P}:{vid}" if vid else f"{P}:thread-of:{parent}", parent, sink, where)
@@ -94,6 +102,11 @@ def _item(item: dict, sink: Sink, where: str) -> None:
             _video(item, sink, where)
         elif kind == "youtube#channel":
             _channel(item, sink, where)
+        elif kind == "youtube#searchResult" and dig(item, "id", "channelId"):
+            _channel(dict(item, id=dig(item, "id", "channelId")), sink, where)
+        else:
+            sink.reject("unparsed", where, f"not a YouTube record: kind {kind!r} (expected commentThread, comment, "
+                        "video, channel, or a video/channel searchResult)", raw=item)
 
 
 def _remember_threads(obj: dict, sink: Sink) -> None:
