@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from pathlib import Path
@@ -62,6 +63,8 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
     from analysis.importers import FORMATS, import_paths
 
     fmt, raw_paths = (args[0], args[1:]) if args[0] in FORMATS else (None, args)
+    if fmt is None and len(args) > 1 and not Path(args[0]).exists():
+        raise click.UsageError(unknown_format_message(args[0], list(FORMATS)))
     if not raw_paths:
         raise click.UsageError(f"give at least one path after the format {fmt!r}")
     paths = [Path(p) for p in raw_paths]
@@ -79,3 +82,32 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
     click.echo(f"quarantine: {out / 'quarantine.jsonl'}   log: {out / 'import_log.jsonl'}")
+    empty = nothing_kept_message(summary, fmt, out)
+    if empty:
+        raise click.ClickException(empty)
+
+
+def unknown_format_message(name: str, formats: list[str]) -> str:
+    """Error for a first argument that is neither a format nor an existing path, with the closest formats."""
+    close = difflib.get_close_matches(name.lower(), formats, n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    return (f"unknown format {name!r} (and no such file).{hint} Formats: {', '.join(formats)}. "
+            "Fix: name one of them, or give only paths to auto-detect")
+
+
+def nothing_kept_message(summary, fmt: str | None, out: Path) -> str | None:
+    """Why an import that read files but kept no record at all is an error (None when something was kept)."""
+    from analysis.ledger import read_quarantine
+
+    if not summary.files or any(c.kept for c in summary.counts.values()):
+        return None
+    read = sum(c.read for c in summary.counts.values())
+    if read == 0:
+        cause = (f"the files hold no record the {fmt} reader recognises: the file is probably not a {fmt} export"
+                 if fmt else "the files hold no record")
+    else:
+        recent = read_quarantine(out)[-sum(c.quarantined for c in summary.counts.values()):]
+        cause = (f"all {read:,} record(s) were quarantined; the first because: {recent[0]['reason'][:600]}"
+                 + (f" (is the file really {fmt}? omit the format to auto-detect)" if fmt else ""))
+    return (f"no record imported from {len(summary.files)} file(s): {cause}. Fix: check the format "
+            "(omit it to auto-detect; `dialogic import --help` lists them) and the quarantine reasons")
