@@ -13,6 +13,23 @@ def _echo(line: str) -> None:
     click.echo(line, err=True)
 
 
+def from_root(path: str) -> str:
+    """``path`` as given when it exists from here, else taken from the project root.
+
+    Provenance records paths relative to the project root (``studies/demo.yaml``,
+    ``reports/demo/h1``) so that it stays valid on another clone; this makes the recorded
+    commands work from any folder, not only from the root.
+    """
+    from pathlib import Path
+
+    from analysis import config
+
+    p = Path(path).expanduser()
+    if p.exists() or p.is_absolute() or not (config.PROJECT_ROOT / p).exists():
+        return path
+    return str(config.PROJECT_ROOT / p)
+
+
 @click.command("run")
 @click.argument("study_file", type=click.Path(dir_okay=False))
 @click.option("-p", "--parameter", "pairs", multiple=True, metavar="NAME=VALUE",
@@ -53,12 +70,15 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
     from analysis.runner.run import plan_study, run_study
     from analysis.runner.study import load_study, parse_overrides
 
+    study_file = from_root(study_file)
     if dask_local and dask_scheduler:
         raise click.UsageError("use either --dask local or --dask-scheduler ADDRESS, not both")
     try:
         overrides = parse_overrides(pairs, files)
         if list_only:
             study = load_study(study_file, overrides)
+            for reason in study.unavailable.values():
+                _echo(f"WARNING: {reason}")
             for item in plan_study(study, force):
                 click.echo(f"{'cached' if item.cached else 'to run':<7} {item.spec.name}")
             return
@@ -72,7 +92,7 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
 
 
 @click.command("reproduce")
-@click.argument("report_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("report_dir", type=click.Path(file_okay=False))
 def reproduce(report_dir):
     """Rerun one report from its provenance.json and say whether the results are identical.
 
@@ -83,6 +103,7 @@ def reproduce(report_dir):
     """
     from analysis.runner.reproduce import reproduce_report
 
+    report_dir = from_root(report_dir)
     try:
         verdict = reproduce_report(report_dir, progress=_echo)
     except RunnerError as exc:

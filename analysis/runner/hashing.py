@@ -36,17 +36,29 @@ FORMAT_VERSION = 1
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and ``os.replace``: readers (and a run
-    killed midway) see the old file or the new one, never half of one."""
+    killed midway) see the old file or the new one, never half of one.
+
+    ``mkstemp`` creates its file readable by the owner only (0600); the file gets the mode an
+    ordinary ``open()`` would give it (``0o666`` minus the umask) before it replaces ``path``, so
+    published pages stay readable by a web server or a colleague."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), default_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def default_file_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: ``0o666`` minus the process umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def canonical_json(value: Any) -> str:

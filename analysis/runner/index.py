@@ -6,6 +6,13 @@ effect with its CI, the one-sided p-value, the p-value adjusted across the whole
 default, Benjamini-Hochberg with ``correction: bh``) with the verdict recomputed from it by
 :func:`analysis.stats.result.decide`, and links to each audience and language. Failed reports are
 flagged with a link to their failure page; their last good result (if any) still shows.
+
+*The reports of the study* are the reports of the current plan **plus** every report folder in
+the output folder whose ``provenance.json`` names this study (made by an earlier run with other
+overrides, e.g. before ``-p "platforms=[x]"`` narrowed a grid dimension); those are marked "not in
+this run's plan". The multiple-testing family is every listed report with a p-value, so narrowing
+one run to a few reports changes neither the rows nor the adjusted p-values of the others.
+Deleting a report folder removes it from the index and from the family.
 """
 
 from __future__ import annotations
@@ -71,29 +78,63 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
             r["verdict"] = decide(row)
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def study_entries(study) -> list[dict[str, Any]]:
+    """The reports the index lists: the current plan, then earlier reports of the study on disk.
+
+    Each entry has ``name``, ``hypothesis``, ``claim``, ``grid``, ``in_plan`` and the
+    ``audiences``/``languages`` its pages were made for. A folder counts as the study's when its
+    ``provenance.json`` says ``"study": <name>``.
+    """
+    entries = [{"name": s.name, "hypothesis": s.hypothesis, "claim": s.claim, "grid": s.grid, "in_plan": True,
+                "audiences": study.audiences, "languages": study.languages} for s in study.reports]
+    planned = {e["name"] for e in entries}
+    folders = sorted(p for p in study.output.iterdir() if p.is_dir()) if study.output.is_dir() else []
+    for folder in folders:
+        if folder.name in planned or folder.name.startswith("."):
+            continue
+        prov = _read_json(folder / "provenance.json")
+        if prov.get("study") != study.name:
+            continue
+        entries.append({"name": folder.name, "hypothesis": str(prov.get("hypothesis", "")),
+                        "claim": str(prov.get("claim", "")), "grid": prov.get("grid") or {}, "in_plan": False,
+                        "audiences": prov.get("audiences") or study.audiences,
+                        "languages": prov.get("languages") or study.languages})
+    return entries
+
+
 def write_index(study, force: bool = False) -> Path:
     """(Re)write ``<output>/index.html`` for ``study``; skipped when nothing it shows has changed."""
     out = study.output
     rows, state = [], []
-    for spec in study.reports:
-        folder = out / spec.name
-        record, key = {}, None
-        if (folder / "results.json").is_file():
-            record = json.loads((folder / "results.json").read_text())
-            key = json.loads((folder / "provenance.json").read_text()).get("cache_key")
+    entries = study_entries(study)
+    for entry in entries:
+        name, languages = entry["name"], entry["languages"]
+        folder = out / name
+        record = _read_json(folder / "results.json")
+        key = _read_json(folder / "provenance.json").get("cache_key") if record else None
         failed = (folder / FAILURE_PAGE).is_file()
-        links = [(f"{aud.replace('-pdf', ' PDF')} ({lang})" if len(study.languages) > 1 else aud.replace("-pdf", " PDF"),
-                  f"{spec.name}/{output_name(aud, lang, study.languages)}")
-                 for lang in study.languages for aud in study.audiences
-                 if (folder / output_name(aud, lang, study.languages)).is_file()]
-        rows.append({"name": spec.name, "hypothesis": spec.hypothesis, "claim": spec.claim,
-                     "grid": {k: _grid_text(v) for k, v in spec.grid.items()},
+        links = [(f"{aud.replace('-pdf', ' PDF')} ({lang})" if len(languages) > 1 else aud.replace("-pdf", " PDF"),
+                  f"{name}/{output_name(aud, lang, languages)}")
+                 for lang in languages for aud in entry["audiences"]
+                 if (folder / output_name(aud, lang, languages)).is_file()]
+        rows.append({"name": name, "hypothesis": entry["hypothesis"], "claim": entry["claim"],
+                     "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
                      "failed": failed, "links": links, "simulated": bool(record.get("simulated")),
                      **headline(record)})
-        state.append([spec.name, key, failed])
+        state.append([name, key, failed, entry["in_plan"]])
+    grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))
     index = out / "index.html"
     template = (Path(__file__).parent / "templates" / "index.html.j2").read_text(encoding="utf-8")
-    key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages, template])
+    key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages, template,
+                          study.unavailable])
     if not force and index.is_file() and f'content="{key}"' in index.read_text(encoding="utf-8"):
         return index
     adjust(rows, study.correction)
@@ -101,7 +142,8 @@ def write_index(study, force: bool = False) -> Path:
 
     html = render_template(
         "index.html.j2", key=key, title=study.title, study_file=relative(study.path), rows=rows,
-        grid_names=study.grid_names, correction_text=CORRECTION_TEXT[study.correction],
+        grid_names=grid_names, correction_text=CORRECTION_TEXT[study.correction],
+        unavailable=list(study.unavailable.values()), earlier=sum(not r["in_plan"] for r in rows),
         simulated=any(r["simulated"] for r in rows), code=code_version()["git_commit"][:10])
     hashing.atomic_write(index, html.encode())
     return index

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,20 @@ def _base_type(type_name: str) -> str:
     return name.split("[", 1)[0].split("|", 1)[0].strip().lower()
 
 
+def dates_as_text(values: dict[str, Any], declared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``values`` with YAML dates and datetimes given back as ISO text where the notebook wants a ``str``.
+
+    YAML reads an unquoted ``2024-01-01`` (in ``-p start=2024-01-01``, a ``-f`` file or the study
+    file) as a date; papermill users expect the text they typed, as papermill's own ``-p`` gives
+    it. A datetime becomes ``2024-01-01T10:00:00``.
+    """
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, (date, datetime)) and _base_type(declared.get(name, {}).get("inferred_type_name", "")) == "str":
+            out[name] = value.isoformat()
+    return out
+
+
 def check_parameters(notebook: Path, values: dict[str, Any], report: str = "") -> dict[str, Any]:
     """Check one report's parameters; return them as the notebook will receive them.
 
@@ -108,6 +123,7 @@ def check_parameters(notebook: Path, values: dict[str, Any], report: str = "") -
         allowed set (the message lists the allowed values).
     """
     where = f"notebook {notebook.name}" + (f", report {report}" if report else "")
+    values = dates_as_text(values, declared_parameters(notebook))
     memo = hashing.CACHE_DIR / "checks" / (hashing.digest(
         [hashing.file_sha256(notebook), _spec_source_hash(notebook), values, sorted(secrets.secret_values().keys())])[:32] + ".json")
     if memo.is_file():

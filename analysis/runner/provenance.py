@@ -82,8 +82,8 @@ def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: 
         "report": spec.name,
         "hypothesis": spec.hypothesis,
         "claim": spec.claim,
-        "grid": spec.grid,
-        "parameters": spec.parameters,
+        "grid": _json_safe(spec.grid),  # a YAML date in a grid value is recorded as ISO text
+        "parameters": _json_safe(spec.parameters),
         "notebook": {"path": relative(spec.notebook), "sha256": notebook_sha},
         "data": {"parameter": study.data_parameter, "path": str(spec.parameters.get(study.data_parameter, "")),
                  "sha256": hashing.digest(inputs), "files": inputs},
@@ -99,6 +99,13 @@ def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: 
         "reproduce": f"dialogic reproduce {relative(study.output / spec.name)}",
         "cache_key": cache_key,
     })
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` as JSON gives it back (dates as ISO text), so ``provenance.json`` can be written."""
+    import json
+
+    return json.loads(hashing.canonical_json(value))
 
 
 def deep_sorted(value: Any) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from analysis import config
 from analysis.runner import hashing, provenance
+from analysis.runner import study as study_module
 from analysis.runner.errors import EXIT_NOT_IDENTICAL, EXIT_OK, FAILURE_EXIT_CODES, StudyError
 from analysis.runner.index import output_name
 
@@ -117,6 +118,9 @@ def reproduce_report(report_dir: str | Path, progress: Callable[[str], None] = l
         data_dir = Path(data_path) if Path(data_path).is_absolute() else config.PROJECT_ROOT / data_path
     verdict = Verdict(prov["report"], changed_inputs=_changed_inputs(prov, notebook, data_dir))
     languages, audiences = prov["languages"], prov["audiences"]
+    if "brief-pdf" in audiences and not Path(study_module.CHROMIUM).exists():  # PDFs are not compared anyway
+        audiences = [a for a in audiences if a != "brief-pdf"]
+        progress(f"WARNING: {study_module.CHROMIUM} is not installed (apt-get install chromium): the PDF is not reprinted")
     params = dict(sorted(prov["parameters"].items()))
     variants = ({lang: {**params, "language": lang} for lang in languages}
                 if "language" in declared_parameters(notebook) and params.get("language") == languages[0]

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from analysis import config
 from analysis.runner import hashing, provenance, publish, secrets
+from analysis.runner.datacheck import check_filters
 from analysis.runner.errors import EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
 from analysis.runner.index import output_name, write_index
 from analysis.runner.parameters import check_parameters, declared_parameters
@@ -88,6 +89,10 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
         base = dict(spec.parameters)
         if "study" in declared:
             base.setdefault("study", study.name)
+        # the study's own wording of the hypothesis, for notebooks that declare it
+        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr)):
+            if text and pname in declared:
+                base.setdefault(pname, text)
         if "language" in declared and "language" not in study.overrides:
             variants = {lang: check_parameters(spec.notebook, {**base, "language": lang}, spec.name)
                         for lang in study.languages}
@@ -105,6 +110,8 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
             inputs = hashing.tree_hashes(data)
             if not inputs:
                 raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
+            if data.is_dir():
+                check_filters(first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}")
         notebook_sha = hashing.file_sha256(spec.notebook)
         key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
                               "lock": hashing.lock_hash(), "code": hashing.code_hash() if study.cache_code else "",
@@ -222,6 +229,8 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     states = states or RunDisplay(live=False, write=progress).state
     started = time.monotonic()
     study = load_study(study_path, overrides)
+    for reason in study.unavailable.values():
+        progress(f"WARNING: {reason}")
     if only:
         study.reports = [r for r in study.reports if fnmatch.fnmatch(r.name, only)]
         if not study.reports:

@@ -45,13 +45,16 @@ from typing import Any
 import yaml
 
 from analysis import config
-from analysis.runner.errors import StudyError
+from analysis.runner.errors import ParameterError, StudyError
 
 AUDIENCES = ("academic", "brief", "brief-pdf")  # brief-pdf: the client brief printed to PDF by chromium
+#: The browser that prints ``brief-pdf`` (the path :data:`analysis.report.render.CHROMIUM` uses; a
+#: test keeps them equal). Read here so that checking it does not import the renderer (seconds).
+CHROMIUM = "/usr/bin/chromium"
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
          "correction", "parameters", "grid", "hypotheses", "description", "cache_code"}
-_HYPOTHESIS_KEYS = {"id", "claim", "parameters", "notebook"}
+_HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+$")
 
 
@@ -66,13 +69,16 @@ class ReportSpec:
     hypothesis : str
         Hypothesis id from the study file.
     claim : str
-        The hypothesis in words (shown in the index).
+        The hypothesis in words (shown in the index; passed to the notebook as ``claim`` when
+        its parameters cell declares it).
     grid : dict
         This report's value of each grid dimension (shown side by side in the index).
     parameters : dict
         Every parameter passed to papermill (study, hypothesis, grid and overrides merged).
     notebook : Path
         Absolute path of the notebook.
+    claim_fr : str
+        The claim in French (``claim_fr`` in the study file; the notebook's ``claim_fr``).
     """
 
     name: str
@@ -81,6 +87,7 @@ class ReportSpec:
     grid: dict[str, Any]
     parameters: dict[str, Any]
     notebook: Path
+    claim_fr: str = ""
 
 
 @dataclass
@@ -99,6 +106,8 @@ class Study:
     overrides: dict[str, Any]
     cache_code: bool = True
     reports: list[ReportSpec] = field(default_factory=list)
+    #: audience -> why it is skipped on this machine (e.g. brief-pdf without chromium)
+    unavailable: dict[str, str] = field(default_factory=dict)
 
     @property
     def grid_names(self) -> list[str]:
@@ -110,13 +119,25 @@ def _resolve(path: str | Path) -> Path:
     return p if p.is_absolute() else (config.PROJECT_ROOT / p)
 
 
-def parse_value(text: str) -> Any:
+def parse_value(text: str, name: str = "") -> Any:
     """A command-line value as YAML reads it: ``3`` -> 3, ``0.5`` -> 0.5, ``true`` -> True,
-    ``[a, b]`` -> ['a', 'b'], anything else stays a string (as papermill's ``-p`` does)."""
+    ``[a, b]`` -> ['a', 'b'], ``2024-01-01`` -> a date (given back as ISO text to a ``str``
+    parameter, see :func:`analysis.runner.parameters.check_parameters`), anything else a string.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter when the text is not valid YAML (``[a``) or looks like a date or a
+        time that does not exist (``2024-13-01``: YAML's date reader raises ValueError).
+    """
     try:
         return yaml.safe_load(text) if text.strip() else ""
-    except yaml.YAMLError:
-        return text
+    except (yaml.YAMLError, ValueError) as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParameterError(
+            f"-p {name}={text}: the value of parameter `{name}` cannot be read ({problem}). A date must "
+            f"exist (YYYY-MM-DD, e.g. 2024-03-31); to pass the text as it is, quote it: "
+            f"-p '{name}=\"{text}\"'") from None
 
 
 def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
@@ -127,6 +148,9 @@ def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
             data = yaml.safe_load(Path(f).read_text()) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise StudyError(f"cannot read parameters file {f}: {exc}") from None
+        except ValueError as exc:  # YAML's date reader: `start: 2024-13-01`
+            raise ParameterError(f"parameters file {f}: a value cannot be read ({exc}); a date must exist "
+                                 f"(YYYY-MM-DD, e.g. 2024-03-31), or quote the value to pass it as text") from None
         if not isinstance(data, dict):
             raise StudyError(f"parameters file {f} must be a mapping `name: value`, got {type(data).__name__}")
         out.update(data)
@@ -134,7 +158,7 @@ def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise StudyError(f"-p {pair!r}: write -p name=value, e.g. -p alpha=0.01")
-        out[name.strip()] = parse_value(value)
+        out[name.strip()] = parse_value(value, name.strip())
     return out
 
 
@@ -167,6 +191,23 @@ def _as_list(study_path: Path, key: str, value: Any, allowed=None) -> list:
     return values
 
 
+def _drop_unavailable_audiences(study: Study) -> None:
+    """Skip ``brief-pdf`` when chromium is missing: the HTML reports are still worth making.
+
+    Decided here, before any plan, so the cache key names only what is made (the reports rerun
+    and gain their PDFs once chromium is installed); ``study.unavailable`` says why, for the
+    run's warning and the index.
+    """
+    if "brief-pdf" in study.audiences and not Path(CHROMIUM).exists():
+        study.audiences = [a for a in study.audiences if a != "brief-pdf"]
+        study.unavailable["brief-pdf"] = (
+            f"the brief as PDF is not available: {CHROMIUM} is not installed (apt-get install chromium); "
+            f"the HTML reports are made")
+        if not study.audiences:
+            raise StudyError(f"{study.path}: `audiences` asks only for brief-pdf, which needs {CHROMIUM}; "
+                             f"install it (apt-get install chromium) or add brief")
+
+
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
     """Read a study file and expand it into its reports (no kernel, no data read).
 
@@ -189,7 +230,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StudyError(f"study file {path} does not exist; see studies/demo.yaml for an example") from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist (2024-13-01)
         raise StudyError(f"study file {path} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise StudyError(f"study file {path} must be a mapping with keys like name, notebook, hypotheses")
@@ -223,6 +264,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         overrides=overrides,
         cache_code=bool(raw.get("cache_code", True)),
     )
+    _drop_unavailable_audiences(study)
     if study.correction not in CORRECTIONS:
         raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
     seen: set[str] = set()
@@ -252,5 +294,6 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
             if rname in seen:
                 raise StudyError(f"{path}: two reports would both be called {rname}; give hypotheses distinct ids")
             seen.add(rname)
-            study.reports.append(ReportSpec(rname, hid, str(entry.get("claim", "")), point, params, nb))
+            study.reports.append(ReportSpec(rname, hid, str(entry.get("claim", "")), point, params, nb,
+                                            str(entry.get("claim_fr", ""))))
     return study
