@@ -138,7 +138,8 @@ def page_means(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, languag
     medians = "; ".join(f"{lab} {fmt(pages.loc[pages['label'] == lab, outcome].median())}" for lab in order)
     key = f"fig.title.{hid}" if f"fig.title.{hid}" in STRINGS else "fig.title.generic"
     title = t(key, language, outcome=_outcome_words(result, language).capitalize())
-    alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=len(pages), k=len(order), medians=medians)
+    # A page with posts in both groups has one dot in each: count pages, not dots.
+    alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=pages["cluster"].nunique(), k=len(order), medians=medians)
     return _render(fig, alt, title, t("fig.page_mean", language))
 
 

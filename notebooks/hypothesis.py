@@ -34,6 +34,9 @@ unit: str = ""  # generic hypothesis: unit of analysis (post, comment or page); 
 contrast: str = ""  # generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's
 model: str = ""  # generic hypothesis: model name from analysis.stats; empty for the catalogue's
 equivalence_bound: float = 0.0  # equivalence tests (H5): largest effect still called weak; 0 for the catalogue's
+claim: str = ""  # the study's own wording of the claim in English; empty for the catalogue's or a derived one
+claim_fr: str = ""  # the study's own wording of the claim in French; empty for the catalogue's or a derived one
+correction: str = "holm"  # multiple-testing correction of the study index (holm, bh or none), named on the page
 
 # %% tags=["setup"]
 # Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.
@@ -62,10 +65,13 @@ report.show_results(result, params["language"], audience="academic")  # every st
 report.show_results(result, params["language"], audience="brief")  # the same in plain words
 
 # %%
-report.show_data(data)  # platforms, period, pages, posts, comments, exclusions, examples
+report.show_data(data, result)  # platforms, period, pages, posts, comments, exclusions (filters and model), examples
 
 # %% tags=["academic"]
 report.show_methods(result, data)  # methods paragraph from the fitted model, references
 
-# %%
-report.show_glossary(result, params["language"])  # definitions of the measures used
+# %% tags=["academic"]
+report.show_glossary(result, params["language"], audience="academic")  # measures by name, with their column
+
+# %% tags=["brief"]
+report.show_glossary(result, params["language"], audience="brief")  # measures by name, in words only

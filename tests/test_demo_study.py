@@ -1,6 +1,6 @@
 """End to end, as `make report` does it: simulate, import, run the demo study, read the reports.
 
-The demo study runs once (module fixture) into a temporary folder, through the real `dialogic`
+The demo study runs once (session fixture ``demo_study`` in conftest.py) into a temporary folder, through the real `dialogic`
 command: papermill executes real kernels, nbconvert renders real HTML.
 """
 
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from conftest import dialogic
 
 from analysis.simulate import PLANTED_EFFECTS
 
@@ -21,24 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def dialogic(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    base = tmp_path_factory.mktemp("demo")
-    made = dialogic("demo", "--raw-dir", str(base / "raw"), "--out-dir", str(base / "processed"))
-    assert made.returncode == 0, made.stderr
-    spec = yaml.safe_load((ROOT / "studies" / "demo.yaml").read_text())
-    spec["data"] = str(base / "processed")
-    spec["output"] = str(base / "reports")
-    study_file = base / "demo.yaml"
-    study_file.write_text(yaml.safe_dump(spec, sort_keys=False))
-    run = dialogic("run", str(study_file))
-    assert run.returncode == 0, run.stdout + run.stderr
-    return base / "reports", spec, run
+def study(demo_study):
+    """The demo study, built once per session (tests/conftest.py: ``demo_study``)."""
+    return demo_study
 
 
 def _results(reports: Path) -> dict[str, dict]:

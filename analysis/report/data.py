@@ -137,12 +137,19 @@ GENERIC_PARAMETERS = ("outcome", "unit", "contrast", "model", "equivalence_bound
 
 
 def run_test(data: ReportData):
-    """Run the notebook's hypothesis on ``data`` with :func:`analysis.stats.run_hypothesis`."""
+    """Run the notebook's hypothesis on ``data`` with :func:`analysis.stats.run_hypothesis`.
+
+    The result's hypothesis is then worded for people by :func:`analysis.report.wording.relabel`:
+    a generic hypothesis gets its question and claim from the glossary's names (never the raw
+    column names), and the parameters ``claim`` / ``claim_fr`` replace the claim when given.
+    """
+    from analysis.report.wording import relabel
     from analysis.stats import run_hypothesis
 
     p = data.params
     extra = {k: p[k] for k in GENERIC_PARAMETERS if p[k]}
     if p["direction"] != "catalogue":
         extra["direction"] = p["direction"]
-    return run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
-                          min_posts=p["min_posts"], **extra)
+    result = run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
+                            min_posts=p["min_posts"], **extra)
+    return relabel(result, p)  # question, claim and groups in words (the study's own claim if given)

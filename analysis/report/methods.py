@@ -115,20 +115,28 @@ def methods_paragraph(row: dict[str, Any], hypothesis: Any, params: dict[str, An
     """The methods paragraph (plain text) written from the fitted model's row and the parameters."""
     unit = t(f"unit.{row.get('unit', hypothesis.unit)}", language)
     alt = row.get("alternative") or row.get("direction") or hypothesis.direction
+    unit_key = row.get("unit", hypothesis.unit)
+    intro = (t("methods.intro_pages", language, n_clusters=fmt_int(row.get("n_clusters"), language)) if unit_key == "page"
+             else t("methods.intro", language, unit=unit, n_obs=fmt_int(row.get("n_obs"), language),
+                    n_clusters=fmt_int(row.get("n_clusters"), language)))
+    common = dict(model=model_words(hypothesis.model, language),
+                  estimate_name=estimate_name(row.get("estimate_name", hypothesis.effect_name), language),
+                  ci_level=fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0),
+                  alpha=fmt_number(params["alpha"], language, 3).rstrip("0").rstrip(",."))
+    if row.get("kind") == "equivalence" or getattr(hypothesis, "kind", "") == "equivalence":
+        model = t("methods.model_equivalence", language, bound=fmt_number(row.get("equivalence_bound"), language), **common)
+    else:
+        model = t("methods.model", language, alternative=ALTERNATIVES.get(alt, {}).get(language, alt), **common)
     parts = [
-        t("methods.intro", language, unit=unit, n_obs=fmt_int(row.get("n_obs"), language),
-          n_clusters=fmt_int(row.get("n_clusters"), language)),
+        intro,
         t("methods.filter", language, min_posts=params["min_posts"],
           window=fmt_number(params["reply_window_h"], language, 0)),
-        t("methods.model", language, model=model_words(hypothesis.model, language),
-          estimate_name=estimate_name(row.get("estimate_name", hypothesis.effect_name), language),
-          ci_level=fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0),
-          alternative=ALTERNATIVES.get(alt, {}).get(language, alt),
-          alpha=fmt_number(params["alpha"], language, 3).rstrip("0").rstrip(",.")),
+        model,
     ]
     if row.get("robustness_test"):
-        parts.append(t("methods.robustness", language, test=row["robustness_test"],
-                       p=fmt_p(row.get("robustness_p"), language)))
+        p_rob = row.get("robustness_p")
+        parts.append(t("methods.robustness", language, test=row["robustness_test"], p=fmt_p(p_rob, language))
+                     if p_rob is not None and p_rob == p_rob else t("methods.robustness_ci", language, test=row["robustness_test"]))
     parts.append(t("methods.software", language, statsmodels=_version("statsmodels"), scipy=_version("scipy"),
                    pandas=_version("pandas"), python=_platform.python_version()))
     return " ".join(parts)

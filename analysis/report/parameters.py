@@ -88,10 +88,14 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
     _p("model", str, "", "generic hypothesis: model name from analysis.stats; empty for the catalogue's"),
     _p("equivalence_bound", float, 0.0,
        "equivalence tests (H5): largest effect still called weak; 0 for the catalogue's"),
+    _p("claim", str, "", "the study's own wording of the claim in English; empty for the catalogue's or a derived one"),
+    _p("claim_fr", str, "", "the study's own wording of the claim in French; empty for the catalogue's or a derived one"),
+    _p("correction", str, "holm", "multiple-testing correction of the study index (holm, bh or none), named on the page",
+       ("holm", "bh", "none")),
 ]}
 
 #: Parameters that only shape how the report looks; changing them needs no new statistics.
-PRESENTATION_PARAMETERS = ("language", "client_name", "logo", "study")
+PRESENTATION_PARAMETERS = ("language", "client_name", "logo", "study", "claim", "claim_fr", "correction")
 
 
 def parameters_cell_source() -> str:

@@ -117,10 +117,38 @@ def _name_value_table(values: dict[str, Any], language: str) -> str:
             f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
-def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
-    """The provenance appendix: parameters, input hashes, versions, command, anything else given."""
+def provenance_for_page(provenance: dict[str, Any], language: str, record: dict[str, Any]) -> dict[str, Any]:
+    """``provenance`` as it applies to this page: the language actually rendered, the claim in it.
+
+    The runner gives one provenance record to every language of a report; in it ``parameters``
+    says ``language: en`` and ``claim`` is the study's English wording. A French page shows
+    ``language: fr`` and the French claim (the notebook's ``claim_fr``), or no claim at all.
+    """
+    prov = dict(provenance)
+    if isinstance(prov.get("parameters"), dict):
+        prov["parameters"] = dict(prov["parameters"], language=language)
+    if "claim" in prov and language != "en":
+        claim = (record.get("parameters") or {}).get(f"claim_{language}", "")
+        if claim:
+            prov["claim"] = claim
+        else:
+            prov.pop("claim")
+    return prov
+
+
+def provenance_html(provenance: dict[str, Any] | None, language: str, audience: str = "academic",
+                    record: dict[str, Any] | None = None) -> str:
+    """The provenance of a page: the full appendix (academic) or a short plain block (brief).
+
+    Academic: parameters, input hashes, versions, command and anything else given, as tables.
+    Brief: four lines in the page's language (date, data set, command, code version); no JSON,
+    no hashes.
+    """
     if not provenance:
         return ""
+    provenance = provenance_for_page(provenance, language, record or {})
+    if audience == "brief":
+        return provenance_brief_html(provenance, language)
     known = {"parameters": "prov.parameters", "inputs": "prov.inputs", "input_hashes": "prov.inputs",
              "versions": "prov.versions", "command": "prov.command"}
     parts = [f'<section class="dlg-appendix" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
@@ -140,6 +168,27 @@ def provenance_html(provenance: dict[str, Any] | None, language: str) -> str:
         parts.append(f'<h3>{esc(t("prov.other", language))}</h3>{_name_value_table(other, language)}')
     parts.append("</section>")
     return "".join(parts)
+
+
+def provenance_brief_html(provenance: dict[str, Any], language: str) -> str:
+    """The brief's provenance: when, on which data, the command that reproduces it, the code version."""
+    params = provenance.get("parameters") if isinstance(provenance.get("parameters"), dict) else {}
+    data = provenance.get("data") if isinstance(provenance.get("data"), dict) else {}
+    code = provenance.get("code") if isinstance(provenance.get("code"), dict) else {}
+    versions = provenance.get("versions") if isinstance(provenance.get("versions"), dict) else {}
+    when = provenance.get("time")
+    dataset = data.get("path") or params.get("data_dir") or ""
+    version = code.get("analysis_version") or versions.get("dialogic") or __version__
+    commit = str(code.get("git_commit") or "")
+    code_words = (t("prov.code_commit", language, version=version, commit=commit[:12])
+                  if commit and commit != "unknown" else t("prov.code_plain", language, version=version))
+    rows = [(t("prov.date", language), esc(fmt_date(str(when)[:10], language)) if when else ""),
+            (t("prov.dataset", language), f"<code>{esc(str(dataset))}</code>" if dataset else ""),
+            (t("prov.command", language), f"<code>{esc(str(provenance['command']))}</code>" if provenance.get("command") else ""),
+            (t("prov.code", language), esc(code_words))]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v)
+    return (f'<section class="dlg-appendix dlg-provenance-brief" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
+            f'{esc(t("h.provenance", language))}</h2><dl>{items}</dl></section>')
 
 
 def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date) -> tuple[str, str]:
@@ -204,7 +253,8 @@ def export_html(nb: Any, audience_name: str, language: str | None = None,
         footer = simulated_notice_html(language) + footer
     resources = {"dialogic": {
         "lang": language, "audience": audience_name, "title": esc(title), "css": _css(), "banner": banner,
-        "masthead": masthead, "appendix": provenance_html(provenance, language), "footer": footer,
+        "masthead": masthead, "appendix": provenance_html(provenance, language, audience_name, record),
+        "footer": footer,
         "show_code": esc(t("show_code", language)),
         "code_labels": {tag: esc(t(f"code.{tag}", language)) for tag in CODE_LABEL_TAGS}, "skip": esc(t("skip", language)), "version": __version__,
     }}

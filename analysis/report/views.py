@@ -42,18 +42,67 @@ def _row(result: Any) -> dict[str, Any]:
     return result.table.iloc[0].to_dict()
 
 
+def _present(value: Any) -> bool:
+    return value is not None and value == value and value is not pd.NA
+
+
+def _is_equivalence(row: dict[str, Any]) -> bool:
+    return row.get("kind") == "equivalence"
+
+
+def correction_words(method: str, language: str) -> str:
+    """'Holm method' / 'méthode de Holm' (the method's name when unregistered)."""
+    key = f"corr.{str(method).lower()}"
+    try:
+        return t(key, language)
+    except ValueError:
+        return str(method)
+
+
 def effect_numbers(row: dict[str, Any], language: str) -> dict[str, str]:
-    """Estimate, CI and one-sided p of ``row`` formatted for ``language``."""
+    """Estimate, CI, p of this hypothesis alone and the study-corrected p (``p_adjusted``, or '')."""
     level = fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0)
-    p = row.get("p_adjusted")
-    p = row.get("p_value") if p is None or (isinstance(p, float) and pd.isna(p)) else p
+    p_adj = row.get("p_adjusted")
     return {
         "name": str(row.get("estimate_name", "")),
         "estimate": fmt_number(row.get("estimate"), language),
         "ci_label": t("ci.short", language, level=level),
         "ci": f"{fmt_number(row.get('ci_low'), language)} – {fmt_number(row.get('ci_high'), language)}",
-        "p": fmt_p(p, language),
+        "p": fmt_p(row.get("p_value"), language),
+        "p_label": t("col.p_equivalence" if _is_equivalence(row) else "col.p", language),
+        "p_adjusted": fmt_p(p_adj, language) if _present(p_adj) else "",
+        "method": correction_words(row.get("p_adjust_method") or "holm", language),
     }
+
+
+def adjustment_note(row: dict[str, Any], language: str, correction: str = "holm") -> str:
+    """Whether the verdict is for this hypothesis alone, and how the study index corrects.
+
+    With a ``p_adjusted`` in the row (the study's correction applied), the verdict uses it and
+    the note gives both p-values; otherwise the note says the index corrects with ``correction``.
+    """
+    nums = effect_numbers(row, language)
+    if nums["p_adjusted"]:
+        return t("adjust.applied", language, method=nums["method"], p_adjusted=nums["p_adjusted"], p=nums["p"])
+    if correction == "none":
+        return t("adjust.alone_none", language)
+    return t("adjust.alone", language, method=correction_words(correction, language))
+
+
+def plain_sentence(result: Any, language: str) -> str:
+    """The result in plain words; equivalence tests are worded here (a link 'this weak', a bound)."""
+    row = _row(result)
+    if not _is_equivalence(row) or not _present(row.get("estimate")):
+        return result.sentence(style="plain", language=language)
+    hyp = result.hypothesis
+    verdict = t(f"verdict.sentence.{row['verdict']}", language, claim=_hyp_text(hyp, "claim", language))
+    from analysis.report.wording import DEFINITE_FR
+
+    y = DEFINITE_FR.get(hyp.outcome, _hyp_text(hyp, "outcome", language)) if language == "fr" else hyp.outcome_en
+    detail = t("plain.equivalence", language, x=_hyp_text(hyp, "focal", language), y=y,
+               rho=fmt_number(row.get("estimate"), language), low=fmt_number(row.get("ci_low"), language),
+               high=fmt_number(row.get("ci_high"), language), bound=fmt_number(row.get("equivalence_bound"), language))
+    return f"{verdict} {detail}"
 
 
 def simulated_notice_html(language: str) -> str:
@@ -81,13 +130,16 @@ def show_header(data: Any, result: Any) -> None:
     return _display(header_html(data, result))
 
 
-def verdict_html(result: Any, language: str) -> str:
-    """The verdict box: verdict, claim, the effect in words and numbers with CI and one-sided p."""
+def verdict_html(result: Any, language: str, correction: str = "holm") -> str:
+    """The verdict box: verdict, claim, the effect in words and numbers with CI and p, and whether
+    the verdict is for this hypothesis alone (``correction``: the study index's method)."""
     row = _row(result)
     verdict = str(row.get("verdict", result.verdict))
     nums = effect_numbers(row, language)
     slug = verdict.replace(" ", "-")
-    sentence = result.sentence(style="plain", language=language)
+    sentence = plain_sentence(result, language)
+    adjusted = (f'<div><dt>{esc(t("col.p_adjusted", language, method=nums["method"]))}</dt>'
+                f'<dd>{esc(nums["p_adjusted"])}</dd></div>') if nums["p_adjusted"] else ""
     return (
         f'<section class="dlg-verdict dlg-verdict--{esc(slug)}" id="verdict" aria-labelledby="dlg-verdict-h">'
         f'<h2 id="dlg-verdict-h"><span class="dlg-verdict-kicker">{esc(t("h.verdict", language))}</span> '
@@ -99,8 +151,8 @@ def verdict_html(result: Any, language: str) -> str:
         f'<dl class="dlg-numbers">'
         f'<div><dt>{esc(estimate_name(nums["name"], language))}</dt><dd>{esc(nums["estimate"])}</dd></div>'
         f'<div><dt>{esc(nums["ci_label"])}</dt><dd>{esc(nums["ci"])}</dd></div>'
-        f'<div><dt>{esc(t("col.p", language))}</dt><dd>{esc(nums["p"])}</dd></div>'
-        f'</dl></section>'
+        f'<div><dt>{esc(nums["p_label"])}</dt><dd>{esc(nums["p"])}</dd></div>{adjusted}'
+        f'</dl><p class="dlg-adjust">{esc(adjustment_note(row, language, correction))}</p></section>'
     )
 
 
@@ -119,8 +171,9 @@ def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None 
     from analysis.report.result import RESULT_MIME, build_record
 
     record = build_record(result, data, params)
-    language = (params or getattr(data, "params", {}) or {}).get("language", "en")
-    bundle = {RESULT_MIME: record, "text/html": verdict_html(result, language),
+    params = params or getattr(data, "params", {}) or {}
+    bundle = {RESULT_MIME: record,
+              "text/html": verdict_html(result, params.get("language", "en"), params.get("correction", "holm")),
               "text/plain": f"{record['hypothesis']}: {record['verdict']}"}
     display(bundle, raw=True)
 
@@ -159,11 +212,16 @@ def results_html(result: Any, language: str, audience: str) -> str:
     rob = getattr(result, "robustness", pd.DataFrame())
     alpha = float(row.get("alpha") or 0.05)
     if audience == "brief":
+        chance = (t("brief.chance_equivalence", language, bound=fmt_number(row.get("equivalence_bound"), language))
+                  if _is_equivalence(row) else t("brief.chance", language))
         rows = [
             [t("brief.range", language), f"{nums['estimate']} ({nums['ci_label']} {nums['ci']})"],
-            [t("brief.chance", language), nums["p"].removeprefix("p ").removeprefix("= ")],
-            [t("brief.based_on", language), _based_on(row, language)],
+            [chance, nums["p"].removeprefix("p ").removeprefix("= ")],
         ]
+        if nums["p_adjusted"]:
+            rows.append([t("brief.chance_adjusted", language, method=nums["method"]),
+                         nums["p_adjusted"].removeprefix("p ").removeprefix("= ")])
+        rows.append([t("brief.based_on", language), _based_on(row, language)])
         if pd.notna(row.get("robustness_p")):
             main_sig = result.verdict == "supported"
             agrees = (float(row["robustness_p"]) <= alpha) == main_sig
@@ -180,11 +238,11 @@ def results_html(result: Any, language: str, audience: str) -> str:
         [t("row.estimate", language), f"{nums['name']} = {nums['estimate']}"],
         [t("row.ci", language), f"{nums['ci_label']} [{nums['ci']}]"],
         [t("row.statistic", language), fmt_number(row.get("statistic"), language, 3)],
-        [t("row.p", language), fmt_p(row.get("p_value"), language)],
-        [t("row.p_two", language), fmt_p(row.get("p_two_sided"), language)],
+        [t("row.p_equivalence" if _is_equivalence(row) else "row.p", language), fmt_p(row.get("p_value"), language)],
+        [t("row.p_no_link" if _is_equivalence(row) else "row.p_two", language), fmt_p(row.get("p_two_sided"), language)],
     ]
-    if p_adj is not None and pd.notna(p_adj):
-        rows.append([t("row.p_adjusted", language), f"{fmt_p(p_adj, language)} ({row.get('p_adjust_method', '')})"])
+    if _present(p_adj):
+        rows.append([t("row.p_adjusted", language), f"{fmt_p(p_adj, language)} ({nums['method']})"])
     rows += [
         [t("row.direction", language), str(row.get("alternative", row.get("direction", "")))],
         [t("row.alpha", language), fmt_number(row.get("alpha"), language, 3)],
@@ -198,7 +256,7 @@ def results_html(result: Any, language: str, audience: str) -> str:
                  fmt_number(r.get("estimate"), language),
                  f"[{fmt_number(r.get('ci_low'), language)}, {fmt_number(r.get('ci_high'), language)}]",
                  str(r.get("note") or "")] for r in rob.to_dict("records")]
-    rob_html = _table([t("col.test", language), t("col.statistic", language), t("col.p", language),
+    rob_html = _table([t("col.test", language), t("col.statistic", language), t("col.p_plain" if _is_equivalence(row) else "col.p", language),
                        t("col.estimate", language), t("ci.short", language, level=95), t("col.note", language)],
                       rob_rows) if rob_rows else ""
     return (f'<section class="dlg-results" aria-labelledby="dlg-results-h"><h2 id="dlg-results-h">'
@@ -239,8 +297,41 @@ def _examples(data: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sample, marked
 
 
-def data_html(data: Any) -> str:
-    """The data section: platforms, period, pages, posts, comments, exclusions and why, examples."""
+#: A model's warning (from :mod:`analysis.stats`) -> the key of the reason it left pages out.
+MODEL_EXCLUSION_REASONS = {"without within-page contrast": "data.model_fe"}
+
+
+def model_exclusions(result: Any, n_pages: int, params: dict[str, Any], language: str) -> list[list[str]]:
+    """Rows ``[reason, pages, posts, comments]`` for pages the model itself left out.
+
+    The filters' exclusions are in the data summary; a model can leave out more pages (a
+    within-page comparison learns nothing from a page whose posts are all in one group; a page
+    with fewer than ``min_posts`` posts). Their number is the data's pages minus the model's
+    clusters (``n_clusters``); ``n_pages_excluded`` counts the too-small ones, and the reason of
+    the rest is read from the result's warnings.
+    """
+    if result is None:
+        return []
+    row = _row(result)
+    used = row.get("n_clusters")
+    if not _present(used):
+        return []
+    small = int(row.get("n_pages_excluded") or 0)
+    rest = n_pages - int(used) - small
+    units = t(f"units.{row.get('unit', 'post')}", language)
+    rows = []
+    if small > 0:
+        rows.append([t("data.model_min_posts", language, min_posts=params.get("min_posts")), fmt_int(small, language), "–", "–"])
+    if rest > 0:
+        warnings = " ".join(getattr(result, "warnings", []) or [])
+        key = next((k for pattern, k in MODEL_EXCLUSION_REASONS.items() if pattern in warnings), "data.model_other")
+        rows.append([t(key, language, units=units), fmt_int(rest, language), "–", "–"])
+    return rows
+
+
+def data_html(data: Any, result: Any = None) -> str:
+    """The data section: platforms, period, pages, posts, comments, exclusions and why (the filters'
+    and, given ``result``, the model's), examples."""
     lang = data.language
     s = data.summary()
     by = s["pages_by_type"]
@@ -255,11 +346,15 @@ def data_html(data: Any) -> str:
         [t("data.collected", lang), fmt_date(s["collected_at"], lang)],
     ]
     overview = _table([t("col.quantity", lang), t("col.value", lang)], rows)
-    exc = [r for r in s["exclusions"] if r["accounts"] or r["posts"] or r["comments"]]
-    if exc:
+    exc = [[_exclusion_reason(r["step"], r["reason"], data.params, lang), fmt_int(r["accounts"], lang),
+            fmt_int(r["posts"], lang), fmt_int(r["comments"], lang)]
+           for r in s["exclusions"] if r["accounts"] or r["posts"] or r["comments"]]
+    by_model = model_exclusions(result, s["pages"], data.params, lang)
+    if exc or by_model:
         exc_html = _table([t("data.reason", lang), t("data.pages", lang), t("data.posts", lang), t("data.comments", lang)],
-                          [[_exclusion_reason(r["step"], r["reason"], data.params, lang), fmt_int(r["accounts"], lang),
-                            fmt_int(r["posts"], lang), fmt_int(r["comments"], lang)] for r in exc])
+                          exc + by_model)
+        if by_model:
+            exc_html += (f'<p>{esc(t("data.model_used", lang, n_used=fmt_int(_row(result)["n_clusters"], lang), n_pages=fmt_int(s["pages"], lang)))}</p>')
     else:
         exc_html = f"<p>{esc(t('data.no_exclusions', lang))}</p>"
     sample, marked = _examples(data)
@@ -282,9 +377,9 @@ def data_html(data: Any) -> str:
             f'{overview}<h3>{esc(t("h.exclusions", lang))}</h3>{exc_html}{ex_html}</section>')
 
 
-def show_data(data: Any) -> None:
-    """Display the data section."""
-    return _display(data_html(data))
+def show_data(data: Any, result: Any = None) -> None:
+    """Display the data section (with ``result``: also the pages the model left out, and why)."""
+    return _display(data_html(data, result))
 
 
 def methods_html(result: Any, data: Any) -> str:
@@ -320,18 +415,25 @@ def glossary_terms(result: Any) -> list[str]:
     return [k for k in GLOSSARY if k in used]
 
 
-def glossary_html(result: Any, language: str) -> str:
+def glossary_html(result: Any, language: str, audience: str = "academic") -> str:
+    """The glossary: each measure by its name in ``language``; the academic report adds the column
+    name in small code type (the brief shows words only)."""
     from analysis.measures import GLOSSARY
+    from analysis.report.wording import term
 
-    items = "".join(f"<dt><code>{esc(k)}</code></dt><dd>{esc(GLOSSARY[k].get(language, GLOSSARY[k]['en']))}</dd>"
+    def name(k: str) -> str:
+        col = f' <code class="dlg-column">{esc(k)}</code>' if audience == "academic" else ""
+        return f"{esc(term(k, language))}{col}"
+
+    items = "".join(f"<dt>{name(k)}</dt><dd>{esc(GLOSSARY[k].get(language, GLOSSARY[k]['en']))}</dd>"
                     for k in glossary_terms(result))
     return (f'<section class="dlg-glossary" aria-labelledby="dlg-glossary-h"><h2 id="dlg-glossary-h">'
             f'{esc(t("h.glossary", language))}</h2><dl>{items}</dl></section>')
 
 
-def show_glossary(result: Any, language: str) -> None:
+def show_glossary(result: Any, language: str, audience: str = "academic") -> None:
     """Display the definitions of the measures used (from ``analysis.measures.GLOSSARY``)."""
-    return _display(glossary_html(result, language))
+    return _display(glossary_html(result, language, audience))
 
 
 def figure_html(view: Any, language: str) -> str:
