@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import labels as labels_mod
 from analysis.importers.core import Sink
@@ -82,22 +83,38 @@ class _Deferred:
 
     The full records are written to the quarantine later by :meth:`Spill.finish`, which reads them
     back from disk; tables that are not spilled (accounts) go to the ordinary dropper at once.
+    Reasons are kept as Arrow strings, made in blocks: a file whose comments mostly miss their
+    post (a keyword sample) must not hold a Python string per quarantined row.
     """
+
+    block = 20_000
 
     def __init__(self, direct: _Dropper, counts: dict[str, TableCount], tables):
         self.direct, self.counts = direct, counts
-        self.reasons: dict[str, dict[int, str]] = {t: {} for t in tables}
+        self._parts: dict[str, list[tuple[np.ndarray, pa.Array]]] = {t: [] for t in tables}
 
     def __call__(self, table: str, df: pd.DataFrame, mask, reason) -> pd.DataFrame:
-        if table not in self.reasons:
+        if table not in self._parts:
             return self.direct(table, df, mask, reason)
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(rows):
             return df
-        bad = df[mask]
-        self.reasons[table].update(zip(bad.index.tolist(), reason(bad) if callable(reason) else [reason] * len(bad)))
-        self.counts[table].quarantined += int(mask.sum())
-        return df[~mask]
+        for i in range(0, len(rows), self.block):
+            bad = df.iloc[rows[i:i + self.block]]
+            why = reason(bad) if callable(reason) else [reason] * len(bad)
+            self._parts[table].append((bad.index.to_numpy(), pa.array(why, pa.string())))
+        self.counts[table].quarantined += len(rows)
+        keep = np.ones(len(df), dtype=bool)
+        keep[rows] = False
+        return df[keep]
+
+    def reasons(self, table: str) -> pd.Series:
+        """Reason of every rejected row of ``table``, indexed by spill position."""
+        parts = self._parts[table]
+        if not parts:
+            return pd.Series([], index=pd.Index([], dtype="int64"), dtype=pd.StringDtype("pyarrow"))
+        values = pd.arrays.ArrowStringArray(pa.chunked_array([r for _, r in parts], pa.string()))
+        return pd.Series(values, index=np.concatenate([p for p, _ in parts])).sort_index()
 
 
 def _isna(v) -> bool:
@@ -350,8 +367,8 @@ def assemble(sink: Sink, existing: CanonicalTables | None, quarantine: Quarantin
     com = _comments(com, posts_all, old.comments, later, key, counts)
 
     new = {"accounts": coerce_table(acc[list(TABLES["accounts"])], "accounts"),
-           "posts": spill.finish("posts", posts, later.reasons["posts"]),
-           "comments": spill.finish("comments", com, later.reasons["comments"], rename={"author": "author_id"},
+           "posts": spill.finish("posts", posts, later.reasons("posts")),
+           "comments": spill.finish("comments", com, later.reasons("comments"), rename={"author": "author_id"},
                                     replace=("parent_id", "author_id", "depth", "is_owner"))}
     out = {}
     for name, prev in old.items():

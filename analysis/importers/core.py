@@ -35,7 +35,7 @@ COMMENT_FIELDS = ("comment_id", "post_id", "parent_id", "author", "created_at", 
 ACCOUNT_FIELDS = ("account_id", "platform", "handle", "display_name", "account_type", "account_type_source",
                   "followers", "category", "collected_at", "signal")
 _META = ("_source", "_locator")
-_CHUNK = 25_000
+_CHUNK = 10_000
 PROGRESS_MIN_BYTES = 8 << 20
 
 

@@ -113,7 +113,7 @@ class Spill:
         self._keys[table] = [merged]
         return arrow_to_pandas(merged)
 
-    def finish(self, table: str, kept: pd.DataFrame, reasons: dict[int, str], rename=None, replace=()
+    def finish(self, table: str, kept: pd.DataFrame, reasons: pd.Series, rename=None, replace=()
                ) -> pd.DataFrame:
         """Quarantine the rejected rows, return the kept ones as the canonical table (Arrow-backed strings).
 
@@ -122,7 +122,7 @@ class Spill:
         kept
             Key frame of the rows that stay (index = spill position).
         reasons
-            Spill position -> reason, for every row rejected by a cross-record check.
+            Reason of every row rejected by a cross-record check, indexed by spill position (sorted).
         rename, replace
             Columns renamed on the way out, and columns taken from ``kept`` (values the checks
             computed, e.g. ``depth``, ``is_owner``, the pseudonymized ``author_id``).
@@ -133,7 +133,7 @@ class Spill:
             return empty_table(table)
         keep = np.zeros(self.rows[table], dtype=bool)
         keep[kept.index.to_numpy()] = True
-        bad_pos = np.fromiter(reasons, dtype=np.int64, count=len(reasons))
+        bad_pos = reasons.index.to_numpy()
         parts, offset = [], 0
         for batch in pq.ParquetFile(self.path(table)).iter_batches(batch_size=_READ_BATCH):
             df = arrow_to_pandas(pa.Table.from_batches([batch]))
@@ -142,7 +142,7 @@ class Spill:
             bad = np.isin(df.index.to_numpy(), bad_pos)
             if bad.any():
                 rows = df[bad]
-                self.drop.write(table, rows, [reasons[p] for p in rows.index])
+                self.drop.write(table, rows, list(reasons.reindex(rows.index)))
             part = df[keep[df.index.to_numpy()]]
             if rename:
                 part = part.rename(columns=rename)
