@@ -90,7 +90,8 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
         if "study" in declared:
             base.setdefault("study", study.name)
         # the study's own wording of the hypothesis, for notebooks that declare it
-        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr)):
+        # and the study-wide multiple-testing correction, which the pages name
+        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr), ("correction", study.correction)):
             if text and pname in declared:
                 base.setdefault(pname, text)
         if "language" in declared and "language" not in study.overrides:
