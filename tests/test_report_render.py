@@ -129,21 +129,86 @@ def test_pages_are_self_contained_and_inert(reports, lang, audience):
     assert "<b>" not in page.split("<main", 1)[0]  # the client's markup is escaped in the masthead
 
 
-def test_french_brief_contains_no_english_template_text(reports):
+def english_leaks(text: str, record: dict, extra: tuple[str, ...] = ()) -> list[str]:
+    """English template text (any fragment of >= 8 characters of an English-only string) in ``text``."""
     from analysis.measures import GLOSSARY
     from analysis.report.methods import ESTIMATE_NAMES
+    from analysis.report.wording import MEASURE_LABELS
     from analysis.stats import CATALOGUE
 
-    text = visible_text(read(reports["fr"]["brief"]))
     english = []
-    for texts in [*STRINGS.values(), *GLOSSARY.values(), *ESTIMATE_NAMES.values()]:
+    labels = [{"en": v[f"{k}_en"], "fr": v[f"{k}_fr"]} for v in MEASURE_LABELS.values()
+              for k in ("term", "noun", "more", "less") if f"{k}_en" in v]
+    for texts in [*STRINGS.values(), *GLOSSARY.values(), *ESTIMATE_NAMES.values(), *labels]:
         if texts["en"] != texts["fr"]:
-            english += [frag.strip() for frag in re.split(r"{\w+}", texts["en"]) if len(frag.strip()) >= 8]
-    hyp = CATALOGUE["H1"]
-    english += [hyp.claim_en, hyp.question_en, reports["fr"]["record"]["result"]["sentences"]["plain_en"]]
-    leaked = sorted({e for e in english if e in text})
+            english += [frag.strip() for frag in re.split(r"{\w+}", texts["en"])
+                        if len(frag.strip()) >= 8 and frag.strip() not in texts["fr"]]  # not names ("Dialogic")
+    hyp = CATALOGUE[record["hypothesis"]]
+    english += [hyp.claim_en, hyp.question_en, record["result"]["sentences"]["plain_en"], *extra]
+    return sorted({e for e in english if e in text})
+
+
+def test_french_brief_contains_no_english_template_text(reports):
+    text = visible_text(read(reports["fr"]["brief"]))
+    leaked = english_leaks(text, reports["fr"]["record"])
     assert not leaked, f"English text in the French brief: {leaked}"
     assert "Note de synthèse" in text and "Confirmée" in text
+
+
+def runner_provenance(record: dict) -> dict:
+    """A provenance record shaped like the runner's (analysis/runner/provenance.py ``build``): one
+    record for every language of a report, so ``parameters.language`` is 'en' and ``claim`` English."""
+    h = "ab" * 32
+    return {
+        "audiences": ["academic", "brief", "brief-pdf"], "cache_key": h, "claim": "business pages get fewer replies per post",
+        "code": {"analysis_sha256": h, "analysis_version": "0.1.0", "dirty": True, "git_commit": "b0bdfe3" + "c" * 33},
+        "command": "dialogic run studies/demo.yaml --only h1 --force",
+        "data": {"files": {"posts.parquet": h, "comments.parquet": h}, "parameter": "data_dir",
+                 "path": "data/processed/demo", "sha256": h},
+        "engine": "local",
+        "environment": {"lock_file": "requirements.lock", "lock_sha256": h, "packages": {"pandas": "2.3.3"},
+                        "platform": "linux", "python": "3.11.7"},
+        "grid": {}, "hypothesis": "H1", "languages": ["en", "fr"],
+        "notebook": {"path": "notebooks/hypothesis.ipynb", "sha256": h},
+        "parameters": {"alpha": 0.05, "data_dir": "data/processed/demo", "hypothesis": "H1", "language": "en",
+                       "claim": "business pages get fewer replies per post", "min_posts": 5, "study": "demo"},
+        "report": "h1", "reproduce": "dialogic reproduce reports/demo/h1", "study": "demo",
+        "time": "2024-07-08T10:00:00+00:00",
+    }
+
+
+def test_french_brief_with_the_runners_provenance_has_no_english_and_no_raw_record(reports, tmp_path):
+    from analysis.report import render_report
+
+    record = reports["fr"]["record"]
+    prov = runner_provenance(record)
+    brief = read(render_report(reports["fr"]["notebook"], "brief", tmp_path / "brief.fr.html", provenance=prov))
+    text = visible_text(brief)
+    leaked = english_leaks(text, record, extra=(prov["claim"], "language en"))
+    assert not leaked, f"English text in the French brief: {leaked}"
+    appendix = brief[brief.index('class="dlg-appendix'):]
+    # A short plain block: date, data set, command, code version -- in French, no JSON, no hashes.
+    for words in ("Produit le", "8 juillet 2024", "Jeu de données", "data/processed/demo",
+                  "Commande qui reproduit ce rapport", prov["command"], "Version du code", "révision b0bdfe3ccccc"):
+        assert words in appendix, words
+    for raw in ("ab" * 32, "cache_key", "dirty", "sha256", "{", "lock_file"):
+        assert raw not in appendix, raw
+
+
+def test_academic_appendix_keeps_the_full_provenance_in_the_language_rendered(reports, tmp_path):
+    from analysis.report import render_report
+
+    prov = runner_provenance(reports["fr"]["record"])
+    page = read(render_report(reports["fr"]["notebook"], "academic", tmp_path / "academic.fr.html", provenance=prov))
+    appendix = page[page.index('class="dlg-appendix'):]
+    for raw in ("ab" * 32, "cache_key", "dirty", "lock_file", prov["command"]):
+        assert raw in appendix, raw
+    assert re.search(r"<code>language</code></th><td>fr</td>", appendix)  # not the 'en' the runner recorded
+    # No French claim given: the English one is dropped from the record's summary; it stays only in
+    # the parameters table, which lists exactly what the notebook was given.
+    assert appendix.count(prov["claim"]) == 1
+    en = read(render_report(reports["en"]["notebook"], "academic", tmp_path / "academic.html", provenance=prov))
+    assert prov["claim"] in en and re.search(r"<code>language</code></th><td>en</td>", en)
 
 
 def test_render_refuses_unknown_audience_and_language_mismatch(reports, tmp_path):
