@@ -114,6 +114,10 @@ def label_from_signal(signal: str | None) -> tuple[str, str]:
 def read_mapping(path: Path) -> pd.DataFrame:
     """Read a mapping CSV: ``platform``, ``handle`` and/or ``id`` (or ``account_id``), ``account_type``.
 
+    Published Twitter label tables are read as they are (:data:`KNOWN_LABEL_TABLES`): Humanizr
+    (``username``, ``id``, ``label`` organization/individual) and CrowdFlower's "Twitter User Gender"
+    (``name``, ``gender`` brand/male/female; other values are skipped).
+
     Raises
     ------
     ValueError
@@ -121,8 +125,12 @@ def read_mapping(path: Path) -> pd.DataFrame:
         business, personal, unknown.
     """
     path = Path(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except UnicodeDecodeError:  # the CrowdFlower table is Latin-1
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252", encoding_errors="replace")
     df.columns = [c.strip().lower() for c in df.columns]
+    df = _known_label_table(df)
     if "account_id" in df.columns and "id" not in df.columns:
         df = df.rename(columns={"account_id": "id"})
     missing = [c for c in ("platform", "account_type") if c not in df.columns]
@@ -144,6 +152,30 @@ def read_mapping(path: Path) -> pd.DataFrame:
     df["id"] = df["id"].str.strip()
     df.attrs["source"] = f"mapping:{path.name}"
     return df[df["account_type"] != ""]
+
+
+#: Published account-label tables read as mapping files: (columns that identify it, label column,
+#: label -> account type, handle column, id column). Twitter tables; labels not listed are skipped.
+KNOWN_LABEL_TABLES = {
+    "humanizr": ({"username", "label"}, "label", {"organization": "business", "individual": "personal"},
+                 "username", "id"),
+    "crowdflower-gender": ({"gender", "name", "_unit_id"}, "gender",
+                           {"brand": "business", "male": "personal", "female": "personal"}, "name", None),
+}
+
+
+def _known_label_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A mapping frame from a published label table (Humanizr organisation/individual, CrowdFlower
+    "Twitter User Gender" brand/male/female); other frames are returned unchanged."""
+    if "account_type" in df.columns:
+        return df
+    for name, (cols, label, table, handle, ident) in KNOWN_LABEL_TABLES.items():
+        if cols <= set(df.columns):
+            out = pd.DataFrame({"platform": "twitter", "handle": df[handle],
+                                "id": df[ident].str.replace(r"\.0$", "", regex=True) if ident else "",
+                                "account_type": df[label].str.strip().str.lower().map(table).fillna("")})
+            return out
+    return df
 
 
 def apply_mapping(accounts: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import orjson
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,23 +141,174 @@ def test_cli_import_prints_reconciled_counts(tmp_path, real_data, monkeypatch):
 
 
 # ----------------------------------------------------------------------------- property-based
+FIX = Path(__file__).parent / "fixtures"
 SAMPLES = {
     "twarc2": "twarc2-docnow/withheld.jsonl",
     "reddit": "reddit-praw-cassettes/extracted/comments_ablzuq.json",
+    "pushshift": "reddit-praw-cassettes/extracted/comments_ablzuq.json",  # flattened to NDJSON below
     "youtube": "youtube-data-api-phoenix/comment_threads_response.json",
     "bluesky": "bluesky-atproto-sdk-marshalx/thread_view_post_with_embed_media.json",
+    "mastodon": "mastodon-mastodonpy-cassettes/test_entity_context.yaml",  # the recorded /context body
+    "cassette": "mastodon-mastodonpy-cassettes/test_status_reply.yaml",
     "facebook-graph": "facebook-graph-pyfacebook/facebook/apidata/posts/multi_posts_data.json",
     "crowdtangle": "crowdtangle-api-phoenix/crowdtangle_posts_response.json",
     "fb-scraper": "facebook-page-scraper-nytimes/nytimes_facebook_comments.csv",
     "twcs": "twcs-customer-support-twitter/sample.csv",
     "uci-metrics": "uci-facebook-metrics/dataset_Facebook.csv",
+    "facepager": "facepager-export-datavana/example.csv",
     # hand-written fixtures (absolute paths: REAL / absolute = absolute)
-    "4cat": Path(__file__).parent / "fixtures" / "fourcat" / "reddit-dataset.csv",
-    "4cat-ndjson": Path(__file__).parent / "fixtures" / "fourcat" / "bsky-dataset.ndjson",
-    "mapping": Path(__file__).parent / "fixtures" / "mapping" / "pages_posts.csv",
+    "crowdtangle-csv": FIX / "crowdtangle" / "crowdtangle-export.csv",
+    "4cat": FIX / "fourcat" / "reddit-dataset.csv",
+    "4cat-ndjson": FIX / "fourcat" / "bsky-dataset.ndjson",
+    "mapping": FIX / "mapping" / "pages_posts.csv",
 }
 OPTIONS = {"mapping": {"column_mapping": Path(__file__).parents[1] / "docs" / "mappings" / "pages-scraper.yaml"}}
 JUNK = st.sampled_from([None, "", "garbage", -1, 1.5, "2024-13-45T99:00:00Z", [], {}, "t1_nothere", 0])
+
+
+def _reddit_lines(listing) -> list[dict]:
+    """Pushshift-style objects (one submission or comment each, no nesting) of a thread listing."""
+    out = []
+
+    def walk(thing):
+        if isinstance(thing, dict) and thing.get("kind") in ("t1", "t3"):
+            d = dict(thing["data"])
+            replies = d.pop("replies", None)
+            out.append(d)
+            for child in (replies or {}).get("data", {}).get("children", []) if isinstance(replies, dict) else []:
+                walk(child)
+
+    for part in listing:
+        for child in part["data"]["children"]:
+            walk(child)
+    return out[:12]
+
+
+def _source(fmt: str) -> tuple[str, object]:
+    """(file name, parsed content) of the sample a format's damaged copies start from."""
+    src = REAL / SAMPLES[fmt]
+    if fmt == "pushshift":
+        return "thread.ndjson", _reddit_lines(orjson.loads(src.read_bytes()))
+    if fmt == "mastodon":
+        body = yaml.safe_load(src.read_text())["interactions"][0]["response"]["body"]["string"]
+        return "context.json", orjson.loads(body)
+    if fmt == "cassette":
+        return src.name, yaml.safe_load(src.read_text())
+    if src.suffix == ".csv":
+        return src.name, src.read_text(encoding="utf-8", errors="replace")
+    if src.suffix in (".jsonl", ".ndjson"):
+        return src.name, [orjson.loads(x) for x in src.read_bytes().splitlines()[:2]]
+    return src.name, orjson.loads(src.read_bytes())
+
+
+# Independent counts: how many records the (damaged) input holds, by a plain parser that knows only
+# where each format keeps its records -- never by what the reader reports. A reader that skips an
+# item silently makes `in` smaller than this count.
+def _n_csv(text: str, drop=lambda row: False) -> int:
+    lines = text.split("\n", 1)
+    delim = max([",", ";", "\t"], key=lines[0].count)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    header = rows[0]
+    return sum(1 for r in rows[1:] if r and not drop(dict(zip(header, r))))
+
+
+def _n_reddit(obj) -> int:
+    def things(listing):
+        children = dig_list(listing, "data", "children")
+        return sum(thing(c) for c in children)
+
+    def thing(c):
+        if isinstance(c, dict) and c.get("kind") == "more":
+            return 0  # a placeholder, not a record (docs/importers.md)
+        replies = c.get("data", {}).get("replies") if isinstance(c, dict) and isinstance(c.get("data"), dict) else None
+        return 1 + (things(replies) if isinstance(replies, dict) else 0)
+
+    return sum(things(part) for part in obj) if isinstance(obj, list) else things(obj)
+
+
+def dig_list(obj, *keys) -> list:
+    """The list at ``obj[k1][k2]...``; a present, non-empty value that is not a list is one broken item
+    (the reader quarantines it whole); a missing or empty one holds nothing."""
+    for k in keys:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj if isinstance(obj, list) else ([None] if obj else [])
+
+
+def _n_youtube(obj) -> int:  # comment records only: posts of this sample are derived from its threads
+    n = 0
+    for item in dig_list(obj, "items"):
+        n += 1 + len(dig_list(item.get("replies") if isinstance(item, dict) else None, "comments"))
+    return n
+
+
+def _n_bluesky(obj) -> int:
+    def node(x, up=False):
+        if not isinstance(x, dict):
+            return 1
+        n = 1 + (node(x["parent"], True) if isinstance(x.get("parent"), dict) else 0)
+        return n + (0 if up else sum(node(c) for c in dig_list(x, "replies")))
+
+    return node(obj.get("thread")) if isinstance(obj, dict) else 1
+
+
+def _n_graph(obj) -> int:
+    def comments(container):
+        return sum(1 + (comments(c.get("comments")) if isinstance(c, dict) else 0)
+                   for c in dig_list(container, "data"))
+
+    items = obj.get("data") if isinstance(obj.get("data"), list) else list(obj.values())
+    return sum(1 + (comments(x.get("comments")) if isinstance(x, dict) else 0) for x in items)
+
+
+def _n_mastodon(obj) -> int:
+    if isinstance(obj, dict) and "ancestors" in obj:
+        return len(dig_list(obj, "ancestors")) + len(dig_list(obj, "descendants"))
+    return len(obj) if isinstance(obj, list) else 1
+
+
+def _n_cassette(doc) -> int:
+    n = 0
+    for it in dig_list(doc, "interactions"):
+        if not isinstance(it, dict) or not isinstance(it.get("response"), dict):
+            n += 1  # a broken interaction: quarantined as one
+            continue
+        req, resp = it["request"] if isinstance(it.get("request"), dict) else {}, it["response"]
+        body = resp.get("body")
+        text = body.get("string") if isinstance(body, dict) else body
+        status = resp["status"].get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
+        if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
+            continue  # errors, deletes, empty bodies: not data
+        if not isinstance(text, (str, bytes)):
+            n += 1
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            continue  # not JSON: a form or a page, no record
+        n += 0 if isinstance(obj, dict) and "acct" in obj and "content" not in obj else _n_mastodon(obj)  # account
+    return n
+
+
+COUNTERS = {  # format -> (count of records in the input, tables whose `in` it equals)
+    "twarc2": (lambda lines: sum(len(x["data"]) if isinstance(x, dict) and isinstance(x.get("data"), list)
+                                 else 1 for x in lines), ("posts", "comments")),
+    "reddit": (_n_reddit, ("posts", "comments")),
+    "pushshift": (len, ("posts", "comments")),
+    "youtube": (_n_youtube, ("comments",)),
+    "bluesky": (_n_bluesky, ("posts", "comments")),
+    "mastodon": (_n_mastodon, ("posts", "comments")),
+    "cassette": (_n_cassette, ("posts", "comments")),
+    "facebook-graph": (_n_graph, ("posts", "comments")),
+    "crowdtangle": (lambda o: len(dig_list(o, "result", "posts")), ("posts",)),
+    "fb-scraper": (_n_csv, ("comments",)),
+    "twcs": (_n_csv, ("posts", "comments")),  # minus the conversation posts it derives (see the test)
+    "uci-metrics": (_n_csv, ("posts",)),
+    "facepager": (lambda t: _n_csv(t, lambda r: r.get("object_type") in ("seed", "offcut")), ("posts", "comments")),
+    "crowdtangle-csv": (_n_csv, ("posts",)),
+    "4cat": (_n_csv, ("posts", "comments")),
+    "4cat-ndjson": (len, ("posts", "comments")),
+    "mapping": (_n_csv, ("posts",)),
+}
 
 
 def _positions(obj, path=()):
@@ -192,6 +346,7 @@ def _damage_json(obj, ops):
 
 def _damage_csv(text: str, ops):
     lines = text.splitlines()
+    delim = max([",", ";"], key=lines[0].count)
     for kind, i, junk in ops:
         j = 1 + i % max(1, len(lines) - 1)
         if j >= len(lines):
@@ -201,14 +356,22 @@ def _damage_csv(text: str, ops):
         elif kind == "duplicate":
             lines.append(lines[j])
         else:
-            cells = lines[j].split(",")
+            cells = lines[j].split(delim)
             cells[i % len(cells)] = str(junk)
-            lines[j] = ",".join(cells)
+            lines[j] = delim.join(cells)
     return "\n".join(lines[:60]) + "\n"
 
 
 OPS = st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "replace", "replace"]),
                          st.integers(0, 10_000), JUNK), max_size=8)
+
+
+def test_every_importer_is_damage_tested():
+    from analysis.importers import FORMATS
+
+    refused = {"uci-comment-volume", "facepager-db"}  # recognised only to say why they are not importable
+    assert set(FORMATS) - set(SAMPLES) - refused == {"canonical"}  # canonical: tested in test_import_bad above
+    assert set(COUNTERS) == set(SAMPLES)
 
 
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
@@ -217,20 +380,36 @@ OPS = st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "replace", "rep
 def test_damaged_records_always_reconcile(fmt, ops, tmp_path_factory):
     if not REAL.is_dir():
         pytest.skip("real samples not found")
-    src = REAL / SAMPLES[fmt]
+    name, content = _source(fmt)
     work = tmp_path_factory.mktemp(fmt)
-    f = work / src.name
-    if src.suffix == ".csv":
-        f.write_text(_damage_csv(src.read_text(encoding="utf-8", errors="replace"), ops), encoding="utf-8")
-    elif src.suffix in (".jsonl", ".ndjson"):
-        lines = [_damage_json(orjson.loads(x), ops) for x in src.read_bytes().splitlines()[:2]]
-        f.write_bytes(b"\n".join(orjson.dumps(x) for x in lines) + b"\n")
+    f = work / name
+    if isinstance(content, str):
+        damaged = _damage_csv(content, ops)
+        f.write_text(damaged, encoding="utf-8")
+    elif f.suffix in (".jsonl", ".ndjson"):
+        damaged = [_damage_json(x, ops) for x in content]
+        f.write_bytes(b"\n".join(orjson.dumps(x) for x in damaged) + b"\n")
+    elif f.suffix == ".yaml":
+        damaged = _damage_json(content, ops)
+        f.write_text(yaml.safe_dump(damaged), encoding="utf-8")
     else:
-        f.write_bytes(orjson.dumps(_damage_json(orjson.loads(src.read_bytes()), ops)))
+        damaged = _damage_json(content, ops)
+        f.write_bytes(orjson.dumps(damaged))
     out = work / "out"
     s = import_paths(fmt, [f], out, progress=False, **OPTIONS.get(fmt, {}))
     assert s.reconciles(), str(s)
     assert sum(c.quarantined for c in s.counts.values()) == len(read_quarantine(out))
     t = read_canonical(out)  # what was kept satisfies every invariant
     assert len(t.comments) == sum(c.kept for k, c in s.counts.items() if k == "comments")
+    # in == an independent count of the input's records == kept + quarantined
+    count, tables = COUNTERS[fmt]
+    expected = count(damaged)
+    if fmt == "twcs":  # a customer-started conversation is one derived post beside its first tweet
+        derived = int((t.posts["media_type"] == "conversation").sum()) + sum(
+            1 for q in read_quarantine(out) if q["table"] == "posts" and q["locator"].endswith("(conversation)"))
+        expected += derived
+    if any(q["locator"] == "whole file" for q in read_quarantine(out)):
+        expected = 1  # damage to the document itself (e.g. its `kind`): the file is quarantined whole, as one
+    read = sum(s.counts[k].read for k in tables) + (s.counts["unparsed"].read if "unparsed" in s.counts else 0)
+    assert read == expected, (f"{fmt}: the reader reports {read} records in, the input holds {expected}\n{s}")
     shutil.rmtree(work)

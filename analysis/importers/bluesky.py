@@ -41,21 +41,35 @@ def _post_view(pv: dict, sink: Sink, loc: str) -> None:
 
 def _thread(node: dict, sink: Sink, loc: str) -> None:
     if not isinstance(node, dict) or "post" not in node:
-        if isinstance(node, dict) and node.get("$type", "").endswith(("notFoundPost", "blockedPost")):
-            sink.reject("comments", loc, f"unavailable: {node.get('$type')} {node.get('uri', '')}", raw=node)
+        kind = str(node.get("$type", "")) if isinstance(node, dict) else ""
+        if kind.endswith(("notFoundPost", "blockedPost")):
+            sink.reject("comments", loc, f"unavailable: {kind} {node.get('uri', '')}", raw=node)
+        else:
+            sink.reject("unparsed", loc, "not a thread view node (no `post`)", raw=node if isinstance(node, dict)
+                        else repr(node))
         return
     if isinstance(node.get("parent"), dict):
         _thread_up(node["parent"], sink, loc + ".parent")
     _post_view(node["post"], sink, loc + ".post")
-    for i, child in enumerate(node.get("replies") or ()):
+    replies = node.get("replies") or []
+    if not isinstance(replies, list):
+        sink.reject("unparsed", loc + ".replies", f"`replies` is a {type(replies).__name__}, not a list",
+                    raw=repr(replies))
+        return
+    for i, child in enumerate(replies):
         _thread(child, sink, f"{loc}.replies[{i}]")
 
 
 def _thread_up(node: dict, sink: Sink, loc: str) -> None:
-    if "post" in node:
-        if isinstance(node.get("parent"), dict):
-            _thread_up(node["parent"], sink, loc + ".parent")
-        _post_view(node["post"], sink, loc + ".post")
+    if "post" not in node:
+        kind = str(node.get("$type", ""))
+        sink.reject("comments" if kind.endswith(("notFoundPost", "blockedPost")) else "unparsed", loc,
+                    f"unavailable: {kind} {node.get('uri', '')}" if kind else "not a thread view node (no `post`)",
+                    raw=node)
+        return
+    if isinstance(node.get("parent"), dict):
+        _thread_up(node["parent"], sink, loc + ".parent")
+    _post_view(node["post"], sink, loc + ".post")
 
 
 def detect_obj(obj) -> bool:

@@ -45,7 +45,12 @@ def _page(obj: dict, sink: Sink, loc: str = "") -> None:
 
 
 def _comments(container, post_id: str, parent: str | None, sink: Sink, loc: str) -> None:
-    for i, c in enumerate((container or {}).get("data") or ()):
+    data = (container or {}).get("data") or ()
+    if not isinstance(data, (list, tuple)):
+        sink.reject("comments", loc + ".data", f"comments `data` is a {type(data).__name__}, not a list",
+                    raw=container)
+        return
+    for i, c in enumerate(data):
         _comment(c, sink, f"{loc}.data[{i}]", post_id, parent)
 
 

@@ -77,24 +77,36 @@ def detect_cassette(path: Path, head: bytes) -> bool:
 
 def read_cassette(path: Path, sink: Sink) -> None:
     interactions, recorded = _interactions(path, sink)
+    if not isinstance(interactions, list):
+        raise UnreadableFile(f"{path.name}: `interactions` is a {type(interactions).__name__}, not a list")
     for i, it in enumerate(interactions):
-        req, resp = it.get("request") or {}, it.get("response") or {}
+        if not isinstance(it, dict) or not isinstance(it.get("response"), dict):
+            sink.reject("unparsed", f"interactions[{i}]", "an interaction without a response mapping", raw=repr(it))
+            continue
+        req, resp = it.get("request") if isinstance(it.get("request"), dict) else {}, it["response"]
         body = resp.get("body") or {}
         text = body.get("string") if isinstance(body, dict) else body
         loc = f"interactions[{i}] {req.get('method', '')} {req.get('uri', '')}"
         status = (resp.get("status") or {}).get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
         if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
             continue  # not data: errors, deletes, empty bodies
+        if not isinstance(text, (str, bytes)):
+            sink.reject("unparsed", loc, f"response body is a {type(text).__name__}, not text", raw=repr(text))
+            continue
         try:
             obj = loads_lenient(text.encode() if isinstance(text, str) else text, sink)
         except orjson.JSONDecodeError:
             continue  # HTML pages, form posts: not records
-        sink.state["instance"] = urlparse(req.get("uri", "")).netloc or None
+        sink.state["instance"] = urlparse(str(req.get("uri", ""))).netloc or None
         sink.state["collected_at"] = it.get("recorded_at") or recorded
         for name, (det, rd) in JSON_FORMATS.items():
             if det(obj):
                 rd(obj, sink, loc)
                 break
+        else:  # a JSON body no format reads: say so rather than drop it
+            keys = sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__
+            sink.reject("unparsed", loc, f"response body is JSON of no known format (its keys: {keys})",
+                        raw=text[:5000] if isinstance(text, str) else None)
     sink.state.pop("instance", None)
     sink.state.pop("collected_at", None)
 

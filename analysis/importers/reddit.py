@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from analysis.importers.core import Sink, guarded, iso_from_epoch, iter_lines, loads_lenient, register
+from analysis.importers.core import Sink, dig, guarded, iso_from_epoch, iter_lines, loads_lenient, register
 from analysis.importers.jsondocs import register_json
 
 P = "reddit"
@@ -56,7 +56,11 @@ def _comment(d: dict, sink: Sink, loc: str) -> None:
 
 
 def _things(listing, sink: Sink, loc: str) -> None:
-    children = listing.get("data", {}).get("children", []) if isinstance(listing, dict) else listing
+    children = dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    if children and not isinstance(children, list):
+        sink.reject("unparsed", loc, f"listing children is a {type(children).__name__}, not a list of things",
+                    raw=listing if isinstance(listing, dict) else str(listing))
+        return
     for i, thing in enumerate(children or ()):
         _thing(thing, sink, f"{loc}[{i}]")
 

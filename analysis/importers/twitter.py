@@ -93,7 +93,11 @@ def read_twarc2(path: Path, sink: Sink) -> None:
             data = obj["data"]
             if isinstance(data, dict):
                 data = [data]
-            for i, t in enumerate(data or ()):
+            if not isinstance(data, list):
+                sink.reject("unparsed", f"line {n}", f"`data` is a {type(data).__name__}, not a list of tweets",
+                            raw=line[:5000])
+                continue
+            for i, t in enumerate(data):
                 if "username" in t and "text" not in t:  # a /users page: profiles, not records
                     _profile(sink, t, collected)
                     continue

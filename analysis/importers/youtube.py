@@ -76,9 +76,13 @@ def detect_obj(obj) -> bool:
 
 
 def read_obj(obj: dict, sink: Sink, loc: str) -> None:
-    for i, item in enumerate(obj.get("items") or ()):
+    items = obj.get("items") or []
+    if not isinstance(items, list):
+        sink.reject("unparsed", loc + ".items", f"`items` is a {type(items).__name__}, not a list", raw=obj)
+        return
+    for i, item in enumerate(items):
         _item(item, sink, f"{loc}.items[{i}]")
-    _remember_threads(obj, sink)
+    _remember_threads(items, sink)
 
 
 @guarded("comments")
@@ -109,11 +113,12 @@ def _item(item: dict, sink: Sink, where: str) -> None:
                         "video, channel, or a video/channel searchResult)", raw=item)
 
 
-def _remember_threads(obj: dict, sink: Sink) -> None:
-    for item in obj.get("items") or ():  # remember which video each thread is under, for comments.list
+def _remember_threads(items: list, sink: Sink) -> None:
+    for item in items:  # remember which video each thread is under, for comments.list
         if isinstance(item, dict) and item.get("kind") == "youtube#commentThread":
             top = dig(item, "snippet", "topLevelComment", "id")
-            sink.state.setdefault("yt_thread_video", {})[top] = dig(item, "snippet", "videoId")
+            if isinstance(top, str):
+                sink.state.setdefault("yt_thread_video", {})[top] = dig(item, "snippet", "videoId")
 
 
 register_json("youtube", detect_obj, read_obj,
