@@ -12,7 +12,7 @@ import pandas as pd
 from analysis import __version__
 from analysis.importers.assemble import TableCount, assemble
 from analysis.importers.core import FORMATS, Sink, UnreadableFile, get_format, head_bytes
-from analysis.importers.spill import Spill
+from analysis.importers.spill import Spill, system_allocator
 from analysis.ledger import Quarantine, append_log, imported_hashes, now_utc, sha256_file
 from analysis.schema import CanonicalTables, read_canonical, write_canonical
 
@@ -203,7 +203,7 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
     used = []
     key = load_key() if pseudonymize else None
     # one pass over the input: rejects stream to the quarantine, posts and comments to a spill on disk
-    with Quarantine(out_dir) as quarantine, pd.option_context("mode.string_storage", "pyarrow"):
+    with Quarantine(out_dir) as quarantine, pd.option_context("mode.string_storage", "pyarrow"), system_allocator():
         sink.quarantine = quarantine
         sink.spill = Spill(out_dir, quarantine, naive_tz)
         try:

@@ -15,8 +15,11 @@ form, not with Python objects for every value of every row read.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +42,36 @@ SCHEMAS = {
 }
 KEYS = {"posts": ("post_id", "account_id", "created_at"),
         "comments": ("comment_id", "post_id", "parent_id", "author", "created_at", "depth", "is_owner")}
-_READ_BATCH = 25_000
+_READ_BATCH = 10_000
+_LIBC_NAME = ctypes.util.find_library("c")
+_LIBC = ctypes.CDLL(_LIBC_NAME) if _LIBC_NAME else None
+
+
+def trim() -> None:
+    """Give freed heap pages back to the system between the phases of an import.
+
+    pandas work on a million keys frees as much as it allocates, in pieces scattered over the heap;
+    glibc keeps them (``malloc_trim`` returns them), and so would Arrow's own allocator.
+    Elsewhere than glibc this does nothing.
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
+
+
+@contextmanager
+def system_allocator():
+    """Arrow allocates from the system allocator inside the block (restored after).
+
+    Arrow's default (mimalloc) keeps freed memory for reuse, which adds about 50 MB to the peak of a
+    million-tweet import without making it faster (measured: ``benchmarks/import_throughput.py``).
+    """
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -111,6 +143,7 @@ class Spill:
             return arrow_to_pandas(SCHEMAS[table].empty_table().select(list(KEYS[table])))
         merged = pa.concat_tables(self._keys[table])
         self._keys[table] = [merged]
+        trim()
         return arrow_to_pandas(merged)
 
     def finish(self, table: str, kept: pd.DataFrame, reasons: pd.Series, rename=None, replace=()
@@ -150,7 +183,10 @@ class Spill:
                 part[col] = kept[col].reindex(part.index)
             with pd.option_context("mode.string_storage", "pyarrow"):
                 parts.append(coerce_table(part, table))
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        parts.clear()  # the batches' memory goes back before validation and writing
+        trim()
+        return out
 
     def close(self) -> None:
         """Remove the temporary files."""
