@@ -127,6 +127,22 @@ def test_missing_fields_in_tweets(tmp_path):
     assert sorted(reasons(tmp_path / "o")) == ["missing field: account_id", "missing field: created_at"]
 
 
+def test_unrecognised_files_in_a_folder_are_named_not_passed_over(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    page = {"data": [{"id": "3", "author_id": "9", "text": "ok", "created_at": "2023-01-01T00:00:00.000Z",
+                      "conversation_id": "3"}],
+            "includes": {"users": [{"id": "9", "username": "nine", "name": "Nine"}]}, "__twarc": {}}
+    (folder / "tweets.jsonl").write_bytes(orjson.dumps(page) + b"\n")
+    (folder / "notes.txt").write_text("field notes, not data\n")
+    s = import_paths(None, [folder], tmp_path / "o", progress=False)
+    assert s.counts["posts"].kept == 1
+    assert any("notes.txt" in x and "not recognised" in x for x in s.skipped), s.skipped
+    assert "notes.txt" in str(s)
+    log = [orjson.loads(line) for line in (tmp_path / "o" / "import_log.jsonl").read_bytes().splitlines()]
+    assert any("notes.txt" in x for x in log[-1]["skipped"])
+
+
 def test_cli_import_prints_reconciled_counts(tmp_path, real_data, monkeypatch):
     from analysis.cli_import import import_
 
