@@ -73,6 +73,14 @@ def test_every_planted_effect_is_recovered_in_its_direction(study):
     assert null["verdict"] != "supported", null                               # the planted null
 
 
+def test_a_study_hypothesis_is_titled_as_such_not_as_hypothesis_generic(study):
+    reports, _, _ = study
+    for page, title in (("academic.html", "A study's own hypothesis"), ("academic.fr.html", "Hypothèse propre à l'étude")):
+        text = (reports / "promo-replies" / page).read_text()
+        assert "Hypothesis generic" not in text and "Hypothèse generic" not in text
+        assert title in text.replace("&#x27;", "'").replace("&#39;", "'"), page
+
+
 def test_rerun_with_nothing_changed_runs_nothing(study):
     reports, _, _ = study
     before = {p: p.stat().st_mtime_ns for p in reports.glob("*/results.json")}

@@ -178,3 +178,16 @@ def test_french_glossary_names_measures_in_french_and_code_only_in_the_academic_
         assert column not in brief and f'<code class="dlg-column">{column}</code>' in academic
     assert "Délai de réponse à un commentaire" in brief and "Commentaire ayant reçu une réponse" in brief
     assert "professionnelle" not in pd.Series([brief, academic]).str.cat()
+
+
+@pytest.mark.parametrize("low, high, effect, lang, expected", [
+    (0.40, 0.51, "HR", "fr", "entre 49 % et 60 % plus lent"),
+    (0.40, 0.51, "HR", "en", "between 49% and 60% lower"),
+    (0.88, 1.09, "IRR", "en", "12% fewer to 9% more"),
+    (0.88, 1.09, "IRR", "fr", "de 12 % en moins à 9 % en plus"),
+    (1.2, 1.9, "OR", "fr", "entre 20 % et 90 % plus élevées"),
+])
+def test_confidence_interval_reads_as_one_range_of_changes(low, high, effect, lang, expected):
+    from analysis.stats.words import _range_words
+
+    assert _range_words(low, high, effect, lang) == expected

@@ -33,6 +33,8 @@ LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 STRINGS: dict[str, dict[str, str]] = {
     # page chrome
     "title.academic": {"en": "Hypothesis {hid}: academic report", "fr": "Hypothèse {hid} : rapport académique"},
+    "title.academic.generic": {"en": "A study's own hypothesis: academic report",
+                               "fr": "Hypothèse propre à l'étude : rapport académique"},
     "title.brief": {"en": "Evidence brief", "fr": "Note de synthèse"},
     "prepared_for": {"en": "Prepared for {client}", "fr": "Préparé pour {client}"},
     "logo_alt": {"en": "Logo of {client}", "fr": "Logo de {client}"},

@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 
 from analysis import __version__, config
-from analysis.report.i18n import LANGUAGES, fmt_date, t
+from analysis.report.i18n import LANGUAGES, STRINGS, fmt_date, t
 from analysis.report.result import extract_result
 from analysis.report.views import simulated_notice_html
 
@@ -194,7 +194,10 @@ def provenance_brief_html(provenance: dict[str, Any], language: str) -> str:
 def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date) -> tuple[str, str]:
     params = record.get("parameters", {})
     hid = record.get("hypothesis", "")
-    title = t(audience.title_key, language, hid=hid)
+    key = audience.title_key
+    if hid == "generic" and f"{key}.generic" in STRINGS:  # "Hypothesis generic" would read as a name
+        key = f"{key}.generic"
+    title = t(key, language, hid=hid)
     client = params.get("client_name", "")
     meta = []
     if client and audience_name == "brief":

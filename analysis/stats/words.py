@@ -63,6 +63,26 @@ def _pct(ratio: float, language: str) -> tuple[str, bool]:
     return f"{abs(change):.0f}", change < 0
 
 
+# effect name -> language -> is a decrease -> words of the change ("30% fewer", "30 % plus lent")
+_CHANGE_WORDS = {
+    "IRR": {"en": {True: "fewer", False: "more"}, "fr": {True: "en moins", False: "en plus"}},
+    "OR": {"en": {True: "lower", False: "higher"}, "fr": {True: "plus basses", False: "plus élevées"}},
+    "HR": {"en": {True: "lower", False: "higher"}, "fr": {True: "plus lent", False: "plus rapide"}},
+}
+
+
+def _range_words(low: float, high: float, effect_name: str, language: str) -> str:
+    """The CI of a ratio as a range of changes: "12% fewer to 9% more", "between 49% and 60% lower"."""
+    (lo, lo_lower), (hi, hi_lower) = _pct(low, language), _pct(high, language)
+    words = _CHANGE_WORDS[effect_name][language]
+    if lo_lower == hi_lower:  # both bounds on one side of "no difference": one word, smaller number first
+        a, b = sorted((lo, hi), key=float)
+        return (f"between {a}% and {b}% {words[lo_lower]}" if language == "en"
+                else f"entre {a} % et {b} % {words[lo_lower]}")
+    return (f"{lo}% {words[lo_lower]} to {hi}% {words[hi_lower]}" if language == "en"
+            else f"de {lo} % {words[lo_lower]} à {hi} % {words[hi_lower]}")
+
+
 def _claim(res: "HypothesisResult", language: str) -> str:
     return getattr(res.hypothesis, f"claim_{language}")
 
@@ -130,28 +150,21 @@ def _plain(res: "HypothesisResult", language: str) -> str:
                 f"petites : la corrélation de rang vaut {_num(r['estimate'], language)} (plausiblement entre {lo} "
                 f"et {hi} ; ±{_num(r['equivalence_bound'], language)} compte comme faible).")
     pct, lower = _pct(r["estimate"], language)
-    lo_pct, lo_lower = _pct(r["ci_low"], language)
-    hi_pct, hi_lower = _pct(r["ci_high"], language)
-    word = {True: ("lower", "inférieur"), False: ("higher", "supérieur")}
-    if h.effect_name == "IRR":
-        word = {True: ("fewer", "en moins"), False: ("more", "en plus")}
-    i = 0 if en else 1
-    rng = (f"{lo_pct}% {word[lo_lower][i]} to {hi_pct}% {word[hi_lower][i]}" if en
-           else f"{lo_pct} % {word[lo_lower][i]} à {hi_pct} % {word[hi_lower][i]}")
+    rng = _range_words(r["ci_low"], r["ci_high"], h.effect_name, language)
     focal = h.focal_en if en else h.focal_fr
     ref = h.reference_en if en else h.reference_fr
     out = h.outcome_en if en else h.outcome_fr
     if en:
-        what = {"IRR": f"{focal.capitalize()} get about {pct}% {word[lower][0]} {out} than {ref}",
-                "OR": f"For {focal}, the {out} are about {pct}% {word[lower][0]} than for {ref}",
-                "HR": f"For {focal}, the {out} is about {pct}% {word[lower][0]} than for {ref}"
+        w = _CHANGE_WORDS[h.effect_name]["en"][lower]
+        what = {"IRR": f"{focal.capitalize()} get about {pct}% {w} {out} than {ref}",
+                "OR": f"For {focal}, the {out} are about {pct}% {w} than for {ref}",
+                "HR": f"For {focal}, the {out} is about {pct}% {w} than for {ref}"
                       + (" (they answer more slowly)" if lower else " (they answer faster)")}[h.effect_name]
         return f"{verdict} {what} (plausible range: {rng})."
-    what = {"IRR": f"{focal[0].upper() + focal[1:]} obtiennent environ {pct} % de {out} {word[lower][1]} que {ref}",
-            "OR": f"Pour {focal}, les {out} sont environ {pct} % {'plus basses' if lower else 'plus élevées'} "
-                  f"que pour {ref}",
-            "HR": f"Pour {focal}, le {out} est environ {pct} % {'plus lent' if lower else 'plus rapide'} que pour "
-                  f"{ref}"}[h.effect_name]
+    w = _CHANGE_WORDS[h.effect_name]["fr"][lower]
+    what = {"IRR": f"{focal[0].upper() + focal[1:]} obtiennent environ {pct} % de {out} {w} que {ref}",
+            "OR": f"Pour {focal}, les {out} sont environ {pct} % {w} que pour {ref}",
+            "HR": f"Pour {focal}, le {out} est environ {pct} % {w} que pour {ref}"}[h.effect_name]
     return f"{verdict} {what} (fourchette plausible : {rng})."
 
 
