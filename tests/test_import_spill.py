@@ -86,3 +86,29 @@ def test_progress_bar_only_in_a_terminal_and_when_wanted(monkeypatch):
     assert "f:" in sys.stderr.getvalue() and "50%" in sys.stderr.getvalue()
     assert core.progress_bar(size, "f", False).disable  # progress=False
     assert core.progress_bar(size - 1, "f", True).disable  # small files: no bar
+
+
+def test_spill_left_by_a_killed_import_is_removed_by_the_next_one(tmp_path, monkeypatch):
+    import os
+    import subprocess
+
+    from analysis.importers.spill import OWNER_FILE, remove_stale_spills
+
+    out = tmp_path / "o"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    killed = out / ".import-spill-killed"
+    killed.mkdir()
+    (killed / OWNER_FILE).write_text(dead.stdout.strip())
+    (killed / "posts.parquet").write_bytes(b"PAR1 half written")
+    unnamed = out / ".import-spill-unnamed"  # killed before it could name its process
+    unnamed.mkdir()
+    os.utime(unnamed, (0, 0))
+    live = out / ".import-spill-live"  # another import still running: left alone
+    live.mkdir()
+    (live / OWNER_FILE).write_text(str(os.getppid()))
+    d = canonical(tmp_path / "raw", [dict(comment_id="facebook:c1", created_at="2024-01-01T11:00:00Z")])
+    s = import_paths("canonical", [d], out, progress=False)
+    assert s.reconciles()
+    assert not killed.exists() and not unnamed.exists() and live.exists()
+    assert remove_stale_spills(out) == []

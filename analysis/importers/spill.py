@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,6 +85,42 @@ def _owner_hint(v):
     return None if _isna(v) else str(v).strip().lower() in ("true", "1")
 
 
+SPILL_PREFIX = ".import-spill-"
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_spills(directory: Path) -> list[Path]:
+    """Delete spill folders left in ``directory`` by an import that was killed; return them.
+
+    A spill folder names its process in ``owner.pid``; a folder whose process is gone is stale, and
+    so is one without that file (a kill between creating it and writing the file) once it is a
+    minute old. Folders of a live import stay.
+    """
+    removed = []
+    for d in directory.glob(SPILL_PREFIX + "*"):
+        try:
+            pid = int((d / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        if pid is None and time.time() - d.stat().st_mtime < 60:
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+    return removed
+
+
 class Spill:
     """Posts and comments of one import: row groups on disk, key columns in memory.
 
@@ -100,7 +138,9 @@ class Spill:
     tables = ("posts", "comments")
 
     def __init__(self, directory: Path, quarantine, naive_tz: str | None = None):
-        self.dir = Path(tempfile.mkdtemp(prefix=".import-spill-", dir=directory))
+        remove_stale_spills(Path(directory))
+        self.dir = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=directory))
+        (self.dir / OWNER_FILE).write_text(str(os.getpid()))
         self.counts = {t: TableCount() for t in self.tables}
         self.drop = _Dropper(quarantine, self.counts)
         self.naive_tz = naive_tz
