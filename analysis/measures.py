@@ -215,7 +215,7 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     if window_h is not None and not window_h > 0:
         raise ValueError(f"window_h must be a positive number of hours or None, got {window_h!r}")
     com, posts = tables.comments, tables.posts
-    first = _first_owner_reply_beneath(com).to_numpy()
+    first = _first_owner_reply_beneath(com).array  # keeps the time zone even when every value is NaT
     post_info = posts.set_index("post_id")[["account_id", "platform", "collected_at", "text", "lang"]]
     audience_mask = ~com["is_owner"].to_numpy()
     out = com.loc[audience_mask, ["comment_id", "post_id", "created_at", "depth", "lang", "text"]].copy()

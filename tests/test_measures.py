@@ -41,6 +41,18 @@ def test_comment_measures_censoring_by_hand():
     assert short.loc["x:c1", "time_to_owner_reply_h"] == pytest.approx(1.0)
 
 
+def test_comment_measures_when_no_page_ever_answers(tmp_path):
+    # found on the random TWCS sample: no owner reply at all made the delays tz-naive and crashed
+    from analysis.schema import read_canonical, write_canonical
+
+    t = tiny()
+    com = t.comments[~t.comments["is_owner"]].assign(parent_id=[None, "x:c1"], depth=[0, 1])
+    write_canonical(CanonicalTables(t.accounts, t.posts, com), tmp_path)
+    cm = comment_measures(read_canonical(tmp_path), window_h=72)
+    assert not cm["answered"].any() and not cm["reply_observed"].any()
+    assert cm["time_to_owner_reply_h"].tolist() == pytest.approx([72.0, 72.0])
+
+
 def test_owner_reply_deeper_in_the_thread_answers_the_ancestors():
     t = tiny()
     # u2 replies to c1, then the owner answers u2: c1 and c4 both have an owner reply beneath them

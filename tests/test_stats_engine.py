@@ -130,6 +130,18 @@ def test_separation_gives_inconclusive():
     assert any("separation" in w for w in res.warnings)
 
 
+def test_one_group_only_is_inconclusive_and_says_why_in_both_languages(planted):
+    # e.g. a customer-care data set of brands only: there is no personal page to compare with
+    posts, comments = planted
+    business = posts[posts["account_type"] == "business"]
+    res = run_hypothesis("H1", posts=business, n_perm=99)
+    assert res.verdict == "inconclusive"
+    assert "at least two pages; business pages: 60, personal pages: 0" in res.row["warnings"]
+    fr = res.sentence("plain", "fr")
+    assert "chaque groupe doit compter au moins deux pages" in fr and "business" not in fr
+    assert res.sentence("apa", "en").startswith("No estimate could be given (each group needs")
+
+
 def test_min_posts_excludes_pages():
     posts, _ = simulate_measures(4, n_business=10, n_personal=10, posts_range=(3, 12), with_comments=False)
     n_small = int((posts.groupby("account_id").size() < 8).sum())

@@ -21,6 +21,7 @@ from analysis.stats.power import mde_from_se
 from analysis.stats.result import ROBUSTNESS_COLUMNS, TABLE_COLUMNS, HypothesisResult, decide
 
 DIRECTIONS = ("less", "greater", "two-sided")
+TOO_FEW_PAGES = "each group needs at least two pages"  # words.py translates warnings that start so
 
 
 @dataclass(frozen=True)
@@ -478,7 +479,10 @@ def run_hypothesis(
         primary = Primary({k: np.nan for k in ("statistic", "p_value", "p_two_sided", "estimate", "ci_low",
                                                "ci_high", "df")} | {"reference_distribution": ""})
         reliable = False
-        warnings.append(f"each group needs at least two pages; pages per group: {pages_by_group}")
+        n_focal, n_ref = pages_by_group.get(1, 0), pages_by_group.get(0, 0)
+        counts = (f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}" if hyp.focal_en.endswith("pages")
+                  else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}")
+        warnings.append(f"{TOO_FEW_PAGES}; {counts}")
     else:
         primary = MODELS[hyp.model](hyp, df, direction, params)
         if primary.fit is not None:

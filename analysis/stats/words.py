@@ -83,6 +83,18 @@ def _range_words(low: float, high: float, effect_name: str, language: str) -> st
             else f"de {lo} % {words[lo_lower]} à {hi} % {words[hi_lower]}")
 
 
+def _unfit_reason(row: dict, language: str) -> str:
+    """Why no estimate could be given, in the reader's language (the warnings themselves are English)."""
+    from analysis.stats.hypotheses import TOO_FEW_PAGES
+
+    warnings = row.get("warnings") or ""
+    if language == "en":
+        return warnings or "the model could not be fitted"
+    if warnings.startswith(TOO_FEW_PAGES):
+        return "chaque groupe doit compter au moins deux pages, ce que les données filtrées n'offrent pas"
+    return "le modèle n'a pas pu être estimé de façon fiable ; le rapport académique donne la raison"
+
+
 def _claim(res: "HypothesisResult", language: str) -> str:
     return getattr(res.hypothesis, f"claim_{language}")
 
@@ -94,6 +106,10 @@ def _apa(res: "HypothesisResult", language: str) -> str:
     units = _UNITS[language][h.unit]
     n = f"N = {int(r['n_obs']):,}".replace(",", " " if not en else ",")
     sample = (f"{n} {units}, {int(r['n_clusters'])} pages" if h.unit != "page" else f"{n} pages")
+    if not (isinstance(r["estimate"], float) and math.isfinite(r["estimate"])):
+        verdict = _VERDICT[language][r["verdict"]].format(claim=_claim(res, language))
+        return (f"No estimate could be given ({_unfit_reason(r, language)}; {sample}). {verdict}" if en else
+                f"Aucune estimation n'a pu être donnée ({_unfit_reason(r, language)} ; {sample}). {verdict}")
     ref = r["reference_distribution"] or ""
     stat_name = f"t({_num(r['df'], language, 0)})" if ref.startswith("t(") else "z"
     est = (f"{'rho' if h.effect_name == 'rho' else h.effect_name} = {_num(r['estimate'], language)}, "
@@ -138,8 +154,7 @@ def _plain(res: "HypothesisResult", language: str) -> str:
     en = language == "en"
     verdict = _VERDICT[language][r["verdict"]].format(claim=_claim(res, language))
     if not (isinstance(r["estimate"], float) and math.isfinite(r["estimate"])):
-        why = r["warnings"] or ("the model could not be fitted" if en else "le modèle n'a pas pu être estimé")
-        return f"{verdict} ({why})" if en else f"{verdict} ({why})"
+        return f"{verdict} ({_unfit_reason(r, language)})"
     if h.kind == "equivalence":
         lo, hi = _num(r["ci_low"], language), _num(r["ci_high"], language)
         if en:
