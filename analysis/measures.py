@@ -59,6 +59,13 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de réponses.",
         "industry": "no common counterpart; 'conversation depth' in some tools",
     },
+    "reported_comments": {
+        "en": "Comments the platform itself counted under a post (owner's own included); the only reply "
+              "count of sources without comment threads.",
+        "fr": "Commentaires comptés par la plateforme elle-même sous une publication (y compris ceux de la "
+              "page) ; le seul décompte des sources sans fils de commentaires.",
+        "industry": "'comments' in platform insights and CrowdTangle",
+    },
     "is_question": {
         "en": "The post asks its audience a question (question mark or question form, English or French).",
         "fr": "La publication pose une question au public (point d'interrogation ou forme interrogative).",
@@ -126,6 +133,12 @@ def _with_accounts(df: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     return df.merge(accounts[cols], on="account_id", how="left", validate="many_to_one")
 
 
+#: Post measures counted from comment threads: missing (NA, not zero) when a source has no threads
+#: (post-level aggregates such as the UCI Facebook metrics; ``dataset.json``: ``comments_available``).
+THREAD_MEASURES = ("replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
+                   "dialogue_turns")
+
+
 def post_measures(tables: CanonicalTables, comments_available: bool = True) -> pd.DataFrame:
     """One row per post with the dialogue measures of the glossary.
 
@@ -175,8 +188,7 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True) -> p
     out["is_promotional"] = signals.is_promotional(out["text"], lang).to_numpy()
     out["comments_available"] = comments_available
     if not comments_available:
-        for col in ("replies", "owner_replies", "unique_commenters", "answered_share",
-                    "first_owner_reply_h", "dialogue_turns"):
+        for col in THREAD_MEASURES:
             out[col] = pd.NA
     columns = ["post_id", "account_id", "platform", "account_type", "followers", "created_at", "lang", "text",
                "replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
@@ -215,18 +227,20 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     if window_h is not None and not window_h > 0:
         raise ValueError(f"window_h must be a positive number of hours or None, got {window_h!r}")
     com, posts = tables.comments, tables.posts
-    first = _first_owner_reply_beneath(com).array  # keeps the time zone even when every value is NaT
+    first = _first_owner_reply_beneath(com).to_numpy()
     post_info = posts.set_index("post_id")[["account_id", "platform", "collected_at", "text", "lang"]]
     audience_mask = ~com["is_owner"].to_numpy()
     out = com.loc[audience_mask, ["comment_id", "post_id", "created_at", "depth", "lang", "text"]].copy()
-    first_reply = pd.Series(first[audience_mask], index=out.index)
+    # UTC again: to_numpy() of a column of nothing but NaT, or of no row, loses the time zone
+    first_reply = pd.to_datetime(pd.Series(first[audience_mask], index=out.index), utc=True)
     info = post_info.reindex(out["post_id"])
     out["account_id"] = info["account_id"].to_numpy()
     out["platform"] = info["platform"].to_numpy()
     out = _with_accounts(out, tables.accounts)
     first_reply.index = out.index
     delay = _hours(first_reply - out["created_at"])
-    to_collection = _hours(pd.Series(info["collected_at"].to_numpy(), index=out.index) - out["created_at"])
+    to_collection = _hours(pd.to_datetime(pd.Series(info["collected_at"].to_numpy(), index=out.index), utc=True)
+                           - out["created_at"])
     limit = to_collection if window_h is None else np.minimum(to_collection, window_h)
     observed = delay.notna() & (delay <= limit)
     out["answered"] = first_reply.notna().to_numpy()

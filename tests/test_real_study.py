@@ -66,3 +66,42 @@ def test_brand_only_data_make_h2_inconclusive_with_the_reason_in_each_language(t
     fr = _text(base / "reports" / "h2" / "brief.fr.html")
     assert "each group needs at least two pages" in en and "personal pages: 0" in en
     assert "chaque groupe doit compter au moins deux pages" in fr and "needs" not in fr
+
+
+def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_reported_counts(real_data, tmp_path,
+                                                                                          monkeypatch):
+    # UCI Facebook metrics: posts with the platform's comment count, no comment thread
+    from analysis import config, report
+    from analysis.importers import import_paths
+    from analysis.report.data import ThreadsUnavailable
+
+    monkeypatch.setattr(config, "PSEUDONYM_KEY_FILE", tmp_path / "key")
+    out = tmp_path / "uci"
+    import_paths(None, [real_data / "uci-facebook-metrics"], out, progress=False)
+    data = report.load_report_data(report.from_namespace(dict(data_dir=str(out), hypothesis="H1", min_posts=1)))
+    assert data.posts["replies"].isna().all()                       # unknown, not zero
+    assert data.posts["reported_comments"].notna().all()
+    for hid in ("H1", "H2", "H4", "H5", "H6"):
+        data.params["hypothesis"] = hid
+        with pytest.raises(ThreadsUnavailable, match="comments_available false.*outcome=reported_comments"):
+            report.run_test(data)
+    generic = report.load_report_data(report.from_namespace(dict(
+        data_dir=str(out), hypothesis="generic", outcome="reported_comments", unit="post", contrast="is_question",
+        model="poisson", min_posts=1)))
+    res = report.run_test(generic)
+    assert res.row["n_obs"] == len(generic.posts) and res.row["outcome"] == "reported_comments"
+
+
+def test_runner_stops_before_any_kernel_when_the_data_have_no_threads(real_data, tmp_path):
+    imported = dialogic("import", str(real_data / "uci-facebook-metrics"), "--out", str(tmp_path / "uci"),
+                        "--no-progress")
+    assert imported.returncode == 0, imported.stderr
+    study = {"name": "uci", "notebook": "notebooks/hypothesis.ipynb", "data": str(tmp_path / "uci"),
+             "output": str(tmp_path / "reports"), "audiences": ["brief"], "languages": ["en"],
+             "hypotheses": [{"id": "H1"}]}
+    (tmp_path / "uci.yaml").write_text(yaml.safe_dump(study))
+    run = dialogic("run", str(tmp_path / "uci.yaml"))
+    assert run.returncode == 4, run.stdout + run.stderr                      # bad data, not a failed notebook
+    assert "report h1: hypothesis H1 (outcome `replies`, unit `post`) needs comment threads" in run.stderr
+    assert "outcome=reported_comments" in run.stderr
+    assert not (tmp_path / "reports" / "h1").exists()                         # no kernel ran, nothing written

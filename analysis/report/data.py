@@ -127,9 +127,11 @@ def load_report_data(params: dict[str, Any]) -> ReportData:
     kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
                                      start=params["start"] or None, end=params["end"] or None,
                                      min_posts=params["min_posts"])
+    dataset = read_dataset_info(data_dir)
+    threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
     return ReportData(params=params, data_dir=data_dir, tables=kept, exclusions=exclusions,
-                      posts=post_measures(kept), comments=comment_measures(kept, params["reply_window_h"]),
-                      dataset=read_dataset_info(data_dir))
+                      posts=post_measures(kept, comments_available=threads),
+                      comments=comment_measures(kept, params["reply_window_h"]), dataset=dataset)
 
 
 #: Notebook parameters passed to ``run_hypothesis`` only when set (empty / 0 = the catalogue's).
@@ -147,9 +149,55 @@ def run_test(data: ReportData):
     from analysis.stats import run_hypothesis
 
     p = data.params
+    check_threads_available(data)
     extra = {k: p[k] for k in GENERIC_PARAMETERS if p[k]}
     if p["direction"] != "catalogue":
         extra["direction"] = p["direction"]
     result = run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
                             min_posts=p["min_posts"], **extra)
     return relabel(result, p)  # question, claim and groups in words (the study's own claim if given)
+
+
+class ThreadsUnavailable(ValueError):
+    """The hypothesis needs comment threads and the data set has none (a post-level aggregate)."""
+
+
+def threads_needed(params: dict[str, Any], data_dir: Path | str) -> str | None:
+    """Why the hypothesis of ``params`` cannot be tested on a data set without comment threads.
+
+    ``None`` when it can: it needs no thread (a post-level count such as ``reported_comments``).
+    Used by :func:`check_threads_available` in the notebook and by the runner before any kernel
+    starts (only for data sets whose ``dataset.json`` says ``comments_available: false``).
+    """
+    from analysis.measures import THREAD_MEASURES
+    from analysis.stats import CATALOGUE
+
+    hypothesis = params.get("hypothesis") or "H1"
+    hyp = CATALOGUE.get(hypothesis)
+    if hyp is None:
+        return None  # an unknown id is the parameter check's to report
+    unit, outcome = params.get("unit") or hyp.unit, params.get("outcome") or hyp.outcome
+    if not (unit == "comment" or outcome in THREAD_MEASURES or (unit == "page" and outcome.endswith("replies"))):
+        return None
+    return (f"hypothesis {hypothesis} (outcome `{outcome}`, unit `{unit}`) needs comment threads, and the data "
+            f"set {data_dir} has none (dataset.json: comments_available false; a post-level aggregate source "
+            f"such as the UCI Facebook metrics). Fix: test a post-level count the platform reported, e.g. "
+            f"hypothesis=generic, outcome=reported_comments, unit=post, contrast=account_type, or import the "
+            f"comment threads")
+
+
+def check_threads_available(data: ReportData) -> None:
+    """Refuse a hypothesis whose measure needs comment threads on a data set that has none.
+
+    Without threads, replies and answered shares are unknown (NA), not zero: testing them would
+    compare nothing, or worse, zeros. The message names the data set and what can be tested.
+
+    Raises
+    ------
+    ThreadsUnavailable
+    """
+    if data.dataset.get("comments_available", True):
+        return
+    why = threads_needed(data.params, data.data_dir)
+    if why:
+        raise ThreadsUnavailable(why)

@@ -124,3 +124,28 @@ def check_filters(params: dict[str, Any], data: Path, inputs: dict[str, str], wh
         raise ParameterError(
             f"parameter `{name}` = {value!r} ({where}): the period {start or '…'} to {end or '…'} holds no "
             f"post of the data {data}, which runs from {first} to {last}. Pick dates in that range.")
+
+
+def check_threads(params: dict[str, Any], data: Path, where: str) -> None:
+    """Stop the run when a hypothesis needs comment threads the data set does not have.
+
+    Only ``dataset.json`` is read; the catalogue is imported only for data sets that declare
+    ``comments_available: false`` (post-level aggregates), so ordinary runs pay nothing.
+
+    Raises
+    ------
+    DataError
+        Naming the hypothesis, the data set and what can be tested instead (exit 4).
+    """
+    info_file = data / "dataset.json"
+    try:
+        info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
+    except (OSError, ValueError):
+        return  # an unreadable dataset.json is reported by the notebook, with its own message
+    if not isinstance(info, dict) or info.get("comments_available", True):
+        return
+    from analysis.report.data import threads_needed
+
+    why = threads_needed(params, data)
+    if why:
+        raise DataError(f"{where}: {why}")

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from analysis import config
 from analysis.runner import hashing, provenance, publish, secrets
-from analysis.runner.datacheck import check_filters
+from analysis.runner.datacheck import check_filters, check_threads
 from analysis.runner.errors import EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
 from analysis.runner.index import output_name, write_index
 from analysis.runner.parameters import check_parameters, declared_parameters
@@ -113,6 +113,8 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
             if data.is_dir():
                 check_filters(first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}")
+                if "hypothesis" in declared:  # notebooks of the hypothesis catalogue
+                    check_threads(first, data, f"report {spec.name}")
         notebook_sha = hashing.file_sha256(spec.notebook)
         key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
                               "lock": hashing.lock_hash(), "code": hashing.code_hash() if study.cache_code else "",

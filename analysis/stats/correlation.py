@@ -30,7 +30,7 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
     n = int(len(x))
     warn: list[str] = []
     if n < 4:
-        return {"coef": np.nan, "se": np.nan, "n": n, "warnings": [f"only {n} pages: rho needs at least 4"],
+        return {"coef": np.nan, "se": np.nan, "n": n, "warnings": [f"only {n} page{'' if n == 1 else 's'}: rho needs at least 4"],
                 **{k: np.nan for k in ("statistic", "p_value", "p_two_sided", "estimate", "ci_low", "ci_high", "df")},
                 "reference_distribution": "normal (Fisher z)"}
     rho = float(stats.spearmanr(x, y).statistic)

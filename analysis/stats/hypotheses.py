@@ -475,7 +475,8 @@ def run_hypothesis(
         warnings.append(f"{excluded} page(s) with fewer than {min_posts} posts left out")
     pages_by_group = df.groupby("group")["cluster"].nunique().to_dict()
     reliable = True
-    if hyp.kind != "equivalence" and (len(pages_by_group) < 2 or min(pages_by_group.values()) < 2):
+    one_group = hyp.kind != "equivalence" and (len(pages_by_group) < 2 or min(pages_by_group.values()) < 2)
+    if one_group:  # nothing to compare: no model, and no robustness test either
         primary = Primary({k: np.nan for k in ("statistic", "p_value", "p_two_sided", "estimate", "ci_low",
                                                "ci_high", "df")} | {"reference_distribution": ""})
         reliable = False
@@ -495,7 +496,7 @@ def run_hypothesis(
                         f"G−1 = {n_clusters - 1} df; check the page-level robustness test")
 
     rob_rows: list[dict] = []
-    if robustness and reliable is not None:
+    if robustness and not one_group:
         for name in hyp.robustness:
             try:
                 rob_rows += ROBUSTNESS[name](hyp, df, direction, params)
