@@ -191,3 +191,19 @@ def test_confidence_interval_reads_as_one_range_of_changes(low, high, effect, la
     from analysis.stats.words import _range_words
 
     assert _range_words(low, high, effect, lang) == expected
+
+
+@pytest.mark.parametrize("lang, words", [("en", "account type unknown"), ("fr", "type de compte inconnu")])
+def test_pages_of_unknown_type_are_named_as_such_with_the_remedy(lang, words):
+    # real exports label few accounts: the model cannot use the unlabelled ones in business vs personal
+    from types import SimpleNamespace
+
+    from analysis.report.views import model_exclusions
+
+    table = pd.DataFrame([dict(n_clusters=3, n_pages_excluded=0, unit="post", contrast="account_type")])
+    result = SimpleNamespace(table=table, warnings=[])
+    rows = model_exclusions(result, 10, {"min_posts": 1}, lang, unknown_type_pages=6)
+    assert rows[0][0].startswith(("left out", "exclusion")) and words in rows[0][0] and rows[0][1] == "6"
+    assert "dialogic label export" in rows[0][0] and rows[1][1] == "1"      # the one page left for other reasons
+    within = SimpleNamespace(table=table.assign(contrast="is_question"), warnings=[])
+    assert all(words not in r[0] for r in model_exclusions(within, 10, {"min_posts": 1}, lang, unknown_type_pages=6))

@@ -301,14 +301,16 @@ def _examples(data: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
 MODEL_EXCLUSION_REASONS = {"without within-page contrast": "data.model_fe"}
 
 
-def model_exclusions(result: Any, n_pages: int, params: dict[str, Any], language: str) -> list[list[str]]:
+def model_exclusions(result: Any, n_pages: int, params: dict[str, Any], language: str,
+                     unknown_type_pages: int = 0) -> list[list[str]]:
     """Rows ``[reason, pages, posts, comments]`` for pages the model itself left out.
 
     The filters' exclusions are in the data summary; a model can leave out more pages (a
     within-page comparison learns nothing from a page whose posts are all in one group; a page
     with fewer than ``min_posts`` posts). Their number is the data's pages minus the model's
     clusters (``n_clusters``); ``n_pages_excluded`` counts the too-small ones, and the reason of
-    the rest is read from the result's warnings.
+    the rest is read from the result's warnings. A business-vs-personal contrast cannot use the
+    ``unknown_type_pages`` (accounts nobody labelled yet): they get their own row and remedy.
     """
     if result is None:
         return []
@@ -322,6 +324,10 @@ def model_exclusions(result: Any, n_pages: int, params: dict[str, Any], language
     rows = []
     if small > 0:
         rows.append([t("data.model_min_posts", language, min_posts=params.get("min_posts")), fmt_int(small, language), "–", "–"])
+    unknown = min(unknown_type_pages, rest) if str(row.get("contrast", "")).startswith("account_type") else 0
+    if unknown > 0:
+        rows.append([t("data.model_unknown_type", language), fmt_int(unknown, language), "–", "–"])
+        rest -= unknown
     if rest > 0:
         warnings = " ".join(getattr(result, "warnings", []) or [])
         key = next((k for pattern, k in MODEL_EXCLUSION_REASONS.items() if pattern in warnings), "data.model_other")
@@ -339,8 +345,9 @@ def data_html(data: Any, result: Any = None) -> str:
         [t("data.platforms", lang), ", ".join(s["platforms"]) or "–"],
         [t("data.period", lang), t("data.period_value", lang, start=fmt_date(s["start"], lang), end=fmt_date(s["end"], lang))],
         [t("data.pages", lang), f"{fmt_int(s['pages'], lang)} ("
-         + t("data.pages_by_type", lang, business=fmt_int(by.get("business", 0), lang),
-             personal=fmt_int(by.get("personal", 0), lang)) + ")"],
+         + t("data.pages_by_type_unknown" if by.get("unknown") else "data.pages_by_type", lang,
+             business=fmt_int(by.get("business", 0), lang), personal=fmt_int(by.get("personal", 0), lang),
+             unknown=fmt_int(by.get("unknown", 0), lang)) + ")"],
         [t("data.posts", lang), fmt_int(s["posts"], lang)],
         [t("data.comments", lang), fmt_int(s["comments"], lang)],
         [t("data.collected", lang), fmt_date(s["collected_at"], lang)],
@@ -349,7 +356,7 @@ def data_html(data: Any, result: Any = None) -> str:
     exc = [[_exclusion_reason(r["step"], r["reason"], data.params, lang), fmt_int(r["accounts"], lang),
             fmt_int(r["posts"], lang), fmt_int(r["comments"], lang)]
            for r in s["exclusions"] if r["accounts"] or r["posts"] or r["comments"]]
-    by_model = model_exclusions(result, s["pages"], data.params, lang)
+    by_model = model_exclusions(result, s["pages"], data.params, lang, unknown_type_pages=by.get("unknown", 0))
     if exc or by_model:
         exc_html = _table([t("data.reason", lang), t("data.pages", lang), t("data.posts", lang), t("data.comments", lang)],
                           exc + by_model)
