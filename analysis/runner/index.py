@@ -51,7 +51,7 @@ def headline(record: dict[str, Any]) -> dict[str, Any]:
     result = record.get("result") if isinstance(record.get("result"), dict) else record
     row = result.get("table") if isinstance(result.get("table"), dict) else result
     return {k: row.get(k) for k in ("estimate_name", "estimate", "ci_low", "ci_high", "p_value", "n_obs",
-                                    "alpha", "reliable", "kind", "equivalence_bound")} | {
+                                    "n_clusters", "unit", "alpha", "reliable", "kind", "equivalence_bound")} | {
         "verdict": row.get("verdict") or record.get("verdict"), "_row": row}
 
 
@@ -125,14 +125,21 @@ def write_index(study, force: bool = False) -> Path:
                   f"{name}/{output_name(aud, lang, languages)}")
                  for lang in languages for aud in entry["audiences"]
                  if (folder / output_name(aud, lang, languages)).is_file()]
+        # one line per language: "EN academic · brief · brief PDF"
+        link_groups = [(lang.upper() if len(languages) > 1 else "",
+                        [(aud.replace("-pdf", " PDF"), f"{name}/{output_name(aud, lang, languages)}")
+                         for aud in entry["audiences"] if (folder / output_name(aud, lang, languages)).is_file()])
+                       for lang in languages]
         rows.append({"name": name, "hypothesis": entry["hypothesis"], "claim": entry["claim"],
                      "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
-                     "failed": failed, "links": links, "simulated": bool(record.get("simulated")),
+                     "failed": failed, "links": links, "link_groups": [g for g in link_groups if g[1]],
+                     "simulated": bool(record.get("simulated")),
                      **headline(record)})
         state.append([name, key, failed, entry["in_plan"]])
     grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))
     index = out / "index.html"
-    template = (Path(__file__).parent / "templates" / "index.html.j2").read_text(encoding="utf-8")
+    template = "".join(p.read_text(encoding="utf-8")  # the page and what it includes (style)
+                       for p in sorted((Path(__file__).parent / "templates").glob("*.j2")))
     key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages, template,
                           study.unavailable])
     if not force and index.is_file() and f'content="{key}"' in index.read_text(encoding="utf-8"):
