@@ -11,6 +11,7 @@ from importlib import metadata
 from typing import Any
 
 from analysis.report.i18n import fmt_int, fmt_number, fmt_p, t
+from analysis.report.translate_fr import stats_text
 
 #: Effect-size names in words.
 ESTIMATE_NAMES: dict[str, dict[str, str]] = {
@@ -135,8 +136,9 @@ def methods_paragraph(row: dict[str, Any], hypothesis: Any, params: dict[str, An
     ]
     if row.get("robustness_test"):
         p_rob = row.get("robustness_p")
-        parts.append(t("methods.robustness", language, test=row["robustness_test"], p=fmt_p(p_rob, language))
-                     if p_rob is not None and p_rob == p_rob else t("methods.robustness_ci", language, test=row["robustness_test"]))
+        test = stats_text(row["robustness_test"], language)
+        parts.append(t("methods.robustness", language, test=test, p=fmt_p(p_rob, language))
+                     if p_rob is not None and p_rob == p_rob else t("methods.robustness_ci", language, test=test))
     parts.append(t("methods.software", language, statsmodels=_version("statsmodels"), scipy=_version("scipy"),
                    pandas=_version("pandas"), python=_platform.python_version()))
     return " ".join(parts)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.report.i18n import fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
+from analysis.report.translate_fr import alternative_text, stats_text
 
 esc = html.escape
 MARKUP = re.compile(r"<\s*[a-zA-Z/!]")
@@ -178,14 +179,18 @@ def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None 
     display(bundle, raw=True)
 
 
+def statistics_html(result: Any, language: str) -> str:
+    """The APA sentence and the warnings (French: translated by :mod:`analysis.report.translate_fr`)."""
+    warnings = list(getattr(result, "warnings", []) or [])
+    items = "".join(f"<li>{esc(stats_text(w, language))}</li>" for w in warnings) or f"<li>{esc(t('warn.none', language))}</li>"
+    return (f'<section class="dlg-statistics" aria-labelledby="dlg-stat-h"><h2 id="dlg-stat-h">'
+            f'{esc(t("h.statistics", language))}</h2><p class="dlg-apa">{esc(result.sentence(style="apa", language=language))}</p>'
+            f'<h3>{esc(t("h.warnings", language))}</h3><ul class="dlg-warnings">{items}</ul></section>')
+
+
 def show_statistics(result: Any, language: str) -> None:
     """Academic: the APA sentence and the warnings that matter for reading the result."""
-    warnings = list(getattr(result, "warnings", []) or [])
-    items = "".join(f"<li>{esc(w)}</li>" for w in warnings) or f"<li>{esc(t('warn.none', language))}</li>"
-    return _display(
-        f'<section class="dlg-statistics" aria-labelledby="dlg-stat-h"><h2 id="dlg-stat-h">'
-        f'{esc(t("h.statistics", language))}</h2><p class="dlg-apa">{esc(result.sentence(style="apa", language=language))}</p>'
-        f'<h3>{esc(t("h.warnings", language))}</h3><ul class="dlg-warnings">{items}</ul></section>')
+    return _display(statistics_html(result, language))
 
 
 def _table(headers: list[str], rows: list[list[str]], caption: str = "", cls: str = "dlg-table") -> str:
@@ -234,7 +239,7 @@ def results_html(result: Any, language: str, audience: str) -> str:
                 f'{esc(t("h.results", language))}</h2>{body}</section>')
     p_adj = row.get("p_adjusted")
     rows = [
-        [t("row.model", language), str(row.get("model", ""))],
+        [t("row.model", language), stats_text(row.get("model", ""), language)],
         [t("row.estimate", language), f"{nums['name']} = {nums['estimate']}"],
         [t("row.ci", language), f"{nums['ci_label']} [{nums['ci']}]"],
         [t("row.statistic", language), fmt_number(row.get("statistic"), language, 3)],
@@ -244,7 +249,7 @@ def results_html(result: Any, language: str, audience: str) -> str:
     if _present(p_adj):
         rows.append([t("row.p_adjusted", language), f"{fmt_p(p_adj, language)} ({nums['method']})"])
     rows += [
-        [t("row.direction", language), str(row.get("alternative", row.get("direction", "")))],
+        [t("row.direction", language), alternative_text(row.get("alternative", row.get("direction", "")), language)],
         [t("row.alpha", language), fmt_number(row.get("alpha"), language, 3)],
         [t("row.n_obs", language), fmt_int(row.get("n_obs"), language)],
         [t("row.n_clusters", language), fmt_int(row.get("n_clusters"), language)],
@@ -252,10 +257,10 @@ def results_html(result: Any, language: str, audience: str) -> str:
     if pd.notna(row.get("mde", float("nan"))):
         rows.append([t("row.mde", language), fmt_number(row.get("mde"), language)])
     main = _table([t("col.quantity", language), t("col.value", language)], rows)
-    rob_rows = [[str(r.get("test", "")), fmt_number(r.get("statistic"), language, 3), fmt_p(r.get("p_value"), language),
+    rob_rows = [[stats_text(r.get("test", ""), language), fmt_number(r.get("statistic"), language, 3), fmt_p(r.get("p_value"), language),
                  fmt_number(r.get("estimate"), language),
                  f"[{fmt_number(r.get('ci_low'), language)}, {fmt_number(r.get('ci_high'), language)}]",
-                 str(r.get("note") or "")] for r in rob.to_dict("records")]
+                 stats_text(r.get("note") or "", language)] for r in rob.to_dict("records")]
     rob_html = _table([t("col.test", language), t("col.statistic", language), t("col.p_plain" if _is_equivalence(row) else "col.p", language),
                        t("col.estimate", language), t("ci.short", language, level=95), t("col.note", language)],
                       rob_rows) if rob_rows else ""
