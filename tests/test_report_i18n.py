@@ -40,6 +40,7 @@ def test_counts_percent_and_dates():
     assert fmt_percent(0.4216, "en", 1) == "42.2%"
     assert fmt_date(date(2024, 1, 1), "en") == "1 January 2024"
     assert fmt_date("2024-06-30", "fr") == "30 juin 2024"
+    assert fmt_date("2024-01-01", "fr") == "1er janvier 2024" and fmt_date("2024-01-02", "fr") == "2 janvier 2024"
 
 
 @pytest.mark.parametrize("p, lang, expected", [

@@ -306,7 +306,7 @@ def fmt_p(p: Any, language: str) -> str:
 
 
 def fmt_date(d: Any, language: str) -> str:
-    """A date written out ('1 January 2024', '1 janvier 2024'); '–' when missing."""
+    """A date written out ('1 January 2024', '1er janvier 2024', '2 janvier 2024'); '–' when missing."""
     if _missing(d) or d == "":
         return "–"
     if isinstance(d, str):
@@ -315,4 +315,7 @@ def fmt_date(d: Any, language: str) -> str:
         d = d.date()
     if not isinstance(d, date):
         raise ValueError(f"cannot format {d!r} as a date; pass a date, a timestamp or an ISO string")
-    return _babel_date(d, format="long", locale=LOCALES[language])
+    text = _babel_date(d, format="long", locale=LOCALES[language])
+    if language == "fr" and d.day == 1:  # French writes the first of the month as an ordinal: 1er janvier
+        text = "1er" + text[1:]
+    return text
