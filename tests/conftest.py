@@ -6,8 +6,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
 import yaml
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (a suite that passes once passes again, in CI
+# too); `HYPOTHESIS_PROFILE=fuzz` explores fresh random examples, 20 times as many, to hunt for
+# new failures: HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/test_import_bad.py -k damaged
+settings.register_profile("default", derandomize=True)
+settings.register_profile("fuzz", derandomize=False, max_examples=240)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "real"

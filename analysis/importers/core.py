@@ -109,6 +109,7 @@ class Sink:
         self.rejects: list[tuple] = []
         self.streamed: dict[str, int] = {}
         self.notes: list[str] = []
+        self.records = 0  # records emitted so far (kept rows and rejects): how `guarded` knows what is done
 
     # records -------------------------------------------------------------------------------
     def post(self, locator: str, *, post_id, account_id, created_at, platform, text=None, lang=None,
@@ -169,6 +170,7 @@ class Sink:
 
     def reject(self, table: str, locator: str, reason: str, raw=None) -> None:
         """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known which."""
+        self.records += 1
         if self.quarantine is not None:
             text = raw if isinstance(raw, (str, bytes)) else None
             self.quarantine.add(table, self.source, locator, reason, raw=text,
@@ -182,6 +184,7 @@ class Sink:
         self.notes.append(f"{Path(self.source).name}: {message}")
 
     def _add(self, table, row):
+        self.records += 1
         rows = self._rows[table]
         rows.append(row)
         if len(rows) >= _CHUNK:
@@ -391,22 +394,37 @@ def dig(obj, *keys, default=None):
 _RECORD_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
 
 
-def guarded(table: str):
+def guarded(table: str, nested=None):
     """Decorate ``fn(obj, sink, loc, ...)`` so a malformed record is quarantined instead of crashing.
 
     A damaged API object (a field of the wrong type, a missing sub-object) becomes one quarantined
     record of ``table`` with the Python error in the reason; the rest of the file is still read.
+
+    ``nested(obj)`` lists the records an object holds beneath it, in the order the reader emits them,
+    as ``(table, locator suffix, raw)`` (e.g. a post's comment tree). When the object fails, the ones
+    not emitted yet are quarantined too, each counted, so in = kept + quarantined still holds
+    whatever part of the family had been read before the error.
     """
     import functools
 
     def deco(fn):
         @functools.wraps(fn)
         def wrapper(obj, sink, loc, *args, **kwargs):
+            before = sink.records
             try:
                 return fn(obj, sink, loc, *args, **kwargs)
             except _RECORD_ERRORS as exc:
-                sink.reject(table, loc, f"malformed record: {type(exc).__name__}: {exc}",
-                            raw=obj if isinstance(obj, (dict, list, str, bytes)) else repr(obj))
+                why = f"malformed record: {type(exc).__name__}: {exc}"
+                family = [(table, "", obj)]
+                if nested is not None:
+                    try:
+                        family += list(nested(obj))
+                    except _RECORD_ERRORS:
+                        pass  # a family that cannot be walked counts as its one record
+                done = sink.records - before
+                for i, (t, suffix, raw) in enumerate(family[done:], start=done):
+                    sink.reject(t, loc + suffix, why if i == done else f"inside a malformed record at {loc} ({why})",
+                                raw=raw if isinstance(raw, (dict, list, str, bytes)) else repr(raw))
         return wrapper
 
     return deco

@@ -44,6 +44,15 @@ def _page(obj: dict, sink: Sink, loc: str = "") -> None:
                  category=cat, signal=f"category={cat}" if cat else None, _source=sink.source)
 
 
+def _comment_tree(container, suffix: str):
+    """The comments beneath ``container`` as ``guarded`` lists them, in the order `_comments` reads them."""
+    data = container.get("data") if isinstance(container, dict) else None
+    for i, c in enumerate(data if isinstance(data, list) else ()):
+        yield "comments", f"{suffix}.data[{i}]", c
+        if isinstance(c, dict) and isinstance(c.get("comments"), dict):
+            yield from _comment_tree(c["comments"], f"{suffix}.data[{i}].comments")
+
+
 def _comments(container, post_id: str, parent: str | None, sink: Sink, loc: str) -> None:
     data = (container or {}).get("data") or ()
     if not isinstance(data, (list, tuple)):
@@ -54,7 +63,7 @@ def _comments(container, post_id: str, parent: str | None, sink: Sink, loc: str)
         _comment(c, sink, f"{loc}.data[{i}]", post_id, parent)
 
 
-@guarded("comments")
+@guarded("comments", nested=lambda c: _comment_tree(c.get("comments"), ".comments"))
 def _comment(c: dict, sink: Sink, where: str, post_id, parent) -> None:
     if True:
         cid = c.get("id")
@@ -80,7 +89,7 @@ def _count(obj, *path):
     return v if isinstance(v, int) else None
 
 
-@guarded("posts")
+@guarded("posts", nested=lambda obj: _comment_tree(obj.get("comments"), ".comments"))
 def _post(obj: dict, sink: Sink, loc: str) -> None:
     pid = obj.get("id")
     frm = obj.get("from") or {}

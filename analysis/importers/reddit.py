@@ -39,7 +39,20 @@ def _submission(d: dict, sink: Sink, loc: str) -> None:
               reported_comments=d.get("num_comments"), likes=d.get("score"))
 
 
-@guarded("comments")
+def _reply_tree(listing, suffix: str):
+    """The things beneath a reply listing as ``guarded`` lists them, in the order `_things` reads them."""
+    children = dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    for i, thing in enumerate(children if isinstance(children, list) else ()):
+        kind = thing.get("kind") if isinstance(thing, dict) else None
+        if kind == "more":
+            continue
+        yield {"t1": "comments", "t3": "posts"}.get(kind, "unparsed"), f"{suffix}[{i}]", thing
+        d = thing.get("data") if kind == "t1" else None
+        if isinstance(d, dict) and isinstance(d.get("replies"), dict):
+            yield from _reply_tree(d["replies"], f"{suffix}[{i}].replies")
+
+
+@guarded("comments", nested=lambda d: _reply_tree(d.get("replies"), ".replies"))
 def _comment(d: dict, sink: Sink, loc: str) -> None:
     cid = d.get("name") or (f"t1_{d['id']}" if d.get("id") else None)
     link = d.get("link_id")

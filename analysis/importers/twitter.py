@@ -88,6 +88,10 @@ def read_twarc2(path: Path, sink: Sink) -> None:
         collected = dig(obj, "__twarc", "retrieved_at")
         if "data" in obj:  # an API response page
             users = dig(obj, "includes", "users", default=()) or ()
+            if not isinstance(users, list):  # profiles only label accounts; the tweets still count
+                sink.note(f"line {n}: includes.users is a {type(users).__name__}, not a list; its profiles "
+                          f"were not read")
+                users = ()
             for u in users:
                 _profile(sink, u, collected)
             data = obj["data"]
@@ -98,6 +102,11 @@ def read_twarc2(path: Path, sink: Sink) -> None:
                             raw=line[:5000])
                 continue
             for i, t in enumerate(data):
+                if not isinstance(t, dict):  # one damaged item must not take the rest of the page with it
+                    sink.reject("unparsed", f"line {n}, data[{i}]",
+                                f"data[{i}] is {type(t).__name__ if t is not None else 'null'}, not a tweet object",
+                                raw=repr(t)[:5000])
+                    continue
                 if "username" in t and "text" not in t:  # a /users page: profiles, not records
                     _profile(sink, t, collected)
                     continue

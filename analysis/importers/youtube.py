@@ -23,7 +23,15 @@ def _c(snippet: dict, cid, post_id, parent, sink: Sink, loc: str) -> None:
                  created_at=snippet.get("publishedAt"), text=snippet.get("textOriginal") or snippet.get("textDisplay"))
 
 
-@guarded("comments")
+def _replies(item) -> list:
+    """A thread's replies as ``guarded`` lists them (the thread itself is its top-level comment)."""
+    replies = dig(item, "replies", "comments", default=()) if isinstance(item, dict) else ()
+    if not isinstance(replies, list):  # a damaged container: one unreadable record
+        return [("unparsed", ".replies.comments", repr(replies))] if replies else []
+    return [("comments", f".replies.comments[{j}]", r) for j, r in enumerate(replies)]
+
+
+@guarded("comments", nested=_replies)
 def _thread(item: dict, sink: Sink, loc: str) -> None:
     sn = item.get("snippet") or {}
     vid, channel = sn.get("videoId"), sn.get("channelId")
@@ -43,7 +51,12 @@ def _thread(item: dict, sink: Sink, loc: str) -> None:
     if channel:
         sink.profile(f"{P}:{channel}", platform=P, handle=channel, _source=sink.source)
     _c(tsn, top.get("id"), post_id, None, sink, loc + ".topLevelComment")
-    for j, r in enumerate(dig(item, "replies", "comments", default=()) or ()):
+    replies = dig(item, "replies", "comments", default=None) or []
+    if not isinstance(replies, list):
+        sink.reject("unparsed", loc + ".replies.comments", f"`replies.comments` is a {type(replies).__name__}, "
+                    "not a list of comments", raw=repr(replies))
+        return
+    for j, r in enumerate(replies):
         rsn = r.get("snippet") or {}
         _c(rsn, r.get("id"), post_id, rsn.get("parentId"), sink, f"{loc}.replies.comments[{j}]")
 
@@ -85,10 +98,10 @@ def read_obj(obj: dict, sink: Sink, loc: str) -> None:
     _remember_threads(items, sink)
 
 
-@guarded("comments")
+@guarded("comments", nested=lambda item: _replies(item) if item.get("kind") == "youtube#commentThread" else [])
 def _item(item: dict, sink: Sink, where: str) -> None:
     if True:
-        kind = item.get("kind")
+        kind = item.get("kind") or _shape_kind(item)
         if kind == "youtube#commentThread":
             _thread(item, sink, where)
         elif kind == "youtube#comment":
@@ -109,8 +122,23 @@ def _item(item: dict, sink: Sink, where: str) -> None:
         elif kind == "youtube#searchResult" and dig(item, "id", "channelId"):
             _channel(dict(item, id=dig(item, "id", "channelId")), sink, where)
         else:
-            sink.reject("unparsed", where, f"not a YouTube record: kind {kind!r} (expected commentThread, comment, "
-                        "video, channel, or a video/channel searchResult)", raw=item)
+            why = (f"not a YouTube record: kind {kind!r} (expected commentThread, comment, video, channel, or a "
+                   "video/channel searchResult)")
+            sink.reject("unparsed", where, why, raw=item)
+            for table, suffix, raw in _replies(item):  # what it holds is counted and quarantined with it
+                sink.reject(table, where + suffix, f"inside an unreadable item at {where} ({why})", raw=raw)
+
+
+def _shape_kind(item: dict) -> str | None:
+    """The kind of an item whose `kind` is missing, from its shape (a thread, a comment), else None."""
+    sn = item.get("snippet")
+    if not isinstance(sn, dict):
+        return None
+    if "topLevelComment" in sn:
+        return "youtube#commentThread"
+    if "textOriginal" in sn or "textDisplay" in sn:
+        return "youtube#comment"
+    return None
 
 
 def _remember_threads(items: list, sink: Sink) -> None:
