@@ -350,6 +350,8 @@ def _damage_json(obj, ops):
             for k in path[:-1]:
                 parent = parent[k]
             last = path[-1]
+            if isinstance(parent, dict) != isinstance(last, str):
+                continue  # an earlier op changed the shape here; JSON objects only have string keys
             if kind == "delete" and isinstance(parent, dict):
                 parent.pop(last, None)
             elif kind == "duplicate" and isinstance(parent, list):

@@ -87,7 +87,7 @@ def read_twarc2(path: Path, sink: Sink) -> None:
             continue
         collected = dig(obj, "__twarc", "retrieved_at")
         if "data" in obj:  # an API response page
-            users = dig(obj, "includes", "users", default=()) or ()
+            users = dig(obj, "includes", "users", default=None) or []
             if not isinstance(users, list):  # profiles only label accounts; the tweets still count
                 sink.note(f"line {n}: includes.users is a {type(users).__name__}, not a list; its profiles "
                           f"were not read")
