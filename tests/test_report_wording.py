@@ -207,3 +207,15 @@ def test_pages_of_unknown_type_are_named_as_such_with_the_remedy(lang, words):
     assert "dialogic label export" in rows[0][0] and rows[1][1] == "1"      # the one page left for other reasons
     within = SimpleNamespace(table=table.assign(contrast="is_question"), warnings=[])
     assert all(words not in r[0] for r in model_exclusions(within, 10, {"min_posts": 1}, lang, unknown_type_pages=6))
+
+
+@pytest.mark.parametrize("lang, unknown", [("en", "page of unknown type"), ("fr", "page de type inconnu")])
+def test_example_comments_name_the_page_type_even_when_unknown(demo_dir, lang, unknown):  # noqa: F811
+    from analysis import report
+    from analysis.report.views import data_html
+
+    data = report.load_report_data(report.from_namespace(dict(data_dir=str(demo_dir), language=lang)))
+    data.comments["account_type"] = "unknown"  # as in real exports before labelling
+    data.comments.loc[data.comments.index[:1], "lang"] = pd.NA
+    page = data_html(data)
+    assert f"· {html.escape(unknown)}" in page and "·  ·" not in page and "· <" not in page

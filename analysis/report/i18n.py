@@ -179,6 +179,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "type.business": {"en": "business page", "fr": "page d'entreprise"},
     "type.personal": {"en": "personal page", "fr": "page personnelle"},
     "type.unknown": {"en": "unknown", "fr": "inconnu"},
+    "type.unknown_page": {"en": "page of unknown type", "fr": "page de type inconnu"},
     "unit.post": {"en": "post", "fr": "publication"},
     "unit.comment": {"en": "comment", "fr": "commentaire"},
     "unit.page": {"en": "page", "fr": "page"},

@@ -374,10 +374,12 @@ def data_html(data: Any, result: Any = None) -> str:
     def quotes(frame: pd.DataFrame) -> str:
         items = []
         for r in frame.head(N_MARKUP_SHOWN).to_dict("records"):
-            kind = t(f"type.{r.get('account_type', 'unknown')}", lang) if r.get("account_type") in ("business", "personal") else ""
+            kind = t(f"type.{r['account_type']}" if r.get("account_type") in ("business", "personal")
+                     else "type.unknown_page", lang)
+            meta = " · ".join(esc(str(v)) for v in (r.get("platform"), kind, r.get("lang"))
+                              if v is not None and pd.notna(v) and str(v))
             items.append(f'<li><blockquote class="dlg-quote"><p>{esc(str(r.get("text") or ""))}</p></blockquote>'
-                         f'<span class="dlg-quote-meta">{esc(str(r.get("platform", "")))} · {esc(kind)} · '
-                         f'{esc(str(r.get("lang") or ""))}</span></li>')
+                         f'<span class="dlg-quote-meta">{meta}</span></li>')
         return f'<ul class="dlg-quotes">{"".join(items)}</ul>'
 
     ex_html = (f'<h3>{esc(t("h.examples", lang))}</h3><p class="dlg-note">{esc(t("data.examples_note", lang))}</p>'
