@@ -240,7 +240,10 @@ def _n_reddit(obj) -> int:
         replies = c.get("data", {}).get("replies") if isinstance(c, dict) and isinstance(c.get("data"), dict) else None
         return 1 + (things(replies) if isinstance(replies, dict) else 0)
 
-    return sum(things(part) for part in obj) if isinstance(obj, list) else things(obj)
+    def part(listing):  # a top-level listing that is not even an object is one broken item
+        return things(listing) if isinstance(listing, (dict, list)) or not listing else 1
+
+    return sum(part(p) for p in obj) if isinstance(obj, list) else part(obj)
 
 
 def dig_list(obj, *keys) -> list:
