@@ -10,19 +10,28 @@ Two append-only JSON-lines files sit beside the canonical tables in ``data/proce
     (line, JSON path or CSV row), table, reason, and the raw text (or the parsed record when the
     reason was found after parsing, e.g. a missing parent).
 
+``dataset.json``
+    What the data set is (name, platforms, counts, ``simulated``, ``comments_available``), read
+    with :func:`read_dataset_info` by the reports and by the runner before any kernel starts.
+
 Raw files are only ever read. Nothing here deletes a line: the files are the audit trail.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 IMPORT_LOG = "import_log.jsonl"
 QUARANTINE = "quarantine.jsonl"
+#: Names the importer (``dataset.json``) and the demo simulator (``DATASET.json``) give the file
+#: that describes a data set; ``"simulated": true`` in it puts the notice on every report page.
+DATASET_FILES = ("dataset.json", "DATASET.json")
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -105,3 +114,25 @@ def read_quarantine(out_dir: Path) -> list[dict]:
     if not path.exists():
         return []
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def read_dataset_info(data_dir: Path) -> dict[str, Any]:
+    """The ``dataset.json`` of ``data_dir`` as a dict, or ``{}`` when there is none.
+
+    Raises
+    ------
+    ValueError
+        When the file exists but is not a JSON object (names the file and the fix).
+    """
+    for name in DATASET_FILES:
+        path = Path(data_dir) / name
+        if path.is_file():
+            try:
+                info = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} is not valid JSON ({exc}); fix the file or delete it "
+                                 f"(it only describes the data set)") from None
+            if not isinstance(info, dict):
+                raise ValueError(f"{path} must hold a JSON object such as {{\"simulated\": false}}")
+            return info
+    return {}

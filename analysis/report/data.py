@@ -6,19 +6,14 @@ happens here, not in the notebook.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis.ledger import read_dataset_info
 from analysis.report.parameters import resolve_data_dir, validate_parameters
-
-#: Names the importer (``dataset.json``) and the demo simulator (``DATASET.json``) give the file
-#: that describes a data set; ``"simulated": true`` in it puts the notice on every report page.
-DATASET_FILES = ("dataset.json", "DATASET.json")
-
 
 @dataclass
 class ReportData:
@@ -78,28 +73,6 @@ class ReportData:
             "exclusions": [{k: (int(v) if k in ("accounts", "posts", "comments") else str(v))
                             for k, v in row.items()} for row in self.exclusions.to_dict("records")],
         }
-
-
-def read_dataset_info(data_dir: Path) -> dict[str, Any]:
-    """The ``dataset.json`` of ``data_dir`` as a dict, or ``{}`` when there is none.
-
-    Raises
-    ------
-    ValueError
-        When the file exists but is not a JSON object (names the file and the fix).
-    """
-    for name in DATASET_FILES:
-        path = Path(data_dir) / name
-        if path.is_file():
-            try:
-                info = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path} is not valid JSON ({exc}); fix the file or delete it "
-                                 f"(it only describes the data set)") from None
-            if not isinstance(info, dict):
-                raise ValueError(f"{path} must hold a JSON object such as {{\"simulated\": false}}")
-            return info
-    return {}
 
 
 def load_report_data(params: dict[str, Any]) -> ReportData:

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analysis.ledger import read_dataset_info
 from analysis.runner import hashing
 from analysis.runner.errors import DataError, ParameterError
 
@@ -137,12 +138,11 @@ def check_threads(params: dict[str, Any], data: Path, where: str) -> None:
     DataError
         Naming the hypothesis, the data set and what can be tested instead (exit 4).
     """
-    info_file = data / "dataset.json"
     try:
-        info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
+        info = read_dataset_info(data)
     except (OSError, ValueError):
         return  # an unreadable dataset.json is reported by the notebook, with its own message
-    if not isinstance(info, dict) or info.get("comments_available", True):
+    if info.get("comments_available", True):
         return
     from analysis.report.data import threads_needed
 
