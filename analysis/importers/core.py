@@ -421,10 +421,15 @@ def guarded(table: str, nested=None):
                         family += list(nested(obj))
                     except _RECORD_ERRORS:
                         pass  # a family that cannot be walked counts as its one record
-                done = sink.records - before
-                for i, (t, suffix, raw) in enumerate(family[done:], start=done):
-                    sink.reject(t, loc + suffix, why if i == done else f"inside a malformed record at {loc} ({why})",
-                                raw=raw if isinstance(raw, (dict, list, str, bytes)) else repr(raw))
+                reject_family(sink, family[sink.records - before:], loc, why, "a malformed record")
         return wrapper
 
     return deco
+
+
+def reject_family(sink: Sink, family: list, loc: str, why: str, what: str) -> None:
+    """Quarantine a record that could not be read and the records it holds, ``(table, locator
+    suffix, raw)`` each: the first with ``why``, the others as being inside ``what`` at ``loc``."""
+    for i, (table, suffix, raw) in enumerate(family):
+        sink.reject(table, loc + suffix, why if i == 0 else f"inside {what} at {loc} ({why})",
+                    raw=raw if isinstance(raw, (dict, list, str, bytes)) else repr(raw))

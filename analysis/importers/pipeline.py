@@ -70,14 +70,14 @@ def detect_format(path: Path) -> str:
                      f"`dialogic import <format> {path}` with one of: {', '.join(FORMATS)}")
 
 
-def _expand(fmt: str | None, paths: list[Path], unrecognised: list[str] | None = None) -> list[tuple[str, Path]]:
-    """(format, path) pairs; folders expand to their files unless the format reads whole folders.
+def _expand(fmt: str | None, paths: list[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(format, path) pairs, and the files not recognised; folders expand to their files unless the
+    format reads whole folders.
 
-    Files of a folder whose format is not recognised are listed in ``unrecognised`` (shown in the
+    Files of a folder whose format is not recognised are returned with the reason (shown in the
     summary and the import log), never passed over without a word.
     """
-    out = []
-    unrecognised = [] if unrecognised is None else unrecognised
+    out, unrecognised = [], []
     for p in map(Path, paths):
         if not p.exists():
             raise FileNotFoundError(f"{p} does not exist. Fix: check the path (raw files are read, never moved)")
@@ -104,7 +104,7 @@ def _expand(fmt: str | None, paths: list[Path], unrecognised: list[str] | None =
     if not out:
         raise ValueError(f"no importable file found in {', '.join(map(str, paths))}. Fix: name the format "
                          f"(one of {', '.join(FORMATS)}) or point to the files")
-    return out
+    return out, unrecognised
 
 
 def _files_of(path: Path) -> list[Path]:
@@ -196,8 +196,7 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
     elif fmt == "mapping":
         raise ValueError("the mapping format needs a column-mapping file. Fix: add --mapping FILE.yaml "
                          "(examples in docs/mappings/)")
-    unrecognised: list[str] = []
-    items = _expand(fmt, [Path(p) for p in paths], unrecognised)
+    items, unrecognised = _expand(fmt, [Path(p) for p in paths])
     mapping = read_mapping(labels) if labels else None
     done = imported_hashes(out_dir)
     started = now_utc()
@@ -205,7 +204,7 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
     if spec is not None:
         sink.state[STATE_KEY] = spec
         sink.notes.append(f"column mapping {spec.path.resolve()} (sha256 {sha256_file(spec.path)})")
-    summary = ImportSummary(out_dir=out_dir, format=fmt or "auto", skipped=list(unrecognised))
+    summary = ImportSummary(out_dir=out_dir, format=fmt or "auto", skipped=unrecognised)
     used = []
     key = load_key() if pseudonymize else None
     # one pass over the input: rejects stream to the quarantine, posts and comments to a spill on disk

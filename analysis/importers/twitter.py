@@ -91,7 +91,7 @@ def read_twarc2(path: Path, sink: Sink) -> None:
             if not isinstance(users, list):  # profiles only label accounts; the tweets still count
                 sink.note(f"line {n}: includes.users is a {type(users).__name__}, not a list; its profiles "
                           f"were not read")
-                users = ()
+                users = []
             for u in users:
                 _profile(sink, u, collected)
             data = obj["data"]

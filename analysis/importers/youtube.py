@@ -10,7 +10,7 @@ first comment's time (an upper bound, noted in the import log).
 
 from __future__ import annotations
 
-from analysis.importers.core import Sink, dig, guarded, int_or_none
+from analysis.importers.core import Sink, dig, guarded, int_or_none, reject_family
 from analysis.importers.jsondocs import register_json
 
 P = "youtube"
@@ -124,9 +124,8 @@ def _item(item: dict, sink: Sink, where: str) -> None:
         else:
             why = (f"not a YouTube record: kind {kind!r} (expected commentThread, comment, video, channel, or a "
                    "video/channel searchResult)")
-            sink.reject("unparsed", where, why, raw=item)
-            for table, suffix, raw in _replies(item):  # what it holds is counted and quarantined with it
-                sink.reject(table, where + suffix, f"inside an unreadable item at {where} ({why})", raw=raw)
+            # what it holds is counted and quarantined with it
+            reject_family(sink, [("unparsed", "", item), *_replies(item)], where, why, "an unreadable item")
 
 
 def _shape_kind(item: dict) -> str | None:
