@@ -239,8 +239,7 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     out = _with_accounts(out, tables.accounts)
     first_reply.index = out.index
     delay = _hours(first_reply - out["created_at"])
-    to_collection = _hours(pd.to_datetime(pd.Series(info["collected_at"].to_numpy(), index=out.index), utc=True)
-                           - out["created_at"])
+    to_collection = _hours(pd.Series(info["collected_at"].array, index=out.index) - out["created_at"])
     limit = to_collection if window_h is None else np.minimum(to_collection, window_h)
     observed = delay.notna() & (delay <= limit)
     out["answered"] = first_reply.notna().to_numpy()

@@ -35,7 +35,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from analysis.report.i18n import fmt_int
+from analysis.report.i18n import fmt_int, t
 
 #: Robustness key of ``analysis.stats.hypotheses.ROBUSTNESS`` -> the test's name in French (the
 #: key is the test's name in the table when the test failed).
@@ -168,9 +168,6 @@ RULES: list[tuple[str, str]] = [
 
 _COMPILED = [(re.compile(pattern), french) for pattern, french in RULES]
 
-_UNITS_FR = {"post": "publications", "comment": "commentaires", "page": "pages"}
-
-
 @lru_cache(maxsize=1)
 def _group_names() -> dict[str, str]:
     """English group label -> French (no article): raw account types, catalogue and contrast labels."""
@@ -194,9 +191,9 @@ def group_fr(label: str) -> str:
         return _group_names()[label]
     m = re.fullmatch(r"(post|comment|page)s with (.+)", label)
     if m:
-        return f"{_UNITS_FR[m[1]]} avec {m[2]}"
+        return f"{t(f'units.{m[1]}', 'fr')} avec {m[2]}"
     m = re.fullmatch(r"other (post|comment|page)s", label)
-    return f"autres {_UNITS_FR[m[1]]}" if m else label
+    return f"autres {t(f'units.{m[1]}', 'fr')}" if m else label
 
 
 def language_fr(code: str) -> str:

@@ -21,7 +21,7 @@ from analysis.stats.power import mde_from_se
 from analysis.stats.result import ROBUSTNESS_COLUMNS, TABLE_COLUMNS, HypothesisResult, decide
 
 DIRECTIONS = ("less", "greater", "two-sided")
-TOO_FEW_PAGES = "each group needs at least two pages"  # words.py translates warnings that start so
+TOO_FEW_PAGES = "each group needs at least two pages"  # words.py translates warnings holding it
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def _unfit_reason(row: dict, language: str) -> str:
     warnings = row.get("warnings") or ""
     if language == "en":
         return warnings or "the model could not be fitted"
-    if warnings.startswith(TOO_FEW_PAGES):
+    if TOO_FEW_PAGES in warnings:  # it may follow another warning, e.g. pages left out by min_posts
         return "chaque groupe doit compter au moins deux pages, ce que les données filtrées n'offrent pas"
     return "le modèle n'a pas pu être estimé de façon fiable ; le rapport académique donne la raison"
 
