@@ -121,18 +121,15 @@ def write_index(study, force: bool = False) -> Path:
         record = _read_json(folder / "results.json")
         key = _read_json(folder / "provenance.json").get("cache_key") if record else None
         failed = (folder / FAILURE_PAGE).is_file()
-        links = [(f"{aud.replace('-pdf', ' PDF')} ({lang})" if len(languages) > 1 else aud.replace("-pdf", " PDF"),
-                  f"{name}/{output_name(aud, lang, languages)}")
-                 for lang in languages for aud in entry["audiences"]
-                 if (folder / output_name(aud, lang, languages)).is_file()]
         # one line per language: "EN academic · brief · brief PDF"
         link_groups = [(lang.upper() if len(languages) > 1 else "",
                         [(aud.replace("-pdf", " PDF"), f"{name}/{output_name(aud, lang, languages)}")
                          for aud in entry["audiences"] if (folder / output_name(aud, lang, languages)).is_file()])
                        for lang in languages]
+        link_groups = [g for g in link_groups if g[1]]
         rows.append({"name": name, "hypothesis": entry["hypothesis"], "claim": entry["claim"],
                      "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
-                     "failed": failed, "links": links, "link_groups": [g for g in link_groups if g[1]],
+                     "failed": failed, "link_groups": link_groups,
                      "simulated": bool(record.get("simulated")),
                      **headline(record)})
         state.append([name, key, failed, entry["in_plan"]])
