@@ -184,3 +184,54 @@ def test_reimport_adds_nothing_and_logs_hashes(real_data, tmp_path):
     import hashlib
     assert log[0]["files"][0]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
     assert log[0]["privacy"]["pseudonymize_authors"] is True and log[0]["dialogic_version"]
+
+
+def test_reddit_cassettes_kept_and_token_exchange_not_echoed(real_data, tmp_path):
+    """Betamax `recorded_at` is naive UTC text: records are kept; the OAuth token exchange is
+    quarantined with a short reason naming its URL, never with its body."""
+    files = sorted((real_data / "reddit-praw-cassettes" / "cassettes").glob("*.json"))
+    s, t = run("cassette", files, tmp_path / "o")
+    # independent count: every t1/t3 thing in the data responses (a plain walk over the parsed bodies)
+    seen, tokens, recorded = [], 0, {}
+
+    def walk(x):
+        if isinstance(x, dict):
+            if x.get("kind") in ("t1", "t3") and isinstance(x.get("data"), dict):
+                seen.append((x["kind"], x["data"]["name"]))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    for f in files:
+        doc = json.loads(f.read_text())
+        for it in doc["interactions"]:
+            body = json.loads(it["response"]["body"]["string"])
+            if it["request"]["uri"].endswith("/api/v1/access_token"):
+                tokens += 1
+                assert "access_token" in body  # what must not be echoed
+                continue
+            recorded[it["recorded_at"]] = True
+            walk(body)
+    posts = [n for k, n in seen if k == "t3"]
+    comments = [n for k, n in seen if k == "t1"]
+    assert tokens == 2
+    assert s.counts["posts"].read == len(posts) == 108 and s.counts["comments"].read == len(comments) == 648
+    assert len(t.posts) == len(set(posts)) == 101  # the repeats are refetches of the same things
+    assert len(t.comments) == len(set(comments)) == 642
+    assert s.counts["unparsed"].read == s.counts["unparsed"].quarantined == tokens
+    q = read_quarantine(tmp_path / "o")
+    reasons = Counter(r["reason"].split(":")[0] for r in q)
+    assert reasons == {"duplicate id": (108 - 101) + (648 - 642), "not a data response": 2}
+    for r in q:
+        assert "has no time zone" not in r["reason"]
+        if r["table"] == "unparsed":
+            assert "https://www.reddit.com/api/v1/access_token" in r["reason"] and len(r["reason"]) < 200
+            assert r.get("raw") is None and not r.get("record")
+    text = (tmp_path / "o" / "quarantine.jsonl").read_text()
+    assert "ACCESS_TOKEN" not in text and "bearer" not in text and "expires_in" not in text
+    # collected_at = the interaction's recording time, read as UTC
+    assert str(t.posts["collected_at"].dt.tz) == "UTC"
+    got = set(t.posts["collected_at"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert got <= set(recorded) and got

@@ -9,10 +9,13 @@ instance host of the request and the recording time as context.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 import orjson
 
@@ -71,12 +74,62 @@ def _interactions(path: Path, sink: Sink) -> tuple[list, str | None]:
     return doc.get("http_interactions") or doc.get("interactions") or [], doc.get("recorded_at")
 
 
+# Authentication exchanges are not data, and their bodies (and some query strings) hold secrets.
+_AUTH_PATH = re.compile(r"(access_token|/oauth2?/|/token$|/tokens?/|/api/v1/apps$|/authorize$|/revoke$|/login$)", re.I)
+_SECRET_KEYS = {"access_token", "refresh_token", "id_token", "client_secret", "token_type", "password"}
+_SECRET_PARAM = re.compile(r"^(.*token|.*secret|.*_?key|password|sig|signature|code|auth|oauth_.*)$", re.I)
+
+
+def _redacted_uri(uri) -> str:
+    """The request URI with the values of credential-like query parameters replaced by ``<redacted>``."""
+    u = urlparse(str(uri))
+    if not u.query:
+        return str(uri)
+    q = [(k, "<redacted>" if _SECRET_PARAM.search(k) else v) for k, v in parse_qsl(u.query, keep_blank_values=True)]
+    return u._replace(query=urlencode(q, safe="<>")).geturl()
+
+
+def _auth_exchange(uri, obj) -> bool:
+    """A token / app-registration / login exchange: recognised by its URL path or a credential body."""
+    if _AUTH_PATH.search(urlparse(str(uri)).path or ""):
+        return True
+    return isinstance(obj, dict) and bool(_SECRET_KEYS & set(obj)) and len(obj) <= 12
+
+
+def recorded_utc(value) -> str | None:
+    """A cassette's recording time as ISO 8601 UTC, or None when it cannot be read.
+
+    Betamax writes ``recorded_at`` as naive ISO text of the UTC time (``betamax.util.timestamp``:
+    ``datetime.now(timezone.utc)`` with its offset cut off); Ruby VCR writes an HTTP date (``GMT``);
+    VCR.py writes none. A naive value is therefore UTC, never a local time.
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                dt = parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).isoformat()
+
+
 def detect_cassette(path: Path, head: bytes) -> bool:
     return b"interactions" in head[:4000] and (b"request" in head and b"response" in head)
 
 
 def read_cassette(path: Path, sink: Sink) -> None:
     interactions, recorded = _interactions(path, sink)
+    recorded_file = recorded_utc(recorded)
+    if recorded and not recorded_file:
+        sink.note(f"{path.name}: recorded_at {str(recorded)[:40]!r} is not a readable time; collected_at = import time")
     if not isinstance(interactions, list):
         raise UnreadableFile(f"{path.name}: `interactions` is a {type(interactions).__name__}, not a list")
     for i, it in enumerate(interactions):
@@ -86,7 +139,7 @@ def read_cassette(path: Path, sink: Sink) -> None:
         req, resp = it.get("request") if isinstance(it.get("request"), dict) else {}, it["response"]
         body = resp.get("body") or {}
         text = body.get("string") if isinstance(body, dict) else body
-        loc = f"interactions[{i}] {req.get('method', '')} {req.get('uri', '')}"
+        loc = f"interactions[{i}] {req.get('method', '')} {_redacted_uri(req.get('uri', ''))}"
         status = (resp.get("status") or {}).get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
         if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
             continue  # not data: errors, deletes, empty bodies
@@ -97,8 +150,12 @@ def read_cassette(path: Path, sink: Sink) -> None:
             obj = loads_lenient(text.encode() if isinstance(text, str) else text, sink)
         except orjson.JSONDecodeError:
             continue  # HTML pages, form posts: not records
+        if _auth_exchange(req.get("uri", ""), obj):  # a token endpoint: not data; its body may hold secrets
+            sink.reject("unparsed", loc, f"not a data response: {loc.split(' ', 1)[1].strip()} is an "
+                        "authentication exchange (its body is not kept: it may hold credentials)", raw=None)
+            continue
         sink.state["instance"] = urlparse(str(req.get("uri", ""))).netloc or None
-        sink.state["collected_at"] = it.get("recorded_at") or recorded
+        sink.state["collected_at"] = recorded_utc(it.get("recorded_at")) or recorded_file
         for name, (det, rd) in JSON_FORMATS.items():
             if det(obj):
                 rd(obj, sink, loc)
