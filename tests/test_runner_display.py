@@ -94,3 +94,32 @@ def test_run_reports_each_state_in_order(tmp_path, monkeypatch):
     runner_run.run_study(path, workers=1, progress=lines.append)  # default: plain lines, all cached
     assert not any(line.startswith(("cached", "queued")) for line in lines)  # nothing to run: summary only
     assert "2 up to date, 0 to run" in lines[0]
+
+
+def test_a_failed_report_shows_its_exception_and_failure_page():
+    out = io.StringIO()
+    with RunDisplay(stream=out) as display:
+        display.state("h4", "queued")
+        display.state("h4", "running")
+        display.state("h4", "failed", seconds=10.1, note="notebook",
+                      error="ZeroDivisionError: division by zero", page="reports/demo/h4/failed.html")
+    assert out.getvalue().splitlines()[-3:] == [
+        "[1/1] failed    h4  (10.1 s; notebook)",
+        "                ZeroDivisionError: division by zero",
+        "                see reports/demo/h4/failed.html",
+    ]
+
+
+def test_error_line_is_one_redacted_truncated_line(monkeypatch, tmp_path):
+    from analysis.runner.publish import display_path, error_line
+
+    assert error_line({"ename": "SchemaError", "evalue": "comments.post_id row 3: unknown post\nfix: import it"}) \
+        == "SchemaError: comments.post_id row 3: unknown post ..."
+    assert error_line({"ename": "KeyError", "evalue": "\x1b[0;31m'x'\x1b[0m"}) == "KeyError: 'x'"
+    assert error_line({}) == "unknown error" and error_line(None) == "unknown error"
+    long = error_line({"ename": "ValueError", "evalue": "y" * 500})
+    assert len(long) == 160 and long.endswith("…")
+    monkeypatch.setenv("DIALOGIC_TEST_TOKEN", "s3cret-value-1234")
+    assert error_line({"ename": "E", "evalue": "got s3cret-value-1234"}) == "E: got [secret $DIALOGIC_TEST_TOKEN]"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(tmp_path / "out" / "failed.html") == "out/failed.html"  # from the current folder

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
+from analysis import config
 from analysis.runner import run as runner_run
 from analysis.runner.errors import EXIT_BAD_DATA, EXIT_NOTEBOOK_FAILED, EXIT_OK, EXIT_SECRET_LEAK
 from analysis.runner.reproduce import reproduce_report
@@ -68,8 +70,17 @@ def test_run_cache_grid_change_reproduce_and_failure(tmp_path):
 
     # a failing notebook: failure page with the cell and traceback, the good report untouched
     good = {f: (out / a / f).read_bytes() for f in ("academic.html", "results.json", "provenance.json")}
-    failed = runner_run.run_study(path, {"fail": True}, workers=1, only="f1__group=a*")
+    lines: list[str] = []
+    failed = runner_run.run_study(path, {"fail": True}, workers=1, only="f1__group=a*", progress=lines.append)
     assert failed.exit_code == EXIT_NOTEBOOK_FAILED and failed.failed == {a: "notebook"}
+    # the terminal says why and where: the exception line and the failure page, below the failed line
+    at = next(i for i, line in enumerate(lines) if line.startswith("[1/1] failed") and a in line)
+    assert "notebook" in lines[at]
+    assert lines[at + 1].strip() == "RuntimeError: planted failure"
+    assert lines[at + 2].strip().startswith("see ") and lines[at + 2].strip().endswith(f"{a}/failed.html")
+    shown = lines[at + 2].strip()[len("see "):]
+    assert (out / a / "failed.html").resolve() in {Path(shown).resolve(), (config.PROJECT_ROOT / shown).resolve()}
+    assert failed.errors == {a: "RuntimeError: planted failure"} and failed.failure_pages[a] == out / a / "failed.html"
     page = (out / a / "failed.html").read_text()
     assert "raise RuntimeError(&#39;planted failure&#39;)" in page and "RuntimeError: planted failure" in page
     assert {f: (out / a / f).read_bytes() for f in good} == good

@@ -9,6 +9,13 @@ run's other messages (``display.line(text)``):
 - otherwise (CI logs, pipes, files) one plain line per transition, no control characters:
   ``[ 3/12] done      h1__period=2024H1  (5.1 s)``.
 
+A failed report also gets, below its line, the exception (one line, ``ename: evalue``) and the
+path of its failure page, so the reason is in the terminal and the page one click away::
+
+    [4/7] failed    h4  (10.1 s; notebook)
+          RuntimeError: planted failure
+          see reports/demo/h4/failed.html
+
 What the states mean on the local backend: *running* = handed to a worker (the pool takes jobs in
 submission order, one per free worker), *rendering* = the worker's outcome is back and the main
 process publishes it (secret scan, HTML pages, atomic swap).
@@ -55,11 +62,13 @@ class RunDisplay:
         else:
             print(text, file=self.stream, flush=True)
 
-    def state(self, name: str, state: str, seconds: float | None = None, note: str | None = None) -> None:
+    def state(self, name: str, state: str, seconds: float | None = None, note: str | None = None,
+              error: str | None = None, page: str | None = None) -> None:
         """Report ``name`` is now in ``state`` (one of :data:`STATES`).
 
         ``seconds`` (the report's execution time) and ``note`` (a failure's kind: parameter, data,
-        notebook, secret) are shown with final states.
+        notebook, secret) are shown with final states; ``error`` (the exception as one line) and
+        ``page`` (the failure page's path) on indented lines below a failed one.
         """
         if state not in STATES:
             raise ValueError(f"unknown report state {state!r}; expected one of {', '.join(STATES)}")
@@ -74,6 +83,11 @@ class RunDisplay:
             done = sum(self.states[n] in FINAL for n in todo)
             text = f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {text}"
         self.line(text)
+        if state == "failed":
+            indent = " " * (text.index(name) if name in text else 4)
+            for detail in (error, f"see {page}" if page else None):
+                if detail:
+                    self.line(indent + " ".join(str(detail).split()))
         self._refresh()
 
     # -- internals ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ good files (atomically), and removed by the next successful publication.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +91,40 @@ def publish_report(output: Path, name: str, files: dict[str, bytes]) -> Path:
         except OSError:
             pass
     return target
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+ERROR_LINE_WIDTH = 160
+
+
+def error_line(error: dict[str, Any] | None, width: int = ERROR_LINE_WIDTH) -> str:
+    """The failure's exception as one terminal line, ``ename: evalue``, secrets redacted.
+
+    Only the first non-blank line of the message is kept (a SchemaError or a papermill error can
+    run over several), colour codes are dropped and the line is cut at ``width`` characters with
+    an ellipsis; the failure page has the whole message and the traceback.
+    """
+    error = error or {}
+    ename = _ANSI.sub("", str(error.get("ename") or "")).strip()
+    evalue = _ANSI.sub("", str(error.get("evalue") or ""))
+    lines = [ln.strip() for ln in evalue.splitlines() if ln.strip()]
+    first = lines[0] + (" ..." if len(lines) > 1 else "") if lines else ""
+    text = secrets.redact(f"{ename}: {first}" if ename and first else ename or first or "unknown error")
+    text = " ".join(text.split())  # no tabs or stray control characters in a log line
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def display_path(path: Path) -> str:
+    """``path`` for a terminal: relative to the current folder when inside it, else to the project root."""
+    from analysis import config
+
+    path = Path(path).resolve()
+    for base in (Path.cwd(), config.PROJECT_ROOT):
+        try:
+            return path.relative_to(Path(base).resolve()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def write_failure_page(output: Path, name: str, *, study: str, notebook: str, language: str | None,

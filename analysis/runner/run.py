@@ -55,6 +55,8 @@ class RunSummary:
     ran: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # name -> kind
+    errors: dict[str, str] = field(default_factory=dict)  # failed name -> its exception, one line
+    failure_pages: dict[str, Path] = field(default_factory=dict)  # failed name -> its failed.html
     leaks: list[tuple[str, str]] = field(default_factory=list)  # (file, variable)
     seconds: float = 0.0
 
@@ -177,12 +179,13 @@ def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summa
                 "traceback": "A notebook printed or displayed a secret from the environment. Remove the "
                              "output that shows it; secrets may be read from os.environ but never shown."}}
     if failed is not None:
-        publish.write_failure_page(
+        summary.failure_pages[name] = publish.write_failure_page(
             study.output, name, study=study.name, notebook=provenance.relative(item.spec.notebook),
             language=failed.get("language"), kind=failed["kind"], error=failed["error"],
             parameters=item.spec.parameters, time=prov["time"], command=prov["command"],
             good_time=_good_time(study.output / name))
         summary.failed[name] = failed["kind"]
+        summary.errors[name] = publish.error_line(failed["error"])
         return f"FAILED ({failed['kind']})"
     publish.publish_report(study.output, name, files)
     summary.ran.append(name)
@@ -214,7 +217,9 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     states : callable, optional
         ``states(report, state, seconds=None)`` on each state change (queued, cached, running,
         rendering, done, failed), e.g. :meth:`analysis.runner.display.RunDisplay.state`; default:
-        plain lines through ``progress``.
+        plain lines through ``progress``. A failed report's call also passes ``note`` (its kind),
+        ``error`` (the exception, one line) and ``page`` (its ``failed.html``, relative to the
+        current folder or the project root).
 
     Returns
     -------
@@ -312,8 +317,13 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
                 outcomes[name].sort(key=lambda o: list(by_name[name].variants).index(o["language"]))
                 states(name, "rendering")
                 state = _finish(study, by_name[name], provs[name], outcomes[name], summary)
-                states(name, "done" if state == "done" else "failed", seconds=sum(o["seconds"] for o in outcomes[name]),
-                       note=summary.failed.get(name))
+                seconds = sum(o["seconds"] for o in outcomes[name])
+                if state == "done":
+                    states(name, "done", seconds=seconds)
+                else:  # the exception and the failure page's path, so the reason shows in the terminal
+                    states(name, "failed", seconds=seconds, note=summary.failed.get(name),
+                           error=summary.errors.get(name),
+                           page=publish.display_path(summary.failure_pages[name]))
     finally:
         if factory is not None:
             factory.close()
