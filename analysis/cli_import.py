@@ -74,6 +74,10 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
             raise click.BadParameter(f"{p} does not exist{hint}", param_hint="PATH")
     name = name or _default_name(paths)
     out = out_dir or config.PROCESSED_DIR / name
+    from analysis.ledger import QUARANTINE, quarantine_summary_text, summarize_quarantine
+
+    qpath = Path(out) / QUARANTINE
+    offset = qpath.stat().st_size if qpath.is_file() else 0  # what this import adds starts here
     try:
         summary = import_paths(fmt, paths, out, labels=labels, pseudonymize=not no_pseudonymize,
                                progress=not no_progress, name=name, naive_tz=naive_tz,
@@ -81,6 +85,9 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
+    digest = quarantine_summary_text(summarize_quarantine(out, offset))  # the path follows
+    if digest:
+        click.echo(digest)
     click.echo(f"quarantine: {out / 'quarantine.jsonl'}   log: {out / 'import_log.jsonl'}")
     empty = nothing_kept_message(summary, fmt, out)
     if empty:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,123 @@ def read_dataset_info(data_dir: Path) -> dict[str, Any]:
                 raise ValueError(f"{path} must hold a JSON object such as {{\"simulated\": false}}")
             return info
     return {}
+
+
+# ------------------------------------------------------------------------- quarantine summary
+#: Reason families the importers write (docs/importers.md, Accounting), in plain words: what they
+#: mean for the data. Reasons carry record-specific values (ids, times, URLs); the family does not.
+#: Keys are a family, or (table, family) where the meaning depends on the table.
+REASON_GLOSS = {
+    ("comments", "post not found"): "parent post not in the data: the export holds replies to posts it does "
+                                    "not contain; import those posts too",
+    "post not found": "the post's own record is not in the data",
+    ("comments", "parent missing"): "the comment they reply to is not in the data: import the rest of the thread",
+    "parent missing": "the record it hangs under is not in the data",
+    "parent quarantined": "the record they hang under was quarantined itself",
+    "parent under another post": "their parent belongs to a different post",
+    "duplicate id": "the same record appears again, e.g. fetched twice or on overlapping pages: kept once",
+    "timestamp has no time zone": "times written without a zone: pass --tz with the zone they are in",
+    "unreadable timestamp": "a time that cannot be parsed",
+    "reply before its post": "dated before their post: check the time zones of both",
+    "reply cycle": "the parent chain loops back on itself",
+    "depth disagrees": "the depth given disagrees with the parent chain",
+    "is_owner disagrees": "is_owner given disagrees with the post's account",
+    "retweet": "a share, neither a post nor a reply",
+    "reblog": "a share, neither a post nor a reply",
+    "repost": "a share, neither a post nor a reply",
+    "no brand": "a customer conversation no brand of the file answers or names",
+    "not a data response": "an authentication exchange recorded beside the data; its body is not kept",
+    "malformed JSON line": "a line that is not JSON (truncated or damaged)",
+    "malformed record": "a record the reader could not read",
+}
+_CASCADE = re.compile(r"^inside (?P<what>.+?) at .+? \((?P<why>.*)\)$", re.S)
+_VALUE_PATTERNS = [
+    (re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`"), "'…'"),
+    (re.compile(r"\b\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?"), "<time>"),
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I), "<url>"),
+    (re.compile(r"\b[\w.-]+:[\w./:@-]*\d[\w./:@-]*"), "<id>"),  # platform:id
+    (re.compile(r"(?<!\w)\d[\d,._]*(?![A-Za-z])"), "<n>"),
+]
+
+
+def reason_family(reason: str) -> str:
+    """The kind of a quarantine reason without its record-specific values, e.g.
+    ``post not found: bluesky:at://... is not in this import`` -> ``post not found`` and
+    ``timestamp 2020-01-09T00:05:02 has no time zone (pass --tz ...)`` -> ``timestamp has no time zone``."""
+    text = " ".join(str(reason or "").split())
+    if not text:
+        return "(no reason)"
+    cascade = _CASCADE.match(text)
+    if cascade:
+        return f"inside {cascade['what']} ({reason_family(cascade['why'])})"
+    if text.startswith("timestamp ") and " has no time zone" in text:
+        return "timestamp has no time zone"
+    if text.startswith("missing field: "):
+        return "missing field: " + re.split(r" \(|; |, ", text[len("missing field: "):], maxsplit=1)[0][:40]
+    for family in (k for k in REASON_GLOSS if isinstance(k, str)):
+        if text == family or text.startswith(family + ":") or text.startswith(family + " "):
+            return family
+    for pattern, placeholder in _VALUE_PATTERNS[:2]:
+        text = pattern.sub(placeholder, text)
+    head = text.split(": ", 1)[0]
+    for pattern, placeholder in _VALUE_PATTERNS[2:]:
+        head = pattern.sub(placeholder, head)
+    head = re.sub(r"\s*\([^()]*\)?$", "", head).strip() or head
+    return head[:80] + ("…" if len(head) > 80 else "")
+
+
+def summarize_quarantine(out_dir: Path, offset: int = 0) -> dict[tuple[str, str], dict]:
+    """Quarantined records of ``out_dir`` from byte ``offset`` on (what one import added), grouped by
+    (table, reason family): ``{(table, family): {"n": count, "example": first reason}}``, largest first.
+
+    Streams the file: memory grows with the number of families, not of records.
+    """
+    path = Path(out_dir) / QUARANTINE
+    groups: dict[tuple[str, str], dict] = {}
+    if not path.exists():
+        return groups
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for line in fh:
+            if not line.strip():
+                continue
+            entry = orjson.loads(line)
+            reason = str(entry.get("reason") or "")
+            key = (str(entry.get("table") or "unparsed"), reason_family(reason))
+            g = groups.get(key)
+            if g is None:
+                groups[key] = {"n": 1, "example": reason}
+            else:
+                g["n"] += 1
+    return dict(sorted(groups.items(), key=lambda kv: (-kv[1]["n"], kv[0])))
+
+
+def quarantine_summary_text(groups: dict[tuple[str, str], dict], path: Path | None = None, top: int = 8,
+                            example_chars: int = 160) -> str:
+    """The per-reason summary ``dialogic import`` prints: one line per (table, reason family), the
+    largest ``top`` first, each with what it means (or an example reason) and the total; ``""`` when
+    nothing was quarantined."""
+    total = sum(g["n"] for g in groups.values())
+    if not total:
+        return ""
+    tables: dict[str, int] = {}
+    for (table, _), g in groups.items():
+        tables[table] = tables.get(table, 0) + g["n"]
+    lines = [f"quarantined {total:,} record(s) ({', '.join(f'{n:,} {t}' for t, n in tables.items())}), by reason:"]
+    width = len(f"{max(g['n'] for g in groups.values()):,}")
+    for (table, family), g in list(groups.items())[:top]:
+        gloss = REASON_GLOSS.get((table, family)) or REASON_GLOSS.get(family) or REASON_GLOSS.get(family.split(":")[0])
+        line = f"  {g['n']:>{width},} {table} '{family}'"
+        if gloss:
+            line += f" ({gloss})"
+        lines.append(line)
+        example = g["example"]
+        if example != family:
+            cut = example[:example_chars] + ("…" if len(example) > example_chars else "")
+            lines.append(f"  {'':>{width}}   e.g. {cut}")
+    rest = list(groups.values())[top:]
+    if rest:
+        lines.append(f"  ... and {len(rest)} more reason(s) for {sum(g['n'] for g in rest):,} record(s)")
+    if path is not None:
+        lines.append(f"  every record with its full reason and locator: {path}")
+    return "\n".join(lines)

@@ -179,3 +179,71 @@ def test_privacy_default_and_opt_out_logged(real_data, tmp_path):
     log = read_log(tmp_path / "clear")[0]["privacy"]
     assert log["pseudonymize_authors"] is False and log["method"].startswith("OPT-OUT")
     assert f"reddit:{some}" in set(t2.comments["author_id"])
+
+
+def test_cli_prints_quarantine_summary_by_reason_family(real_data, tmp_path):
+    """`dialogic import` groups this import's quarantine by table and reason family (ids, times and
+    URLs removed): a few lines with counts that add up, checked against a plain count of the raw file."""
+    import re
+
+    from analysis.cli_import import import_
+
+    f = real_data / "bluesky-searchposts-ishaan" / "searchPosts_response.json"
+    items = json.loads(f.read_text())["posts"]
+    uris = {p["uri"] for p in items}
+    tops = {p["uri"] for p in items if "reply" not in p["record"]}
+    replies = [p["record"]["reply"] for p in items if "reply" in p["record"]]
+    no_post = sum(r["root"]["uri"] not in tops for r in replies)
+    no_parent = sum(r["root"]["uri"] in tops and r["parent"]["uri"] not in uris for r in replies)
+    assert (len(replies), no_post + no_parent) == (293, 280)  # SOURCE.md: 13 of 293 replies under posts held
+
+    out = tmp_path / "b"
+    res = CliRunner().invoke(import_, [str(f), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    text = res.output
+    assert "quarantined 280 record(s) (280 comments), by reason:" in text
+    assert re.search(rf"^ +{no_post} comments 'post not found' \(parent post not in the data: the export holds "
+                     r"replies to posts it does not contain", text, re.M)
+    assert re.search(rf"^ +{no_parent} comments 'parent missing' \(", text, re.M)
+    lines = re.findall(r"^ +([\d,]+) (\w+) '([^']+)'", text, re.M)
+    assert len(lines) == 2  # one line per family, not one per record
+    q = read_quarantine(out)
+    assert sum(int(n.replace(",", "")) for n, _, _ in lines) == len(q) == 280
+    assert Counter(r["reason"].split(":")[0] for r in q) == {"post not found": no_post, "parent missing": no_parent}
+    assert f"quarantine: {out / 'quarantine.jsonl'}" in text
+
+    # a second import into the same data set summarises only what it quarantined itself
+    cas = sorted((real_data / "reddit-praw-cassettes" / "cassettes").glob("*.json"))
+    res = CliRunner().invoke(import_, [*map(str, cas), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    lines = re.findall(r"^ +([\d,]+) (\w+) '([^']+)'", res.output, re.M)
+    assert sorted(lines) == sorted([("7", "posts", "duplicate id"), ("6", "comments", "duplicate id"),
+                                    ("2", "unparsed", "not a data response")])
+    assert "quarantined 15 record(s)" in res.output and "post not found" not in res.output
+    assert len(read_quarantine(out)) == 280 + 15
+    # the token exchange is named by its URL, its body never printed
+    assert "https://www.reddit.com/api/v1/access_token" in res.output
+    for secret in ("ACCESS_TOKEN", "bearer", "expires_in"):
+        assert secret not in res.output
+    # nothing new quarantined: no summary
+    res = CliRunner().invoke(import_, [*map(str, cas), "--out", str(out), "--no-progress"])
+    assert "by reason" not in res.output
+
+
+@pytest.mark.parametrize("reason, family", [
+    ("post not found: bluesky:at://did:plc:x/app.bsky.feed.post/3ld is not in this import", "post not found"),
+    ("timestamp 2020-01-09T00:05:02 has no time zone (pass --tz with the zone it is in)", "timestamp has no time zone"),
+    ("unreadable timestamp 12:30: soon", "unreadable timestamp"),
+    ("duplicate id: tweet 123 appears earlier in the file", "duplicate id"),
+    ("missing field: snippet.videoId (a channel discussion comment)", "missing field: snippet.videoId"),
+    ("inside a malformed record at $.data[3] (malformed record: KeyError: 'id')",
+     "inside a malformed record (malformed record)"),
+    ("malformed JSON line (unexpected character: line 1 column 3 (char 2))", "malformed JSON line"),
+    ("row has 5 fields, header has 3", "row has <n> fields, header has <n>"),
+    ("unknown reddit thing kind 't9'", "unknown reddit thing kind '…'"),
+    ("response body is JSON of no known format (its keys: ['a', 'b'])", "response body is JSON of no known format"),
+])
+def test_reason_family_drops_record_values(reason, family):
+    from analysis.ledger import reason_family
+
+    assert reason_family(reason) == family
