@@ -91,3 +91,60 @@ def test_defaults_validate_and_types_are_coerced():
 def test_bad_parameters_name_the_parameter_and_the_fix(values, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         validate_parameters(values)
+
+
+# -- the logo: a real image, checked by its content ---------------------------------------------------
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+SAFE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+@pytest.mark.parametrize("filename, data, mime", [
+    ("logo.png", PNG, "image/png"),
+    ("logo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"),
+    ("logo.gif", b"GIF89a" + b"\x00" * 20, "image/gif"),
+    ("logo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, "image/webp"),
+    ("logo.svg", SAFE_SVG.encode(), "image/svg+xml"),
+    ("renamed.txt", PNG, "image/png"),  # the content decides, not the name
+])
+def test_a_real_image_is_accepted_as_logo(tmp_path, filename, data, mime):
+    from analysis.report.parameters import logo_file
+    from analysis.report.render import logo_data_uri
+
+    (tmp_path / filename).write_bytes(data)
+    assert logo_file(tmp_path / filename) == (tmp_path / filename, mime)
+    assert validate_parameters({"logo": str(tmp_path / filename)})["logo"] == str(tmp_path / filename)
+    assert logo_data_uri(tmp_path / filename).startswith(f"data:{mime};base64,")
+
+
+@pytest.mark.parametrize("filename, data, what", [
+    ("secrets.png", b"root:x:0:0:root:/root:/bin/bash\n", "a text file of 32 bytes, not an image"),
+    ("doc.png", b"%PDF-1.7\n...", "a PDF document"),
+    ("empty.png", b"", "an empty file"),
+    ("script.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script> element"),
+    ("onload.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler attribute `onload`"),
+    ("link.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+                 b'<a x:href="javascript:alert(1)"><rect/></a></svg>', "javascript: link"),
+    ("html.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+     "<foreignobject> element"),
+    ("page.svg", b"<html><body>not svg</body></html>", "root element is <html>, not <svg>"),
+    ("bomb.svg", b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>', "DOCTYPE"),
+    ("binary.png", b"\x00\x01\x02\xff\xfe", "neither an image nor UTF-8 text"),
+])
+def test_a_file_that_is_not_an_image_is_refused_naming_it_and_what_it_is(tmp_path, filename, data, what):
+    from analysis.report.render import logo_data_uri
+
+    (tmp_path / filename).write_bytes(data)
+    for check in (lambda: validate_parameters({"logo": str(tmp_path / filename)}),
+                  lambda: logo_data_uri(tmp_path / filename)):
+        with pytest.raises(ValueError) as err:
+            check()
+        assert "parameter `logo`" in str(err.value) and str(tmp_path / filename) in str(err.value)
+        assert what in str(err.value)
+    assert "root:x" not in str(err.value)  # the file's content is never echoed
+
+
+def test_a_missing_logo_or_a_folder_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"parameter `logo` = .*nowhere.png.*not found"):
+        validate_parameters({"logo": str(tmp_path / "nowhere.png")})
+    with pytest.raises(ValueError, match="is not a regular file"):
+        validate_parameters({"logo": str(tmp_path)})

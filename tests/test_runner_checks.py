@@ -69,6 +69,52 @@ def test_bad_study_file_names_the_key(tmp_path):
         load_study(tmp_path / "nope.yaml")
 
 
+@pytest.mark.parametrize("name, problem", [
+    ("../escape", "contains a path separator"), ("..", "contains `..`"), ("a..b", "contains `..`"),
+    ("sub/dir", "contains a path separator"), ("back\\slash", "contains a path separator"),
+    (".staging", "starts with `.`"),
+])
+def test_study_name_that_is_not_one_folder_is_refused(tmp_path, no_kernels, name, problem):
+    path = write_study(tmp_path, name=name)
+    path.write_text(path.read_text().replace(f"output: {tmp_path / 'out'}\n", ""))  # default: reports/<name>
+    with pytest.raises(StudyError) as err:
+        runner_run.run_study(path)
+    text = str(err.value)
+    assert str(path) in text and "`name`" in text and problem in text and "name: demo" in text  # file, key, fix
+    assert not (config.REPORTS_DIR.parent / "escape").exists()
+
+
+@pytest.mark.parametrize("output", ["reports/../escape", "../escape", "data/processed/x", "reports",
+                                    "/tmp/dialogic-x/../escape"])
+def test_output_outside_the_reports_folder_is_refused(tmp_path, no_kernels, output):
+    path = write_study(tmp_path, output=output)
+    with pytest.raises(StudyError) as err:
+        runner_run.run_study(path)
+    text = str(err.value)
+    assert str(path) in text and "`output`" in text and "output: reports/<folder>" in text
+    assert not (config.PROJECT_ROOT.parent / "escape").exists() and not (config.PROJECT_ROOT / "escape").exists()
+
+
+def test_output_inside_reports_or_absolute_is_kept(tmp_path):
+    assert load_study(write_study(tmp_path, output="reports/x/y")).output == config.PROJECT_ROOT / "reports/x/y"
+    assert load_study(write_study(tmp_path)).output == tmp_path / "out"  # absolute: as given
+    no_output = write_study(tmp_path)
+    no_output.write_text(no_output.read_text().replace(f"output: {tmp_path / 'out'}\n", ""))
+    assert load_study(no_output).output == config.REPORTS_DIR / "fx"
+
+
+@pytest.mark.parametrize("changes, key", [
+    ({"hypotheses": [{"id": ".."}], "grid": {}}, "hypotheses: id '..'"),
+    ({"hypotheses": [{"id": "../../etc"}], "grid": {}}, "hypotheses: id '../../etc'"),
+    ({"grid": {"group": [".."]}}, "with its grid values"),
+    ({"grid": {"group": ["x" * 300]}}, "with its grid values"),
+])
+def test_report_name_from_ids_and_grids_must_be_one_folder(tmp_path, no_kernels, changes, key):
+    with pytest.raises(StudyError) as err:
+        runner_run.run_study(write_study(tmp_path, **changes))
+    assert key in str(err.value) and "label" in str(err.value)
+
+
 @pytest.mark.parametrize("override, message", [
     ({"gruop": "a"}, r"parameter `gruop` is not a parameter of notebook fixture.ipynb.*it takes: data_dir, group, scale"),
     ({"scale": "big"}, r"parameter `scale` = 'big' \(notebook fixture.ipynb.*has type str; the notebook declares float"),
@@ -204,3 +250,15 @@ def test_index_adjusts_p_values_across_the_study(tmp_path):
     assert html.count("<th scope=\"col\">group</th>") == 1  # one column per grid dimension
     assert html.index(">0.030<") < html.index(">0.060<") and "not supported" in html
     assert 'href="f1__group=b/academic.html"' in html and "Holm" in html
+
+
+def test_logo_that_is_not_an_image_stops_the_run_before_any_kernel(tmp_path, no_kernels):
+    """`-p logo=<any file>` would embed that file in the brief: only real images get through."""
+    fake = tmp_path / "passwd.png"
+    fake.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    path = write_study(tmp_path, notebook=str(HYPOTHESIS_NB), grid={}, hypotheses=[{"id": "H1"}])
+    with pytest.raises(ParameterError) as err:
+        runner_run.run_study(path, parse_overrides([f"logo={fake}"]))
+    assert err.value.exit_code == EXIT_BAD_PARAMETERS
+    assert "parameter `logo`" in str(err.value) and str(fake) in str(err.value) and "a text file" in str(err.value)
+    assert "report h1" in str(err.value)

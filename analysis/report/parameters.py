@@ -140,7 +140,8 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     ValueError
         Naming the parameter, the value and what is expected: an unknown name, a wrong type, a
         value outside the allowed list, an ISO date that does not parse, alpha outside (0, 1),
-        a negative ``min_posts`` or ``reply_window_h``.
+        a negative ``min_posts`` or ``reply_window_h``, a ``logo`` that is not an image
+        (:func:`logo_file`).
     """
     unknown = sorted(set(values) - set(NOTEBOOK_PARAMETERS))
     if unknown:
@@ -169,12 +170,96 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("min_posts", "reply_window_h", "equivalence_bound"):
         if out[name] < 0:
             raise ValueError(f"parameter `{name}` = {out[name]!r} must not be negative ({NOTEBOOK_PARAMETERS[name].meaning})")
+    if out["logo"]:
+        logo_file(out["logo"])  # a real image, checked by its content, before any kernel starts
     return out
 
 
 def from_namespace(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Read the parameters from a notebook's namespace (``globals()``) and validate them."""
     return validate_parameters({k: namespace[k] for k in NOTEBOOK_PARAMETERS if k in namespace})
+
+
+#: largest logo embedded in a brief (the page carries it as base64)
+MAX_LOGO_BYTES = 5 * 1024 * 1024
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+#: what a file that is not an image is, by its first bytes (for the error message)
+_OTHER_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+                (b"\x7fELF", "a program (ELF executable)"), (b"\x1f\x8b", "a gzip archive"),
+                (b"BM", "a BMP bitmap (convert it to PNG)"), (b"II*\x00", "a TIFF image (convert it to PNG)"),
+                (b"MM\x00*", "a TIFF image (convert it to PNG)"))
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_problem(data: bytes) -> str | None:
+    """Why ``data`` is not a safe SVG image (None when it is one): XML with an <svg> root, no scripts."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "neither an image nor UTF-8 text"
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return "XML with a DOCTYPE or entity declarations (not allowed in a logo)"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"a text file that is not an image (not valid XML either: {exc})" if "<svg" in text else \
+            f"a text file of {len(data)} bytes, not an image"
+    if root.tag not in ("svg", _SVG_NS + "svg"):
+        return f"XML whose root element is <{root.tag.rsplit('}', 1)[-1]}>, not <svg>"
+    for el in root.iter():
+        local = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+        if local in ("script", "foreignobject"):
+            return f"an SVG image with a <{local}> element (scripts and embedded HTML are not allowed in a logo)"
+        for attr, value in el.attrib.items():
+            name = attr.rsplit("}", 1)[-1].lower()
+            if name.startswith("on"):
+                return f"an SVG image with an event handler attribute `{name}` (scripts are not allowed in a logo)"
+            if "javascript:" in value.lower().replace(" ", ""):
+                return "an SVG image with a javascript: link (scripts are not allowed in a logo)"
+    return None
+
+
+def logo_file(logo: str | Path) -> tuple[Path, str]:
+    """The logo's path (relative paths from the project root) and its MIME type, read from its content.
+
+    Only real images are accepted, whatever the file is called: PNG, JPEG, GIF and WebP by their
+    magic bytes, SVG when it parses as XML with an ``<svg>`` root and holds no script, event
+    handler, ``javascript:`` link or embedded HTML; at most :data:`MAX_LOGO_BYTES`.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and what it is (missing, a folder, empty, too large, a PDF, text, ...).
+    """
+    path = Path(logo).expanduser()
+    path = path if path.is_absolute() else config.PROJECT_ROOT / path
+    fix = "give a PNG, JPEG, GIF, WebP or SVG image, or leave `logo` empty"
+    if not path.exists():
+        raise ValueError(f"parameter `logo` = {str(logo)!r}: file {path} not found; give the path of an image file "
+                         f"relative to the project root, or leave `logo` empty")
+    if not path.is_file():
+        raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is not a regular file (a folder or a device); {fix}")
+    size = path.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is {size / 2**20:.1f} MB, more than a logo may be "
+                         f"({MAX_LOGO_BYTES // 2**20} MB); use a smaller image")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_LOGO_BYTES + 1)
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return path, mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return path, "image/webp"
+    if not data.strip():
+        what = "an empty file"
+    else:
+        what = next((w for magic, w in _OTHER_MAGIC if data.startswith(magic)), None) or _svg_problem(data)
+        if what is None:
+            return path, "image/svg+xml"
+    raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is {what}, not an image; {fix}")
 
 
 def resolve_data_dir(data_dir: str | Path) -> Path:

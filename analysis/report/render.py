@@ -66,9 +66,6 @@ AUDIENCES: dict[str, Audience] = {
 #: Cell tags whose code toggle gets its own label ("Default parameters" rather than "Show code").
 CODE_LABEL_TAGS = ("parameters", "injected-parameters", "setup")
 
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
-              ".gif": "image/gif", ".webp": "image/webp"}
-
 
 def _css() -> str:
     return (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
@@ -77,19 +74,17 @@ def _css() -> str:
 def logo_data_uri(logo: str | Path) -> str:
     """The logo file as a ``data:`` URI (so the page needs no other file).
 
+    The file must be a real image, checked by its content
+    (:func:`analysis.report.parameters.logo_file`), whatever its name says.
+
     Raises
     ------
     ValueError
-        When the file is missing or not a PNG, JPEG, SVG, GIF or WebP image.
+        When the file is missing or not a PNG, JPEG, GIF, WebP or script-free SVG image.
     """
-    path = Path(logo).expanduser()
-    path = path if path.is_absolute() else config.PROJECT_ROOT / path
-    if not path.is_file():
-        raise ValueError(f"logo {str(logo)!r} not found (looked for {path}); give the path of an image "
-                         f"file relative to the project root, or leave `logo` empty")
-    mime = LOGO_TYPES.get(path.suffix.lower())
-    if mime is None:
-        raise ValueError(f"logo {path} has type {path.suffix!r}; use one of {', '.join(sorted(LOGO_TYPES))}")
+    from analysis.report.parameters import logo_file
+
+    path, mime = logo_file(logo)
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 

@@ -180,6 +180,56 @@ def report_name(hypothesis: str, grid: dict[str, Any]) -> str:
     return "__".join(parts)
 
 
+#: longest folder name a report may get (file systems allow 255 bytes; ``@pid`` is added in staging)
+MAX_NAME_BYTES = 200
+
+
+def _folder_problem(text: str) -> str | None:
+    """Why ``text`` cannot be one folder name under the output, or None when it can."""
+    if not text.strip():
+        return "is empty"
+    if "/" in text or "\\" in text or "\0" in text:
+        return "contains a path separator"
+    if ".." in text:
+        return "contains `..`"
+    if text.startswith("."):
+        return "starts with `.` (hidden folders such as .staging are the runner's own)"
+    if len(text.encode()) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def check_name(study_path: Path, key: str, value: str, fix: str) -> str:
+    """``value`` as a folder name, or a StudyError naming the file, the key and the fix."""
+    problem = _folder_problem(value)
+    if problem:
+        raise StudyError(f"{study_path}: `{key}` {value!r} {problem}; it names a folder under the output, so it "
+                         f"must be one plain name. {fix}")
+    return value
+
+
+def resolve_output(study_path: Path, value: Any) -> Path:
+    """The study's output folder: under the project's reports folder, or an explicit absolute folder.
+
+    A relative ``output:`` is read from the project root and must stay inside
+    :data:`analysis.config.REPORTS_DIR`; an absolute one is taken as given. Neither may contain ``..``.
+    """
+    text = str(value)
+    p = Path(text).expanduser()
+    fix = (f"write `output: reports/<folder>` (inside {config.REPORTS_DIR}) or an absolute folder such as "
+           f"`output: /srv/dialogic/reports`")
+    if ".." in p.parts or "\0" in text or not text.strip():
+        raise StudyError(f"{study_path}: `output` {text!r} {'contains `..`' if '..' in p.parts else 'is not a folder'}; "
+                         f"{fix}")
+    if p.is_absolute():
+        return p
+    out = (config.PROJECT_ROOT / p).resolve()
+    reports = Path(config.REPORTS_DIR).resolve()
+    if out == reports or reports not in out.parents:
+        raise StudyError(f"{study_path}: `output` {text!r} is not a folder inside {config.REPORTS_DIR}; {fix}")
+    return config.PROJECT_ROOT / p
+
+
 def _as_list(study_path: Path, key: str, value: Any, allowed=None) -> list:
     values = value if isinstance(value, list) else [value]
     if not values:
@@ -237,7 +287,8 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise StudyError(f"{path}: unknown key(s) {unknown}; a study file takes {sorted(_KEYS)}")
-    name = str(raw.get("name") or path.stem)
+    name = check_name(path, "name", str(raw.get("name") or path.stem),
+                      "Use letters, digits, `-` or `_`, e.g. `name: demo` (it becomes reports/demo/).")
     notebook = _resolve(raw.get("notebook", config.NOTEBOOKS_DIR / "hypothesis.ipynb"))
     if not notebook.is_file():
         raise StudyError(f"{path}: notebook {notebook} does not exist; fix `notebook:`")
@@ -257,7 +308,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     study = Study(
         path=path, name=name, title=str(raw.get("title", name)), notebook=notebook,
         data_parameter=data_parameter,
-        output=_resolve(raw.get("output", config.REPORTS_DIR / name)),
+        output=resolve_output(path, raw["output"]) if "output" in raw else config.REPORTS_DIR / name,
         audiences=[str(v) for v in _as_list(path, "audiences", raw.get("audiences", ["academic", "brief"]), AUDIENCES)],
         languages=languages,
         correction=str(raw.get("correction", "holm")),
@@ -291,6 +342,10 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
                     expanded[dim] = value
             params = {**shared, **own, **expanded, **overrides}
             rname = report_name(hid, point)
+            if _folder_problem(rname):
+                check_name(path, f"hypotheses: id {hid!r}" + (" with its grid values" if point else ""), rname,
+                           "Give the hypothesis a plain id (`id: H1`, `id: promo-replies`) and long grid values "
+                           "a short `label`.")
             if rname in seen:
                 raise StudyError(f"{path}: two reports would both be called {rname}; give hypotheses distinct ids")
             seen.add(rname)
