@@ -150,10 +150,11 @@ CATALOGUE: dict[str, Hypothesis] = {
         robustness=("page_permutation",), effect_name="IRR"),
 }
 
-_MODEL_EFFECT = {"negbin": "IRR", "poisson": "IRR", "gee_logit": "OR", "cox": "HR", "spearman_tost": "rho"}
+_MODEL_EFFECT = {"negbin": "IRR", "poisson": "IRR", "gee_logit": "OR", "cox": "HR", "spearman_tost": "rho",
+                 "page_poisson": "IRR"}
 _MODEL_DEFAULT_ROBUSTNESS = {"negbin": ("page_permutation",), "poisson": ("within_page_signed_rank",),
                              "gee_logit": ("page_permutation",), "cox": ("km_medians",),
-                             "spearman_tost": ("rho_bootstrap",)}
+                             "spearman_tost": ("rho_bootstrap",), "page_poisson": ("page_permutation", "page_rank")}
 
 
 # --------------------------------------------------------------------------- data preparation
@@ -279,7 +280,17 @@ def _run_cox(hyp, df, direction, params):
     return _wald(fit, direction, params)
 
 
+def _run_page_poisson(hyp, df, direction, params):
+    """Two groups of pages compared on a page measure: one page = one observation; Poisson
+    quasi-likelihood (any non-negative outcome, e.g. mean replies per post), so exp(coef) is the
+    ratio of the groups' averages of page values; robust SE, reference t(G−1)."""
+    return _wald(models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=False), direction, params)
+
+
 def _run_spearman(hyp, df, direction, params):
+    if not pd.api.types.is_numeric_dtype(df[hyp.contrast]):
+        raise ValueError(f"model spearman_tost correlates the outcome with a numeric page column; "
+                         f"`{hyp.contrast}` is not numeric. Fix: model='page_poisson' compares two groups of pages")
     test = correlation.spearman_tost(df[hyp.contrast], df[hyp.outcome], bound=params.get("bound", 0.3),
                                      ci_level=params.get("ci_level", 0.95))
     fit = models.ModelFit(test.pop("coef"), test.pop("se"), None, "tanh", test["n"], test["n"],
@@ -290,7 +301,7 @@ def _run_spearman(hyp, df, direction, params):
 #: model name -> runner(hypothesis, analysed frame, direction, params) -> Primary
 MODELS: dict[str, Callable[..., Primary]] = {
     "negbin": _run_negbin, "poisson": _run_poisson, "gee_logit": _run_gee, "cox": _run_cox,
-    "spearman_tost": _run_spearman,
+    "spearman_tost": _run_spearman, "page_poisson": _run_page_poisson,
 }
 
 _MODEL_WORDS = {
@@ -299,6 +310,8 @@ _MODEL_WORDS = {
     "gee_logit": "logistic GEE by page (exchangeable, bias-reduced robust covariance)",
     "cox": "Cox proportional hazards model (Efron ties) with page-clustered SE",
     "spearman_tost": "page-level Spearman correlation with TOST equivalence test",
+    "page_poisson": "page-level Poisson (quasi-likelihood) regression of page values on the group, "
+                    "one page = one observation, robust SE",
 }
 
 
@@ -374,7 +387,9 @@ def generic_hypothesis(outcome: str, unit: str, contrast: str, direction: str, m
     if unit not in ("post", "comment", "page"):
         raise ValueError(f"unit={unit!r}: use 'post', 'comment' or 'page'")
     if model is None:
-        model = {"post": "negbin", "comment": "gee_logit", "page": "spearman_tost"}[unit]
+        group_contrast = contrast == "account_type" or "=" in contrast  # two groups of pages, not a correlation
+        model = {"post": "negbin", "comment": "gee_logit",
+                 "page": "page_poisson" if group_contrast else "spearman_tost"}[unit]
     if model not in MODELS:
         raise ValueError(f"model={model!r} is unknown; use one of {', '.join(MODELS)}")
     base = CATALOGUE["H1"] if contrast == "account_type" else CATALOGUE["generic"]
