@@ -1,9 +1,10 @@
-"""Bluesky (AT Protocol): ``getAuthorFeed``, ``getPostThread`` and ``searchPosts`` responses.
+"""Bluesky (AT Protocol): ``getAuthorFeed``, ``getPostThread``, ``searchPosts`` and ``getProfile`` responses.
 
 A post without ``record.reply`` is a post of its author (``bluesky:<did>``); a reply is a comment
 whose post is ``record.reply.root`` and whose parent is ``record.reply.parent`` (ids are the
 ``at://`` URIs). An owner reply is a reply by the root's author (the DID inside the root URI).
-Reposts in a feed are shares and go to the quarantine.
+Reposts in a feed are shares and go to the quarantine. A ``getProfile`` response describes its
+account (followers, display name; verification as a signal that decides no account type).
 """
 
 from __future__ import annotations
@@ -72,9 +73,28 @@ def _thread_up(node: dict, sink: Sink, loc: str) -> None:
     _post_view(node["post"], sink, loc + ".post")
 
 
+def is_profile(obj) -> bool:
+    """An ``app.bsky.actor.getProfile`` response (a profileViewDetailed): a profile, not a record."""
+    return isinstance(obj, dict) and str(obj.get("did", "")).startswith("did:") and "handle" in obj \
+        and "uri" not in obj and "post" not in obj
+
+
+def _profile(obj: dict, sink: Sink) -> None:
+    signals = []
+    verification = obj.get("verification") or {}
+    if isinstance(verification, dict) and verification.get("verifiedStatus") not in (None, "none"):
+        signals.append(f"bluesky_verified={verification['verifiedStatus']}")
+    if dig(obj, "associated", "labeler"):
+        signals.append("bluesky_labeler=true")
+    sink.profile(f"{P}:{obj['did']}", platform=P, handle=obj.get("handle"), display_name=obj.get("displayName"),
+                 followers=obj.get("followersCount"), signal=";".join(signals) or None, _source=sink.source)
+
+
 def detect_obj(obj) -> bool:
     if not isinstance(obj, dict):
         return False
+    if is_profile(obj):
+        return True
     if isinstance(obj.get("thread"), dict):
         return "post" in obj["thread"] or "$type" in obj["thread"]
     if isinstance(obj.get("feed"), list):
@@ -83,7 +103,9 @@ def detect_obj(obj) -> bool:
 
 
 def read_obj(obj: dict, sink: Sink, loc: str) -> None:
-    if "thread" in obj:
+    if is_profile(obj):
+        _profile(obj, sink)
+    elif "thread" in obj:
         _thread(obj["thread"], sink, loc + ".thread")
     elif "feed" in obj:
         for i, item in enumerate(obj["feed"]):
@@ -99,5 +121,5 @@ def read_obj(obj: dict, sink: Sink, loc: str) -> None:
 
 
 register_json("bluesky", detect_obj, read_obj,
-              description="Bluesky getAuthorFeed / getPostThread / searchPosts responses",
+              description="Bluesky getAuthorFeed / getPostThread / searchPosts / getProfile responses",
               example="dialogic import bluesky feed.json thread_*.json")

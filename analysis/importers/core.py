@@ -116,6 +116,8 @@ class Sink:
              media_type=None, url=None, reported_comments=None, likes=None, shares=None,
              collected_at=None) -> None:
         """One post of a studied account (ids already namespaced ``platform:id``)."""
+        if self._excluded("posts", locator, post_id, account_id=account_id, created_at=created_at, text=text):
+            return
         self._add("posts", (post_id, account_id, platform, created_at, text, lang, media_type, url,
                             reported_comments, likes, shares, collected_at or self.collected_default(),
                             self.source, locator))
@@ -123,6 +125,8 @@ class Sink:
     def comment(self, locator: str, *, comment_id, post_id, author, created_at, parent_id=None, text=None,
                 lang=None, is_owner=None, depth=None) -> None:
         """One comment or reply; ``parent_id`` None (or equal to ``post_id``) means top level."""
+        if self._excluded("comments", locator, comment_id, post_id=post_id, created_at=created_at, text=text):
+            return
         self._add("comments", (comment_id, post_id, parent_id, author, created_at, text, lang, is_owner, depth,
                                self.source, locator))
 
@@ -163,6 +167,15 @@ class Sink:
                 known[k] = min(known[k], v)
             elif known.get(k) is None:
                 known[k] = v
+
+    def _excluded(self, table: str, locator: str, record_id, **raw) -> bool:
+        """A record its collection excludes (``state["exclude"]``: id -> reason, e.g. a post outside
+        the collection window, whose thread was not fetched) goes to the quarantine with the reason."""
+        reason = (self.state.get("exclude") or {}).get(record_id)
+        if reason is None:
+            return False
+        self.reject(table, locator, reason, raw={"id": record_id, **raw})
+        return True
 
     def collected_default(self):
         """Collection time of the current file (a cassette's recording time) or the import time."""

@@ -54,9 +54,28 @@ def register_json(name: str, detect_obj: Callable, read_obj: Callable, *, descri
             sink.reject("unparsed", "whole file", f"not a {name} document (its keys: "
                         f"{sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__})", raw=None)
             return
-        read_obj(obj, sink, "$")
+        context = _collection_context(path)  # a file written by `dialogic collect`: its instance, time, exclusions
+        if not context:
+            read_obj(obj, sink, "$")
+            return
+        saved = {k: sink.state.get(k) for k in ("instance", "collected_at", "exclude")}
+        sink.state.update({k: v for k, v in context.items() if v})
+        try:
+            read_obj(obj, sink, "$")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    sink.state.pop(k, None)
+                else:
+                    sink.state[k] = v
 
     return register(name, detect, read, description=description, example=example)
+
+
+def _collection_context(path: Path) -> dict | None:
+    from analysis.collect.log import collection_context
+
+    return collection_context(path)
 
 
 # -------------------------------------------------------------------------------------- cassettes

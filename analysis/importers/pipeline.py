@@ -13,11 +13,13 @@ from analysis import __version__
 from analysis.importers.assemble import TableCount, assemble
 from analysis.importers.core import FORMATS, Sink, UnreadableFile, get_format, head_bytes
 from analysis.importers.spill import Spill, system_allocator
+from analysis.coverage import MISSING_PARENT_REASONS, audit_tables
 from analysis.ledger import Quarantine, append_log, imported_hashes, now_utc, sha256_file
 from analysis.schema import CanonicalTables, read_canonical, write_canonical
 
 DATASET_FILE = "dataset.json"
-_SKIP_NAMES = {"SOURCE.md", "README.md", "DATASET.json", "dataset.json", ".gitkeep"}
+_SKIP_NAMES = {"SOURCE.md", "README.md", "DATASET.json", "dataset.json", ".gitkeep",
+               "collection_log.jsonl", "collection_state.json", "collection.json"}  # `dialogic collect`'s own files
 
 
 @dataclass
@@ -31,6 +33,7 @@ class ImportSummary:
     counts: dict[str, TableCount] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)  # the audit stored in dataset.json (analysis.coverage)
 
     def reconciles(self) -> bool:
         """True when every record read ended in a table or in the quarantine."""
@@ -52,6 +55,10 @@ class ImportSummary:
         if self.skipped:
             parts.append("skipped: " + "; ".join(self.skipped))
         parts += [f"note: {n}" for n in self.notes]
+        if self.coverage:
+            from analysis.coverage import describe
+
+            parts.append("coverage: " + describe(self.coverage))
         return "\n".join(parts)
 
 
@@ -111,7 +118,7 @@ def _files_of(path: Path) -> list[Path]:
     return sorted(x for x in path.rglob("*") if x.is_file()) if path.is_dir() else [path]
 
 
-def _dataset_meta(out_dir: Path, name: str, items, tables: CanonicalTables, sink: Sink, files) -> dict:
+def _dataset_meta(out_dir: Path, name: str, items, tables: CanonicalTables, sink: Sink, files, quarantine) -> dict:
     path = out_dir / DATASET_FILE
     meta = orjson.loads(path.read_bytes()) if path.exists() else {}
     meta.setdefault("name", name)
@@ -138,6 +145,11 @@ def _dataset_meta(out_dir: Path, name: str, items, tables: CanonicalTables, sink
             meta[flag] = sink.state[flag]
     meta["updated_at"] = now_utc()
     meta["counts"] = tables.counts()
+    # coverage audit (analysis.coverage): collected vs reported comments, missing parents, owner replies
+    # (missing parents: the earlier imports' count, plus this import's rejects of those reasons)
+    earlier = int((meta.get("coverage") or {}).get("missing_parents") or 0)
+    now = sum(quarantine.reasons.get(r, 0) for r in MISSING_PARENT_REASONS)
+    meta["coverage"] = audit_tables(tables, missing=earlier + now, owner_identifiable=meta.get("owner_identifiable"))
     return meta
 
 
@@ -220,7 +232,7 @@ def import_paths(fmt: str | None, paths: list[Path], out_dir: Path, *, labels: P
         finally:
             sink.spill.close()
         return _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary,
-                       used, result)
+                       used, result, quarantine)
 
 
 def _read_all(items, done, sink: Sink, summary: ImportSummary, used: list) -> None:
@@ -245,14 +257,16 @@ def _read_all(items, done, sink: Sink, summary: ImportSummary, used: list) -> No
         used.append((f_name, p))
 
 
-def _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary, used, result):
+def _finish(out_dir, name, fmt, labels, naive_tz, pseudonymize, command, started, sink, summary, used, result,
+            quarantine):
     summary.counts = result.counts
     summary.notes = sink.notes
     write_canonical(result.tables, out_dir)
-    meta = _dataset_meta(out_dir, name or out_dir.name, used, result.tables, sink, summary.files)
+    meta = _dataset_meta(out_dir, name or out_dir.name, used, result.tables, sink, summary.files, quarantine)
     tmp = out_dir / (DATASET_FILE + ".tmp")
     tmp.write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2, default=str))
     tmp.replace(out_dir / DATASET_FILE)
+    summary.coverage = {k: v for k, v in meta["coverage"].items() if k != "pages_detail"}
     summary.totals = result.tables.counts()
     append_log(out_dir, {
         "time": started, "finished": now_utc(), "command": command or " ".join(sys.argv),
