@@ -73,7 +73,9 @@ def test_krippendorff_alpha_against_hand_formula():
 def test_coding_sheet_and_cli(real_data, tmp_path, monkeypatch):
     from analysis.cli_label import label
 
-    import_paths(None, [real_data / "reddit-praw-cassettes" / "extracted"], tmp_path / "o", progress=False)
+    # two threads (two accounts to code): needs thread 3hahrw, which is not bundled
+    extracted = real_data.path("reddit-praw-cassettes/extracted/comments_3hahrw.json").parent
+    import_paths(None, [extracted], tmp_path / "o", progress=False)
     t = read_canonical(tmp_path / "o")
     sheet = coding_sheet(t.accounts, t.posts)
     assert len(sheet) == 2 and (sheet["account_type"] == "").all()
