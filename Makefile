@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock demo report test test-fast lab bench clean
+.PHONY: help install system lock demo report test test-fast lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## create .venv and install the exact versions of requirements.lock
 
+system: ## install chromium + fonts-dejavu-core with apt-get when root (else say what to install); DIALOGIC_NO_APT=1 skips
+	@scripts/system-deps.sh
+
 lock: ## re-resolve pyproject.toml and write requirements.lock (exact versions)
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
@@ -30,11 +33,11 @@ lock: ## re-resolve pyproject.toml and write requirements.lock (exact versions)
 demo: $(STAMP) ## build the simulated demo data (data/raw/demo -> data/processed/demo)
 	$(BIN)/dialogic demo
 
-report: demo ## set up, build the demo data and render the demo study into reports/demo/
+report: system demo ## set up, build the demo data and render the demo study into reports/demo/
 	$(BIN)/dialogic run studies/demo.yaml
 	@echo "Open reports/demo/index.html"
 
-test: $(STAMP) ## run the test suite
+test: system $(STAMP) ## run the test suite (each skip says what is missing)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## run the tests that start no kernel and no browser

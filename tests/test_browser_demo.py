@@ -21,7 +21,7 @@ import yaml
 from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)")]
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {"width": 1200, "height": 900}

@@ -18,7 +18,7 @@ from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
 from test_report_fixtures import demo_dir, reports  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)")]
 
 PAGES = [(lang, audience) for lang in ("en", "fr") for audience in ("brief", "academic")]
 PROBE = "<script>alert('xss')</script>"

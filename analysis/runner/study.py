@@ -37,6 +37,7 @@ parameter (``label`` only names it), so a period sweeps ``start`` and ``end`` to
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,8 @@ from analysis.runner.errors import ParameterError, StudyError
 AUDIENCES = ("academic", "brief", "brief-pdf")  # brief-pdf: the client brief printed to PDF by chromium
 #: The browser that prints ``brief-pdf`` (the path :data:`analysis.report.render.CHROMIUM` uses; a
 #: test keeps them equal). Read here so that checking it does not import the renderer (seconds).
-CHROMIUM = "/usr/bin/chromium"
+#: ``DIALOGIC_CHROMIUM`` names another browser (or hides it: ``DIALOGIC_CHROMIUM=/nonexistent``).
+CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
          "correction", "parameters", "grid", "hypotheses", "description", "cache_code"}
