@@ -32,3 +32,6 @@ DEFAULT_ALPHA = 0.05
 DEFAULT_MIN_POSTS = 5
 # Comments not answered within this many hours are censored in time-to-reply measures.
 DEFAULT_REPLY_WINDOW_H = 72.0
+# Share of the platform-reported comments a data set must hold (coverage audit, analysis.coverage);
+# below it `dialogic run` stops before any kernel unless --allow-low-coverage. Study key: coverage_threshold.
+DEFAULT_COVERAGE_THRESHOLD = 0.8

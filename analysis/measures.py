@@ -335,3 +335,25 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
     exclusions = pd.DataFrame(steps, columns=["step", "reason", "accounts", "posts", "comments"])
     kept = CanonicalTables(acc.reset_index(drop=True), posts.reset_index(drop=True), com.reset_index(drop=True))
     return kept, exclusions
+
+
+#: Kind of every column of each unit's measures (``post_measures``, ``comment_measures`` and the
+#: page frame the page-level tests aggregate), so that a study's outcome and contrast can be
+#: checked before any data is read or kernel started (:mod:`analysis.runner.preflight`).
+#: Kinds: ``id``, ``time``, ``text``, ``category`` (compare one value with ``column=value``),
+#: ``bool`` (a contrast as it is), ``count``, ``number``. A test keeps this in step with the frames.
+MEASURE_KINDS: dict[str, dict[str, str]] = {
+    "post": {"post_id": "id", "account_id": "id", "platform": "category", "account_type": "category",
+             "followers": "count", "created_at": "time", "lang": "category", "text": "text", "replies": "count",
+             "owner_replies": "count", "unique_commenters": "count", "answered_share": "number",
+             "first_owner_reply_h": "number", "dialogue_turns": "count", "post_age_h": "number",
+             "is_question": "bool", "is_promotional": "bool", "reported_comments": "count",
+             "comments_available": "bool"},
+    "comment": {"comment_id": "id", "post_id": "id", "account_id": "id", "platform": "category",
+                "account_type": "category", "followers": "count", "created_at": "time", "depth": "count",
+                "lang": "category", "text": "text", "answered": "bool", "time_to_owner_reply_h": "number",
+                "reply_observed": "bool", "answered_in_window": "bool", "sentiment": "number", "negative": "bool",
+                "post_is_question": "bool"},
+    "page": {"account_id": "id", "platform": "category", "account_type": "category", "followers": "count",
+             "posts": "count", "mean_replies": "number", "answered_share": "number"},
+}

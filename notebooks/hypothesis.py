@@ -37,6 +37,7 @@ equivalence_bound: float = 0.0  # equivalence tests (H5): largest effect still c
 claim: str = ""  # the study's own wording of the claim in English; empty for the catalogue's or a derived one
 claim_fr: str = ""  # the study's own wording of the claim in French; empty for the catalogue's or a derived one
 correction: str = "holm"  # multiple-testing correction of the study index (holm, bh or none), named on the page
+coverage_threshold: float = 0.8  # pages holding less than this share of their platform-reported comments are left out of the sensitivity rerun
 
 # %% tags=["setup"]
 # Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.
@@ -66,6 +67,9 @@ report.show_results(result, params["language"], audience="brief")  # the same in
 
 # %%
 report.show_data(data, result)  # platforms, period, pages, posts, comments, exclusions (filters and model), examples
+
+# %% tags=["academic"]
+report.show_sensitivity(data, result)  # the same test without the pages of low coverage (collected vs reported comments)
 
 # %% tags=["academic"]
 report.show_methods(result, data)  # methods paragraph from the fitted model, references

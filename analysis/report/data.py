@@ -42,6 +42,23 @@ class ReportData:
     posts: pd.DataFrame
     comments: pd.DataFrame
     dataset: dict[str, Any] = field(default_factory=dict)
+    #: per-page audit of the analysed tables (:func:`analysis.coverage.page_coverage`)
+    coverage_pages: pd.DataFrame | None = None
+
+    @property
+    def coverage(self) -> dict[str, Any]:
+        """The coverage audit of the analysed data (:func:`analysis.coverage.summarise`): comments
+        collected vs reported, missing parents (from ``dataset.json``), owner replies identifiable."""
+        from analysis.coverage import collection_window, page_coverage, summarise
+
+        if self.coverage_pages is None:
+            self.coverage_pages = page_coverage(self.tables.posts, self.tables.comments)
+        stored = self.dataset.get("coverage") or {}
+        owners = int(self.tables.comments["is_owner"].astype(bool).sum()) if len(self.tables.comments) else 0
+        return summarise(self.coverage_pages, missing_parents=int(stored.get("missing_parents") or 0),
+                         owner_identifiable=self.dataset.get("owner_identifiable", stored.get("owner_identifiable")),
+                         owner_comments=owners, threshold=self.params.get("coverage_threshold", 0.8),
+                         window=collection_window(self.tables.posts))
 
     @property
     def simulated(self) -> bool:
@@ -72,6 +89,7 @@ class ReportData:
             "collected_at": (posts["collected_at"].max().date().isoformat() if len(posts) else None),
             "exclusions": [{k: (int(v) if k in ("accounts", "posts", "comments") else str(v))
                             for k, v in row.items()} for row in self.exclusions.to_dict("records")],
+            "coverage": self.coverage,
         }
 
 
@@ -174,3 +192,29 @@ def check_threads_available(data: ReportData) -> None:
     why = threads_needed(data.params, data.data_dir)
     if why:
         raise ThreadsUnavailable(why)
+
+
+def without_low_coverage(data: ReportData) -> tuple[ReportData | None, int]:
+    """``data`` restricted to the pages whose coverage reaches the ``coverage_threshold`` parameter.
+
+    Pages whose platform reports no comment count are kept (their coverage is unknown, not low).
+    Returns the restricted data (``None`` when no page is low, or every page is) and the number of
+    pages left out.
+    """
+    from analysis.coverage import low_coverage_pages
+    from analysis.schema import CanonicalTables
+
+    data.coverage  # fills coverage_pages
+    low = set(low_coverage_pages(data.coverage_pages, data.params["coverage_threshold"]))
+    pages = set(data.tables.accounts["account_id"].astype(str))
+    if not low or not (pages - low):
+        return None, len(low)
+    keep_posts = ~data.tables.posts["account_id"].astype(str).isin(low)
+    posts = data.tables.posts[keep_posts]
+    tables = CanonicalTables(data.tables.accounts[~data.tables.accounts["account_id"].astype(str).isin(low)],
+                             posts, data.tables.comments[data.tables.comments["post_id"].isin(posts["post_id"])])
+    sub = ReportData(params=data.params, data_dir=data.data_dir, tables=tables, exclusions=data.exclusions,
+                     posts=data.posts[~data.posts["account_id"].astype(str).isin(low)],
+                     comments=data.comments[~data.comments["account_id"].astype(str).isin(low)],
+                     dataset=data.dataset)
+    return sub, len(low)

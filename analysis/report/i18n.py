@@ -156,6 +156,48 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.comments": {"en": "Comments", "fr": "Commentaires"},
     "data.source": {"en": "Source", "fr": "Source"},
     "data.collected": {"en": "Collected", "fr": "Collecte"},
+    # coverage audit (analysis.coverage) and the sensitivity rerun without low-coverage pages
+    "data.coverage": {"en": "Coverage of the conversation", "fr": "Couverture de la conversation"},
+    "coverage.verdict": {"en": "Data behind this verdict: {figure}.", "fr": "Données derrière ce verdict : {figure}."},
+    "coverage.dataset": {"en": "In the whole data set: {figure}.", "fr": "Dans tout le jeu de données : {figure}."},
+    "coverage.low": {"en": "Warning: the data hold less than the study's threshold of {threshold} of the comments the "
+                           "platform reports; this verdict rests on part of the conversation only.",
+                     "fr": "Attention : les données contiennent moins que le seuil de l'étude ({threshold}) des "
+                           "commentaires annoncés par la plateforme ; ce verdict ne repose que sur une partie de la "
+                           "conversation."},
+    "coverage.unknown": {"en": "The platform reports no comment count for these posts, so the share of the "
+                               "conversation collected cannot be checked.",
+                         "fr": "La plateforme n'annonce aucun nombre de commentaires pour ces publications : la part "
+                               "de la conversation collectée ne peut pas être vérifiée."},
+    "coverage.no_owner": {"en": "The source cannot tell the page's own replies from the audience's: measures of "
+                                "answers are not available.",
+                          "fr": "La source ne distingue pas les réponses de la page de celles du public : les mesures "
+                                "de réponse ne sont pas disponibles."},
+    "coverage.no_threads": {"en": "This source holds no comment threads (post-level counts only).",
+                            "fr": "Cette source ne contient aucun fil de commentaires (seulement des totaux par "
+                                  "publication)."},
+    "h.sensitivity": {"en": "Sensitivity: without the pages of low coverage",
+                      "fr": "Sensibilité : sans les pages peu couvertes"},
+    "sens.intro": {"en": "The test is run again on the pages whose data hold at least {threshold} of the comments "
+                         "their platform reports ({kept} of {pages} pages; pages whose platform reports no count are "
+                         "kept). A verdict that changes here depends on what the collection missed.",
+                   "fr": "Le test est refait sur les pages dont les données contiennent au moins {threshold} des "
+                         "commentaires annoncés par leur plateforme ({kept} pages sur {pages} ; les pages sans total "
+                         "annoncé sont gardées). Un verdict qui change ici dépend de ce que la collecte a manqué."},
+    "sens.all": {"en": "All pages", "fr": "Toutes les pages"},
+    "sens.kept": {"en": "Pages with at least {threshold} coverage", "fr": "Pages couvertes à au moins {threshold}"},
+    "sens.col.data": {"en": "Data", "fr": "Données"},
+    "sens.col.pages": {"en": "Pages", "fr": "Pages"},
+    "sens.col.verdict": {"en": "Verdict", "fr": "Verdict"},
+    "sens.none_low": {"en": "Every page whose platform reports a comment count holds at least {threshold} of it: "
+                            "no sensitivity rerun is needed.",
+                      "fr": "Chaque page dont la plateforme annonce un nombre de commentaires en contient au moins "
+                            "{threshold} : aucune nouvelle analyse de sensibilité n'est nécessaire."},
+    "sens.all_low": {"en": "No page holds {threshold} of the comments its platform reports, so there is nothing to "
+                           "rerun the test on: read the verdict as resting on part of the conversation.",
+                     "fr": "Aucune page ne contient {threshold} des commentaires annoncés par sa plateforme : il n'y a "
+                           "rien sur quoi refaire le test ; le verdict ne repose que sur une partie de la conversation."},
+    "sens.failed": {"en": "The rerun could not be computed: {why}", "fr": "La nouvelle analyse n'a pas pu être calculée : {why}"},
     "data.all": {"en": "all", "fr": "toutes"},
     "data.reason": {"en": "Reason", "fr": "Motif"},
     "data.excluded": {"en": "Excluded", "fr": "Exclus"},

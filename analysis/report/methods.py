@@ -43,6 +43,13 @@ MODELS: dict[str, dict[str, Any]] = {
         "fr": "modèle de Cox à risques proportionnels du délai avant la première réponse de la page, commentaires sans réponse censurés",
         "refs": ("cox", "lin_wei", "lifelines"),
     },
+    "page_poisson": {
+        "en": "Poisson (quasi-likelihood) regression of the pages' values on their group, one page one observation, "
+              "with robust standard errors",
+        "fr": "régression de Poisson (quasi-vraisemblance) des valeurs des pages sur leur groupe, une page par "
+              "observation, avec erreurs types robustes",
+        "refs": ("cameron_trivedi", "statsmodels"),
+    },
     "spearman_tost": {
         "en": "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure",
         "fr": "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests unilatéraux (TOST)",

@@ -92,6 +92,8 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
     _p("claim_fr", str, "", "the study's own wording of the claim in French; empty for the catalogue's or a derived one"),
     _p("correction", str, "holm", "multiple-testing correction of the study index (holm, bh or none), named on the page",
        ("holm", "bh", "none")),
+    _p("coverage_threshold", float, config.DEFAULT_COVERAGE_THRESHOLD,
+       "pages holding less than this share of their platform-reported comments are left out of the sensitivity rerun"),
 ]}
 
 #: Parameters that only shape how the report looks; changing them needs no new statistics.
@@ -170,6 +172,9 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("min_posts", "reply_window_h", "equivalence_bound"):
         if out[name] < 0:
             raise ValueError(f"parameter `{name}` = {out[name]!r} must not be negative ({NOTEBOOK_PARAMETERS[name].meaning})")
+    if not 0 <= out["coverage_threshold"] <= 1:
+        raise ValueError(f"parameter `coverage_threshold` = {out['coverage_threshold']!r} must be a share between "
+                         f"0 and 1, e.g. 0.8")
     if out["logo"]:
         logo_file(out["logo"])  # a real image, checked by its content, before any kernel starts
     return out

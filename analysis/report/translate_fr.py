@@ -164,6 +164,10 @@ RULES: list[tuple[str, str]] = [
      "modèle de Cox à risques proportionnels (ex aequo selon Efron), erreurs types groupées par page"),
     (r"page-level Spearman correlation with TOST equivalence test",
      "corrélation de Spearman entre pages avec test d'équivalence TOST"),
+    (r"page-level Poisson \(quasi-likelihood\) regression of page values on the group, one page = one observation, "
+     r"robust SE",
+     "régression de Poisson (quasi-vraisemblance) des valeurs par page sur le groupe, une page = une observation, "
+     "erreurs types robustes"),
 ]
 
 _COMPILED = [(re.compile(pattern), french) for pattern, french in RULES]

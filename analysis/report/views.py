@@ -174,9 +174,17 @@ def publish_result(result: Any, data: Any = None, params: dict[str, Any] | None 
     record = build_record(result, data, params)
     params = params or getattr(data, "params", {}) or {}
     bundle = {RESULT_MIME: record,
-              "text/html": verdict_html(result, params.get("language", "en"), params.get("correction", "holm")),
+              "text/html": _with_coverage(verdict_html(result, params.get("language", "en"),
+                                                       params.get("correction", "holm")), data),
               "text/plain": f"{record['hypothesis']}: {record['verdict']}"}
     display(bundle, raw=True)
+
+
+def _with_coverage(box: str, data: Any) -> str:
+    """The verdict box with the coverage paragraph as its last line (``data`` None: unchanged)."""
+    note = coverage_note_html(data)
+    end = box.rfind("</section>")
+    return box if not note or end < 0 else box[:end] + note + box[end:]
 
 
 def statistics_html(result: Any, language: str) -> str:
@@ -356,6 +364,7 @@ def data_html(data: Any, result: Any = None) -> str:
         [t("data.posts", lang), fmt_int(s["posts"], lang)],
         [t("data.comments", lang), fmt_int(s["comments"], lang)],
         [t("data.collected", lang), fmt_date(s["collected_at"], lang)],
+        [t("data.coverage", lang), coverage_text(data)],
     ]
     overview = _table([t("col.quantity", lang), t("col.value", lang)], rows)
     exc = [[_exclusion_reason(r["step"], r["reason"], data.params, lang), fmt_int(r["accounts"], lang),
@@ -463,3 +472,89 @@ def show_figure(data: Any, result: Any) -> None:
     from analysis.plots import key_figure
 
     return _display(figure_html(key_figure(result, data.posts, data.comments, data.language), data.language))
+
+
+# --------------------------------------------------------------------------- coverage of the conversation
+
+def coverage_text(data: Any) -> str:
+    """The coverage audit in words for the data section and the verdict box (analysis.coverage)."""
+    from analysis.coverage import describe
+
+    lang = data.language
+    if not data.dataset.get("comments_available", True):
+        return t("coverage.no_threads", lang)
+    cov = data.coverage
+    text = describe(cov, lang) + "."
+    if cov["ratio"] is None:
+        text = f"{text} {t('coverage.unknown', lang)}"
+    return f"{text} {_dataset_coverage(data)}".strip()
+
+
+def _dataset_coverage(data: Any) -> str:
+    """'In the whole data set: 13 of ~467 reported replies (3 %).' when the filters changed the figure."""
+    from analysis.coverage import figure
+
+    whole, here = data.dataset.get("coverage") or {}, data.coverage
+    if whole.get("ratio") is None or (whole.get("collected"), whole.get("reported")) == (here["collected"], here["reported"]):
+        return ""
+    return t("coverage.dataset", data.language, figure=figure(whole, data.language))
+
+
+def coverage_note_html(data: Any) -> str:
+    """The coverage paragraph of the verdict box: the figure, and a warning below the threshold."""
+    from analysis.coverage import figure, percent
+
+    if data is None or not data.dataset.get("comments_available", True):
+        return ""
+    lang, cov = data.language, data.coverage
+    low = cov["ratio"] is not None and cov["ratio"] < cov["threshold"]
+    parts = [t("coverage.verdict", lang, figure=figure(cov, lang)), _dataset_coverage(data)]
+    if low:
+        threshold = percent(cov["threshold"]).replace(" ", "\u00a0") if lang == "fr" else percent(cov["threshold"])
+        parts.append(t("coverage.low", lang, threshold=threshold))
+    if cov.get("owner_identifiable") is False:
+        parts.append(t("coverage.no_owner", lang))
+    cls = "dlg-coverage dlg-coverage--low" if low else "dlg-coverage"
+    return f'<p class="{cls}">{esc(" ".join(p for p in parts if p))}</p>'
+
+
+def sensitivity_html(data: Any, result: Any) -> str:
+    """The sensitivity rerun: the same test without the pages whose coverage is below the threshold."""
+    from analysis.coverage import percent
+    from analysis.report.data import run_test, without_low_coverage
+
+    lang = data.language
+    if not data.dataset.get("comments_available", True):
+        return ""
+    threshold = percent(data.params["coverage_threshold"])
+    threshold = threshold.replace(" ", "\u00a0") if lang == "fr" else threshold
+    head = f'<section class="dlg-sensitivity" aria-labelledby="dlg-sens-h"><h2 id="dlg-sens-h">{esc(t("h.sensitivity", lang))}</h2>'
+    cov = data.coverage
+    if cov["ratio"] is None:
+        return head + f"<p>{esc(t('coverage.unknown', lang))}</p></section>"
+    sub, n_low = without_low_coverage(data)
+    pages = len(data.tables.accounts)
+    if sub is None:
+        key = "sens.all_low" if n_low else "sens.none_low"
+        return head + f"<p>{esc(t(key, lang, threshold=threshold))}</p></section>"
+    try:
+        rerun = run_test(sub)
+    except Exception as exc:  # the rerun must never hide the main result
+        return head + f"<p>{esc(t('sens.failed', lang, why=f'{type(exc).__name__}: {exc}'))}</p></section>"
+    rows = []
+    for label, res, n in ((t("sens.all", lang), result, pages),
+                          (t("sens.kept", lang, threshold=threshold), rerun, pages - n_low)):
+        row = _row(res)
+        nums = effect_numbers(row, lang)
+        rows.append([label, fmt_int(n, lang), f'{estimate_name(nums["name"], lang)} {nums["estimate"]}', nums["ci"],
+                     nums["p"], t("verdict." + str(row.get("verdict")), lang)])
+    level = effect_numbers(_row(result), lang)["ci_label"]
+    table = _table([t("sens.col.data", lang), t("sens.col.pages", lang), t("col.estimate", lang), level,
+                    t("col.p", lang), t("sens.col.verdict", lang)], rows)
+    intro = t("sens.intro", lang, threshold=threshold, kept=fmt_int(pages - n_low, lang), pages=fmt_int(pages, lang))
+    return head + f"<p>{esc(intro)}</p>{table}</section>"
+
+
+def show_sensitivity(data: Any, result: Any) -> None:
+    """Display the sensitivity rerun without low-coverage pages (academic report)."""
+    return _display(sensitivity_html(data, result))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from analysis.runner.errors import RunnerError
+from analysis.runner.errors import EXIT_INCONCLUSIVE, RunnerError
 
 
 def _echo(line: str) -> None:
@@ -45,8 +45,13 @@ def from_root(path: str) -> str:
               help="Run the reports as tasks on a local Dask distributed cluster.")
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run the reports as tasks on a running Dask scheduler (e.g. from dask-jobqueue).")
-@click.option("--list", "list_only", is_flag=True, help="Check the study and list its reports and cache state; run nothing.")
-def run(study_file, pairs, files, workers, force, only, dask_local, dask_scheduler, list_only):
+@click.option("--list", "list_only", is_flag=True,
+              help="Check the study (parameters, hypotheses, data, coverage) and list its reports and cache state; "
+                   "run nothing. Exits non-zero, with the fix, on what the run would stop at.")
+@click.option("--allow-low-coverage", is_flag=True,
+              help="Run even when the data hold less of the conversation than the study's coverage_threshold "
+                   "(80 % of the platform-reported comments by default); every report shows the figure.")
+def run(study_file, pairs, files, workers, force, only, dask_local, dask_scheduler, list_only, allow_low_coverage):
     """Run a study: check parameters, run what changed in parallel, write reports and an index.
 
     \b
@@ -64,7 +69,13 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
 
     \b
     Exit codes: 0 ok, 2 bad study file, 3 bad parameters, 4 bad data, 5 a notebook failed,
-    6 a secret from the environment appeared in an output.
+    6 a secret from the environment appeared in an output, 7 some reports cannot be tested
+    on this data (inconclusive before any kernel; the index and the output say why).
+
+    \b
+    Coverage: a hypothesis on comment threads needs the data to hold at least the study's
+    `coverage_threshold` (default 0.8) of the comments the platform reports for its posts;
+    below it the run stops with the figure, unless --allow-low-coverage.
     """
     from analysis.runner.display import RunDisplay
     from analysis.runner.run import plan_study, run_study
@@ -77,14 +88,20 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
         overrides = parse_overrides(pairs, files)
         if list_only:
             study = load_study(study_file, overrides)
+            study.allow_low_coverage = allow_low_coverage
             for reason in study.unavailable.values():
                 _echo(f"WARNING: {reason}")
-            for item in plan_study(study, force):
-                click.echo(f"{'cached' if item.cached else 'to run':<7} {item.spec.name}")
-            return
+            planned = plan_study(study, force)
+            for note in dict.fromkeys(n for p in planned for n in p.notes):
+                _echo(f"WARNING: {note}")
+            for item in planned:
+                state = "inconclusive" if item.inconclusive else "cached" if item.cached else "to run"
+                click.echo(f"{state:<7} {item.spec.name}" + (f"  ({item.inconclusive})" if item.inconclusive else ""))
+            sys.exit(EXIT_INCONCLUSIVE if any(p.inconclusive for p in planned) else 0)
         with RunDisplay() as display:  # live bar in a terminal, plain lines in CI logs
             summary = run_study(study_file, overrides, workers=workers, force=force, only=only,
-                                dask=dask_scheduler or dask_local, progress=display.line, states=display.state)
+                                dask=dask_scheduler or dask_local, progress=display.line, states=display.state,
+                                allow_low_coverage=allow_low_coverage)
     except RunnerError as exc:
         _echo(f"Error: {exc}")
         sys.exit(exc.exit_code)

@@ -12,6 +12,8 @@ code  meaning
 4     bad data: the input folder is missing or fails the canonical-schema checks
 5     a notebook failed (the failure page shows the failing cell and the traceback)
 6     a secret from the environment was found in the outputs
+7     every report ran or is cached, but some cannot be tested on this data (found by the pre-flight,
+      no kernel started: e.g. a group with fewer than two pages); the index says why for each
 ====  ======================================================================================
 
 When several reports fail for different reasons the most specific code wins, in the order
@@ -27,6 +29,7 @@ EXIT_BAD_PARAMETERS = 3
 EXIT_BAD_DATA = 4
 EXIT_NOTEBOOK_FAILED = 5
 EXIT_SECRET_LEAK = 6
+EXIT_INCONCLUSIVE = 7
 
 #: failure kind of a report -> exit code; the first one present in a run decides its code.
 FAILURE_EXIT_CODES = {"secret": EXIT_SECRET_LEAK, "data": EXIT_BAD_DATA, "notebook": EXIT_NOTEBOOK_FAILED}

@@ -78,6 +78,16 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
             r["verdict"] = decide(row)
 
 
+def _coverage_figure(record: dict[str, Any]) -> str:
+    """``13 of ~467 reported replies (3 %)`` from a results.json record, '' when it has no audit."""
+    cov = (record.get("data") or {}).get("coverage") if isinstance(record.get("data"), dict) else None
+    if not isinstance(cov, dict) or cov.get("ratio") is None:
+        return ""
+    from analysis.coverage import figure
+
+    return figure(cov)
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         value = json.loads(path.read_text())
@@ -131,6 +141,7 @@ def write_index(study, force: bool = False) -> Path:
                      "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
                      "failed": failed, "link_groups": link_groups,
                      "simulated": bool(record.get("simulated")),
+                     "why": record.get("inconclusive_reason"), "coverage": _coverage_figure(record),
                      **headline(record)})
         state.append([name, key, failed, entry["in_plan"]])
     grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis import config
-from analysis.runner import hashing, provenance, publish, secrets
+from analysis.runner import hashing, preflight, provenance, publish, secrets
 from analysis.runner.datacheck import check_filters, check_threads
-from analysis.runner.errors import EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
+from analysis.runner.errors import EXIT_INCONCLUSIVE, EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
 from analysis.runner.index import output_name, write_index
 from analysis.runner.parameters import check_parameters, declared_parameters
 from analysis.runner.study import ReportSpec, Study, load_study
@@ -44,6 +44,10 @@ class Planned:
     inputs: dict[str, str]
     cache_key: str
     cached: bool
+    #: why the report cannot be tested on this data, found before any kernel (analysis.runner.preflight)
+    inconclusive: str | None = None
+    #: warnings of the pre-flight (low coverage allowed, coverage unknown), shown before the run
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +59,7 @@ class RunSummary:
     ran: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # name -> kind
+    inconclusive: dict[str, str] = field(default_factory=dict)  # name -> why (pre-flight, no kernel)
     errors: dict[str, str] = field(default_factory=dict)  # failed name -> its exception, one line
     failure_pages: dict[str, Path] = field(default_factory=dict)  # failed name -> its failed.html
     leaks: list[tuple[str, str]] = field(default_factory=list)  # (file, variable)
@@ -66,7 +71,7 @@ class RunSummary:
         for kind, code in FAILURE_EXIT_CODES.items():
             if kind in kinds:
                 return code
-        return EXIT_OK
+        return EXIT_INCONCLUSIVE if self.inconclusive else EXIT_OK
 
 
 def _data_dir(study: Study, params: dict[str, Any]) -> Path | None:
@@ -93,8 +98,9 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
             base.setdefault("study", study.name)
         # the study's own wording of the hypothesis, for notebooks that declare it
         # and the study-wide multiple-testing correction, which the pages name
-        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr), ("correction", study.correction)):
-            if text and pname in declared:
+        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr), ("correction", study.correction),
+                            ("coverage_threshold", study.coverage_threshold)):
+            if text is not None and text != "" and pname in declared:
                 base.setdefault(pname, text)
         if "language" in declared and "language" not in study.overrides:
             variants = {lang: check_parameters(spec.notebook, {**base, "language": lang}, spec.name)
@@ -105,6 +111,11 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
         spec.parameters = first
         data = _data_dir(study, first)
         inputs: dict[str, str] = {}
+        notes: list[str] = []
+        inconclusive = None
+        where = f"report {spec.name}"
+        found = preflight.describe_hypothesis(first, f"notebook {spec.notebook.name}, {where}") \
+            if "hypothesis" in declared else None
         if data is not None:
             if not data.exists():
                 raise DataError(f"report {spec.name}: data folder {data} does not exist; build it "
@@ -115,14 +126,20 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
             if data.is_dir():
                 check_filters(first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}")
-                if "hypothesis" in declared:  # notebooks of the hypothesis catalogue
-                    check_threads(first, data, f"report {spec.name}")
+                if found is not None:  # notebooks of the hypothesis catalogue
+                    check_threads(first, data, where)
+                    note = preflight.check_coverage(found, first, data, inputs, threshold=study.coverage_threshold,
+                                                    allow_low=study.allow_low_coverage, where=where,
+                                                    study_path=provenance.relative(study.path))
+                    notes += [note] if note else []
+                    inconclusive = preflight.inconclusive_reason(found, first, data, inputs)
         notebook_sha = hashing.file_sha256(spec.notebook)
         key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
                               "lock": hashing.lock_hash(), "code": hashing.code_hash() if study.cache_code else "",
                               "audiences": study.audiences, "languages": study.languages,
                               "format": hashing.FORMAT_VERSION})
-        planned.append(Planned(spec, variants, notebook_sha, inputs, key, cached=not force and _is_current(study, spec.name, key)))
+        cached = not force and _is_current(study, spec.name, key, preflight_only=inconclusive is not None)
+        planned.append(Planned(spec, variants, notebook_sha, inputs, key, cached, inconclusive, notes))
     return planned
 
 
@@ -131,14 +148,33 @@ def _expected_files(study: Study) -> list[str]:
                                                   for lang in study.languages for a in study.audiences]
 
 
-def _is_current(study: Study, name: str, key: str) -> bool:
+def _is_current(study: Study, name: str, key: str, preflight_only: bool = False) -> bool:
     folder = study.output / name
     try:
         recorded = json.loads((folder / "provenance.json").read_text()).get("cache_key")
     except (OSError, ValueError):
         return False
+    expected = ["provenance.json", "results.json"] if preflight_only else _expected_files(study)
     return (recorded == key and not (folder / publish.FAILURE_PAGE).exists()
-            and all((folder / f).is_file() for f in _expected_files(study)))
+            and all((folder / f).is_file() for f in expected))
+
+
+def _publish_inconclusive(study: Study, item: Planned, summary: RunSummary) -> None:
+    """A report the data cannot test: ``results.json`` says why (the index shows it), no kernel ran.
+
+    Any earlier pages of the report are removed with the swap: they were made from other data or
+    parameters, and the index must not link a verdict the current data cannot give.
+    """
+    spec = item.spec
+    prov = provenance.build(study=study, spec=spec, inputs=item.inputs, notebook_sha=item.notebook_sha,
+                            cache_key=item.cache_key, engine="pre-flight (no kernel)", code=provenance.code_version())
+    record = {"hypothesis": spec.parameters.get("hypothesis", spec.hypothesis), "report": spec.name,
+              "verdict": "inconclusive", "inconclusive_reason": item.inconclusive, "preflight": True,
+              "parameters": spec.parameters}
+    files = {"results.json": (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
+             "provenance.json": (json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()}
+    publish.publish_report(study.output, spec.name, files)
+    summary.inconclusive[spec.name] = item.inconclusive
 
 
 def _jobs(study: Study, item: Planned, prov: dict[str, Any], notebook_json: str, preload: list[str]) -> list[dict]:
@@ -195,7 +231,7 @@ def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summa
 def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *, workers: int | None = None,
               force: bool = False, only: str | None = None, dask: str | None = None,
               progress: Callable[[str], None] = lambda line: None,
-              states: Callable[..., None] | None = None) -> RunSummary:
+              states: Callable[..., None] | None = None, allow_low_coverage: bool = False) -> RunSummary:
     """Run a study: see the module docstring for the steps.
 
     Parameters
@@ -214,6 +250,9 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
         ``"local"`` for a LocalCluster, or a scheduler address ``tcp://host:port``.
     progress : callable
         Receives one line of text per event (planning, totals; each report's state unless ``states``).
+    allow_low_coverage : bool
+        Run reports whose data hold less of the conversation than the study's
+        ``coverage_threshold`` (a warning instead of a stop; every report shows the figure).
     states : callable, optional
         ``states(report, state, seconds=None)`` on each state change (queued, cached, running,
         rendering, done, failed), e.g. :meth:`analysis.runner.display.RunDisplay.state`; default:
@@ -224,7 +263,8 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     Returns
     -------
     RunSummary
-        ``exit_code`` is 0, or 4/5/6 for bad data / failing notebook / leaked secret.
+        ``exit_code`` is 0, or 4/5/6 for bad data / failing notebook / leaked secret, 7 when some
+        reports cannot be tested on the data (``inconclusive``, found before any kernel).
 
     Raises
     ------
@@ -237,6 +277,7 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     states = states or RunDisplay(live=False, write=progress).state
     started = time.monotonic()
     study = load_study(study_path, overrides)
+    study.allow_low_coverage = allow_low_coverage
     for reason in study.unavailable.values():
         progress(f"WARNING: {reason}")
     if only:
@@ -247,13 +288,23 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     if study.output.exists():
         publish.recover(study.output)
     planned = plan_study(study, force)
-    todo = [p for p in planned if not p.cached]
+    for note in dict.fromkeys(n for p in planned for n in p.notes):
+        progress(f"WARNING: {note}")
+    for item in planned:
+        if item.inconclusive:
+            progress(f"inconclusive {item.spec.name} (no kernel started): {item.inconclusive}")
+            if not item.cached:
+                _publish_inconclusive(study, item, summary)
+            else:
+                summary.inconclusive[item.spec.name] = item.inconclusive
+    planned_runs = [p for p in planned if not p.inconclusive]
+    todo = [p for p in planned_runs if not p.cached]
     summary.cached = [p.spec.name for p in planned if p.cached]
     workers = workers or default_workers()
     progress(f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
              + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else ""))
     if todo:
-        for item in planned:
+        for item in planned_runs:
             states(item.spec.name, "cached" if item.cached else "queued")
         _execute(study, todo, workers, dask, summary, states)
     hashing.save_memo()
@@ -264,7 +315,8 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     for path, var in summary.leaks:
         progress(f"SECRET: the value of ${var} appears in {path}")
     summary.seconds = time.monotonic() - started
-    progress(f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed "
+    progress(f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed, "
+             f"{len(summary.inconclusive)} inconclusive before any kernel "
              f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}")
     return summary
 

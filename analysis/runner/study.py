@@ -11,6 +11,7 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     audiences: [academic, brief]
     languages: [en, fr]                      # the first one is the notebook's `language`
     correction: holm                         # multiple testing across the study: holm | bh | none
+    coverage_threshold: 0.8                  # share of the platform-reported comments the data must hold
     cache_code: true                         # a change to the analysis package reruns the reports
     parameters: {alpha: 0.05}                # every report
     grid:                                    # one report per combination, per hypothesis
@@ -55,7 +56,7 @@ AUDIENCES = ("academic", "brief", "brief-pdf")  # brief-pdf: the client brief pr
 CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
-         "correction", "parameters", "grid", "hypotheses", "description", "cache_code"}
+         "correction", "parameters", "grid", "hypotheses", "description", "cache_code", "coverage_threshold"}
 _HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+$")
 
@@ -107,6 +108,10 @@ class Study:
     correction: str
     overrides: dict[str, Any]
     cache_code: bool = True
+    #: share of the platform-reported comments the data must hold (analysis.coverage); below it the run
+    #: stops before any kernel unless ``allow_low_coverage`` (``dialogic run --allow-low-coverage``)
+    coverage_threshold: float = config.DEFAULT_COVERAGE_THRESHOLD
+    allow_low_coverage: bool = False
     reports: list[ReportSpec] = field(default_factory=list)
     #: audience -> why it is skipped on this machine (e.g. brief-pdf without chromium)
     unavailable: dict[str, str] = field(default_factory=dict)
@@ -317,6 +322,11 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         overrides=overrides,
         cache_code=bool(raw.get("cache_code", True)),
     )
+    threshold = raw.get("coverage_threshold", config.DEFAULT_COVERAGE_THRESHOLD)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise StudyError(f"{path}: coverage_threshold {threshold!r}; give a share between 0 and 1, e.g. 0.8 "
+                         f"(0 turns the coverage check off)")
+    study.coverage_threshold = float(threshold)
     _drop_unavailable_audiences(study)
     if study.correction not in CORRECTIONS:
         raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
