@@ -54,6 +54,15 @@ GLOSSARY: dict[str, dict[str, str]] = {
               " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas écartés.",
         "industry": "'average reply time', which ignores unanswered comments and so flatters slow pages",
     },
+    "answered_in_window": {
+        "en": "An audience comment is answered within the window when the page's first reply beneath it came"
+              " within the reply window (72 h by default); comments collected before their window ended are left"
+              " out (too young to tell).",
+        "fr": "Un commentaire du public a reçu une réponse dans la fenêtre lorsque la première réponse de la page"
+              " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires collectés"
+              " avant la fin de leur fenêtre sont écartés (trop récents pour conclure).",
+        "industry": "'response rate within the SLA' (e.g. answered within 24 h) in social-care dashboards",
+    },
     "dialogue_turns": {
         "en": "Number of times the speaker changes between page and audience along reply chains under a post.",
         "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de réponses.",
@@ -212,8 +221,8 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     -------
     pandas.DataFrame
         Columns ``comment_id, post_id, account_id, platform, account_type, followers, created_at,
-        depth, lang, text, answered, time_to_owner_reply_h, reply_observed, sentiment, negative,
-        post_is_question``.
+        depth, lang, text, answered, time_to_owner_reply_h, reply_observed, answered_in_window,
+        sentiment, negative, post_is_question``.
 
     Notes
     -----
@@ -221,6 +230,12 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     reply came within the window and before collection (``reply_observed`` true); otherwise it is
     the censoring time, ``min(window_h, hours from comment to collection)``, with
     ``reply_observed`` false. Unanswered comments are kept, never dropped.
+
+    ``answered_in_window`` (nullable boolean) says whether the first owner reply came within
+    ``window_h``; it is NA for a comment collected less than ``window_h`` after it was written
+    (answered or not: keeping only the young comments that were answered quickly would bias both
+    the share answered and the delays among the answered). With ``window_h=None`` it is
+    ``reply_observed`` (answered before collection).
     """
     from analysis import text as signals
 
@@ -245,6 +260,9 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     out["answered"] = first_reply.notna().to_numpy()
     out["time_to_owner_reply_h"] = delay.where(observed, limit).astype(float).to_numpy()
     out["reply_observed"] = observed.to_numpy()
+    followed = pd.Series(True, index=out.index) if window_h is None else to_collection >= window_h
+    out["answered_in_window"] = pd.array(observed.to_numpy(), dtype="boolean")
+    out.loc[~followed.to_numpy(dtype=bool), "answered_in_window"] = pd.NA
     lang = out["lang"].where(out["lang"].notna(), signals.detect_language(out["text"]))
     out["lang"] = lang
     out["sentiment"] = signals.sentiment_score(out["text"], lang).to_numpy()
@@ -252,8 +270,8 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     post_q = signals.is_question(post_info["text"], post_info["lang"])
     out["post_is_question"] = post_q.reindex(out["post_id"]).to_numpy()
     columns = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
-               "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed", "sentiment",
-               "negative", "post_is_question"]
+               "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed",
+               "answered_in_window", "sentiment", "negative", "post_is_question"]
     return out[columns].reset_index(drop=True)
 
 

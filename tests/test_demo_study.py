@@ -61,7 +61,7 @@ def test_h1_reports_state_irr_ci_one_sided_p_and_simulated_notice(study, page):
 def test_every_planted_effect_is_recovered_in_its_direction(study):
     reports, _, _ = study
     results = _results(reports)
-    for hid in ("H1", "H2", "H3", "H4", "H6"):
+    for hid in ("H1", "H2", "H3", "H4a", "H4b", "H6"):
         table = results[hid]["result"]["table"]
         planted = PLANTED_EFFECTS[hid]
         assert table["verdict"] == "supported", (hid, table)

@@ -43,10 +43,11 @@ def twcs_study(real_data, tmp_path_factory):
 
 def test_reports_are_produced_on_real_brand_only_data(twcs_study):
     base, _, run = twcs_study
-    assert run.returncode == 0, run.stdout + run.stderr
+    # exit 7: every report ran or was found untestable by the pre-flight (H2: no personal page)
+    assert run.returncode == 7, run.stdout + run.stderr
+    for page in ("academic.html", "brief.html", "academic.fr.html", "brief.fr.html"):
+        assert (base / "reports" / "h3" / page).is_file(), page
     for report in ("h2", "h3"):
-        for page in ("academic.html", "brief.html", "academic.fr.html", "brief.fr.html"):
-            assert (base / "reports" / report / page).is_file(), (report, page)
         assert not (base / "reports" / report / "failed.html").exists()
 
 
@@ -57,13 +58,28 @@ def test_within_page_hypothesis_is_estimated_on_real_data(twcs_study):
     assert table["ci_low"] < table["estimate"] < table["ci_high"] and table["n_clusters"] >= 40
 
 
-def test_brand_only_data_make_h2_inconclusive_with_the_reason_in_each_language(twcs_study):
-    base, _, _ = twcs_study
+def test_brand_only_data_make_h2_inconclusive_before_any_kernel_with_the_reason(twcs_study):
+    base, _, run = twcs_study
     record = json.loads((base / "reports" / "h2" / "results.json").read_text())
-    assert record["verdict"] == "inconclusive"
-    assert record["data"]["pages_by_type"].get("personal", 0) == 0
-    en = _text(base / "reports" / "h2" / "brief.html")
-    fr = _text(base / "reports" / "h2" / "brief.fr.html")
+    assert record["verdict"] == "inconclusive" and record["preflight"] is True
+    assert "0 personal pages" in record["inconclusive_reason"]
+    assert "inconclusive h2 (no kernel started): each group needs at least two pages" in run.stderr
+    assert not list((base / "reports" / "h2").glob("*.html"))
+    index = _text(base / "reports" / "index.html")
+    assert "inconclusive: each group needs at least two pages with at least 3 posts" in index
+
+
+def test_brand_only_data_in_a_notebook_give_the_reason_in_each_language(twcs_study):
+    # the same data run through the notebook's own calls (papermill users skip the runner's pre-flight)
+    from analysis import report
+    from analysis.report.views import results_html
+
+    base, _, _ = twcs_study
+    data = report.load_report_data(report.from_namespace(dict(data_dir=str(base / "twcs"), hypothesis="H2",
+                                                              min_posts=3)))
+    result = report.run_test(data)
+    assert result.verdict == "inconclusive"
+    en, fr = results_html(result, "en", "brief"), results_html(result, "fr", "brief")
     assert "each group needs at least two pages" in en and "personal pages: 0" in en
     assert "chaque groupe doit compter au moins deux pages" in fr and "needs" not in fr
 
@@ -81,7 +97,7 @@ def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_repo
     data = report.load_report_data(report.from_namespace(dict(data_dir=str(out), hypothesis="H1", min_posts=1)))
     assert data.posts["replies"].isna().all()                       # unknown, not zero
     assert data.posts["reported_comments"].notna().all()
-    for hid in ("H1", "H2", "H4", "H5", "H6"):
+    for hid in ("H1", "H2", "H4a", "H4b", "H5", "H6"):
         data.params["hypothesis"] = hid
         with pytest.raises(ThreadsUnavailable, match="comments_available false.*outcome=reported_comments"):
             report.run_test(data)

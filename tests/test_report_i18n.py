@@ -231,7 +231,7 @@ def _run_every_model() -> list:
                                         or_business=0.5, question_irr=1.4)
     fast = dict(n_perm=199, n_boot=99)
     results = [run_hypothesis(h, posts=posts, comments=comments, min_posts=5, **fast)
-               for h in ("H1", "H2", "H3", "H4", "H5", "H6")]
+               for h in ("H1", "H2", "H3", "H4a", "H4b", "H5", "H6")]
     results.append(run_hypothesis("H5", pages=simulate_pages_rho(3, n_pages=3), **fast))  # too few pages
     results.append(run_hypothesis("H1", posts=posts[posts.account_type == "business"], **fast))  # one group
     results.append(run_hypothesis("H3", posts=posts[posts.is_question == 0], **fast))  # no contrast
@@ -265,16 +265,16 @@ def test_french_academic_sections_show_french_and_english_ones_stay_english():
     from analysis.stats.simulation import simulate_measures
 
     posts, comments = simulate_measures(5, n_business=6, n_personal=6, with_comments=True)
-    res = run_hypothesis("H4", posts=posts, comments=comments, n_perm=199)
+    res = run_hypothesis("H4b", posts=posts, comments=comments, n_perm=199)
     params = {"alpha": 0.05, "min_posts": 5, "reply_window_h": 72}
     fr = results_html(res, "fr", "academic") + statistics_html(res, "fr")
     fr += methods_paragraph(res.row, res.hypothesis, params, "fr")
-    assert "part par page des commentaires ayant reçu une réponse dans les 24 h" in fr
-    assert "Contrôle de robustesse : part par page" in fr
+    assert "test de permutation sur les moyennes géométriques des délais par page" in fr
+    assert "Contrôle de robustesse : test de permutation sur les moyennes géométriques" in fr
     assert "peu de grappes : 12 pages" in fr
     assert not english_left(html.unescape(re.sub(r"<[^>]+>", " ", fr)))
     en = results_html(res, "en", "academic") + statistics_html(res, "en")
     en += methods_paragraph(res.row, res.hypothesis, params, "en")
     for text in (*res.robustness["test"], *res.robustness["note"], *res.warnings):
         assert html.escape(text) in en or text in en, text
-    assert "Robustness check: page-level share answered within 24 h (permutation)" in en
+    assert "Robustness check: page-level permutation test on page geometric mean delays" in en

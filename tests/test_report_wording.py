@@ -172,7 +172,7 @@ def test_verdict_says_it_is_for_this_hypothesis_alone_and_uses_a_corrected_p(run
 def test_french_glossary_names_measures_in_french_and_code_only_in_the_academic_report(run):
     from analysis.report.views import glossary_html
 
-    _, result = run("fr", hypothesis="H4")
+    _, result = run("fr", hypothesis="H4b")
     brief, academic = glossary_html(result, "fr", "brief"), glossary_html(result, "fr", "academic")
     for column in ("time_to_owner_reply_h", "answered"):
         assert column not in brief and f'<code class="dlg-column">{column}</code>' in academic

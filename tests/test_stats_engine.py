@@ -31,7 +31,7 @@ def results(planted):
 
 
 def test_catalogue_fields():
-    for hid in ("H1", "H2", "H3", "H4", "H5", "H6"):
+    for hid in ("H1", "H2", "H3", "H4a", "H4b", "H5", "H6"):
         h = CATALOGUE[hid]
         for f in ("id", "claim_en", "claim_fr", "question_en", "question_fr", "outcome", "unit", "contrast",
                   "direction", "model", "robustness", "effect_name"):
@@ -59,11 +59,12 @@ def test_h2_recovers_planted_odds_ratio():
     assert res.verdict == "supported"
 
 
-def test_h4_recovers_planted_hazard_ratio():
+def test_cox_recovers_planted_hazard_ratio():
     # PH holds when every comment is eventually answered within the window and frailty is small
     posts, comments = simulate_measures(7, n_business=25, n_personal=25, posts_range=(5, 10), hr=0.5, answer_p=0.999,
                                         page_sd=0.05, window_h=1e6)
-    res = run_hypothesis("H4", posts=posts, comments=comments, n_perm=999)
+    res = run_hypothesis("generic", posts=posts, comments=comments, outcome="time_to_owner_reply_h", unit="comment",
+                         contrast="account_type", direction="less", model="cox", n_perm=999)
     assert res.row["ci_low"] <= 0.5 <= res.row["ci_high"]
     assert res.verdict == "supported"
     tests = res.robustness["test"].tolist()

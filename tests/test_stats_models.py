@@ -180,7 +180,7 @@ def test_gee_exchangeable_matches_direct_statsmodels_call(small):
 
 def test_cox_matches_statsmodels_phreg_with_groups(small):
     _, comments = small
-    df = _analysed("H4", None, comments)
+    df = _analysed("H4a", None, comments)  # its frame: every comment followed for the window, answered or not
     fit = survival.fit_cox(df, "time_to_owner_reply_h")
     from statsmodels.duration.hazard_regression import PHReg
 

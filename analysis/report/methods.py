@@ -18,6 +18,7 @@ ESTIMATE_NAMES: dict[str, dict[str, str]] = {
     "IRR": {"en": "incidence rate ratio (IRR)", "fr": "rapport des taux d'incidence (IRR)"},
     "OR": {"en": "odds ratio (OR)", "fr": "rapport de cotes (OR)"},
     "HR": {"en": "hazard ratio (HR)", "fr": "rapport des risques instantanés (HR)"},
+    "GMR": {"en": "ratio of geometric mean delays (GMR)", "fr": "rapport des moyennes géométriques des délais (GMR)"},
     "rho": {"en": "Spearman's rank correlation (ρ)", "fr": "corrélation des rangs de Spearman (ρ)"},
 }
 
@@ -50,6 +51,15 @@ MODELS: dict[str, dict[str, Any]] = {
               "observation, avec erreurs types robustes",
         "refs": ("cameron_trivedi", "statsmodels"),
     },
+    "log_time": {
+        "en": "least-squares regression of the log time to the page's first answer, among comments answered within "
+              "the reply window, with page-clustered standard errors (the larger of CR1 and the leave-one-page-out "
+              "jackknife)",
+        "fr": "régression par moindres carrés du logarithme du délai avant la première réponse de la page, parmi les "
+              "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page (la plus grande "
+              "de CR1 et du jackknife retirant une page à la fois)",
+        "refs": ("cameron_miller", "mackinnon_nielsen_webb", "farewell", "statsmodels"),
+    },
     "spearman_tost": {
         "en": "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure",
         "fr": "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests unilatéraux (TOST)",
@@ -61,6 +71,7 @@ MODELS: dict[str, dict[str, Any]] = {
 ROBUSTNESS_REFS: dict[str, tuple[str, ...]] = {
     "page_permutation": ("good",), "page_rank": ("mann_whitney",), "within_page_signed_rank": ("wilcoxon",),
     "km_medians": ("kaplan_meier",), "page_share_24h": (), "ph_test": ("grambsch_therneau",),
+    "page_geomean_permutation": ("good",), "answered_medians": (),
     "rho_bootstrap": ("efron",), "elasticity": ("cameron_trivedi",), "per_language": (),
 }
 
@@ -71,6 +82,8 @@ REFERENCES: dict[str, str] = {
     "liang_zeger": "Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized linear models. <i>Biometrika, 73</i>(1), 13–22.",
     "cox": "Cox, D. R. (1972). Regression models and life-tables. <i>Journal of the Royal Statistical Society: Series B, 34</i>(2), 187–220.",
     "lin_wei": "Lin, D. Y., & Wei, L. J. (1989). The robust inference for the Cox proportional hazards model. <i>Journal of the American Statistical Association, 84</i>(408), 1074–1078.",
+    "mackinnon_nielsen_webb": "MacKinnon, J. G., Nielsen, M. Ø., & Webb, M. D. (2023). Cluster-robust inference: A guide to empirical practice. <i>Journal of Econometrics, 232</i>(2), 272–299.",
+    "farewell": "Farewell, V. T. (1982). The use of mixture models for the analysis of survival data with long-term survivors. <i>Biometrics, 38</i>(4), 1041–1046.",
     "kaplan_meier": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete observations. <i>Journal of the American Statistical Association, 53</i>(282), 457–481.",
     "grambsch_therneau": "Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and diagnostics based on weighted residuals. <i>Biometrika, 81</i>(3), 515–526.",
     "spearman": "Spearman, C. (1904). The proof and measurement of association between two things. <i>The American Journal of Psychology, 15</i>(1), 72–101.",

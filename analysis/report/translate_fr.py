@@ -46,6 +46,8 @@ ROBUSTNESS_NAMES_FR: dict[str, str] = {
     "page_share_24h": "part par page des commentaires ayant reçu une réponse dans les 24 h (permutation)",
     "km_medians": "médianes de Kaplan–Meier du délai avant la première réponse",
     "ph_test": "test de l'hypothèse des risques proportionnels (Schoenfeld)",
+    "page_geomean_permutation": "test de permutation sur les moyennes géométriques des délais par page",
+    "answered_medians": "médianes du délai avant la première réponse, commentaires ayant reçu une réponse",
     "rho_bootstrap": "intervalle de confiance bootstrap du rho de Spearman",
     "elasticity": "élasticité des réponses au nombre d'abonnés",
     "per_language": "analyse par langue des commentaires",
@@ -66,6 +68,9 @@ RULES: list[tuple[str, str]] = [
      "risques proportionnels (test de Schoenfeld, temps en rangs)"),
     (r"page-level share answered within (?P<x>[\d.e+-]+) h \(permutation\)",
      "part par page des commentaires ayant reçu une réponse dans les {x} h (permutation)"),
+    (r"page-level permutation test on page geometric mean delays", ROBUSTNESS_NAMES_FR["page_geomean_permutation"]),
+    (r"median hours to first reply among answered comments: (?P<g>.+)",
+     "médiane du délai (en heures) avant la première réponse, commentaires ayant reçu une réponse : {g}"),
     (r"Spearman rho, bootstrap CI", "rho de Spearman, intervalle de confiance bootstrap"),
     (r"elasticity of replies to followers \(NB2, clustered\)",
      "élasticité des réponses au nombre d'abonnés (NB2, erreurs types groupées par page)"),
@@ -93,6 +98,10 @@ RULES: list[tuple[str, str]] = [
      r"comments censored before (?P<x>[\d.e+-]+) h left out",
      "différence des parts par page (groupe étudié − groupe de référence) ; {n} pages ; "
      "commentaires censurés avant {x} h exclus"),
+    (r"ratio of group averages of page geometric means as estimate; (?P<n>\d+) pages",
+     "rapport des moyennes de groupe des moyennes géométriques par page comme estimation ; {n} pages"),
+    (r"(?P<n1>\d+) answered comments, (?P<n2>\d+) pages",
+     "{n1} commentaires ayant reçu une réponse, {n2} pages"),
     (r"fewer than 4 pages with followers", "moins de 4 pages dont le nombre d'abonnés est connu"),
     (r"fewer than 4 pages", "moins de 4 pages"),
     (r"percentile bootstrap, (?P<n>\d+) resamples, seed (?P<seed>\d+)",
@@ -122,6 +131,9 @@ RULES: list[tuple[str, str]] = [
     # --- warnings of the models (models.py, survival.py, correlation.py)
     (r"separation: a group has no observed reply; the hazard ratio is not estimable",
      "séparation : l'un des groupes n'a aucune réponse observée ; le rapport des risques n'est pas estimable"),
+    (r"separation: a group has no comment answered within the window; the delay ratio is not estimable",
+     "séparation : l'un des groupes n'a aucun commentaire ayant reçu une réponse dans la fenêtre ; le rapport "
+     "des délais n'est pas estimable"),
     (r"Cox model did not converge: (?P<exc>.*)", "le modèle de Cox n'a pas convergé : {exc}"),
     (r"Cox model: convergence warning from lifelines; the estimate may not be trustworthy",
      "modèle de Cox : avertissement de convergence de lifelines ; l'estimation n'est peut-être pas fiable"),
@@ -162,6 +174,10 @@ RULES: list[tuple[str, str]] = [
      "GEE logistique par page (structure échangeable, covariance robuste à biais réduit)"),
     (r"Cox proportional hazards model \(Efron ties\) with page-clustered SE",
      "modèle de Cox à risques proportionnels (ex aequo selon Efron), erreurs types groupées par page"),
+    (r"least-squares regression of log hours to the first answer \(answered comments only\) with "
+     r"page-clustered SE \(max of CR1 and page jackknife\)",
+     "régression par moindres carrés du logarithme du délai avant la première réponse (commentaires ayant reçu "
+     "une réponse seulement), erreurs types groupées par page (maximum de CR1 et du jackknife par page)"),
     (r"page-level Spearman correlation with TOST equivalence test",
      "corrélation de Spearman entre pages avec test d'équivalence TOST"),
     (r"page-level Poisson \(quasi-likelihood\) regression of page values on the group, one page = one observation, "

@@ -435,6 +435,8 @@ def glossary_terms(result: Any) -> list[str]:
         used.add("replies")
     if hyp.outcome == "time_to_owner_reply_h":
         used.add("answered")
+    if getattr(hyp, "subset", None):
+        used.add(hyp.subset)
     return [k for k in GLOSSARY if k in used]
 
 

@@ -58,7 +58,24 @@ CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery
 _KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
          "correction", "parameters", "grid", "hypotheses", "description", "cache_code", "coverage_threshold"}
 _HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
-_CATALOGUE_ID = re.compile(r"^H\d+$")
+_CATALOGUE_ID = re.compile(r"^H\d+[a-z]?$")
+#: Catalogue ids that stand for several claims (a copy of ``analysis.stats.hypotheses.SPLIT``, kept
+#: equal by a test, so that reading a study does not import statsmodels): ``- id: H4`` makes one
+#: report per part, each with the part's own claim (a claim written on the whole is not reused).
+SPLIT = {"H4": ("H4a", "H4b")}
+
+
+def _split_entries(entries: list) -> list:
+    """The study's hypothesis entries with each id of :data:`SPLIT` replaced by its parts."""
+    out = []
+    for entry in entries:
+        hid = entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None
+        if hid in SPLIT and not (isinstance(entry, dict) and (entry.get("parameters") or {}).get("hypothesis")):
+            base = {k: v for k, v in entry.items() if k not in ("claim", "claim_fr")} if isinstance(entry, dict) else {}
+            out += [dict(base, id=part) for part in SPLIT[hid]]
+        else:
+            out.append(entry)
+    return out
 
 
 @dataclass
@@ -331,7 +348,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     if study.correction not in CORRECTIONS:
         raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
     seen: set[str] = set()
-    for entry in hypotheses:
+    for entry in _split_entries(hypotheses):
         if isinstance(entry, str):
             entry = {"id": entry}
         if not isinstance(entry, dict) or "id" not in entry:

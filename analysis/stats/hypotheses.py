@@ -1,7 +1,8 @@
 """The hypothesis catalogue as data, the model registry, and :func:`run_hypothesis`.
 
 A hypothesis is data (:class:`Hypothesis`): outcome measure, unit, contrast, direction, model,
-robustness tests. :data:`CATALOGUE` ships H1–H6 and ``generic``; a study can state its own
+robustness tests. :data:`CATALOGUE` ships H1–H6 (H4 as
+two claims, H4a and H4b: :data:`SPLIT`) and ``generic``; a study can state its own
 hypothesis without code through ``run_hypothesis("generic", outcome=..., unit=..., contrast=...,
 direction=..., model=...)``. Models and robustness tests are looked up by name in
 :data:`MODELS` and :data:`ROBUSTNESS` (registries, not if-chains): adding one is adding a function.
@@ -61,6 +62,9 @@ class Hypothesis:
         Column interacted with the group (H6: ``negative``); the interaction is the tested term.
     fixed_effects : bool or None
         Page fixed effects for count models (None = when the contrast varies within pages).
+    subset : str or None
+        A boolean column; only units where it is true are analysed (H4b: ``answered_in_window``,
+        the delay among comments answered within the reply window).
     """
 
     id: str
@@ -85,6 +89,7 @@ class Hypothesis:
     covariates: tuple[str, ...] = ()
     interaction: str | None = None
     fixed_effects: bool | None = None
+    subset: str | None = None
 
 
 _BUSINESS = dict(focal_en="business pages", reference_en="personal pages",
@@ -117,14 +122,27 @@ CATALOGUE: dict[str, Hypothesis] = {
         focal_en="question posts", reference_en="other posts of the same page",
         focal_fr="les publications qui posent une question", reference_fr="les autres publications de la même page",
         outcome_en="replies per post", outcome_fr="réponses par publication", fixed_effects=True),
-    "H4": Hypothesis(
-        "H4", "business pages take longer to answer", "les pages d'entreprise mettent plus de temps à répondre",
-        "Do business pages take longer than personal pages to answer a comment?",
-        "Les pages d'entreprise mettent-elles plus de temps à répondre à un commentaire ?",
-        outcome="time_to_owner_reply_h", unit="comment", contrast="account_type", direction="less", model="cox",
-        robustness=("page_share_24h", "km_medians", "ph_test"), effect_name="HR",
-        outcome_en="rate at which comments get a first answer from the page",
-        outcome_fr="rythme auquel les commentaires reçoivent une première réponse de la page", **_BUSINESS),
+    # H4 "business pages take longer to answer" is two claims (analysis.stats.survival, "Why H4 is two
+    # claims"): answering less (H4a) and, among what gets answered, answering later (H4b). The id
+    # "H4" stands for both (SPLIT): a study's `- id: H4` makes one report for each.
+    "H4a": Hypothesis(
+        "H4a", "business pages answer fewer comments within the reply window",
+        "les pages d'entreprise répondent à moins de commentaires dans la fenêtre de réponse",
+        "Do business pages answer fewer of their comments within the reply window than personal pages?",
+        "Les pages d'entreprise répondent-elles à moins de commentaires dans la fenêtre de réponse que les pages personnelles ?",
+        outcome="answered_in_window", unit="comment", contrast="account_type", direction="less",
+        model="gee_logit", robustness=("page_permutation",), effect_name="OR",
+        outcome_en="odds that a comment is answered by the page within the reply window",
+        outcome_fr="chances qu'un commentaire reçoive une réponse de la page dans la fenêtre de réponse", **_BUSINESS),
+    "H4b": Hypothesis(
+        "H4b", "among the comments they answer, business pages take longer to answer",
+        "parmi les commentaires auxquels elles répondent, les pages d'entreprise mettent plus de temps à répondre",
+        "Among the comments answered within the reply window, do business pages take longer than personal pages to answer?",
+        "Parmi les commentaires qui reçoivent une réponse dans la fenêtre, les pages d'entreprise mettent-elles plus de temps à répondre ?",
+        outcome="time_to_owner_reply_h", unit="comment", contrast="account_type", direction="greater",
+        model="log_time", robustness=("page_geomean_permutation", "answered_medians"), effect_name="GMR",
+        outcome_en="time to the page's first answer",
+        outcome_fr="délai avant la première réponse de la page", subset="answered_in_window", **_BUSINESS),
     "H5": Hypothesis(
         "H5", "audience size is only weakly tied to dialogue",
         "la taille de l'audience n'est que faiblement liée au dialogue",
@@ -151,9 +169,15 @@ CATALOGUE: dict[str, Hypothesis] = {
 }
 
 _MODEL_EFFECT = {"negbin": "IRR", "poisson": "IRR", "gee_logit": "OR", "cox": "HR", "spearman_tost": "rho",
-                 "page_poisson": "IRR"}
+                 "page_poisson": "IRR", "log_time": "GMR"}
+
+#: A catalogue id that stands for several claims, each with its own test and verdict: a study's
+#: ``- id: H4`` makes one report per part (:mod:`analysis.runner.study` keeps a copy, checked by a
+#: test, so that reading a study file does not import statsmodels).
+SPLIT: dict[str, tuple[str, ...]] = {"H4": ("H4a", "H4b")}
 _MODEL_DEFAULT_ROBUSTNESS = {"negbin": ("page_permutation",), "poisson": ("within_page_signed_rank",),
-                             "gee_logit": ("page_permutation",), "cox": ("km_medians",),
+                             "gee_logit": ("page_permutation",), "cox": ("km_medians", "ph_test"),
+                             "log_time": ("page_geomean_permutation",),
                              "spearman_tost": ("rho_bootstrap",), "page_poisson": ("page_permutation", "page_rank")}
 
 
@@ -208,10 +232,12 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
             raise ValueError(f"hypothesis {hyp.id} is about {hyp.unit}s: pass `{hyp.unit}s=` "
                              f"({hyp.unit} measures from analysis.measures)")
         frame = frame.copy()
-    for col in (hyp.outcome, "account_id"):
+    for col in (hyp.outcome, "account_id", *([hyp.subset] if hyp.subset else [])):
         if col not in frame:
             raise ValueError(f"column `{col}` is missing in the {hyp.unit} measures needed by {hyp.id}; "
                              f"compute it with analysis.measures or pick another outcome")
+    if hyp.subset:
+        frame = frame[frame[hyp.subset].fillna(False).astype(bool)].copy()
     # pages with too few posts
     if posts is not None:
         n_posts = posts.groupby("account_id").size()
@@ -287,6 +313,10 @@ def _run_page_poisson(hyp, df, direction, params):
     return _wald(models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=False), direction, params)
 
 
+def _run_log_time(hyp, df, direction, params):
+    return _wald(survival.fit_log_time(df, hyp.outcome, list(hyp.covariates)), direction, params)
+
+
 def _run_spearman(hyp, df, direction, params):
     if not pd.api.types.is_numeric_dtype(df[hyp.contrast]):
         raise ValueError(f"model spearman_tost correlates the outcome with a numeric page column; "
@@ -301,6 +331,7 @@ def _run_spearman(hyp, df, direction, params):
 #: model name -> runner(hypothesis, analysed frame, direction, params) -> Primary
 MODELS: dict[str, Callable[..., Primary]] = {
     "negbin": _run_negbin, "poisson": _run_poisson, "gee_logit": _run_gee, "cox": _run_cox,
+    "log_time": _run_log_time,
     "spearman_tost": _run_spearman, "page_poisson": _run_page_poisson,
 }
 
@@ -309,6 +340,8 @@ _MODEL_WORDS = {
     "poisson": "Poisson regression with page fixed effects and page-clustered SE",
     "gee_logit": "logistic GEE by page (exchangeable, bias-reduced robust covariance)",
     "cox": "Cox proportional hazards model (Efron ties) with page-clustered SE",
+    "log_time": ("least-squares regression of log hours to the first answer (answered comments only) with "
+                 "page-clustered SE (max of CR1 and page jackknife)"),
     "spearman_tost": "page-level Spearman correlation with TOST equivalence test",
     "page_poisson": "page-level Poisson (quasi-likelihood) regression of page values on the group, "
                     "one page = one observation, robust SE",
@@ -336,6 +369,15 @@ def _rob_share24(hyp, df, direction, params):
 
 def _rob_km(hyp, df, direction, params):
     return survival.km_medians(df, hyp.outcome, params.get("event", "reply_observed"))
+
+
+def _rob_geomean(hyp, df, direction, params):
+    return [survival.page_geomean_permutation(df, hyp.outcome, direction, n_perm=params.get("n_perm", 4999),
+                                              seed=params.get("seed", 0))]
+
+
+def _rob_answered_medians(hyp, df, direction, params):
+    return survival.answered_medians(df, hyp.outcome)
 
 
 def _rob_ph(hyp, df, direction, params):
@@ -374,7 +416,8 @@ def _rob_elasticity(hyp, df, direction, params):
 ROBUSTNESS: dict[str, Callable[..., list[dict]]] = {
     "page_permutation": _rob_permutation, "page_rank": _rob_rank,
     "within_page_signed_rank": _rob_signed_rank, "page_share_24h": _rob_share24, "km_medians": _rob_km,
-    "ph_test": _rob_ph, "per_language": _rob_per_language, "rho_bootstrap": _rob_rho_bootstrap,
+    "ph_test": _rob_ph, "page_geomean_permutation": _rob_geomean, "answered_medians": _rob_answered_medians,
+    "per_language": _rob_per_language, "rho_bootstrap": _rob_rho_bootstrap,
     "elasticity": _rob_elasticity,
 }
 
@@ -462,6 +505,9 @@ def run_hypothesis(
     >>> res = run_hypothesis("H1", posts=post_m)                        # doctest: +SKIP
     >>> res.table[["estimate", "ci_low", "ci_high", "p_value", "verdict"]]  # doctest: +SKIP
     """
+    if hid in SPLIT:
+        raise ValueError(f"hypothesis {hid} is {len(SPLIT[hid])} claims, each with its own test and verdict: run "
+                         f"{' and '.join(SPLIT[hid])} (a study's `- id: {hid}` makes one report for each)")
     if hid not in CATALOGUE:
         raise ValueError(f"hypothesis {hid!r} is not in the catalogue ({', '.join(CATALOGUE)})")
     if not 0 < alpha < 1:

@@ -15,7 +15,8 @@ Data-generating process (per page c, post i, comment j):
   + v_c``, ``v_c ~ N(0, page_sd²)``;
 - answered comments' delay ~ Weibull(shape 0.8, scale ``scale_h·exp(w_c)/hr^(1/0.8)`` for business),
   ``w_c ~ N(0, page_sd²)``; censored at ``window_h`` (then ``answered`` stays true only if the
-  reply came within the window, like ``comment_measures(window_h)``).
+  reply came within the window, like ``comment_measures(window_h)``); ``answered_in_window`` is
+  the same flag (no comment is collected before its window ends).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def simulate_measures(
         ``posts``: post_id, account_id, platform, account_type, followers, lang, replies,
         is_question, is_promotional. ``comments`` (None unless ``with_comments``): comment_id,
         post_id, account_id, platform, account_type, followers, lang, answered,
-        time_to_owner_reply_h, reply_observed, negative.
+        time_to_owner_reply_h, reply_observed, answered_in_window (every comment is followed for
+        the whole window), negative.
     """
     rng = np.random.default_rng(rng)
     n_pages = n_business + n_personal
@@ -99,7 +101,8 @@ def simulate_measures(
         "post_id": posts["post_id"].to_numpy()[post_of_comment], "account_id": account_id[page_c],
         "platform": "sim", "account_type": np.where(b_c == 1, "business", "personal"),
         "followers": followers[page_c], "lang": page_lang[page_c], "answered": observed,
-        "time_to_owner_reply_h": time, "reply_observed": observed, "negative": negative,
+        "time_to_owner_reply_h": time, "reply_observed": observed, "answered_in_window": observed,
+        "negative": negative,
     })
     return posts, comments
 

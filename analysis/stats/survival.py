@@ -1,7 +1,20 @@
-"""Time to first owner reply (H4): Cox model with censoring, Kaplan–Meier medians, PH check.
+"""Time to first owner reply: the conditional delay model of H4b, Cox, Kaplan–Meier, PH check.
 
 A comment enters at its creation and leaves at the page's first reply beneath it (event) or at
 censoring (collection time or the fixed window of ``comment_measures(window_h=...)``).
+
+Why H4 is two claims
+--------------------
+"Business pages take longer to answer" mixes two things when many comments are never answered:
+answering *less* (the survival curve plateaus higher) and answering *later* (among what gets
+answered, the delay is longer). A Cox hazard ratio blends them, and when the curves plateau the
+proportional-hazards assumption fails (on the demo data the Schoenfeld test gives p ≈ 1e-128), so
+the HR is an average over follow-up and "slower" is not what it measures. The catalogue therefore
+tests H4a, the share answered within the reply window (logistic GEE, an odds ratio, like H2), and
+H4b, the delay among comments answered within the window (:func:`fit_log_time`, a ratio of
+geometric mean delays). This is the two-part ("hurdle") reading of a time-to-event outcome with a
+cure fraction (Farewell 1982; see also Mullahy 1986 for two-part models): each part has its own
+estimand, its own verdict and no proportional-hazards assumption.
 """
 
 from __future__ import annotations
@@ -11,7 +24,7 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
-from analysis.stats.models import ModelFit, _cluster_codes, _design
+from analysis.stats.models import ModelFit, _cluster_codes, _design, jackknife_cov
 from analysis.stats.robustness import permutation_test_groups, robustness_row
 
 
@@ -124,3 +137,111 @@ def page_share_within(df: pd.DataFrame, time: str, event: str = "reply_observed"
     return robustness_row(label, stat, p, stat,
                           note=f"difference of page shares (focal − reference); {len(pages)} pages; "
                                f"comments censored before {hours:g} h left out")
+
+
+#: Delays below this many hours (one minute) are set to it before taking logs: a reply stamped in
+#: the same second as the comment would otherwise give log 0 = −∞.
+MIN_DELAY_H = 1 / 60
+
+
+def log_delay(hours: pd.Series | np.ndarray) -> np.ndarray:
+    """``log(max(hours, MIN_DELAY_H))``: the outcome of :func:`fit_log_time`."""
+    return np.log(np.maximum(np.asarray(hours, float), MIN_DELAY_H))
+
+
+def fit_log_time(df: pd.DataFrame, time: str, covariates: list[str] | None = None) -> ModelFit:
+    """Regression of log delay on the group among answered comments, page-clustered (H4b).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Comments answered within the reply window only (the catalogue's ``subset``), with
+        ``time`` (hours to the page's first reply, > 0), ``group`` (0/1), ``cluster`` (page).
+    time : str
+    covariates : list of str, optional
+
+    Returns
+    -------
+    ModelFit
+        ``coef`` = difference of mean log delays (focal − reference), so ``exp(coef)`` is the
+        ratio of geometric mean delays (GMR): GMR > 1 means the focal group's answers come later.
+        Reference t(G−1). ``extra`` holds ``se_cr1``, ``se_cv3`` and the OLS ``result``.
+
+    Notes
+    -----
+    Ordinary least squares of ``log(max(h, 1 min))`` on the group, comments weighted equally.
+    Why this model: delays are right-skewed and multiplicative (Weibull, lognormal), so a log
+    scale makes the group difference a ratio and keeps a few very late answers from dominating;
+    conditioning on an answer within the window makes every delay observed (no censoring left),
+    so no proportional-hazards or distributional assumption is needed for a valid test — only the
+    cluster-robust variance. The standard error is the larger of the CR1 sandwich (statsmodels
+    ``cov_type="cluster"``) and the leave-one-page-out jackknife CV3 (:func:`jackknife_cov`; for
+    least squares its one-step form is exact), as for H1: CR1 alone is too small when pages are
+    few or of very unequal size (Cameron & Miller 2015; MacKinnon, Nielsen & Webb 2023). The
+    estimand is conditional on being answered within the window: read it together with H4a
+    (a page that answers only its easy comments, fast, can look quick here).
+
+    References
+    ----------
+    Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+    *Journal of Human Resources, 50*(2), 317–372.
+    MacKinnon, J. G., Nielsen, M. Ø., & Webb, M. D. (2023). Cluster-robust inference: A guide to
+    empirical practice. *Journal of Econometrics, 232*(2), 272–299.
+    Farewell, V. T. (1982). The use of mixture models for the analysis of survival data with
+    long-term survivors. *Biometrics, 38*(4), 1041–1046.
+    """
+    import statsmodels.api as sm
+
+    data = df[df[time].notna()]
+    G = int(data["cluster"].nunique())
+    if len(data) < 3 or data["group"].nunique() < 2:
+        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
+                        ["separation: a group has no comment answered within the window; the delay ratio is "
+                         "not estimable"])
+    X = _design(data, list(covariates or []), False)
+    y = log_delay(data[time])
+    groups = _cluster_codes(data)
+    res = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    j = list(X.columns).index("group")
+    Xa = X.to_numpy(float)
+    resid = y - Xa @ res.params.to_numpy()
+    hess = [Xa[groups == g].T @ Xa[groups == g] for g in range(G)]
+    scores = np.array([Xa[groups == g].T @ resid[groups == g] for g in range(G)])
+    try:
+        se_cv3 = float(np.sqrt(jackknife_cov(sum(hess), hess, scores)[j, j]))
+    except np.linalg.LinAlgError:  # a page alone identifies a coefficient: no leave-one-out fit
+        se_cv3 = np.nan
+    se_cr1 = float(res.bse["group"])
+    se = max(se_cr1, se_cv3) if np.isfinite(se_cv3) else se_cr1
+    return ModelFit(float(res.params["group"]), se, G - 1, "exp", int(res.nobs), G, bool(np.isfinite(se) and se > 0),
+                    [], {"result": res, "se_cr1": se_cr1, "se_cv3": se_cv3})
+
+
+def page_geomean_permutation(df: pd.DataFrame, time: str, direction: str = "greater", n_perm: int = 4999,
+                             seed: int = 0) -> dict:
+    """Permutation test on page geometric mean delays (one page = one observation).
+
+    Each page's mean log delay among its answered comments; the statistic is the difference of the
+    groups' averages (focal − reference), the estimate its exponential, the ratio of the groups'
+    typical page geometric means. "greater" = focal pages answer later.
+    """
+    data = df[df[time].notna()].assign(_log=lambda d: log_delay(d[time]))
+    pages = data.groupby("cluster").agg(value=("_log", "mean"), group=("group", "first"))
+    label = "page-level permutation test on page geometric mean delays"
+    if pages["group"].nunique() < 2:
+        return robustness_row(label, note="one group has no page")
+    stat, p = permutation_test_groups(pages["value"].to_numpy(), pages["group"].to_numpy(), direction,
+                                      n_perm=n_perm, seed=seed)
+    return robustness_row(label, stat, p, float(np.exp(stat)),
+                          note=f"ratio of group averages of page geometric means as estimate; {len(pages)} pages")
+
+
+def answered_medians(df: pd.DataFrame, time: str) -> list[dict]:
+    """Median delay (hours) per group among the comments answered within the window (descriptive)."""
+    rows = []
+    for g, sub in sorted(df[df[time].notna()].groupby("group"), key=lambda kv: -kv[0]):
+        label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
+        rows.append(robustness_row(f"median hours to first reply among answered comments: {label}",
+                                   estimate=float(sub[time].median()),
+                                   note=f"{len(sub)} answered comments, {sub['cluster'].nunique()} pages"))
+    return rows

@@ -33,6 +33,7 @@ _EFFECT_WORDS = {  # effect name -> (en noun, fr noun)
     "IRR": ("incidence rate ratio", "rapport des taux d'incidence"),
     "OR": ("odds ratio", "rapport des cotes"),
     "HR": ("hazard ratio", "rapport des risques instantanés"),
+    "GMR": ("ratio of geometric mean times", "rapport des moyennes géométriques des délais"),
     "rho": ("Spearman's rho", "rho de Spearman"),
 }
 
@@ -146,7 +147,36 @@ _MODEL_FR = {
     "poisson": "régression de Poisson à effets fixes par page, erreurs types groupées par page",
     "gee_logit": "GEE logistique par page, covariance robuste à biais réduit",
     "cox": "modèle de Cox, erreurs types groupées par page",
+    "log_time": ("régression par moindres carrés du logarithme du délai avant la première réponse, "
+                 "commentaires ayant reçu une réponse seulement, erreurs types groupées par page"),
 }
+
+
+#: Said after a hazard ratio whose proportional-hazards check failed: the HR then averages a ratio
+#: that changes over follow-up (e.g. curves that plateau: answering less, not later), so the brief
+#: must not read it as "slower" any more than the academic report does.
+_PH_CAVEAT = {
+    "en": " on average over the follow-up; this ratio changes over time (the proportional-hazards check "
+          "failed), so on its own it does not show that they answer more slowly",
+    "fr": " en moyenne sur la durée de suivi ; ce rapport varie au cours du temps (le contrôle des risques "
+          "proportionnels échoue) : à lui seul, il ne montre donc pas qu'elles répondent plus lentement",
+}
+
+
+def _ph_rejected(row: dict) -> bool:
+    return "proportional-hazards assumption questionable" in str(row.get("warnings") or "")
+
+
+def _times_words(row: dict, h, language: str) -> str:
+    """A ratio of geometric mean delays in words (H4b): "about 2.7 times as long (1.9 to 3.7 times)"."""
+    est, lo, hi = (_num(row[k], language, 1) for k in ("estimate", "ci_low", "ci_high"))
+    if language == "en":
+        return (f"Among the comments answered within the reply window, {h.focal_en} take about {est} times as "
+                f"long as {h.reference_en} to give their first answer (typical delay, geometric mean; plausible "
+                f"range: {lo} to {hi} times).")
+    return (f"Parmi les commentaires ayant reçu une réponse dans la fenêtre de réponse, {h.focal_fr} mettent "
+            f"environ {est} fois le temps {h.reference_fr.replace('les ', 'des ', 1)} pour donner leur première "
+            f"réponse (délai typique, moyenne géométrique ; fourchette plausible : de {lo} à {hi} fois).")
 
 
 def _plain(res: "HypothesisResult", language: str) -> str:
@@ -164,6 +194,8 @@ def _plain(res: "HypothesisResult", language: str) -> str:
         return (f"{verdict} Les pages à large audience obtiennent à peu près autant de {h.outcome_fr} que les "
                 f"petites : la corrélation de rang vaut {_num(r['estimate'], language)} (plausiblement entre {lo} "
                 f"et {hi} ; ±{_num(r['equivalence_bound'], language)} compte comme faible).")
+    if h.effect_name == "GMR":
+        return f"{verdict} {_times_words(r, h, language)}"
     pct, lower = _pct(r["estimate"], language)
     rng = _range_words(r["ci_low"], r["ci_high"], h.effect_name, language)
     focal = h.focal_en if en else h.focal_fr
@@ -174,12 +206,14 @@ def _plain(res: "HypothesisResult", language: str) -> str:
         what = {"IRR": f"{focal.capitalize()} get about {pct}% {w} {out} than {ref}",
                 "OR": f"For {focal}, the {out} are about {pct}% {w} than for {ref}",
                 "HR": f"For {focal}, the {out} is about {pct}% {w} than for {ref}"
-                      + (" (they answer more slowly)" if lower else " (they answer faster)")}[h.effect_name]
+                      + (_PH_CAVEAT["en"] if _ph_rejected(r) else
+                         " (they answer more slowly)" if lower else " (they answer faster)")}[h.effect_name]
         return f"{verdict} {what} (plausible range: {rng})."
     w = _CHANGE_WORDS[h.effect_name]["fr"][lower]
     what = {"IRR": f"{focal[0].upper() + focal[1:]} obtiennent environ {pct} % de {out} {w} que {ref}",
             "OR": f"Pour {focal}, les {out} sont environ {pct} % {w} que pour {ref}",
-            "HR": f"Pour {focal}, le {out} est environ {pct} % {w} que pour {ref}"}[h.effect_name]
+            "HR": f"Pour {focal}, le {out} est environ {pct} % {w} que pour {ref}"
+                  + (_PH_CAVEAT["fr"] if _ph_rejected(r) else "")}[h.effect_name]
     return f"{verdict} {what} (fourchette plausible : {rng})."
 
 
