@@ -72,14 +72,14 @@ def test_brand_only_data_make_h2_inconclusive_before_any_kernel_with_the_reason(
 def test_brand_only_data_in_a_notebook_give_the_reason_in_each_language(twcs_study):
     # the same data run through the notebook's own calls (papermill users skip the runner's pre-flight)
     from analysis import report
-    from analysis.report.views import results_html
+    from analysis.report.views import statistics_html
 
     base, _, _ = twcs_study
     data = report.load_report_data(report.from_namespace(dict(data_dir=str(base / "twcs"), hypothesis="H2",
                                                               min_posts=3)))
     result = report.run_test(data)
     assert result.verdict == "inconclusive"
-    en, fr = results_html(result, "en", "brief"), results_html(result, "fr", "brief")
+    en, fr = statistics_html(result, "en"), statistics_html(result, "fr")
     assert "each group needs at least two pages" in en and "personal pages: 0" in en
     assert "chaque groupe doit compter au moins deux pages" in fr and "needs" not in fr
 

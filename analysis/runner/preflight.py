@@ -189,13 +189,14 @@ def coverage_of(data: Path, inputs: dict[str, str], platforms: list[str] | None,
 
 
 def check_coverage(found: dict[str, Any], params: dict[str, Any], data: Path, inputs: dict[str, str], *,
-                   threshold: float, allow_low: bool, where: str, study_path: Path | str) -> str | None:
+                   threshold: float, allow_low: bool, where: str, study_path: Path | str) -> list[str]:
     """Refuse (or, with ``allow_low``, warn about) a thread measure on data that miss the conversation.
 
     Returns
     -------
-    str or None
-        A warning line to show (coverage below the threshold but allowed, or unknown), else None.
+    list of str
+        Warnings to show: coverage below the threshold but allowed, coverage unknown, no page reply
+        found for a measure of answers.
 
     Raises
     ------
@@ -205,12 +206,12 @@ def check_coverage(found: dict[str, Any], params: dict[str, Any], data: Path, in
         ``allow_low``; the message gives the figure, the threshold and the fixes.
     """
     if not needs_threads(found) or not (data / "posts.parquet").is_file():
-        return None
+        return []
     from analysis.coverage import describe, figure, percent
 
     cov = coverage_of(data, inputs, params.get("platforms") or None, threshold)
     if cov is None:
-        return None
+        return []
     if needs_owner(found) and cov.get("owner_identifiable") is False:
         raise DataError(
             f"{where}: hypothesis {found['hypothesis']} measures the page's own replies (`{found['outcome']}`), "
@@ -218,14 +219,18 @@ def check_coverage(found: dict[str, Any], params: dict[str, Any], data: Path, in
             f"owner_identifiable false; the export redacts or omits comment authors). Every comment would look "
             f"unanswered. Fix: test what the data hold (H1 replies per post, H3 question posts), or collect the "
             f"threads with their authors (e.g. `dialogic collect`, the Graph API with `from`)")
+    notes = []
+    if needs_owner(found) and not cov.get("owner_comments"):
+        notes.append(f"{where}: no reply by a page was found in {data}, so every comment will count as unanswered "
+                     f"(`{found['outcome']}`); check that the source keeps the pages' own replies")
     if cov.get("ratio") is None:
-        return (f"{where}: coverage cannot be checked ({figure(cov)}); the reports say so")
+        return notes + [f"coverage of {data} cannot be checked ({figure(cov)}); the reports say so"]
     if cov["ratio"] >= threshold:
-        return None
+        return notes
     text = (f"coverage of {data}: {figure(cov)}, below the study's threshold of {percent(threshold)} "
             f"(coverage_threshold); {describe(cov, headline=False)}")
     if allow_low:
-        return f"low coverage allowed (--allow-low-coverage): {text}; every report shows the figure"
+        return notes + [f"low coverage allowed (--allow-low-coverage): {text}; every report shows the figure"]
     raise DataError(
         f"{where}: {text}. A verdict from this share of the conversation could mislead. Fix: collect the whole threads "
         f"(e.g. `dialogic collect bluesky ...`, or import the replies' posts too), or, to publish anyway with "

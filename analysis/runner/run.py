@@ -128,10 +128,9 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 check_filters(first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}")
                 if found is not None:  # notebooks of the hypothesis catalogue
                     check_threads(first, data, where)
-                    note = preflight.check_coverage(found, first, data, inputs, threshold=study.coverage_threshold,
-                                                    allow_low=study.allow_low_coverage, where=where,
-                                                    study_path=provenance.relative(study.path))
-                    notes += [note] if note else []
+                    notes += preflight.check_coverage(found, first, data, inputs, threshold=study.coverage_threshold,
+                                                      allow_low=study.allow_low_coverage, where=where,
+                                                      study_path=provenance.relative(study.path))
                     inconclusive = preflight.inconclusive_reason(found, first, data, inputs)
         notebook_sha = hashing.file_sha256(spec.notebook)
         key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
