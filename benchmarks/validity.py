@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/validity.py --studies 1000          # full size (the documented table)
     .venv/bin/python benchmarks/validity.py --studies 40            # quick smoke run
+    .venv/bin/python benchmarks/validity.py --studies 1000 --only H4a,H4b   # some primary tests only
 
 What it measures (all at alpha = 0.05, one-sided in each hypothesis' stated direction):
 
@@ -54,7 +55,7 @@ from analysis.stats.simulation import simulate_measures, simulate_pages_rho  # n
 
 OUT = Path(__file__).resolve().parent / "out" / "validity.md"
 ALPHA = 0.05
-PRIMARY = ("H1", "H2", "H3", "H4", "H6")
+PRIMARY = ("H1", "H2", "H3", "H4a", "H4b", "H6")
 
 
 def _covers(row, truth):
@@ -92,6 +93,21 @@ def null_study(i: int, seed: int) -> dict:
     h5 = run_hypothesis("H5", pages=pages, robustness=False, min_posts=1)
     out["H5_reject"] = bool(h5.row["p_value"] <= ALPHA)
     out["H5_cover"] = _covers(h5.row, 0.3)
+    return out
+
+
+def primary_only_study(args) -> dict:
+    """One null study (the data of :func:`null_study` for the same (seed, i)) with only ``hids``."""
+    i, seed, hids = args
+    rng = np.random.default_rng([seed, i])
+    posts, comments = simulate_measures(rng, n_business=20, n_personal=20, posts_range=(10, 30), irr=1.0,
+                                        question_irr=1.0, or_business=1.0, or_interaction=1.0, hr=1.0)
+    out: dict = {}
+    for hid in hids:
+        row = run_hypothesis(hid, posts=posts, comments=comments, robustness=False, min_posts=1, maxiter=50).row
+        out[f"{hid}_reject"] = bool(row["p_value"] <= ALPHA)
+        out[f"{hid}_cover"] = _covers(row, 1.0)
+        out[f"{hid}_failed"] = not bool(row["reliable"])
     return out
 
 
@@ -223,6 +239,37 @@ def _fmt(v) -> str:
     return f"{100 * r:.1f} % ± {100 * np.sqrt(r * (1 - r) / n):.1f} [{100 * lo:.1f}, {100 * hi:.1f}]"
 
 
+#: Row labels of the table: the test and its model.
+NAMES = {"H1": "H1 replies per post (business < personal)", "H2": "H2 comments answered (business < personal)",
+         "H3": "H3 question posts get more replies (within page)",
+         "H4a": "H4a comments answered within the window (business < personal)",
+         "H4b": "H4b delay among answered comments (business slower)",
+         "H6": "H6 negative × business interaction"}
+MODEL_WORDS = {"H1": "NB2, SE = max(CR1, page jackknife CV3), t(G−1)", "H2": "logistic GEE, bias-reduced, t(G−1)",
+               "H3": "Poisson page FE, clustered, t(G−1)", "H4a": "logistic GEE, bias-reduced, t(G−1)",
+               "H4b": "OLS on log hours, SE = max(CR1, page jackknife CV3), t(G−1)",
+               "H6": "logistic GEE interaction, t(G−1)"}
+
+
+def _primary_line(col: dict, h: str) -> str:
+    fpr = _rate(col[f"{h}_reject"])
+    ok = "✓" if 0.03 <= fpr[0] <= 0.065 else "✗"
+    return (f"| {NAMES[h]} | {MODEL_WORDS[h]} | {_fmt(fpr)} | 3–6.5 % {ok} | {_fmt(_rate(col[f'{h}_cover']))} "
+            f"| {sum(col[f'{h}_failed'])} |")
+
+
+def make_only_table(rows: list[dict], n: int, seconds: float, seed: int, hids: list[str], processes: int = 2) -> str:
+    """The primary-test rows of :func:`make_table` for ``hids`` only (``--only``)."""
+    col = {k: [r[k] for r in rows] for k in rows[0]}
+    lines = [f"Simulated null studies: {n} (20 vs 20 pages), primary tests {', '.join(hids)} only; seed {seed}; "
+             f"{seconds:.0f} s on {processes} processes. Command: "
+             f"`.venv/bin/python benchmarks/validity.py --studies {n} --only {','.join(hids)}`.", "",
+             "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI coverage | failed fits |",
+             "|---|---|---|---|---|---|"]
+    return "\n".join(lines + [_primary_line(col, h) for h in hids]) + "\n"
+
+
+
 def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: int = 2) -> str:
     col = {k: [r[k] for r in rows] for k in rows[0]}
     lines = [
@@ -236,17 +283,9 @@ def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: i
         "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI coverage | failed fits |",
         "|---|---|---|---|---|---|",
     ]
-    names = {"H1": "H1 replies per post (business < personal)", "H2": "H2 comments answered (business < personal)",
-             "H3": "H3 question posts get more replies (within page)", "H4": "H4 time to owner reply (business slower)",
-             "H6": "H6 negative × business interaction"}
-    model = {"H1": "NB2, SE = max(CR1, page jackknife CV3), t(G−1)", "H2": "logistic GEE, bias-reduced, t(G−1)",
-             "H3": "Poisson page FE, clustered, t(G−1)", "H4": "Cox, page-clustered, t(G−1)",
-             "H6": "logistic GEE interaction, t(G−1)"}
+    names, model = NAMES, MODEL_WORDS
     for h in PRIMARY:
-        fpr = _rate(col[f"{h}_reject"])
-        ok = "✓" if 0.03 <= fpr[0] <= 0.065 else "✗"
-        lines.append(f"| {names[h]} | {model[h]} | {_fmt(fpr)} | 3–6.5 % {ok} | {_fmt(_rate(col[f'{h}_cover']))} "
-                     f"| {sum(col[f'{h}_failed'])} |")
+        lines.append(_primary_line(col, h))
     fpr5 = _rate(col["H5_reject"])
     lines.append(f"| H5 weak association (TOST ±0.3 at true rho = 0.3) | Spearman, Fisher z | {_fmt(fpr5)} "
                  f"| ≤ 6.5 % {'✓' if fpr5[0] <= 0.065 else '✗'} | {_fmt(_rate(col['H5_cover']))} | 0 |")
@@ -284,12 +323,29 @@ def main(argv=None) -> int:
     ap.add_argument("--calibrate-h1", type=int, metavar="PAGES",
                     help="instead of the table: H1-only null studies with PAGES vs PAGES pages comparing SE "
                          "variants (CR1, CR2, one-step and refitted jackknife) and the page permutation test")
+    ap.add_argument("--only", metavar="IDS",
+                    help=f"instead of the table: null studies running only these primary tests, comma-separated "
+                         f"(of {','.join(PRIMARY)}), e.g. --only H4a,H4b; writes out/validity_<ids>.md")
     args = ap.parse_args(argv)
     if args.studies < 10:
         ap.error("--studies must be at least 10")
     if args.calibrate_h1:
         text = calibrate_h1(args.studies, args.seed, args.calibrate_h1, args.processes)
         out = OUT.parent / f"h1_calibration_{args.calibrate_h1}pages_seed{args.seed}_{args.studies}.md"
+        out.write_text(text, encoding="utf-8")
+        print(text)
+        return 0
+    if args.only:
+        hids = [h.strip() for h in args.only.split(",") if h.strip()]
+        bad = [h for h in hids if h not in PRIMARY]
+        if bad:
+            ap.error(f"--only {args.only}: {', '.join(bad)} not among the primary tests {', '.join(PRIMARY)}")
+        start = time.time()
+        with mp.get_context("fork").Pool(args.processes) as pool:
+            rows = pool.map(primary_only_study, [(i, args.seed, hids) for i in range(args.studies)], chunksize=5)
+        text = make_only_table(rows, args.studies, time.time() - start, args.seed, hids, args.processes)
+        out = OUT.parent / f"validity_{'_'.join(hids)}_{args.studies}.md"
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         print(text)
         return 0

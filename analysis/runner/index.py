@@ -137,7 +137,9 @@ def write_index(study, force: bool = False) -> Path:
                          for aud in entry["audiences"] if (folder / output_name(aud, lang, languages)).is_file()])
                        for lang in languages]
         link_groups = [g for g in link_groups if g[1]]
-        rows.append({"name": name, "hypothesis": entry["hypothesis"], "claim": entry["claim"],
+        rows.append({"name": name, "hypothesis": entry["hypothesis"],
+                     # a part of a split hypothesis (H4a) has no claim in the study file: its own from the result
+                     "claim": entry["claim"] or str(headline(record)["_row"].get("claim") or ""),
                      "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
                      "failed": failed, "link_groups": link_groups,
                      "simulated": bool(record.get("simulated")),
