@@ -285,6 +285,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "fig.other": {"en": "other", "fr": "autre"},
     "fig.negative": {"en": "negative comment", "fr": "commentaire négatif"},
     "fig.not_negative": {"en": "other comment", "fr": "autre commentaire"},
+    # figures that cannot be drawn (the reason replaces the image) and notes on partial figures
+    "fig.none.empty": {"en": "The figure cannot be drawn: no data are left to show once the filters are applied "
+                             "(pages with too few posts, or outside the groups compared, are left out).",
+                       "fr": "La figure ne peut pas être tracée : il ne reste aucune donnée à montrer une fois les "
+                             "filtres appliqués (les pages qui ont trop peu de publications ou qui n'appartiennent à "
+                             "aucun des groupes comparés sont écartées)."},
+    "fig.none.no_values": {"en": "The figure cannot be drawn: the measure shown ({outcome}) has no value in these data.",
+                           "fr": "La figure ne peut pas être tracée : la mesure représentée ({outcome}) n'a aucune "
+                                 "valeur dans ces données."},
+    "fig.none.within_page": {"en": "The figure cannot be drawn: no page has both question posts and other posts, "
+                                   "so no page can be compared with itself.",
+                             "fr": "La figure ne peut pas être tracée : aucune page n'a à la fois des publications "
+                                   "qui posent une question et d'autres publications, donc aucune page ne peut être "
+                                   "comparée à elle-même."},
+    "fig.none.no_delays": {"en": "The figure cannot be drawn: no comment has a known delay (time until the page "
+                                 "answers or until the end of observation).",
+                           "fr": "La figure ne peut pas être tracée : aucun commentaire n'a de délai connu (temps "
+                                 "jusqu'à la réponse de la page ou jusqu'à la fin de l'observation)."},
+    "fig.none.followers": {"en": "The figure cannot be drawn: no page has a known audience size (followers) above zero.",
+                           "fr": "La figure ne peut pas être tracée : aucune page n'a de taille d'audience connue "
+                                 "(abonnés) supérieure à zéro."},
+    "fig.none.failed": {"en": "The figure could not be drawn from these data; the results do not depend on it.",
+                        "fr": "La figure n'a pas pu être tracée à partir de ces données ; les résultats n'en "
+                              "dépendent pas."},
+    "fig.one_group": {"en": "No data for {absent}: the figure shows {present} only, with no comparison.",
+                      "fr": "Aucune donnée pour {absent} : la figure ne montre que {present}, sans comparaison."},
+    "fig.none_answered": {"en": "No answer from the page was observed: every comment is still unanswered at the end "
+                                "of observation (censored).",
+                          "fr": "Aucune réponse de la page n'a été observée : chaque commentaire est encore sans "
+                                "réponse à la fin de l'observation (censuré)."},
+    "fig.no_followers": {"en": "Pages without a known audience size, not shown: {n}.",
+                         "fr": "Pages sans taille d'audience connue, non représentées : {n}."},
     # warnings
     "warn.none": {"en": "None.", "fr": "Aucun."},
 }

@@ -462,9 +462,14 @@ def show_glossary(result: Any, language: str, audience: str = "academic") -> Non
 
 
 def figure_html(view: Any, language: str) -> str:
-    """A figure as an inline image with its alt text and caption."""
-    return (f'<section class="dlg-figure" aria-labelledby="dlg-figure-h"><h2 id="dlg-figure-h">{esc(t("h.figure", language))}</h2>'
-            f'<figure><img src="data:image/png;base64,{view.png_base64}" alt="{esc(view.alt, quote=True)}" '
+    """A figure as an inline image with its alt text and caption; a figure that cannot be drawn
+    (no image, :attr:`analysis.plots.FigureView.reason`) shows its reason in words instead."""
+    head = (f'<section class="dlg-figure" aria-labelledby="dlg-figure-h"><h2 id="dlg-figure-h">'
+            f'{esc(t("h.figure", language))}</h2>')
+    if not view.png_base64:
+        return (f'{head}<p class="dlg-figure-missing" role="note"><strong>{esc(view.title)}.</strong> '
+                f'{esc(getattr(view, "reason", "") or view.alt)}</p></section>')
+    return (f'{head}<figure><img src="data:image/png;base64,{view.png_base64}" alt="{esc(view.alt, quote=True)}" '
             f'width="{view.width_px}" height="{view.height_px}">'
             f'<figcaption>{esc(t("fig.caption", language, title=view.title))}. {esc(view.note)}</figcaption></figure></section>')
 
