@@ -90,6 +90,11 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
     from analysis.stats import CATALOGUE, MODELS
 
     hid = params.get("hypothesis") or "H1"
+    from analysis.runner.study import SPLIT
+
+    if hid in SPLIT:
+        return {"error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one by one: use "
+                         f"{' or '.join(SPLIT[hid])} (a study file's `- id: {hid}` makes a report of each)"}
     if hid not in CATALOGUE:
         return {"error": f"parameter `hypothesis` = {hid!r}: not in the catalogue, which has "
                          f"{', '.join(CATALOGUE)} (a study's own hypothesis is `hypothesis: generic` with "
