@@ -100,3 +100,30 @@ def test_client_briefs_are_printed_to_pdf_in_both_languages(study):
         pdf = (reports / "h1" / name).read_bytes()
         assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000, name
     assert 'href="h1/brief.pdf"' in (reports / "index.html").read_text()
+
+
+def _close(got, want, tol=1e-6) -> bool:
+    if want is None or got is None:
+        return got is None and want is None
+    if isinstance(want, str):
+        return got == want
+    return abs(got - want) <= tol * max(1.0, abs(want))
+
+
+def test_demo_results_are_pinned_within_1e_6(study):
+    """Issue 11: the scale work (columnar measures, text-signal cache, grouped fits) changes no number
+    of the demo study: every estimate, CI, statistic and p-value of every report and robustness test
+    stays within 1e-6 (relative) of the results recorded before it (tests/fixtures/pinned/)."""
+    reports, _, _ = study
+    pinned = json.loads((ROOT / "tests" / "fixtures" / "pinned" / "demo_results.json").read_text())["results"]
+    results = {path.parent.name: json.loads(path.read_text())["result"] for path in reports.glob("*/results.json")}
+    assert set(results) == set(pinned)
+    off = []
+    for name, want in pinned.items():
+        table = results[name]["table"]
+        off += [(name, k, table[k], v) for k, v in want["table"].items() if not _close(table[k], v)]
+        got_rob = results[name]["robustness"]
+        assert [r["test"] for r in got_rob] == [r["test"] for r in want["robustness"]], name
+        for got, exp in zip(got_rob, want["robustness"]):
+            off += [(name, exp["test"], k, got[k], v) for k, v in exp.items() if not _close(got[k], v)]
+    assert not off, off
