@@ -107,34 +107,64 @@ def _hours(delta: pd.Series) -> pd.Series:
     return delta / HOUR
 
 
-def _first_owner_reply_beneath(comments: pd.DataFrame) -> pd.Series:
-    """For each comment id, the time of the earliest owner comment in its subtree (NaT if none).
+NS_PER_HOUR = 3_600_000_000_000
+_NO_TIME = np.iinfo(np.int64).max
 
-    Walks up from every owner comment through its ancestors, level by level, so the cost is
-    (number of owner comments) x (thread depth), with no recursion.
+
+def _ns(times: pd.Series) -> np.ndarray:
+    """Nanoseconds since the epoch of a UTC time column (NaT as the int64 minimum)."""
+    return pd.DatetimeIndex(times).asi8
+
+
+class ThreadIndex:
+    """The comment threads of one data set as integer arrays (the columnar core of the measures).
+
+    Ids are joined once into row numbers: ``post_row[i]`` is the row in ``posts`` of comment i's
+    post, ``parent_row[i]`` the row of its parent comment (-1 for a top-level comment). Every measure
+    is then a vectorised array operation (``bincount``, ``minimum.at``, gathers): the thread walk is
+    a join repeated once per level, never a Python loop over comments.
     """
-    parent = comments.set_index("comment_id")["parent_id"]
-    owner = comments.loc[comments["is_owner"], ["parent_id", "created_at"]]
-    pairs = []
-    current = owner.rename(columns={"parent_id": "ancestor"})
-    while len(current):
-        current = current[current["ancestor"].notna()]
-        if current.empty:
-            break
-        pairs.append(current[["ancestor", "created_at"]])
-        current = current.assign(ancestor=current["ancestor"].map(parent).to_numpy())
-    if not pairs:
-        return pd.Series(pd.NaT, index=comments["comment_id"], dtype="datetime64[ns, UTC]")
-    firsts = pd.concat(pairs).groupby("ancestor")["created_at"].min()
-    return firsts.reindex(comments["comment_id"])
 
+    def __init__(self, tables: CanonicalTables):
+        posts, com = tables.posts, tables.comments
+        self.n_posts = len(posts)
+        self.post_row = pd.Index(posts["post_id"]).get_indexer(com["post_id"])
+        has_parent = com["parent_id"].notna().to_numpy()
+        parent_row = np.full(len(com), -1, dtype=np.int64)
+        if has_parent.any():
+            parent_row[has_parent] = pd.Index(com["comment_id"]).get_indexer(com["parent_id"][has_parent])
+        self.parent_row = parent_row
+        self.is_owner = com["is_owner"].to_numpy(dtype=bool)
+        self.created = _ns(com["created_at"])
 
-def _dialogue_turns(comments: pd.DataFrame) -> pd.Series:
-    """Per post: replies whose author side (owner/audience) differs from their parent's."""
-    side = comments.set_index("comment_id")["is_owner"]
-    replies = comments[comments["parent_id"].notna()]
-    switch = replies["is_owner"].to_numpy() != replies["parent_id"].map(side).to_numpy()
-    return pd.Series(switch.astype(int), index=replies.index).groupby(replies["post_id"]).sum()
+    def first_owner_reply_beneath(self) -> np.ndarray:
+        """Per comment, the time (ns) of the earliest owner comment in its subtree (int64 max if none).
+
+        Walks up from every owner comment through its ancestors, level by level: the cost is
+        (owner comments) x (thread depth), each level one gather and one ``minimum.at``.
+        """
+        first = np.full(len(self.created), _NO_TIME, dtype=np.int64)
+        owners = np.flatnonzero(self.is_owner)
+        ancestor, time = self.parent_row[owners], self.created[owners]
+        while len(ancestor):
+            keep = ancestor >= 0
+            ancestor, time = ancestor[keep], time[keep]
+            np.minimum.at(first, ancestor, time)
+            ancestor = self.parent_row[ancestor]
+        return first
+
+    def per_post(self, mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per post, the number (or the sum of ``weights``) of the comments selected by ``mask``."""
+        w = None if weights is None else weights[mask]
+        out = np.bincount(self.post_row[mask], weights=w, minlength=self.n_posts)
+        return out if weights is not None else out.astype(np.int64)
+
+    def dialogue_turns(self) -> np.ndarray:
+        """Per post: replies whose author side (owner/audience) differs from their parent's."""
+        reply = self.parent_row >= 0
+        switch = np.zeros(len(self.parent_row), dtype=bool)
+        switch[reply] = self.is_owner[reply] != self.is_owner[self.parent_row[reply]]
+        return self.per_post(switch)
 
 
 def _with_accounts(df: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +178,20 @@ THREAD_MEASURES = ("replies", "owner_replies", "unique_commenters", "answered_sh
                    "dialogue_turns")
 
 
-def post_measures(tables: CanonicalTables, comments_available: bool = True) -> pd.DataFrame:
+def _signals(frame: pd.DataFrame, cache_dir) -> pd.DataFrame:
+    from analysis.text.cache import text_signals
+
+    return text_signals(frame["text"], frame["lang"], cache_dir, what=f"{len(frame):,} texts")
+
+
+def _unique_per_post(index: ThreadIndex, mask: np.ndarray, author: pd.Series) -> np.ndarray:
+    codes = pd.factorize(author[mask])[0].astype(np.int64)
+    pair = pd.unique(index.post_row[mask].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes)
+    return np.bincount(pair // (int(codes.max(initial=0)) + 1), minlength=index.n_posts).astype(np.int64)
+
+
+def post_measures(tables: CanonicalTables, comments_available: bool = True, cache_dir=None,
+                  threads: ThreadIndex | None = None) -> pd.DataFrame:
     """One row per post with the dialogue measures of the glossary.
 
     Parameters
@@ -158,6 +201,10 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True) -> p
     comments_available : bool
         False for post-level aggregate sources (no comment threads): comment-based measures are
         then missing (NA), not zero, and ``comments_available`` says so.
+    cache_dir : path, optional
+        Folder of the text-signal cache (:mod:`analysis.text.cache`; ``<data set>/.cache``).
+    threads : ThreadIndex, optional
+        The tables' thread index when the caller already built it (else built here).
 
     Returns
     -------
@@ -172,29 +219,29 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True) -> p
     ``replies`` counts audience comments at any depth; ``answered_share`` = answered audience
     comments / audience comments (NA when a post has none).
     """
-    from analysis import text as signals
-
     posts, com = tables.posts, tables.comments
-    audience = com[~com["is_owner"]]
-    by_post = audience.groupby("post_id")
-    ids = posts["post_id"]
+    index = threads or ThreadIndex(tables)
+    audience = ~index.is_owner
     out = posts[["post_id", "account_id", "platform", "created_at", "lang", "text", "reported_comments"]].copy()
     out = _with_accounts(out, tables.accounts)
-    out["replies"] = by_post.size().reindex(ids, fill_value=0).to_numpy()
-    out["owner_replies"] = com[com["is_owner"]].groupby("post_id").size().reindex(ids, fill_value=0).to_numpy()
-    out["unique_commenters"] = by_post["author_id"].nunique().reindex(ids, fill_value=0).to_numpy()
-    answered = _first_owner_reply_beneath(com).notna().to_numpy()
-    answered_by_post = pd.Series(answered, index=com.index)[~com["is_owner"]].groupby(audience["post_id"]).mean()
-    out["answered_share"] = answered_by_post.reindex(ids).to_numpy()
-    first_owner = com[com["is_owner"]].groupby("post_id")["created_at"].min().reindex(ids)
-    out["first_owner_reply_h"] = _hours(first_owner.reset_index(drop=True)
-                                        - posts["created_at"].reset_index(drop=True)).to_numpy()
-    out["dialogue_turns"] = _dialogue_turns(com).reindex(ids, fill_value=0).to_numpy()
-    out["post_age_h"] = _hours(posts["collected_at"] - posts["created_at"]).to_numpy()
-    lang = out["lang"].where(out["lang"].notna(), signals.detect_language(out["text"]))
-    out["lang"] = lang
-    out["is_question"] = signals.is_question(out["text"], lang).to_numpy()
-    out["is_promotional"] = signals.is_promotional(out["text"], lang).to_numpy()
+    replies = index.per_post(audience)
+    out["replies"] = replies
+    out["owner_replies"] = index.per_post(index.is_owner)
+    out["unique_commenters"] = _unique_per_post(index, audience, com["author_id"])
+    answered = index.first_owner_reply_beneath() != _NO_TIME
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["answered_share"] = np.where(replies > 0, index.per_post(audience, answered.astype(float)) / replies,
+                                         np.nan)
+    first_owner = np.full(index.n_posts, _NO_TIME, dtype=np.int64)
+    np.minimum.at(first_owner, index.post_row[index.is_owner], index.created[index.is_owner])
+    out["first_owner_reply_h"] = np.where(first_owner == _NO_TIME, np.nan,
+                                          (first_owner - _ns(posts["created_at"])) / NS_PER_HOUR)
+    out["dialogue_turns"] = index.dialogue_turns()
+    out["post_age_h"] = ((_ns(posts["collected_at"]) - _ns(posts["created_at"])) / NS_PER_HOUR)
+    signals = _signals(out, cache_dir)
+    out["lang"] = signals["lang"]
+    out["is_question"] = signals["is_question"].to_numpy()
+    out["is_promotional"] = signals["is_promotional"].to_numpy()
     out["comments_available"] = comments_available
     if not comments_available:
         for col in THREAD_MEASURES:
@@ -206,7 +253,8 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True) -> p
     return out[columns]
 
 
-def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_REPLY_WINDOW_H) -> pd.DataFrame:
+def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_REPLY_WINDOW_H, cache_dir=None,
+                     threads: ThreadIndex | None = None) -> pd.DataFrame:
     """One row per audience comment (comments by the page itself are excluded).
 
     Parameters
@@ -216,6 +264,10 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     window_h : float or None
         Replies later than this many hours count as not observed (censored at ``window_h``);
         None censors only at collection time.
+    cache_dir : path, optional
+        Folder of the text-signal cache (:mod:`analysis.text.cache`).
+    threads : ThreadIndex, optional
+        The tables' thread index when the caller already built it.
 
     Returns
     -------
@@ -237,38 +289,38 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     the share answered and the delays among the answered). With ``window_h=None`` it is
     ``reply_observed`` (answered before collection).
     """
-    from analysis import text as signals
-
     if window_h is not None and not window_h > 0:
         raise ValueError(f"window_h must be a positive number of hours or None, got {window_h!r}")
     com, posts = tables.comments, tables.posts
-    first = _first_owner_reply_beneath(com).to_numpy()
-    post_info = posts.set_index("post_id")[["account_id", "platform", "collected_at", "text", "lang"]]
-    audience_mask = ~com["is_owner"].to_numpy()
-    out = com.loc[audience_mask, ["comment_id", "post_id", "created_at", "depth", "lang", "text"]].copy()
-    # UTC again: to_numpy() of a column of nothing but NaT, or of no row, loses the time zone
-    first_reply = pd.to_datetime(pd.Series(first[audience_mask], index=out.index), utc=True)
-    info = post_info.reindex(out["post_id"])
-    out["account_id"] = info["account_id"].to_numpy()
-    out["platform"] = info["platform"].to_numpy()
+    index = threads or ThreadIndex(tables)
+    audience = np.flatnonzero(~index.is_owner)
+    first = index.first_owner_reply_beneath()[audience]
+    out = com[["comment_id", "post_id", "created_at", "depth", "lang", "text"]].iloc[audience].reset_index(drop=True)
+    post_row = index.post_row[audience]
+    out["account_id"] = posts["account_id"].take(post_row).to_numpy()
+    out["platform"] = posts["platform"].take(post_row).to_numpy()
     out = _with_accounts(out, tables.accounts)
-    first_reply.index = out.index
-    delay = _hours(first_reply - out["created_at"])
-    to_collection = _hours(pd.Series(info["collected_at"].array, index=out.index) - out["created_at"])
+    created = index.created[audience]
+    answered = first != _NO_TIME
+    delay = np.where(answered, (first - created) / NS_PER_HOUR, np.nan)
+    to_collection = (_ns(posts["collected_at"])[post_row] - created) / NS_PER_HOUR
     limit = to_collection if window_h is None else np.minimum(to_collection, window_h)
-    observed = delay.notna() & (delay <= limit)
-    out["answered"] = first_reply.notna().to_numpy()
-    out["time_to_owner_reply_h"] = delay.where(observed, limit).astype(float).to_numpy()
-    out["reply_observed"] = observed.to_numpy()
-    followed = pd.Series(True, index=out.index) if window_h is None else to_collection >= window_h
-    out["answered_in_window"] = pd.array(observed.to_numpy(), dtype="boolean")
-    out.loc[~followed.to_numpy(dtype=bool), "answered_in_window"] = pd.NA
-    lang = out["lang"].where(out["lang"].notna(), signals.detect_language(out["text"]))
-    out["lang"] = lang
-    out["sentiment"] = signals.sentiment_score(out["text"], lang).to_numpy()
-    out["negative"] = signals.is_negative(out["text"], lang).to_numpy()
-    post_q = signals.is_question(post_info["text"], post_info["lang"])
-    out["post_is_question"] = post_q.reindex(out["post_id"]).to_numpy()
+    with np.errstate(invalid="ignore"):
+        observed = answered & (delay <= limit)
+    out["answered"] = answered
+    out["time_to_owner_reply_h"] = np.where(observed, delay, limit).astype(float)
+    out["reply_observed"] = observed
+    followed = np.ones(len(out), dtype=bool) if window_h is None else to_collection >= window_h
+    in_window = pd.array(observed, dtype="boolean")
+    in_window[~followed] = pd.NA
+    out["answered_in_window"] = in_window
+    signals = _signals(out, cache_dir)
+    out["lang"] = signals["lang"].to_numpy()
+    out["lang"] = out["lang"].astype("string")
+    out["sentiment"] = signals["sentiment"].to_numpy()
+    out["negative"] = signals["negative"].to_numpy()
+    post_q = _signals(posts[["text", "lang"]], cache_dir)["is_question"].to_numpy()
+    out["post_is_question"] = post_q[post_row]
     columns = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
                "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed",
                "answered_in_window", "sentiment", "negative", "post_is_question"]
