@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ACCOUNT_TYPES = ("business", "personal", "unknown")
@@ -217,34 +218,36 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
           "the post's account does not exist in accounts",
           "add the account to accounts or drop its posts", source)
 
-    post_account = posts.set_index("post_id")["account_id"]
-    post_created = posts.set_index("post_id")["created_at"]
-    _fail("comments", com, ~com["post_id"].isin(posts["post_id"]), "post_id",
+    # ids joined once into row numbers (one hash table per id column, reused by every check)
+    post_row = pd.Index(posts["post_id"]).get_indexer(com["post_id"])
+    _fail("comments", com, pd.Series(post_row < 0), "post_id",
           "the comment's post does not exist in posts",
           "import the post too, or drop the comment (importers quarantine such records)", source)
 
-    has_parent = com["parent_id"].notna()
-    by_id = com.set_index("comment_id")
-    parent_known = com["parent_id"].isin(com["comment_id"])
-    _fail("comments", com, has_parent & ~parent_known, "parent_id",
+    has_parent = com["parent_id"].notna().to_numpy()
+    parent_row = np.full(len(com), -1, dtype=np.int64)
+    if has_parent.any():
+        parent_row[has_parent] = pd.Index(com["comment_id"]).get_indexer(com["parent_id"][has_parent])
+    _fail("comments", com, pd.Series(has_parent & (parent_row < 0)), "parent_id",
           "the parent comment does not exist",
           "import the parent comment, or set parent_id empty if it replies to the post", source)
-    parent_post = com["parent_id"].map(by_id["post_id"])
-    _fail("comments", com, has_parent & (parent_post != com["post_id"]).fillna(False), "parent_id",
+    known = parent_row >= 0
+    _fail("comments", com, pd.Series(known & (post_row[np.maximum(parent_row, 0)] != post_row)), "parent_id",
           "the parent comment sits under a different post",
           "point parent_id to a comment of the same post", source)
-    parent_depth = com["parent_id"].map(by_id["depth"])
-    expected_depth = (parent_depth + 1).where(has_parent, 0)
-    _fail("comments", com, (com["depth"] != expected_depth).fillna(False), "depth",
+    depth = com["depth"].to_numpy(dtype=np.int64)
+    expected_depth = np.where(known, depth[np.maximum(parent_row, 0)] + 1, 0)
+    _fail("comments", com, pd.Series(depth != expected_depth), "depth",
           "depth does not equal the parent's depth + 1 (0 at top level)",
           "recompute depth from parent_id", source)
 
-    owner = com["post_id"].map(post_account)
-    authored_by_owner = (com["author_id"] == owner).fillna(False)
-    _fail("comments", com, (com["is_owner"] != authored_by_owner).fillna(False), "is_owner",
+    owner = posts["account_id"].to_numpy(dtype=object)[post_row]
+    authored_by_owner = com["author_id"].to_numpy(dtype=object) == owner
+    _fail("comments", com, pd.Series(com["is_owner"].to_numpy(dtype=bool) != authored_by_owner), "is_owner",
           "is_owner disagrees with whether author_id is the post's account",
           "set is_owner to (author_id == the post's account_id); never pseudonymize the owner", source)
-    _fail("comments", com, (com["created_at"] < com["post_id"].map(post_created)).fillna(False), "created_at",
+    post_created = pd.DatetimeIndex(posts["created_at"]).asi8[post_row]
+    _fail("comments", com, pd.Series(pd.DatetimeIndex(com["created_at"]).asi8 < post_created), "created_at",
           "comment is dated before its post",
           "check the time zones of both timestamps (times must be UTC) or quarantine the record", source)
     return CanonicalTables(acc, posts, com)

@@ -102,9 +102,41 @@ def test_negbin_one_step_jackknife_approximates_refits_and_is_the_fallback(small
     approx = models.fit_negbin(df, "replies")
     assert approx.extra["cv3_method"] == "one-step"
     assert approx.coef == exact.coef and approx.extra["se_cr1"] == exact.extra["se_cr1"]
-    # one Newton step from the full estimate: close to, but not the same as, the refits
-    assert approx.extra["se_cv3"] == pytest.approx(exact.extra["se_cv3"], rel=0.05)
+    # one Newton step from the full estimate: close to, but not the same as, the refits (at 24
+    # pages it is 10 % above them, on the safe side; the gap shrinks as pages grow)
+    assert exact.extra["se_cv3"] < approx.extra["se_cv3"] < 1.15 * exact.extra["se_cv3"]
     assert approx.extra["se_cv3"] != pytest.approx(exact.extra["se_cv3"], rel=1e-6)
+
+
+def test_nb2_page_scores_and_information_match_numerical_derivatives_of_hand_likelihood():
+    """The analytic per-page NB2 derivatives (used by the one-step jackknife at any number of
+    pages) against central differences of the hand-written likelihood, page by page."""
+    from statsmodels.tools.numdiff import approx_fprime, approx_hess
+
+    rng = np.random.default_rng(1)
+    n, G = 600, 12
+    groups = rng.integers(0, G, n)
+    X = np.column_stack([np.ones(n), rng.integers(0, 2, n), rng.normal(size=n)])
+    y = rng.negative_binomial(2, 0.4, n).astype(float)
+    params = np.array([0.3, -0.2, 0.1, 0.7])
+    scores, info = models.nb2_page_score_information(y, X, groups, params)
+    assert scores.shape == (G, 4) and info.shape == (G, 4, 4)
+    for g in range(G):
+        ll = lambda p, m=groups == g: _nb2_loglik_obs(p, y[m], X[m]).sum()
+        np.testing.assert_allclose(scores[g], approx_fprime(params, ll, centered=True), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(info[g], -approx_hess(params, ll), rtol=1e-4, atol=1e-5)
+
+
+def test_page_sums_and_crossprods_match_a_loop_over_pages():
+    rng = np.random.default_rng(2)
+    groups = rng.integers(0, 7, 300)
+    X, w = rng.normal(size=(300, 3)), rng.uniform(size=300)
+    cross = models.page_crossprods(groups, X, w)
+    sums = models.page_sums(groups, X)
+    for g in range(7):
+        m = groups == g
+        np.testing.assert_allclose(cross[g], (X[m] * w[m, None]).T @ X[m], rtol=1e-12)
+        np.testing.assert_allclose(sums[g], X[m].sum(axis=0), rtol=1e-12)
 
 
 def test_negbin_is_not_glm_with_alpha_one(small):

@@ -86,8 +86,13 @@ def _distinct(texts: pd.Series, langs: pd.Series) -> tuple[np.ndarray, pd.Series
 
 def _read_cache(path: Path | None) -> pd.DataFrame:
     if path is None or not path.exists():
-        return pd.DataFrame({"key": pd.Series(dtype=np.int64)})
+        return _EMPTY.copy()
     return pd.read_parquet(path)
+
+
+_EMPTY = pd.DataFrame({"key": pd.Series(dtype=np.int64), "lang": pd.Series(dtype="string"),
+                       "is_question": pd.Series(dtype=bool), "is_promotional": pd.Series(dtype=bool),
+                       "sentiment": pd.Series(dtype=float), "negative": pd.Series(dtype=bool)})
 
 
 def _write_cache(path: Path, frame: pd.DataFrame) -> bool:
