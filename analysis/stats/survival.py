@@ -24,7 +24,7 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
-from analysis.stats.models import ModelFit, _cluster_codes, _design, jackknife_cov
+from analysis.stats.models import ModelFit, _cluster_codes, _design, jackknife_cov, page_crossprods, page_sums
 from analysis.stats.robustness import permutation_test_groups, robustness_row
 
 
@@ -205,10 +205,10 @@ def fit_log_time(df: pd.DataFrame, time: str, covariates: list[str] | None = Non
     j = list(X.columns).index("group")
     Xa = X.to_numpy(float)
     resid = y - Xa @ res.params.to_numpy()
-    hess = [Xa[groups == g].T @ Xa[groups == g] for g in range(G)]
-    scores = np.array([Xa[groups == g].T @ resid[groups == g] for g in range(G)])
+    hess = page_crossprods(groups, Xa, n_groups=G)  # (G, K, K) by bincount: no per-page row scan
+    scores = page_sums(groups, Xa * resid[:, None], n_groups=G)
     try:
-        se_cv3 = float(np.sqrt(jackknife_cov(sum(hess), hess, scores)[j, j]))
+        se_cv3 = float(np.sqrt(jackknife_cov(hess.sum(axis=0), hess, scores)[j, j]))
     except np.linalg.LinAlgError:  # a page alone identifies a coefficient: no leave-one-out fit
         se_cv3 = np.nan
     se_cr1 = float(res.bse["group"])
