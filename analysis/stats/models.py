@@ -444,6 +444,7 @@ def fit_gee_logit(
     covariates: list[str] | None = None,
     interaction: str | None = None,
     cov_struct: str = "exchangeable",
+    engine: str = "auto",
 ) -> ModelFit:
     """Logistic GEE grouped by page with the bias-reduced (Mancl–DeRouen) robust covariance.
 
@@ -455,17 +456,33 @@ def fit_gee_logit(
         A 0/1 column; the model gets ``group + interaction + group:interaction`` and the
         tested coefficient is the interaction (ratio of odds ratios).
     cov_struct : {"exchangeable", "independence"}
+    engine : {"auto", "grouped", "statsmodels"}
+        "auto" uses the sufficient-statistics fit (:mod:`analysis.stats.gee_grouped`) when the
+        outcome is 0/1 and the page × covariate-pattern cells number at most
+        ``GEE_GROUPED_MAX_CELL_SHARE`` (one half) of the rows, else statsmodels on the full rows.
 
     Returns
     -------
     ModelFit
         ``coef`` = log OR of the focal group (or of the interaction); reference t(G−1).
+        ``extra``: ``engine`` ("grouped" or "statsmodels"), ``dependence`` (ρ, 0 for
+        independence) and ``result``: the statsmodels ``GEEResults`` for the statsmodels engine,
+        or for the grouped engine :func:`analysis.stats.gee_grouped.results_view`, a namespace
+        with the same ``params``, ``bse`` (bias-reduced), ``cov_params()``, ``cov_robust_bc``,
+        ``cov_robust``, ``cov_naive``, ``nobs``, ``converged``, ``scale``,
+        ``cov_struct.dep_params`` (only these), plus ``grouped`` (the
+        :class:`~analysis.stats.gee_grouped.GroupedGEEFit`) and ``n_cells``.
 
     Notes
     -----
     ``statsmodels.genmod.generalized_estimating_equations.GEE(...).fit(cov_type="bias_reduced")``
     (Mancl & DeRouen 2001, *Biometrics* 57) shrinks the downward bias of the sandwich with few
-    clusters.
+    clusters. Its cost is O(Σ n_i³) in the page sizes n_i (240 s for 1,000 pages × 1,000
+    comments). The grouped engine computes the same estimator exactly from per-cell counts and
+    success counts (same start, iterations, ρ moment estimator and stopping rule; agreement to
+    ~1e-13 relative), in O(cells) per iteration. It is exact for any design; the rule above only
+    keeps the reference statsmodels path where aggregation gains nothing (continuous covariates
+    make every row its own cell).
     """
     covariates = list(covariates or [])
     warn: list[str] = []
@@ -487,6 +504,14 @@ def fit_gee_logit(
         sep = _separation_warning(data, outcome)
         if sep:
             return ModelFit(np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False, [sep])
+    if engine not in ("auto", "grouped", "statsmodels"):
+        raise ValueError(f"engine must be 'auto', 'grouped' or 'statsmodels', not {engine!r}")
+    if cov_struct not in ("exchangeable", "independence"):
+        raise ValueError(f"cov_struct must be 'exchangeable' or 'independence', not {cov_struct!r}")
+    if engine != "statsmodels":
+        grouped = _fit_gee_logit_grouped(data, outcome, covariates, term, cov_struct, engine == "grouped")
+        if grouped is not None:
+            return grouped
     data = data.sort_values("cluster", kind="stable")
     X = _design(data, covariates, False)
     groups = _cluster_codes(data)
@@ -499,7 +524,7 @@ def fit_gee_logit(
             res = model.fit(cov_type="bias_reduced", maxiter=60)
         except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
             return ModelFit(np.nan, np.nan, None, "exp", len(data), int(len(np.unique(groups))), False,
-                            [f"GEE failed: {exc}"])
+                            [f"GEE failed: {exc}"], {"engine": "statsmodels"})
     converged = not any("converge" in str(w.message).lower() for w in caught)
     if not converged:
         warn.append("GEE did not converge; the estimate is not trustworthy")
@@ -507,5 +532,43 @@ def fit_gee_logit(
     se = float(res.bse[term])
     return ModelFit(float(res.params[term]), se, G - 1, "exp", int(res.nobs), G,
                     converged and np.isfinite(se), warn,
-                    {"result": res, "dependence": float(np.atleast_1d(res.cov_struct.dep_params)[0])
+                    {"result": res, "engine": "statsmodels",
+                     "dependence": float(np.atleast_1d(res.cov_struct.dep_params)[0])
                      if cov_struct == "exchangeable" else 0.0})
+
+
+#: The grouped GEE engine is used when the page × covariate-pattern cells are at most this share
+#: of the rows (it is exact in every case; below the share it is also much faster).
+GEE_GROUPED_MAX_CELL_SHARE = 0.5
+
+
+def _fit_gee_logit_grouped(data: pd.DataFrame, outcome: str, covariates: list[str], term: str,
+                           cov_struct: str, force: bool) -> ModelFit | None:
+    """The :func:`fit_gee_logit` fit on (page × pattern) sufficient statistics, or ``None`` when the
+    design has too many cells (and ``force`` is false) so that statsmodels should fit the rows."""
+    from analysis.stats import gee_grouped
+
+    y = data[outcome].astype(float).to_numpy()
+    if not np.isin(y, (0.0, 1.0)).all():
+        if force:
+            raise ValueError(f"the grouped GEE needs a 0/1 outcome; {outcome} has other values")
+        return None
+    X = _design(data, covariates, False)
+    cells = gee_grouped.aggregate_cells(data["cluster"].to_numpy(), X.to_numpy(float), y)
+    if not force and len(cells.n) > GEE_GROUPED_MAX_CELL_SHARE * len(y):
+        return None
+    G = cells.n_pages
+    try:
+        with _warnings.catch_warnings(record=True) as caught:
+            _warnings.simplefilter("always")  # as on the statsmodels path: a start-GLM convergence warning counts
+            fit = gee_grouped.fit_gee_grouped(cells, cov_struct, maxiter=60)
+    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
+        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False, [f"GEE failed: {exc}"],
+                        {"engine": "grouped"})
+    converged = fit.converged and not any("converge" in str(w.message).lower() for w in caught)
+    warn = [] if converged else ["GEE did not converge; the estimate is not trustworthy"]
+    view = gee_grouped.results_view(fit, list(X.columns))
+    view.grouped, view.n_cells = fit, fit.n_cells
+    se = float(view.bse[term])
+    return ModelFit(float(view.params[term]), se, G - 1, "exp", fit.nobs, G, converged and np.isfinite(se),
+                    warn, {"result": view, "engine": "grouped", "dependence": fit.rho, "n_cells": fit.n_cells})
