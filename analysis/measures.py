@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
-from analysis.schema import CanonicalTables
+from analysis.schema import CanonicalTables, row_numbers
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -128,11 +128,11 @@ class ThreadIndex:
     def __init__(self, tables: CanonicalTables):
         posts, com = tables.posts, tables.comments
         self.n_posts = len(posts)
-        self.post_row = pd.Index(posts["post_id"]).get_indexer(com["post_id"])
+        self.post_row = row_numbers(com["post_id"], posts["post_id"])
         has_parent = com["parent_id"].notna().to_numpy()
         parent_row = np.full(len(com), -1, dtype=np.int64)
         if has_parent.any():
-            parent_row[has_parent] = pd.Index(com["comment_id"]).get_indexer(com["parent_id"][has_parent])
+            parent_row[has_parent] = row_numbers(com["parent_id"][has_parent], com["comment_id"])
         self.parent_row = parent_row
         self.is_owner = com["is_owner"].to_numpy(dtype=bool)
         self.created = _ns(com["created_at"])
@@ -295,11 +295,15 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     index = threads or ThreadIndex(tables)
     audience = np.flatnonzero(~index.is_owner)
     first = index.first_owner_reply_beneath()[audience]
-    out = com[["comment_id", "post_id", "created_at", "depth", "lang", "text"]].iloc[audience].reset_index(drop=True)
     post_row = index.post_row[audience]
-    out["account_id"] = posts["account_id"].take(post_row).to_numpy()
-    out["platform"] = posts["platform"].take(post_row).to_numpy()
-    out = _with_accounts(out, tables.accounts)
+    account_row = row_numbers(posts["account_id"], tables.accounts["account_id"])[post_row]
+    out = pd.DataFrame({c: com[c].take(audience).reset_index(drop=True) for c in ("comment_id", "post_id")}
+                       | {"account_id": posts["account_id"].take(post_row).to_numpy(),
+                          "platform": posts["platform"].take(post_row).to_numpy()}
+                       | {c: tables.accounts[c].take(account_row).reset_index(drop=True)
+                          for c in ("account_type", "followers")}
+                       | {c: com[c].take(audience).reset_index(drop=True)
+                          for c in ("created_at", "depth", "lang", "text")}, copy=False)
     created = index.created[audience]
     answered = first != _NO_TIME
     delay = np.where(answered, (first - created) / NS_PER_HOUR, np.nan)
@@ -324,7 +328,7 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     columns = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
                "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed",
                "answered_in_window", "sentiment", "negative", "post_is_question"]
-    return out[columns].reset_index(drop=True)
+    return out[columns]
 
 
 def page_measures(post_m: pd.DataFrame, comment_m: pd.DataFrame) -> pd.DataFrame:
@@ -379,10 +383,13 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
 
     def apply(step: str, reason: str, keep_posts: pd.Series, keep_accounts: pd.Series | None = None):
         nonlocal acc, posts, com
+        if bool(keep_posts.all()) and keep_accounts is None:  # nothing to remove: no copy of the tables
+            steps.append({"step": step, "reason": reason, "accounts": 0, "posts": 0, "comments": 0})
+            return
         new_posts = posts[keep_posts]
         new_acc = acc[keep_accounts] if keep_accounts is not None else acc
         new_acc = new_acc[new_acc["account_id"].isin(new_posts["account_id"])]
-        new_com = com[com["post_id"].isin(new_posts["post_id"])]
+        new_com = com[row_numbers(com["post_id"], new_posts["post_id"]) >= 0]
         steps.append({"step": step, "reason": reason, "accounts": len(acc) - len(new_acc),
                       "posts": len(posts) - len(new_posts), "comments": len(com) - len(new_com)})
         acc, posts, com = new_acc, new_posts, new_com
@@ -403,8 +410,12 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
         n = posts.groupby("account_id")["post_id"].transform("size")
         apply("minimum posts", f"page has fewer than {min_posts} posts in the period", n >= min_posts)
     exclusions = pd.DataFrame(steps, columns=["step", "reason", "accounts", "posts", "comments"])
-    kept = CanonicalTables(acc.reset_index(drop=True), posts.reset_index(drop=True), com.reset_index(drop=True))
+    kept = CanonicalTables(*(df if _starts_at_zero(df) else df.reset_index(drop=True) for df in (acc, posts, com)))
     return kept, exclusions
+
+
+def _starts_at_zero(df: pd.DataFrame) -> bool:
+    return isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
 
 
 #: Kind of every column of each unit's measures (``post_measures``, ``comment_measures`` and the

@@ -27,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 ACCOUNT_TYPES = ("business", "personal", "unknown")
 
@@ -176,7 +179,8 @@ def coerce_table(df: pd.DataFrame, table: str, source: str | None = None) -> pd.
                                       f"ids must be strings, found {s.dtype}",
                                       "store ids as platform-namespaced strings, e.g. 'twitter:123'",
                                       source=source)
-                s = s.astype("string")
+                if not isinstance(s.dtype, pd.StringDtype):  # keep an Arrow-backed column as it is
+                    s = s.astype("string")
         except SchemaError:
             raise
         except (TypeError, ValueError) as exc:
@@ -185,8 +189,41 @@ def coerce_table(df: pd.DataFrame, table: str, source: str | None = None) -> pd.
         if not nullable:
             _fail(table, df, s.isna(), col, "required value is missing",
                   f"fill `{col}` ({meaning}) or drop the row", source)
-        out[col] = s.reset_index(drop=True)
-    return pd.DataFrame(out)
+        out[col] = s if _is_range(s.index) else s.reset_index(drop=True)
+    return pd.DataFrame(out, copy=False)  # no copy of a column already in its canonical dtype
+
+
+def _is_range(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _arrow_strings(s: pd.Series) -> pa.Array:
+    """The Arrow array (large_string) of a string column: no copy of the characters when the
+    column is Arrow-backed."""
+    arr = s.array if isinstance(s.dtype, pd.StringDtype) else s.astype("string").array
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        chunked = arr.__arrow_array__()  # the buffers pandas wraps, not a copy
+        return chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+    return pa.array(arr).cast(pa.large_string())
+
+
+def row_numbers(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """For each key, the row number of the same id in ``values`` (unique), -1 when absent.
+
+    An Arrow hash join (``pyarrow.compute.index_in``): no Python string object is created, so
+    it costs the same on Arrow-backed and on Python string columns and stays within the Arrow
+    buffers at 10 million comments (pandas' ``Index.get_indexer`` builds an object hash table).
+    """
+    if not len(keys):
+        return np.empty(0, dtype=np.int64)
+    found = pc.index_in(_arrow_strings(keys), value_set=_arrow_strings(values))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def ids_equal(a: pd.Series, b: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``a[i] == b[rows[i]]`` for string ids, element-wise, as a numpy bool array (False on NA)."""
+    taken = _arrow_strings(b).take(pa.array(rows))
+    return pc.equal(_arrow_strings(a), taken).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def validate_tables(tables: CanonicalTables, source: str | None = None) -> CanonicalTables:
@@ -219,7 +256,7 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
           "add the account to accounts or drop its posts", source)
 
     # ids joined once into row numbers (one hash table per id column, reused by every check)
-    post_row = pd.Index(posts["post_id"]).get_indexer(com["post_id"])
+    post_row = row_numbers(com["post_id"], posts["post_id"])
     _fail("comments", com, pd.Series(post_row < 0), "post_id",
           "the comment's post does not exist in posts",
           "import the post too, or drop the comment (importers quarantine such records)", source)
@@ -227,7 +264,7 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
     has_parent = com["parent_id"].notna().to_numpy()
     parent_row = np.full(len(com), -1, dtype=np.int64)
     if has_parent.any():
-        parent_row[has_parent] = pd.Index(com["comment_id"]).get_indexer(com["parent_id"][has_parent])
+        parent_row[has_parent] = row_numbers(com["parent_id"][has_parent], com["comment_id"])
     _fail("comments", com, pd.Series(has_parent & (parent_row < 0)), "parent_id",
           "the parent comment does not exist",
           "import the parent comment, or set parent_id empty if it replies to the post", source)
@@ -241,8 +278,7 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
           "depth does not equal the parent's depth + 1 (0 at top level)",
           "recompute depth from parent_id", source)
 
-    owner = posts["account_id"].to_numpy(dtype=object)[post_row]
-    authored_by_owner = com["author_id"].to_numpy(dtype=object) == owner
+    authored_by_owner = ids_equal(com["author_id"], posts["account_id"], post_row)
     _fail("comments", com, pd.Series(com["is_owner"].to_numpy(dtype=bool) != authored_by_owner), "is_owner",
           "is_owner disagrees with whether author_id is the post's account",
           "set is_owner to (author_id == the post's account_id); never pseudonymize the owner", source)
@@ -279,8 +315,26 @@ def write_canonical(tables: CanonicalTables, directory: Path) -> dict[str, Path]
     return paths
 
 
+def _read_table(path: Path, arrow_strings: bool) -> pd.DataFrame:
+    """One Parquet table as pandas; string columns Arrow-backed (``string[pyarrow]``) if asked.
+
+    Python string objects cost ~60 bytes each: 10 million comments with six string columns
+    took 5 GB as Python strings against 1.9 GB in Arrow buffers (``benchmarks/scale.py``).
+    """
+    table = pq.read_table(path)
+    if not arrow_strings:
+        return table.to_pandas()
+    mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
+    return table.to_pandas(types_mapper=mapping.get)
+
+
 def read_canonical(directory: Path, validate: bool = True) -> CanonicalTables:
-    """Read the three canonical tables from ``directory`` and check every invariant."""
+    """Read the three canonical tables from ``directory`` and check every invariant.
+
+    The comment table's strings (ids, text, language) stay in Arrow buffers
+    (``string[pyarrow]``, the same ``string`` dtype with another storage): the table is the one
+    that grows to millions of rows.
+    """
     directory = Path(directory)
     frames = {}
     for name in TABLES:
@@ -289,7 +343,7 @@ def read_canonical(directory: Path, validate: bool = True) -> CanonicalTables:
             raise FileNotFoundError(
                 f"{path} does not exist. Fix: import data first (`dialogic import <format> <path>`"
                 f" or `dialogic demo` for the simulated demo data).")
-        frames[name] = pd.read_parquet(path)
+        frames[name] = _read_table(path, arrow_strings=name == "comments")
     tables = CanonicalTables(**frames)
     return validate_tables(tables, source=str(directory)) if validate else tables
 
