@@ -96,6 +96,9 @@ class ReportData:
 def load_report_data(params: dict[str, Any]) -> ReportData:
     """Read the canonical tables named by ``params``, filter them and compute the measures.
 
+    The frames are cached beside the data (:mod:`analysis.measures_cache`): the first report of
+    a study computes them, the others read them back.
+
     Parameters
     ----------
     params : dict
@@ -106,23 +109,47 @@ def load_report_data(params: dict[str, Any]) -> ReportData:
     -------
     ReportData
     """
-    from analysis.measures import comment_measures, filter_tables, post_measures
-    from analysis.schema import read_canonical
+    from analysis import measures_cache
+    from analysis.schema import CanonicalTables
 
     params = validate_parameters(params)
     data_dir = resolve_data_dir(params["data_dir"])
     if not data_dir.is_dir():
         raise ValueError(f"data_dir {params['data_dir']!r} does not exist (looked in {data_dir}); "
                          f"run `dialogic demo` for the demo data or import yours with `dialogic import`")
+    dataset = read_dataset_info(data_dir)
+    key = measures_cache.measures_key(data_dir, params)
+    frames = measures_cache.load(data_dir, key)
+    if frames is None:
+        frames = compute_frames(data_dir, params, dataset)
+        measures_cache.store(data_dir, key, frames)
+    tables = CanonicalTables(frames["accounts"], frames["posts"], frames["comments"])
+    return ReportData(params=params, data_dir=data_dir, tables=tables, exclusions=frames["exclusions"],
+                      posts=frames["post_measures"], comments=frames["comment_measures"], dataset=dataset)
+
+
+def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Read, filter and measure the data set: the frames :mod:`analysis.measures_cache` stores.
+
+    The comment table is kept as what the reports read of it after the measures (``post_id,
+    is_owner``: the coverage audit and the counts); its ids, texts and parents are dropped once
+    the measures are computed, so a report holds the measures, not the raw threads.
+    """
+    from analysis.measures import ThreadIndex, comment_measures, filter_tables, post_measures
+    from analysis.schema import read_canonical
+
     tables = read_canonical(data_dir)
     kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
                                      start=params["start"] or None, end=params["end"] or None,
                                      min_posts=params["min_posts"])
-    dataset = read_dataset_info(data_dir)
+    del tables
     threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
-    return ReportData(params=params, data_dir=data_dir, tables=kept, exclusions=exclusions,
-                      posts=post_measures(kept, comments_available=threads),
-                      comments=comment_measures(kept, params["reply_window_h"]), dataset=dataset)
+    index = ThreadIndex(kept)
+    text_cache = data_dir / ".cache"
+    post_m = post_measures(kept, comments_available=threads, cache_dir=text_cache, threads=index)
+    comment_m = comment_measures(kept, params["reply_window_h"], cache_dir=text_cache, threads=index)
+    return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments[["post_id", "is_owner"]],
+            "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
 
 
 #: Notebook parameters passed to ``run_hypothesis`` only when set (empty / 0 = the catalogue's).

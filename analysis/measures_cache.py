@@ -1,0 +1,118 @@
+"""The measures of a data set cached beside it, so that a study's reports compute them once.
+
+Every report of a study reads the same canonical tables, applies the same filters (platforms,
+period, minimum posts) and computes the same measures. At 10 million comments that is a minute
+of work and most of a report's memory; the cache makes it once per study, and every later
+report (and every rerun) reads the measures back from Parquet.
+
+The cache lives in ``<data set>/.cache/measures-<key>/`` (the data set's own folder: the
+hidden folder is skipped by the data hash of the runner). The key is a hash of everything the
+frames depend on:
+
+- the three canonical Parquet files and ``dataset.json`` (name, size, modification time);
+- the filter and measure parameters (``platforms, start, end, min_posts, reply_window_h``);
+- the source of the code that computes them (:mod:`analysis.measures`, :mod:`analysis.schema`,
+  :mod:`analysis.text`).
+
+A changed file, parameter or measure definition gives another key, so a cached frame is always
+the frame the code would compute today. Entries are written to a temporary folder and renamed
+into place: a reader sees a whole entry or none, and two reports writing at once both succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import config
+
+#: The frames of one entry (``ReportData`` is rebuilt from them).
+FRAMES = ("accounts", "posts", "comments", "exclusions", "post_measures", "comment_measures")
+#: Parameters the frames depend on.
+KEY_PARAMETERS = ("platforms", "start", "end", "min_posts", "reply_window_h")
+#: Source files of the data path, relative to the package.
+SOURCES = ("measures.py", "schema.py", "measures_cache.py", "text")
+
+
+def _source_digest() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for name in SOURCES:
+        path = config.PACKAGE_DIR / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
+            h.update(f.relative_to(config.PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def measures_key(data_dir: Path, params: dict[str, Any]) -> str:
+    """The cache key of the measures of ``data_dir`` under ``params`` (32 hex digits)."""
+    data_dir = Path(data_dir)
+    files = []
+    for name in ("accounts.parquet", "posts.parquet", "comments.parquet", "dataset.json", "DATASET.json"):
+        path = data_dir / name
+        if path.exists():
+            st = path.stat()
+            files.append([name, st.st_size, st.st_mtime_ns])
+    payload = {"files": files, "params": {k: params.get(k) for k in KEY_PARAMETERS}, "code": _source_digest()}
+    return hashlib.blake2b(json.dumps(payload, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
+
+
+def entry_dir(data_dir: Path, key: str) -> Path:
+    return Path(data_dir) / ".cache" / f"measures-{key}"
+
+
+def _dtype_name(dtype) -> str:
+    if isinstance(dtype, pd.StringDtype):
+        return f"string[{dtype.storage}]"
+    return str(dtype)
+
+
+def load(data_dir: Path, key: str) -> dict[str, pd.DataFrame] | None:
+    """The frames of the entry ``key``, with the dtypes they were stored with; None when absent."""
+    entry = entry_dir(data_dir, key)
+    meta_path = entry / "dtypes.json"
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text())
+        frames = {}
+        for name in FRAMES:
+            frame = pd.read_parquet(entry / f"{name}.parquet")
+            frames[name] = frame.astype({c: d for c, d in meta[name].items() if _dtype_name(frame[c].dtype) != d})
+        return frames
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged entry is removed and recomputed
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+
+
+def store(data_dir: Path, key: str, frames: dict[str, pd.DataFrame]) -> bool:
+    """Write the entry ``key`` atomically; False (and nothing written) when the folder is read-only."""
+    entry = entry_dir(data_dir, key)
+    if entry.is_dir():
+        return True
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
+    except OSError:
+        return False
+    try:
+        meta = {}
+        for name in FRAMES:
+            frame = frames[name].reset_index(drop=True)
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            meta[name] = {c: _dtype_name(frame[c].dtype) for c in frame.columns}
+        (tmp / "dtypes.json").write_text(json.dumps(meta, indent=1))
+        os.replace(tmp, entry)
+        return True
+    except OSError:
+        return entry.is_dir()  # another report stored the same entry first
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
