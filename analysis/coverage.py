@@ -69,7 +69,7 @@ def page_coverage(posts: pd.DataFrame, comments: pd.DataFrame,
        posts  posts_counted  reported  collected  coverage
     0      2              1         4          1      0.25
     """
-    per_post = comments.groupby("post_id").size() if len(comments) else pd.Series(dtype="int64")
+    per_post = comments.groupby("post_id", observed=True).size() if len(comments) else pd.Series(dtype="int64")
     reported = pd.to_numeric(posts["reported_comments"], errors="coerce")
     counted = reported.notna().to_numpy()
     frame = pd.DataFrame({

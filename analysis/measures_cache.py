@@ -71,7 +71,19 @@ def entry_dir(data_dir: Path, key: str) -> Path:
 def _dtype_name(dtype) -> str:
     if isinstance(dtype, pd.StringDtype):
         return f"string[{dtype.storage}]"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return f"category[{_dtype_name(dtype.categories.dtype)}]"
     return str(dtype)
+
+
+def _restored(column: pd.Series, name: str) -> pd.Series:
+    """``column`` as read from Parquet, in the dtype ``name`` it was stored with."""
+    if _dtype_name(column.dtype) == name:
+        return column
+    if name.startswith("category[") and isinstance(column.dtype, pd.CategoricalDtype):
+        inner = name[len("category["):-1]
+        return column.cat.rename_categories(column.cat.categories.astype(inner))
+    return column.astype(name)
 
 
 def load(data_dir: Path, key: str) -> dict[str, pd.DataFrame] | None:
@@ -85,7 +97,7 @@ def load(data_dir: Path, key: str) -> dict[str, pd.DataFrame] | None:
         frames = {}
         for name in FRAMES:
             frame = pd.read_parquet(entry / f"{name}.parquet")
-            frames[name] = frame.astype({c: d for c, d in meta[name].items() if _dtype_name(frame[c].dtype) != d})
+            frames[name] = pd.DataFrame({c: _restored(frame[c], d) for c, d in meta[name].items()}, copy=False)
         return frames
     except (OSError, ValueError, KeyError, TypeError):  # a damaged entry is removed and recomputed
         shutil.rmtree(entry, ignore_errors=True)

@@ -60,7 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.measures import ThreadIndex, comment_measures, post_measures
+from analysis.measures import ThreadIndex, comment_measures, post_measures, texts_as_categorical
 from analysis.schema import TABLES, CanonicalTables, coerce_table, read_canonical, validate_tables
 
 #: column carrying each row's place in its Parquet file through the shuffle
@@ -254,6 +254,11 @@ def dask_measures(data_dir, window_h: float | None, client,
     results = client.gather(client.compute(tasks))
     post_m = _in_order([r[0] for r in results], [r[1] for r in results])
     comment_m = _in_order([r[2] for r in results], [r[3] for r in results])
+    # the categoricals of the in-memory path (categories: the posts in file order, the texts in
+    # order of first appearance), which each partition had built from its own rows only
+    comment_m["post_id"] = pd.Categorical(comment_m["post_id"].astype(object),
+                                          dtype=pd.CategoricalDtype(pd.Index(post_m["post_id"].to_numpy(), dtype=post_m["post_id"].dtype)))
+    comment_m["text"] = texts_as_categorical(comment_m["text"].astype(object))
     return post_m, comment_m
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +103,9 @@ class CanonicalTables:
     accounts: pd.DataFrame
     posts: pd.DataFrame
     comments: pd.DataFrame
+    #: ``(post_row, parent_row)`` of each comment when :func:`validate_tables` joined them (row of
+    #: its post in ``posts``, of its parent in ``comments``, -1 for none): the measures reuse them
+    thread_rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def items(self):
         return (("accounts", self.accounts), ("posts", self.posts), ("comments", self.comments))
@@ -179,8 +182,8 @@ def coerce_table(df: pd.DataFrame, table: str, source: str | None = None) -> pd.
                                       f"ids must be strings, found {s.dtype}",
                                       "store ids as platform-namespaced strings, e.g. 'twitter:123'",
                                       source=source)
-                if not isinstance(s.dtype, pd.StringDtype):  # keep an Arrow-backed column as it is
-                    s = s.astype("string")
+                if not (isinstance(s.dtype, pd.StringDtype) or _string_categorical(s)):
+                    s = s.astype("string")  # an Arrow-backed or dictionary-encoded column stays as it is
         except SchemaError:
             raise
         except (TypeError, ValueError) as exc:
@@ -197,6 +200,11 @@ def _is_range(index: pd.Index) -> bool:
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
+def _string_categorical(s: pd.Series) -> bool:
+    """A dictionary-encoded string column (as :func:`read_canonical` reads repeated values)."""
+    return isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(s.cat.categories)
+
+
 def _arrow_strings(s: pd.Series) -> pa.Array:
     """The Arrow array (large_string) of a string column: no copy of the characters when the
     column is Arrow-backed."""
@@ -205,6 +213,74 @@ def _arrow_strings(s: pd.Series) -> pa.Array:
         chunked = arr.__arrow_array__()  # the buffers pandas wraps, not a copy
         return chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
     return pa.array(arr).cast(pa.large_string())
+
+
+#: From this many keys, :func:`row_numbers` joins on hashes (below, Arrow's exact hash join).
+HASH_JOIN_MIN_ROWS = 1 << 19
+_HASH_CHUNK = 1 << 16  # rows hashed at once (~60 MB of work arrays for 30-byte ids)
+
+
+def id_hashes(s: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each string of ``s`` (uint64), computed on the Arrow buffers by numpy.
+
+    Multilinear hashing (Lemire & Kaser 2016, *Software: Practice and Experience* 46(8)): the sum
+    of each byte times a fixed random odd 64-bit multiplier of its position, modulo 2**64, mixed
+    with the length. No Python string object is created and the memory is one chunk of bytes at
+    a time, so 10 million ids hash in a few seconds within ~100 MB; two different ids of the same
+    length collide with probability about 2**-56. Callers treat equal hashes as candidates and
+    confirm them on the strings (:func:`row_numbers`), so a collision costs time, never a wrong join.
+    """
+    if isinstance(s.array, pd.arrays.ArrowStringArray):
+        chunks = s.array.__arrow_array__().chunks  # hash the Parquet row groups' buffers in place
+    else:
+        chunks = [_arrow_strings(s)]
+    parts = [_hash_chunk(c if c.type == pa.large_string() else c.cast(pa.large_string())) for c in chunks]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+
+
+def _hash_chunk(arr: pa.Array) -> np.ndarray:
+    n = len(arr)
+    out = np.empty(n, dtype=np.uint64)
+    if n == 0:
+        return out
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(1, np.uint8)
+    lengths = np.diff(offsets)
+    mult = _multipliers(int(lengths.max(initial=0)))
+    with np.errstate(over="ignore"):
+        for a in range(0, n, _HASH_CHUNK):
+            b = min(a + _HASH_CHUNK, n)
+            lo, hi = int(offsets[a]), int(offsets[b])
+            h = lengths[a:b].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            if hi > lo:
+                starts = offsets[a:b] - lo
+                pos = np.arange(hi - lo) - np.repeat(starts, lengths[a:b])
+                terms = (data[lo:hi].astype(np.uint64) + np.uint64(1)) * mult[pos]
+                nonempty = lengths[a:b] > 0
+                h[nonempty] += np.add.reduceat(terms, starts[nonempty])
+            h ^= h >> np.uint64(29)  # final mix (splitmix64 step): spread the high bits
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(32)
+            out[a:b] = h
+    if arr.null_count:
+        out[np.asarray(arr.is_null())] = 0
+    return out
+
+
+def _multipliers(longest: int) -> np.ndarray:
+    """Fixed random odd 64-bit multipliers, one per byte position (the same on every run)."""
+    rng = np.random.default_rng(0x5EED)
+    return rng.integers(1, 2**63, size=max(longest, 1), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+
+
+def duplicated_ids(s: pd.Series) -> np.ndarray:
+    """``s.duplicated(keep="first")`` for string ids, by their 64-bit hashes (exact: the
+    strings decide whenever two hashes are equal)."""
+    h = np.sort(id_hashes(s))  # sorting: 16 bytes a row, where a hash table takes ~60
+    if not (h[1:] == h[:-1]).any():
+        return np.zeros(len(s), dtype=bool)
+    return s.reset_index(drop=True).astype(object).duplicated(keep="first").to_numpy()
 
 
 def row_numbers(keys: pd.Series, values: pd.Series) -> np.ndarray:
@@ -216,6 +292,23 @@ def row_numbers(keys: pd.Series, values: pd.Series) -> np.ndarray:
     """
     if not len(keys):
         return np.empty(0, dtype=np.int64)
+    if _string_categorical(keys):  # join the distinct values once, then gather by code
+        codes = keys.cat.codes.to_numpy()
+        rows = row_numbers(pd.Series(keys.cat.categories.astype("string")), values)
+        return np.where(codes >= 0, rows[np.maximum(codes, 0)] if len(rows) else -1, -1).astype(np.int64)
+    if len(keys) >= HASH_JOIN_MIN_ROWS:  # large: join on 64-bit hashes, then confirm on the strings
+        value_hashes = id_hashes(values)
+        order = np.argsort(value_hashes, kind="stable")
+        value_hashes = value_hashes[order]
+        if not (value_hashes[1:] == value_hashes[:-1]).any():  # unique hashes: a sorted-merge join
+            key_hashes = id_hashes(keys)
+            pos = np.minimum(np.searchsorted(value_hashes, key_hashes), len(value_hashes) - 1)
+            rows = np.where(value_hashes[pos] == key_hashes, order[pos], -1).astype(np.int64)
+            del pos, key_hashes, value_hashes, order
+            hit = np.flatnonzero(rows >= 0)
+            same = pc.equal(_arrow_strings(keys.iloc[hit]), _arrow_strings(values).take(pa.array(rows[hit])))
+            if bool(pc.all(same.fill_null(False)).as_py()):
+                return rows
     found = pc.index_in(_arrow_strings(keys), value_set=_arrow_strings(values))
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
@@ -241,7 +334,7 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
 
     for name, df in (("accounts", acc), ("posts", posts), ("comments", com)):
         idcol = ID_COLUMNS[name]
-        _fail(name, df, df[idcol].duplicated(keep="first"), idcol, "id is duplicated",
+        _fail(name, df, pd.Series(duplicated_ids(df[idcol])), idcol, "id is duplicated",
               "keep one row per id (re-importing the same file adds nothing; duplicates from one "
               "source are quarantined by `dialogic import`)", source)
         for col in COUNT_COLUMNS[name]:
@@ -286,7 +379,7 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
     _fail("comments", com, pd.Series(pd.DatetimeIndex(com["created_at"]).asi8 < post_created), "created_at",
           "comment is dated before its post",
           "check the time zones of both timestamps (times must be UTC) or quarantine the record", source)
-    return CanonicalTables(acc, posts, com)
+    return CanonicalTables(acc, posts, com, thread_rows=(post_row, parent_row))
 
 
 def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -315,15 +408,21 @@ def write_canonical(tables: CanonicalTables, directory: Path) -> dict[str, Path]
     return paths
 
 
+#: Comment columns read dictionary-encoded (few distinct values over many rows).
+DICTIONARY_COLUMNS = ("post_id", "text", "lang")
+
+
 def _read_table(path: Path, arrow_strings: bool) -> pd.DataFrame:
     """One Parquet table as pandas; string columns Arrow-backed (``string[pyarrow]``) if asked.
 
     Python string objects cost ~60 bytes each: 10 million comments with six string columns
     took 5 GB as Python strings against 1.9 GB in Arrow buffers (``benchmarks/scale.py``).
     """
-    table = pq.read_table(path)
     if not arrow_strings:
-        return table.to_pandas()
+        return pq.read_table(path).to_pandas()
+    # values repeated across rows (a post's id under each of its comments, the same "Thanks!")
+    # are read dictionary-encoded: pandas categoricals of the distinct values
+    table = pq.read_table(path, read_dictionary=[c for c in DICTIONARY_COLUMNS if c in pq.read_schema(path).names])
     mapping = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
     return table.to_pandas(types_mapper=mapping.get)
 

@@ -305,7 +305,7 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     if todo:
         for item in planned_runs:
             states(item.spec.name, "cached" if item.cached else "queued")
-        _execute(study, todo, workers, dask, summary, states)
+        _execute(study, todo, workers, dask, summary, states, progress)
     hashing.save_memo()
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
@@ -320,7 +320,36 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     return summary
 
 
-def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, states) -> None:
+def _warm_measures(jobs: list[dict], progress: Callable[[str], None]) -> None:
+    """Compute, once and in a child process, the measures several jobs share (each kernel then
+    reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
+    computing them at the same time). A failure here is left to the kernels to report."""
+    import subprocess
+    import sys
+
+    from analysis.report.data import measures_pending
+
+    shared: dict[str, list[dict]] = {}
+    for job in jobs:
+        key = measures_pending(job["parameters"])
+        if key:
+            shared.setdefault(key, []).append(job)
+    for group in shared.values():
+        if len(group) < 2:
+            continue
+        data = group[0]["parameters"].get("data_dir")
+        progress(f"measures  of {data}, once for {len(group)} jobs ...")
+        t0 = time.monotonic()
+        code = "import json, sys; from analysis.report.data import warm_measures; warm_measures(json.load(sys.stdin))"
+        proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(group[0]["parameters"], default=str),
+                              capture_output=True, text=True, cwd=config.PROJECT_ROOT)
+        last = (proc.stderr.strip().splitlines() or [""])[-1]
+        progress(f"measures  of {data} " + (f"done in {time.monotonic() - t0:.1f} s" if proc.returncode == 0
+                                           else f"failed ({last}); each report computes its own"))
+
+
+def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, states,
+             progress: Callable[[str], None] = lambda line: None) -> None:
     from analysis.runner.backends import run_jobs
     from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
 
@@ -339,6 +368,8 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
         jobs += item_jobs
     by_name = {p.spec.name: p for p in todo}
     outcomes: dict[str, list] = {name: [] for name in pending}
+    if not dask:
+        _warm_measures(jobs, progress)
     factory = None
     import os
 
