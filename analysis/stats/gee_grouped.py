@@ -281,12 +281,12 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
     m = np.bincount(cells.page, weights=cells.n, minlength=G)   # page sizes
     beta = np.array(_start_params(cells) if start_params is None else start_params, dtype=float)
     rho, phi = 0.0, np.nan
-    warn: list[str] = []
+    notes: list[str] = []  # statsmodels-style diagnostics; the report words them in fit_gee_logit
     del_params, n_assoc, n_iter, singular = -1.0, 0, 0, False
     for itr in range(maxiter):
         p = _Pieces(cells, m, beta, rho)
         if not np.all(np.isfinite(p.M)):
-            warn.append("Singular matrix encountered in GEE update")
+            notes.append("Singular matrix encountered in GEE update")
             singular = True
             break
         beta = beta + _solve(p.M, p.s)
@@ -299,7 +299,7 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
         n_assoc += 1
     converged = (not singular) and 0 <= del_params < ctol
     if not converged and not singular:
-        warn.append("Iteration limit reached prior to convergence")
+        notes.append("Iteration limit reached prior to convergence")
     p = _Pieces(cells, m, beta, rho)
     try:
         Minv = np.linalg.inv(p.M)
@@ -311,7 +311,7 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
     g = np.linalg.solve(Ai, p.si[:, :, None])[:, :, 0]
     cov_bc = Minv @ (g.T @ g) @ Minv
     return GroupedGEEFit(beta, cov_bc, cov_robust, Minv, float(rho), float(phi), bool(converged), n_iter,
-                         del_params, int(cells.n.sum()), G, len(cells.n), warn)
+                         del_params, int(cells.n.sum()), G, len(cells.n), notes)
 
 
 def results_view(fit: GroupedGEEFit, names: list[str]) -> SimpleNamespace:
