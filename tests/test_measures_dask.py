@@ -138,3 +138,21 @@ def test_local_client_closes_its_cluster():
         assert isinstance(c, LocalClusterClient) and len(c.nthreads()) == 1
         cluster = c.cluster
     assert "closed" in str(cluster.status)
+
+
+def test_report_frames_on_dask_equal_the_in_memory_frames(client, tmp_path):
+    """What a report reads (analysis.report.data): filters applied, measures on the cluster."""
+    from analysis.ledger import read_dataset_info
+    from analysis.report.data import compute_frames, compute_frames_dask
+    from analysis.report.parameters import validate_parameters
+    from analysis.simulate_scale import write_scale_dataset
+
+    write_scale_dataset(tmp_path, 20_000)
+    start = "2024-03-01"
+    params = validate_parameters({"data_dir": str(tmp_path), "min_posts": 60, "start": start})
+    dataset = read_dataset_info(tmp_path)
+    expected = compute_frames(tmp_path, params, dataset)
+    got = compute_frames_dask(tmp_path, params, dataset, client.scheduler.address)
+    assert expected["exclusions"]["posts"].sum() > 0  # the filters removed something
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name].reset_index(drop=True), frame.reset_index(drop=True), obj=name)

@@ -128,12 +128,14 @@ def load_report_data(params: dict[str, Any]) -> ReportData:
                       posts=frames["post_measures"], comments=frames["comment_measures"], dataset=dataset)
 
 
-def warm_measures(params: dict[str, Any]) -> bool:
+def warm_measures(params: dict[str, Any], dask: str | None = None) -> bool:
     """Compute and cache the measures of ``params`` unless cached: True when it computed them.
 
     The runner calls it once, in a child process, before starting the kernels of several
     reports on the same data: they then read the measures instead of each computing them at
-    once (at 10 million comments, 5 GB and a minute per kernel).
+    once (at 10 million comments, 5 GB and a minute per kernel). With ``dask`` (``"local"`` or a
+    scheduler address, from ``dialogic run --dask``) the measures run on Dask
+    (:func:`compute_frames_dask`).
     """
     from analysis import measures_cache
 
@@ -142,7 +144,10 @@ def warm_measures(params: dict[str, Any]) -> bool:
     key = measures_cache.measures_key(data_dir, params)
     if measures_cache.entry_dir(data_dir, key).is_dir():
         return False
-    measures_cache.store(data_dir, key, compute_frames(data_dir, params, read_dataset_info(data_dir)))
+    dataset = read_dataset_info(data_dir)
+    frames = (compute_frames_dask(data_dir, params, dataset, dask) if dask
+              else compute_frames(data_dir, params, dataset))
+    measures_cache.store(data_dir, key, frames)
     return True
 
 
@@ -186,6 +191,45 @@ def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, An
                            thread_rows=kept.thread_rows)
     comment_m = comment_measures(kept, params["reply_window_h"], cache_dir=text_cache, threads=index)
     return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments[["post_id", "is_owner"]],
+            "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
+
+
+def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any],
+                        scheduler: str) -> dict[str, pd.DataFrame]:
+    """:func:`compute_frames` with the measures on Dask (:func:`analysis.measures_dask.dask_measures`).
+
+    For data above what one machine holds: the comment threads are read, validated and measured
+    partition by partition on the cluster (``scheduler``: ``"local"`` for a LocalCluster of this
+    machine's cores, or ``tcp://host:port``); this process reads only the accounts, the posts and
+    two comment columns (for the filters' counts and the coverage audit). Every measure is a
+    property of one post's thread, so the measures of the kept posts are the rows of the whole
+    data set's measures under those posts; the frames equal :func:`compute_frames`' (a test).
+    """
+    import pyarrow.parquet as pq
+
+    from analysis.measures import filter_tables, texts_as_categorical
+    from analysis.measures_dask import connect, dask_measures, local_client
+    from analysis.schema import CanonicalTables, coerce_table
+
+    accounts = coerce_table(pd.read_parquet(data_dir / "accounts.parquet"), "accounts", str(data_dir))
+    posts = coerce_table(pd.read_parquet(data_dir / "posts.parquet"), "posts", str(data_dir))
+    comments = pq.read_table(data_dir / "comments.parquet", columns=["post_id", "is_owner"],
+                             read_dictionary=["post_id"]).to_pandas()
+    comments["is_owner"] = comments["is_owner"].astype("boolean")
+    kept, exclusions = filter_tables(CanonicalTables(accounts, posts, comments), platforms=params["platforms"] or None,
+                                     start=params["start"] or None, end=params["end"] or None,
+                                     min_posts=params["min_posts"])
+    client = local_client() if scheduler == "local" else connect(scheduler)
+    with client:
+        post_m, comment_m = dask_measures(data_dir, params["reply_window_h"], client,
+                                          comments_available=bool(dataset.get("comments_available", True)),
+                                          cache_dir=data_dir / ".cache")
+    kept_ids = pd.Index(kept.posts["post_id"].to_numpy(), dtype=kept.posts["post_id"].dtype)
+    post_m = post_m[post_m["post_id"].isin(kept_ids)].reset_index(drop=True)
+    comment_m = comment_m[comment_m["post_id"].isin(kept_ids)].reset_index(drop=True)
+    comment_m["post_id"] = comment_m["post_id"].cat.set_categories(kept_ids)
+    comment_m["text"] = texts_as_categorical(comment_m["text"])
+    return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments,
             "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
 
 

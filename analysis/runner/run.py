@@ -320,10 +320,12 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     return summary
 
 
-def _warm_measures(jobs: list[dict], progress: Callable[[str], None]) -> None:
+def _warm_measures(jobs: list[dict], progress: Callable[[str], None], dask: str | None = None) -> None:
     """Compute, once and in a child process, the measures several jobs share (each kernel then
     reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
-    computing them at the same time). A failure here is left to the kernels to report."""
+    computing them at the same time). With ``dask`` every data set's measures are computed so,
+    on Dask (:func:`analysis.report.data.compute_frames_dask`). A failure here is left to the
+    kernels to report."""
     import subprocess
     import sys
 
@@ -335,13 +337,15 @@ def _warm_measures(jobs: list[dict], progress: Callable[[str], None]) -> None:
         if key:
             shared.setdefault(key, []).append(job)
     for group in shared.values():
-        if len(group) < 2:
+        if len(group) < 2 and not dask:
             continue
         data = group[0]["parameters"].get("data_dir")
-        progress(f"measures  of {data}, once for {len(group)} jobs ...")
+        progress(f"measures  of {data}, once for {len(group)} jobs" + (f" on Dask ({dask})" if dask else "") + " ...")
         t0 = time.monotonic()
-        code = "import json, sys; from analysis.report.data import warm_measures; warm_measures(json.load(sys.stdin))"
-        proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(group[0]["parameters"], default=str),
+        code = ("import json, sys; from analysis.report.data import warm_measures; "
+                "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])")
+        proc = subprocess.run([sys.executable, "-c", code],
+                              input=json.dumps({"parameters": group[0]["parameters"], "dask": dask}, default=str),
                               capture_output=True, text=True, cwd=config.PROJECT_ROOT)
         last = (proc.stderr.strip().splitlines() or [""])[-1]
         progress(f"measures  of {data} " + (f"done in {time.monotonic() - t0:.1f} s" if proc.returncode == 0
@@ -368,8 +372,7 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
         jobs += item_jobs
     by_name = {p.spec.name: p for p in todo}
     outcomes: dict[str, list] = {name: [] for name in pending}
-    if not dask:
-        _warm_measures(jobs, progress)
+    _warm_measures(jobs, progress, dask)
     factory = None
     import os
 

@@ -220,6 +220,15 @@ def _page_frame(posts: pd.DataFrame | None, comments: pd.DataFrame | None,
     return agg.reset_index()
 
 
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """A new frame of the rows ``keep`` selects; sharing the columns when it selects them all.
+
+    Columns are then only added or replaced on the new frame (``frame[col] = ...`` replaces a
+    column, it never writes into the shared array), so the caller's frame is never modified.
+    """
+    return frame.copy(deep=False) if keep.all() else frame.take(np.flatnonzero(keep))
+
+
 def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd.DataFrame, int]:
     """The analysed frame: units of pages with at least ``min_posts`` posts, with ``cluster``,
     ``group`` (0/1), ``group_label`` and the outcome; rows with a missing outcome or group
@@ -231,24 +240,27 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
         if frame is None:
             raise ValueError(f"hypothesis {hyp.id} is about {hyp.unit}s: pass `{hyp.unit}s=` "
                              f"({hyp.unit} measures from analysis.measures)")
-        frame = frame.copy()
     for col in (hyp.outcome, "account_id", *([hyp.subset] if hyp.subset else [])):
         if col not in frame:
             raise ValueError(f"column `{col}` is missing in the {hyp.unit} measures needed by {hyp.id}; "
                              f"compute it with analysis.measures or pick another outcome")
+    # rows are selected by masks and taken once (millions of comments: each copy of the frame
+    # is a gigabyte); the caller's frame is never modified
+    keep = np.ones(len(frame), dtype=bool)
     if hyp.subset:
-        frame = frame[frame[hyp.subset].fillna(False).astype(bool)].copy()
+        keep &= frame[hyp.subset].fillna(False).astype(bool).to_numpy()
     # pages with too few posts
     if posts is not None:
         n_posts = posts.groupby("account_id").size()
     elif "posts" in frame:
         n_posts = frame.set_index("account_id")["posts"]
     else:
-        n_posts = frame.groupby("account_id")["post_id"].nunique()
+        n_posts = frame[keep].groupby("account_id")["post_id"].nunique()
     keep_pages = set(n_posts.index[n_posts >= min_posts])
-    all_pages = set(frame["account_id"].unique())
+    all_pages = set(frame["account_id"][keep].unique())
     excluded = len(all_pages - keep_pages)
-    frame = frame[frame["account_id"].isin(keep_pages)].copy()
+    keep &= frame["account_id"].isin(keep_pages).to_numpy()
+    frame = _rows(frame, keep)
     frame["cluster"] = frame["account_id"].astype(str)
     if hyp.kind == "equivalence":
         frame["group"] = 1.0
@@ -256,11 +268,13 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
     else:
         g, lab = _group_indicator(frame, hyp.contrast, hyp)
         frame["group"], frame["group_label"] = g, lab
-    frame = frame[frame["group"].notna() & frame[hyp.outcome].notna()].copy()
+    complete = (frame["group"].notna() & frame[hyp.outcome].notna()).to_numpy()
+    frame = _rows(frame, complete)
     frame["group"] = frame["group"].astype(int)
     if frame[hyp.outcome].dtype == bool or str(frame[hyp.outcome].dtype) == "boolean":
         frame[hyp.outcome] = frame[hyp.outcome].astype(int)
-    return frame.reset_index(drop=True), excluded
+    frame.index = pd.RangeIndex(len(frame))  # our own frame (taken above): renumbered in place, not copied
+    return frame, excluded
 
 
 # --------------------------------------------------------------------------- model registry

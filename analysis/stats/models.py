@@ -206,10 +206,9 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
     """Name the group whose outcome is all zero (or all one for binary outcomes)."""
     if df["group"].nunique() > 2:  # continuous regressor: no groups to separate
         return None
-    for g, sub in df.groupby("group"):
-        y = sub[outcome]
+    for g, y in df.groupby("group")[outcome]:  # the outcome only: no copy of the other columns
         if (y == 0).all() or (set(pd.unique(y)) <= {0, 1} and (y == 1).all() and df[outcome].max() <= 1):
-            label = sub["group_label"].iloc[0] if "group_label" in sub else g
+            label = df.at[y.index[0], "group_label"] if "group_label" in df else g
             return f"separation: every {label} observation has {outcome} = {y.iloc[0]}; the ratio is not estimable"
     return None
 
