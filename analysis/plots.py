@@ -171,9 +171,11 @@ def _usable(df: pd.DataFrame, value: str, needed: tuple[str, ...] = ("cluster", 
     """Rows of ``df`` with a finite ``value`` and every ``needed`` column known ('' frame if none)."""
     if len(df) == 0 or value not in df or any(c not in df for c in needed):
         return df.iloc[0:0]
-    out = df.copy()
-    out[value] = _numeric(out[value])
-    out = out[np.isfinite(out[value]) & out[list(needed)].notna().all(axis=1)]
+    values = _numeric(df[value])
+    keep = (np.isfinite(values) & df[list(needed)].notna().all(axis=1)).to_numpy()
+    # the rows taken once; all of them kept: the columns shared (replaced below, never written into)
+    out = df.copy(deep=False) if keep.all() else df.take(np.flatnonzero(keep))
+    out[value] = values.to_numpy()[keep] if not keep.all() else values
     if "group" in out:
         out["group"] = out["group"].astype(int)
     return out
@@ -227,7 +229,8 @@ def page_means(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, languag
     key = f"fig.title.{hid}" if f"fig.title.{hid}" in STRINGS else "fig.title.generic"
     title = t(key, language, outcome=_outcome_words(result, language).capitalize())
     df = _usable(_analysed(result), outcome)
-    df = df[df["group"].isin([0, 1])] if len(df) else df
+    if len(df) and not df["group"].isin([0, 1]).all():
+        df = df[df["group"].isin([0, 1])]
     if (none := _no_data(result, title, df, outcome, language)) is not None:
         return none
     labels = group_labels(result, language)
@@ -291,10 +294,12 @@ def _survival_frame(result: Any, comments: pd.DataFrame | None) -> pd.DataFrame:
         src = analysed
     else:
         if "group" in analysed:
-            page_group = analysed.dropna(subset=["group"]).groupby("account_id")["group"].first()
+            known = analysed["group"].notna().to_numpy()
+            page_group = analysed.loc[known, ["account_id", "group"]].groupby("account_id")["group"].first()
         else:
             page_group = pd.Series(dtype=float)
-        src = src[src["account_id"].isin(set(analysed["account_id"]))].copy()
+        cols = [c for c in ("account_id", _DELAY, _EVENT, "answered", "account_type") if c in src]
+        src = src.loc[src["account_id"].isin(set(analysed["account_id"])).to_numpy(), cols]  # what the curves read
         src["group"] = src["account_id"].map(page_group)
         if "account_type" in src:  # pages the analysed frame gave no group: by their type
             src["group"] = src["group"].fillna(src["account_type"].map({"business": 1, "personal": 0}))

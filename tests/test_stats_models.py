@@ -168,6 +168,26 @@ def test_poisson_fixed_effects_matches_conditional_poisson_and_hand_sandwich(sma
     assert fit.se == pytest.approx(np.sqrt(V[j, j]), rel=1e-6)
 
 
+@pytest.mark.parametrize("covariate", [False, True])
+def test_poisson_fixed_effects_profiled_equals_the_dummy_model(small, monkeypatch, covariate):
+    """Above POISSON_DUMMIES_MAX_PAGES the page intercepts are profiled out: the same coefficient
+    and the same CR1 sandwich as statsmodels' GLM with page dummies."""
+    posts, _ = small
+    df = _analysed("H3", posts, None)
+    covariates = []
+    if covariate:
+        df = df.assign(hour=np.random.default_rng(4).normal(size=len(df)))
+        covariates = ["hour"]
+    dummies = models.fit_poisson(df, "replies", covariates, fixed_effects=True)
+    monkeypatch.setattr(models, "POISSON_DUMMIES_MAX_PAGES", 1)
+    profiled = models.fit_poisson(df, "replies", covariates, fixed_effects=True)
+    assert profiled.extra["engine"] == "profiled" and "result" not in profiled.extra
+    assert profiled.coef == pytest.approx(dummies.coef, rel=1e-8, abs=1e-10)
+    assert profiled.se == pytest.approx(dummies.se, rel=1e-6)
+    assert (profiled.n_obs, profiled.n_clusters, profiled.df) == (dummies.n_obs, dummies.n_clusters, dummies.df)
+    assert profiled.warnings == dummies.warnings
+
+
 def _md_bias_reduced_logit(y, X, groups):
     """Mancl & DeRouen (2001) covariance for independence logistic GEE, by hand.
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.ledger import read_dataset_info
+from analysis.progress import steps
 from analysis.report.parameters import resolve_data_dir, validate_parameters
 
 @dataclass
@@ -177,21 +178,38 @@ def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, An
     from analysis.measures import ThreadIndex, comment_measures, filter_tables, post_measures
     from analysis.schema import CanonicalTables, read_canonical
 
-    tables = read_canonical(data_dir)
-    kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
-                                     start=params["start"] or None, end=params["end"] or None,
-                                     min_posts=params["min_posts"])
-    del tables
-    threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
-    index = ThreadIndex(kept)
-    text_cache = data_dir / ".cache"
-    post_m = post_measures(kept, comments_available=threads, cache_dir=text_cache, threads=index)
-    # authors and parents are read by the post measures and the thread index only: free them first
-    kept = CanonicalTables(kept.accounts, kept.posts, kept.comments.drop(columns=["author_id", "parent_id"]),
-                           thread_rows=kept.thread_rows)
-    comment_m = comment_measures(kept, params["reply_window_h"], cache_dir=text_cache, threads=index)
+    rows = _comment_rows(data_dir)
+    with steps("measures", 5, rows) as step:
+        step(f"reading and checking {rows:,} comments")
+        tables = read_canonical(data_dir)
+        step("filters")
+        kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
+                                         start=params["start"] or None, end=params["end"] or None,
+                                         min_posts=params["min_posts"])
+        del tables
+        threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
+        step("thread index")
+        index = ThreadIndex(kept)
+        text_cache = data_dir / ".cache"
+        step("post measures")
+        post_m = post_measures(kept, comments_available=threads, cache_dir=text_cache, threads=index)
+        # authors and parents are read by the post measures and the thread index only: free them first
+        kept = CanonicalTables(kept.accounts, kept.posts, kept.comments.drop(columns=["author_id", "parent_id"]),
+                               thread_rows=kept.thread_rows)
+        step("comment measures")
+        comment_m = comment_measures(kept, params["reply_window_h"], cache_dir=text_cache, threads=index)
     return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments[["post_id", "is_owner"]],
             "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
+
+
+def _comment_rows(data_dir: Path) -> int:
+    """Rows of ``comments.parquet`` from its footer (0 when unreadable: the reader says why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(data_dir / "comments.parquet").metadata.num_rows)
+    except (OSError, ValueError):
+        return 0
 
 
 def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any],
@@ -252,8 +270,10 @@ def run_test(data: ReportData):
     extra = {k: p[k] for k in GENERIC_PARAMETERS if p[k]}
     if p["direction"] != "catalogue":
         extra["direction"] = p["direction"]
-    result = run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
-                            min_posts=p["min_posts"], **extra)
+    with steps(f"hypothesis {p['hypothesis']}", 1, len(data.comments)) as step:
+        step("model and robustness tests")
+        result = run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
+                                min_posts=p["min_posts"], **extra)
     return relabel(result, p)  # question, claim and groups in words (the study's own claim if given)
 
 

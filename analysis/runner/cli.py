@@ -42,9 +42,10 @@ def from_root(path: str) -> str:
 @click.option("--force", is_flag=True, help="Rerun every report even when nothing it depends on changed.")
 @click.option("--only", metavar="GLOB", help="Run only the reports whose folder name matches, e.g. 'h1__*'.")
 @click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
-              help="Run the reports as tasks on a local Dask distributed cluster.")
+              help="Run the reports as tasks on a local Dask distributed cluster, and their measures "
+                   "on Dask over the Parquet partitions (for data above what one process holds).")
 @click.option("--dask-scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Run the reports as tasks on a running Dask scheduler (e.g. from dask-jobqueue).")
+              help="Run the reports, and their measures, on a running Dask scheduler (e.g. from dask-jobqueue).")
 @click.option("--list", "list_only", is_flag=True,
               help="Check the study (parameters, hypotheses, data, coverage) and list its reports and cache state; "
                    "run nothing. Exits non-zero, with the fix, on what the run would stop at.")

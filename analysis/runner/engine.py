@@ -86,12 +86,14 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis import progress
     from analysis.runner import kernels
 
     warm_up()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="dialogic-job-"))
     try:
+        os.environ[progress.ENV] = "0"  # the terminal shows each report's state; no bar in the reports
         if job.get("preload"):
             os.environ.setdefault(kernels.ENV_PRELOAD, " ".join(job["preload"]))
         nb_in = nbformat.reads(job["notebook_json"], as_version=4)

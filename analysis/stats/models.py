@@ -424,6 +424,8 @@ def fit_poisson(
     if G < 2 or data["group"].nunique() < 2:
         return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
                         warn + ["fewer than two pages show the within-page contrast; nothing to estimate"])
+    if fixed_effects and G > POISSON_DUMMIES_MAX_PAGES:
+        return _fit_poisson_fe_profiled(data, outcome, covariates, warn)
     X = _design(data, covariates, fixed_effects)
     groups = _cluster_codes(data)
     with _warnings.catch_warnings():
@@ -435,6 +437,68 @@ def fit_poisson(
         warn.append("Poisson IRLS did not converge")
     return ModelFit(float(res.params["group"]), float(res.bse["group"]), G - 1, "exp", int(res.nobs), G,
                     converged, warn, {"result": res, "analysed": data})
+
+
+#: Up to this many pages the fixed-effects Poisson is statsmodels' GLM with page dummies; above,
+#: the dense dummy matrix (posts × pages) would not fit in memory and the page effects are
+#: profiled out (:func:`_fit_poisson_fe_profiled`, the same estimate and covariance).
+POISSON_DUMMIES_MAX_PAGES = 300
+
+
+def _fit_poisson_fe_profiled(data: pd.DataFrame, outcome: str, covariates: list[str], warn: list[str],
+                             tol: float = 1e-10, maxiter: int = 100) -> ModelFit:
+    """Poisson with page fixed effects, the page intercepts profiled out; statsmodels' CR1 sandwich.
+
+    Notes
+    -----
+    For fixed β the page intercepts have the closed form ``α_g = log(Y_g / Σ_{i∈g} exp(x_i β))``, so
+    the profile log-likelihood is the conditional (multinomial) one, ``Σ y_i x_i β − Σ_g Y_g
+    log Σ_{i∈g} exp(x_i β)`` (Hausman, Hall & Griliches 1984). Newton on β alone, with
+    ``μ_i = Y_g exp(x_i β) / Σ_{j∈g} exp(x_j β)``, score ``Σ x_i (y_i − μ_i)`` and information
+    ``Σ_g [Σ_i μ_i x_i x_i' − (Σ_i μ_i x_i)(Σ_i μ_i x_i)' / Y_g]`` (the Schur complement of the
+    page block of the full model's information, so its inverse is the β block of the full
+    inverse). At the estimate every page's residuals sum to zero, so the full model's page-clustered
+    meat has only its β block, ``Σ_g s_g s_g'``: the sandwich equals statsmodels' GLM with page
+    dummies, including its small-sample factor ``G/(G−1) · (N−1)/(N−K)`` with K counting the
+    page intercepts (tests/test_stats_models.py). Memory O(N·K), no dummy matrix.
+    """
+    X = _design(data, covariates, False).drop(columns=["const"])
+    names = list(X.columns)
+    Xa = X.to_numpy(float)
+    y = data[outcome].astype(float).to_numpy()
+    g = _cluster_codes(data)
+    G, (N, K) = int(g.max()) + 1, Xa.shape
+    Y = np.bincount(g, weights=y, minlength=G)
+    beta = np.zeros(K)
+    converged = False
+    for _ in range(maxiter):
+        eta = Xa @ beta
+        eta -= np.bincount(g, weights=eta, minlength=G)[g] / np.bincount(g, minlength=G)[g]  # stabilise
+        w = np.exp(eta)
+        mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
+        score = Xa.T @ (y - mu)
+        mx = page_sums(g, Xa * mu[:, None], G)
+        info = Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
+        step = np.linalg.solve(info, score)
+        beta = beta + step
+        if np.max(np.abs(step)) < tol:
+            converged = True
+            break
+    eta = Xa @ beta
+    w = np.exp(eta - np.bincount(g, weights=eta, minlength=G)[g] / np.bincount(g, minlength=G)[g])
+    mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
+    mx = page_sums(g, Xa * mu[:, None], G)
+    info = Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
+    bread = np.linalg.inv(info)
+    s_g = page_sums(g, Xa * (y - mu)[:, None], G)
+    k_full = K + G  # statsmodels counts the constant and the G − 1 page dummies
+    cov = bread @ (s_g.T @ s_g) @ bread * (G / (G - 1)) * ((N - 1) / (N - k_full))
+    j = names.index("group")
+    if not converged:
+        warn = warn + ["Poisson IRLS did not converge"]
+    return ModelFit(float(beta[j]), float(np.sqrt(cov[j, j])), G - 1, "exp", int(N), G, converged, warn,
+                    {"analysed": data, "engine": "profiled", "params": dict(zip(names, beta)),
+                     "cov": cov})
 
 
 def fit_gee_logit(

@@ -34,6 +34,10 @@ def _one_sided_from_null(observed: float, null_stats: np.ndarray, direction: str
     return float(k) / len(null_stats)
 
 
+#: Labels × relabellings drawn at once by :func:`permutation_test_groups` (about 16 MB of labels).
+PERMUTATION_BLOCK_CELLS = 2_000_000
+
+
 def permutation_test_groups(values: np.ndarray, labels: np.ndarray, direction: str,
                             n_perm: int = 4999, seed: int = 0) -> tuple[float, float]:
     """Two-sample permutation test of the difference in means (focal label 1 minus label 0).
@@ -70,8 +74,11 @@ def permutation_test_groups(values: np.ndarray, labels: np.ndarray, direction: s
         null = s1 / n1 - (total - s1) / (n - n1)
         return float(observed), _one_sided_from_null(observed, null, direction)
     rng = np.random.default_rng(seed)
-    perms = rng.permuted(np.tile(labels, (n_perm, 1)), axis=1)
-    s1 = perms @ values
+    # relabellings drawn in blocks of rows (the same stream as one (n_perm, n) draw: ``permuted``
+    # shuffles the rows in order), so 10,000 pages × 4,999 relabellings never hold 400 MB at once
+    block = max(1, PERMUTATION_BLOCK_CELLS // max(n, 1))
+    s1 = np.concatenate([rng.permuted(np.tile(labels.astype(np.int8), (min(block, n_perm - start), 1)), axis=1)
+                         @ values for start in range(0, n_perm, block)])
     null = np.concatenate([[observed], s1 / n1 - (total - s1) / (n - n1)])
     return float(observed), _one_sided_from_null(observed, null, direction)
 

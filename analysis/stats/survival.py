@@ -225,7 +225,9 @@ def page_geomean_permutation(df: pd.DataFrame, time: str, direction: str = "grea
     groups' averages (focal − reference), the estimate its exponential, the ratio of the groups'
     typical page geometric means. "greater" = focal pages answer later.
     """
-    data = df[df[time].notna()].assign(_log=lambda d: log_delay(d[time]))
+    known = df[time].notna().to_numpy()  # the three columns it reads, not a copy of the frame
+    data = pd.DataFrame({"cluster": df["cluster"].to_numpy()[known], "group": df["group"].to_numpy()[known],
+                         "_log": log_delay(df[time].to_numpy()[known])})
     pages = data.groupby("cluster").agg(value=("_log", "mean"), group=("group", "first"))
     label = "page-level permutation test on page geometric mean delays"
     if pages["group"].nunique() < 2:
@@ -239,7 +241,8 @@ def page_geomean_permutation(df: pd.DataFrame, time: str, direction: str = "grea
 def answered_medians(df: pd.DataFrame, time: str) -> list[dict]:
     """Median delay (hours) per group among the comments answered within the window (descriptive)."""
     rows = []
-    for g, sub in sorted(df[df[time].notna()].groupby("group"), key=lambda kv: -kv[0]):
+    for g, sub in sorted(df.loc[df[time].notna().to_numpy(), [c for c in ("group", "group_label", "cluster", time) if c in df]]
+                         .groupby("group"), key=lambda kv: -kv[0]):
         label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
         rows.append(robustness_row(f"median hours to first reply among answered comments: {label}",
                                    estimate=float(sub[time].median()),
