@@ -3,6 +3,7 @@ on a real LocalCluster of 2 worker processes, over at least 4 hash partitions of
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +157,38 @@ def test_report_frames_on_dask_equal_the_in_memory_frames(client, tmp_path):
     assert expected["exclusions"]["posts"].sum() > 0  # the filters removed something
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(got[name].reset_index(drop=True), frame.reset_index(drop=True), obj=name)
+
+
+def test_a_study_run_on_dask_computes_its_measures_there_and_gives_the_local_results(client, tmp_path):
+    """`dialogic run --dask-scheduler ADDRESS` on the report notebook: the measures step runs on
+    the cluster (analysis.report.data.compute_frames_dask) and the reports equal a local run's."""
+    import json as _json
+    import subprocess
+    import sys
+
+    from analysis.simulate_scale import write_scale_dataset
+
+    data = tmp_path / "data"
+    write_scale_dataset(data, 20_000)
+    root = Path(__file__).resolve().parents[1]
+    results = {}
+    for engine in ("local", "dask"):
+        (tmp_path / f"{engine}.yaml").write_text("\n".join([
+            f"name: scale-{engine}", f"notebook: {root / 'notebooks' / 'hypothesis.ipynb'}", f"data: {data}",
+            f"output: {tmp_path / engine}", "audiences: [academic]", "languages: [en]",
+            "parameters:", "  min_posts: 5", "hypotheses:", "  - id: H1", "  - id: H2", ""]))
+        args = ["run", str(tmp_path / f"{engine}.yaml"), "--workers", "1"]
+        if engine == "dask":
+            args += ["--dask-scheduler", client.scheduler.address]
+            for entry in (data / ".cache").glob("measures-*"):  # the local run's measures: compute anew
+                shutil.rmtree(entry)
+        run = subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=root, capture_output=True,
+                             text=True, timeout=600)
+        assert run.returncode == 0, run.stdout + run.stderr
+        if engine == "dask":
+            assert "on Dask" in run.stdout + run.stderr and "done in" in run.stdout + run.stderr
+        results[engine] = {h: _json.loads((tmp_path / engine / h / "results.json").read_text())["result"]["table"]
+                           for h in ("h1", "h2")}
+    for h in ("h1", "h2"):
+        for key in ("estimate", "ci_low", "ci_high", "p_value", "n_obs", "n_clusters", "verdict"):
+            assert results["dask"][h][key] == results["local"][h][key], (h, key)
