@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
-from analysis.schema import CanonicalTables, row_numbers
+from analysis.schema import CanonicalTables, numbered_from_zero, row_numbers
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -435,7 +435,7 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
         n = posts.groupby("account_id")["post_id"].transform("size")
         apply("minimum posts", f"page has fewer than {min_posts} posts in the period", n >= min_posts)
     exclusions = pd.DataFrame(steps, columns=["step", "reason", "accounts", "posts", "comments"])
-    kept = CanonicalTables(*(df if _starts_at_zero(df) else df.reset_index(drop=True) for df in (acc, posts, com)),
+    kept = CanonicalTables(*(df if numbered_from_zero(df.index) else df.reset_index(drop=True) for df in (acc, posts, com)),
                            thread_rows=rows)
     return kept, exclusions
 
@@ -448,10 +448,6 @@ def _renumbered(rows: tuple[np.ndarray, np.ndarray], post_kept: np.ndarray, comm
     new_comment = np.cumsum(comment_kept) - 1
     parent = parent_row[comment_kept]
     return new_post[post_row[comment_kept]], np.where(parent >= 0, new_comment[np.maximum(parent, 0)], -1)
-
-
-def _starts_at_zero(df: pd.DataFrame) -> bool:
-    return isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
 
 
 #: Kind of every column of each unit's measures (``post_measures``, ``comment_measures`` and the

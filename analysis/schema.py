@@ -192,11 +192,12 @@ def coerce_table(df: pd.DataFrame, table: str, source: str | None = None) -> pd.
         if not nullable:
             _fail(table, df, s.isna(), col, "required value is missing",
                   f"fill `{col}` ({meaning}) or drop the row", source)
-        out[col] = s if _is_range(s.index) else s.reset_index(drop=True)
+        out[col] = s if numbered_from_zero(s.index) else s.reset_index(drop=True)
     return pd.DataFrame(out, copy=False)  # no copy of a column already in its canonical dtype
 
 
-def _is_range(index: pd.Index) -> bool:
+def numbered_from_zero(index: pd.Index) -> bool:
+    """True for the index ``0, 1, …, n−1`` (a frame needs no ``reset_index`` copy)."""
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
