@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
-from analysis.schema import CanonicalTables, numbered_from_zero, row_numbers
+from analysis.schema import CanonicalTables, numbered_from_zero, row_numbers, thread_rows
 
 HOUR = pd.Timedelta(hours=1)
 
@@ -132,12 +132,7 @@ class ThreadIndex:
         if rows is not None and len(rows[0]) == len(com):  # joined by validate_tables already
             self.post_row, self.parent_row = rows
         else:
-            self.post_row = row_numbers(com["post_id"], posts["post_id"])
-            has_parent = com["parent_id"].notna().to_numpy()
-            parent_row = np.full(len(com), -1, dtype=np.int64)
-            if has_parent.any():
-                parent_row[has_parent] = row_numbers(com["parent_id"][has_parent], com["comment_id"])
-            self.parent_row = parent_row
+            self.post_row, self.parent_row = thread_rows(posts, com)
         self.is_owner = com["is_owner"].to_numpy(dtype=bool)
         self.created = _ns(com["created_at"])
 

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import config
+from analysis.schema import ARROW_STRING_DTYPES
 
 #: The frames of one entry (``ReportData`` is rebuilt from them).
 FRAMES = ("accounts", "posts", "comments", "exclusions", "post_measures", "comment_measures")
@@ -67,8 +68,13 @@ def measures_key(data_dir: Path, params: dict[str, Any]) -> str:
     return hashlib.blake2b(json.dumps(payload, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
 
 
+def cache_dir(data_dir: Path) -> Path:
+    """The data set's cache folder (measures here, text signals by :mod:`analysis.text.cache`)."""
+    return Path(data_dir) / ".cache"
+
+
 def entry_dir(data_dir: Path, key: str) -> Path:
-    return Path(data_dir) / ".cache" / f"measures-{key}"
+    return cache_dir(data_dir) / f"measures-{key}"
 
 
 def _dtype_name(dtype) -> str:
@@ -77,9 +83,6 @@ def _dtype_name(dtype) -> str:
     if isinstance(dtype, pd.CategoricalDtype):
         return f"category[{_dtype_name(dtype.categories.dtype)}]"
     return str(dtype)
-
-
-_ARROW_STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 
 
 def _column(path: Path, column: str, dtype: str) -> pd.Series:
@@ -91,7 +94,7 @@ def _column(path: Path, column: str, dtype: str) -> pd.Series:
     comments this keeps a report's load from the cache within 1.5 GB (it took 4.5 GB read whole).
     """
     if dtype == "string[pyarrow]":
-        return pq.read_table(path, columns=[column]).to_pandas(types_mapper=_ARROW_STRINGS.get)[column]
+        return pq.read_table(path, columns=[column]).to_pandas(types_mapper=ARROW_STRING_DTYPES.get)[column]
     field = pq.read_schema(path).field(column)
     strings = pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
     part = pq.read_table(path, columns=[column], read_dictionary=[column] if strings else None)

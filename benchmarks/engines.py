@@ -37,12 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("pandas", "arrow", "dialogic", "duckdb", "polars")
 
 
-def _string_types():
-    import pyarrow as pa
-
-    return (pa.string(), pa.large_string())
-
-
 def run_engine(engine: str, path: str) -> dict:
     """Join parents to rows with ``engine``; return found parents, duplicates and seconds."""
     t0 = time.perf_counter()
@@ -64,13 +58,11 @@ def run_engine(engine: str, path: str) -> dict:
         dups = len(ids) - len(pc.unique(ids))
     elif engine == "dialogic":
         sys.path.insert(0, str(ROOT))
-        import pandas as pd
         import pyarrow.parquet as pq
 
-        from analysis.schema import duplicated_ids, row_numbers
+        from analysis.schema import ARROW_STRING_DTYPES, duplicated_ids, row_numbers
 
-        df = pq.read_table(path, columns=["comment_id", "parent_id"]).to_pandas(
-            types_mapper={pa_type: pd.StringDtype("pyarrow") for pa_type in _string_types()}.get)
+        df = pq.read_table(path, columns=["comment_id", "parent_id"]).to_pandas(types_mapper=ARROW_STRING_DTYPES.get)
         has = df["parent_id"].notna().to_numpy()
         rows = row_numbers(df["parent_id"][has], df["comment_id"])
         found, dups = int((rows >= 0).sum()), int(duplicated_ids(df["comment_id"]).sum())

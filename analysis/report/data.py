@@ -120,10 +120,7 @@ def load_report_data(params: dict[str, Any]) -> ReportData:
                          f"run `dialogic demo` for the demo data or import yours with `dialogic import`")
     dataset = read_dataset_info(data_dir)
     key = measures_cache.measures_key(data_dir, params)
-    frames = measures_cache.load(data_dir, key)
-    if frames is None:
-        frames = compute_frames(data_dir, params, dataset)
-        measures_cache.store(data_dir, key, frames)
+    frames = measures_cache.load(data_dir, key) or _computed_and_stored(data_dir, key, params, dataset)
     tables = CanonicalTables(frames["accounts"], frames["posts"], frames["comments"])
     return ReportData(params=params, data_dir=data_dir, tables=tables, exclusions=frames["exclusions"],
                       posts=frames["post_measures"], comments=frames["comment_measures"], dataset=dataset)
@@ -138,17 +135,12 @@ def warm_measures(params: dict[str, Any], dask: str | None = None) -> bool:
     scheduler address, from ``dialogic run --dask``) the measures run on Dask
     (:func:`compute_frames_dask`).
     """
-    from analysis import measures_cache
-
+    key = measures_pending(params)
+    if key is None:
+        return False
     params = validate_parameters(params)
     data_dir = resolve_data_dir(params["data_dir"])
-    key = measures_cache.measures_key(data_dir, params)
-    if measures_cache.entry_dir(data_dir, key).is_dir():
-        return False
-    dataset = read_dataset_info(data_dir)
-    frames = (compute_frames_dask(data_dir, params, dataset, dask) if dask
-              else compute_frames(data_dir, params, dataset))
-    measures_cache.store(data_dir, key, frames)
+    _computed_and_stored(data_dir, key, params, read_dataset_info(data_dir), dask)
     return True
 
 
@@ -168,6 +160,25 @@ def measures_pending(params: dict[str, Any]) -> str | None:
     return None if measures_cache.entry_dir(data_dir, key).is_dir() else key
 
 
+def _computed_and_stored(data_dir: Path, key: str, params: dict[str, Any], dataset: dict[str, Any],
+                         dask: str | None = None) -> dict[str, pd.DataFrame]:
+    """The frames computed (on Dask when ``dask`` names a scheduler) and stored under ``key``."""
+    from analysis import measures_cache
+
+    frames = (compute_frames_dask(data_dir, params, dataset, dask) if dask
+              else compute_frames(data_dir, params, dataset))
+    measures_cache.store(data_dir, key, frames)
+    return frames
+
+
+def _filtered(tables: Any, params: dict[str, Any]):
+    """:func:`analysis.measures.filter_tables` with the study's filter parameters."""
+    from analysis.measures import filter_tables
+
+    return filter_tables(tables, platforms=params["platforms"] or None, start=params["start"] or None,
+                         end=params["end"] or None, min_posts=params["min_posts"])
+
+
 def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any]) -> dict[str, pd.DataFrame]:
     """Read, filter and measure the data set: the frames :mod:`analysis.measures_cache` stores.
 
@@ -175,7 +186,8 @@ def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, An
     is_owner``: the coverage audit and the counts); its ids, texts and parents are dropped once
     the measures are computed, so a report holds the measures, not the raw threads.
     """
-    from analysis.measures import ThreadIndex, comment_measures, filter_tables, post_measures
+    from analysis.measures import ThreadIndex, comment_measures, post_measures
+    from analysis.measures_cache import cache_dir
     from analysis.schema import CanonicalTables, read_canonical
 
     rows = _comment_rows(data_dir)
@@ -183,14 +195,12 @@ def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, An
         step(f"reading and checking {rows:,} comments")
         tables = read_canonical(data_dir)
         step("filters")
-        kept, exclusions = filter_tables(tables, platforms=params["platforms"] or None,
-                                         start=params["start"] or None, end=params["end"] or None,
-                                         min_posts=params["min_posts"])
+        kept, exclusions = _filtered(tables, params)
         del tables
         threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
         step("thread index")
         index = ThreadIndex(kept)
-        text_cache = data_dir / ".cache"
+        text_cache = cache_dir(data_dir)
         step("post measures")
         post_m = post_measures(kept, comments_available=threads, cache_dir=text_cache, threads=index)
         # authors and parents are read by the post measures and the thread index only: free them first
@@ -225,7 +235,8 @@ def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[st
     """
     import pyarrow.parquet as pq
 
-    from analysis.measures import filter_tables, texts_as_categorical
+    from analysis.measures import texts_as_categorical
+    from analysis.measures_cache import cache_dir
     from analysis.measures_dask import connect, dask_measures, local_client
     from analysis.schema import CanonicalTables, coerce_table
 
@@ -234,14 +245,12 @@ def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[st
     comments = pq.read_table(data_dir / "comments.parquet", columns=["post_id", "is_owner"],
                              read_dictionary=["post_id"]).to_pandas()
     comments["is_owner"] = comments["is_owner"].astype("boolean")
-    kept, exclusions = filter_tables(CanonicalTables(accounts, posts, comments), platforms=params["platforms"] or None,
-                                     start=params["start"] or None, end=params["end"] or None,
-                                     min_posts=params["min_posts"])
+    kept, exclusions = _filtered(CanonicalTables(accounts, posts, comments), params)
     client = local_client() if scheduler == "local" else connect(scheduler)
     with client:
         post_m, comment_m = dask_measures(data_dir, params["reply_window_h"], client,
                                           comments_available=bool(dataset.get("comments_available", True)),
-                                          cache_dir=data_dir / ".cache")
+                                          cache_dir=cache_dir(data_dir))
     kept_ids = pd.Index(kept.posts["post_id"].to_numpy(), dtype=kept.posts["post_id"].dtype)
     post_m = post_m[post_m["post_id"].isin(kept_ids)].reset_index(drop=True)
     comment_m = comment_m[comment_m["post_id"].isin(kept_ids)].reset_index(drop=True)

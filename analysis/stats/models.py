@@ -271,9 +271,9 @@ def _negbin_cv3_one_step(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, para
     """SE of coefficient ``j`` by the one-step page jackknife (:func:`jackknife_cov`) for NB2.
 
     Per-page scores and information are the analytic NB2 derivatives of
-    :func:`nb2_page_score_information` (they equal the numerical derivatives of each page's
-    ``sm.NegativeBinomial(..., loglike_method="nb2").loglike``, which this replaced: one model per
-    page did not scale to thousands of pages).
+    :func:`nb2_page_score_information`, at the estimate (``alpha`` on its natural scale; they
+    replaced the numerical derivatives of one ``sm.NegativeBinomial`` per page, which did not
+    scale to thousands of pages and read alpha on the log scale).
     """
     try:
         with np.errstate(all="ignore"):
@@ -469,26 +469,26 @@ def _fit_poisson_fe_profiled(data: pd.DataFrame, outcome: str, covariates: list[
     g = _cluster_codes(data)
     G, (N, K) = int(g.max()) + 1, Xa.shape
     Y = np.bincount(g, weights=y, minlength=G)
+    size = np.bincount(g, minlength=G)
+
+    def fitted(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(μ, profile information) at ``β``, the page intercepts at their closed form."""
+        eta = Xa @ beta
+        w = np.exp(eta - (np.bincount(g, weights=eta, minlength=G) / size)[g])  # centred per page: no overflow
+        mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
+        mx = page_sums(g, Xa * mu[:, None], G)
+        return mu, Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
+
     beta = np.zeros(K)
     converged = False
     for _ in range(maxiter):
-        eta = Xa @ beta
-        eta -= np.bincount(g, weights=eta, minlength=G)[g] / np.bincount(g, minlength=G)[g]  # stabilise
-        w = np.exp(eta)
-        mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
-        score = Xa.T @ (y - mu)
-        mx = page_sums(g, Xa * mu[:, None], G)
-        info = Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
-        step = np.linalg.solve(info, score)
+        mu, info = fitted(beta)
+        step = np.linalg.solve(info, Xa.T @ (y - mu))
         beta = beta + step
         if np.max(np.abs(step)) < tol:
             converged = True
             break
-    eta = Xa @ beta
-    w = np.exp(eta - np.bincount(g, weights=eta, minlength=G)[g] / np.bincount(g, minlength=G)[g])
-    mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
-    mx = page_sums(g, Xa * mu[:, None], G)
-    info = Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
+    mu, info = fitted(beta)
     bread = np.linalg.inv(info)
     s_g = page_sums(g, Xa * (y - mu)[:, None], G)
     k_full = K + G  # statsmodels counts the constant and the G − 1 page dummies
