@@ -31,7 +31,10 @@ class _ImportCommand(click.Command):
         super().format_epilog(ctx, formatter)
 
 
-@click.command("import", cls=_ImportCommand, epilog="""\b
+@click.command(
+    "import",
+    cls=_ImportCommand,
+    epilog="""\b
 Examples:
   dialogic import tweets.jsonl                     auto-detect, into data/processed/tweets/
   dialogic import twarc2 a.jsonl b.jsonl --name study1
@@ -46,17 +49,40 @@ printed at the end reconcile (in = kept + quarantined). Raw files are only read;
 their sha256 goes to import_log.jsonl, so importing the same file twice adds nothing.
 Authors other than the page owner are replaced by keyed hashes (key file:
 $DIALOGIC_KEY_FILE, default ~/.config/dialogic/pseudonym.key).
-""")
+""",
+)
 @click.argument("args", nargs=-1, required=True, metavar="[FORMAT] PATH...")
-@click.option("--name", help="data set name; output goes to data/processed/<name>/ (default: from the first path)")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output folder (overrides --name's folder)")
-@click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="account-type mapping CSV: platform, handle or id, account_type (overrides platform signals)")
-@click.option("--tz", "naive_tz", help="zone of timestamps written without one, e.g. Europe/Paris "
-              "(default: such records are quarantined)")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="column-mapping YAML for any CSV/Parquet table (format `mapping`; see docs/mappings/)")
-@click.option("--no-pseudonymize", is_flag=True, help="keep author ids as collected (recorded in the import log)")
+@click.option(
+    "--name",
+    help="data set name; output goes to data/processed/<name>/ (default: from the first path)",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="output folder (overrides --name's folder)",
+)
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="account-type mapping CSV: platform, handle or id, account_type (overrides platform signals)",
+)
+@click.option(
+    "--tz",
+    "naive_tz",
+    help="zone of timestamps written without one, e.g. Europe/Paris "
+    "(default: such records are quarantined)",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="column-mapping YAML for any CSV/Parquet table (format `mapping`; see docs/mappings/)",
+)
+@click.option(
+    "--no-pseudonymize",
+    is_flag=True,
+    help="keep author ids as collected (recorded in the import log)",
+)
 @click.option("--no-progress", is_flag=True, help="no progress bars")
 def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_progress):
     """Import collected data (twarc2, Reddit, YouTube, Facebook, ... or canonical tables)."""
@@ -70,7 +96,11 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
     paths = [Path(p) for p in raw_paths]
     for p in paths:
         if not p.exists():
-            hint = f" (known formats: {', '.join(FORMATS)})" if len(paths) == 1 and not p.suffix else ""
+            hint = (
+                f" (known formats: {', '.join(FORMATS)})"
+                if len(paths) == 1 and not p.suffix
+                else ""
+            )
             raise click.BadParameter(f"{p} does not exist{hint}", param_hint="PATH")
     name = name or _default_name(paths)
     out = out_dir or config.PROCESSED_DIR / name
@@ -79,9 +109,18 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
     qpath = Path(out) / QUARANTINE
     offset = qpath.stat().st_size if qpath.is_file() else 0  # what this import adds starts here
     try:
-        summary = import_paths(fmt, paths, out, labels=labels, pseudonymize=not no_pseudonymize,
-                               progress=not no_progress, name=name, naive_tz=naive_tz,
-                               command="dialogic import " + " ".join(sys.argv[2:]), column_mapping=mapping)
+        summary = import_paths(
+            fmt,
+            paths,
+            out,
+            labels=labels,
+            pseudonymize=not no_pseudonymize,
+            progress=not no_progress,
+            name=name,
+            naive_tz=naive_tz,
+            command="dialogic import " + " ".join(sys.argv[2:]),
+            column_mapping=mapping,
+        )
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
@@ -98,8 +137,10 @@ def unknown_format_message(name: str, formats: list[str]) -> str:
     """Error for a first argument that is neither a format nor an existing path, with the closest formats."""
     close = difflib.get_close_matches(name.lower(), formats, n=3, cutoff=0.5)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    return (f"unknown format {name!r} (and no such file).{hint} Formats: {', '.join(formats)}. "
-            "Fix: name one of them, or give only paths to auto-detect")
+    return (
+        f"unknown format {name!r} (and no such file).{hint} Formats: {', '.join(formats)}. "
+        "Fix: name one of them, or give only paths to auto-detect"
+    )
 
 
 def nothing_kept_message(summary, fmt: str | None, out: Path) -> str | None:
@@ -110,11 +151,18 @@ def nothing_kept_message(summary, fmt: str | None, out: Path) -> str | None:
         return None
     read = sum(c.read for c in summary.counts.values())
     if read == 0:
-        cause = (f"the files hold no record the {fmt} reader recognises: the file is probably not a {fmt} export"
-                 if fmt else "the files hold no record")
+        cause = (
+            f"the files hold no record the {fmt} reader recognises: the file is probably not a {fmt} export"
+            if fmt
+            else "the files hold no record"
+        )
     else:
-        recent = read_quarantine(out)[-sum(c.quarantined for c in summary.counts.values()):]
-        cause = (f"all {read:,} record(s) were quarantined; the first because: {recent[0]['reason'][:600]}"
-                 + (f" (is the file really {fmt}? omit the format to auto-detect)" if fmt else ""))
-    return (f"no record imported from {len(summary.files)} file(s): {cause}. Fix: check the format "
-            "(omit it to auto-detect; `dialogic import --help` lists them) and the quarantine reasons")
+        recent = read_quarantine(out)[-sum(c.quarantined for c in summary.counts.values()) :]
+        cause = (
+            f"all {read:,} record(s) were quarantined; the first because: {recent[0]['reason'][:600]}"
+            + (f" (is the file really {fmt}? omit the format to auto-detect)" if fmt else "")
+        )
+    return (
+        f"no record imported from {len(summary.files)} file(s): {cause}. Fix: check the format "
+        "(omit it to auto-detect; `dialogic import --help` lists them) and the quarantine reasons"
+    )

@@ -35,11 +35,20 @@ from analysis.config import DEFAULT_COVERAGE_THRESHOLD
 #: Quarantine reasons (their part before ":") that mean "the post or parent of this reply is not in the data".
 MISSING_PARENT_REASONS = ("post not found", "parent not found", "parent missing")
 
-PAGE_COLUMNS = ["account_id", "platform", "posts", "posts_counted", "reported", "collected", "coverage"]
+PAGE_COLUMNS = [
+    "account_id",
+    "platform",
+    "posts",
+    "posts_counted",
+    "reported",
+    "collected",
+    "coverage",
+]
 
 
-def page_coverage(posts: pd.DataFrame, comments: pd.DataFrame,
-                  accounts: pd.DataFrame | None = None) -> pd.DataFrame:
+def page_coverage(
+    posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Comments collected vs reported, one row per page.
 
     Parameters
@@ -69,36 +78,65 @@ def page_coverage(posts: pd.DataFrame, comments: pd.DataFrame,
        posts  posts_counted  reported  collected  coverage
     0      2              1         4          1      0.25
     """
-    per_post = comments.groupby("post_id", observed=True).size() if len(comments) else pd.Series(dtype="int64")
+    per_post = (
+        comments.groupby("post_id", observed=True).size()
+        if len(comments)
+        else pd.Series(dtype="int64")
+    )
     reported = pd.to_numeric(posts["reported_comments"], errors="coerce")
     counted = reported.notna().to_numpy()
-    frame = pd.DataFrame({
-        "account_id": posts["account_id"].astype(str).to_numpy(),
-        "platform": posts["platform"].astype(str).to_numpy(),
-        "counted": counted,
-        "reported": reported.fillna(0).to_numpy(float),
-        "collected": per_post.reindex(posts["post_id"]).fillna(0).to_numpy(float) * counted,
-    })
-    pages = frame.groupby("account_id", sort=True).agg(
-        platform=("platform", "first"), posts=("counted", "size"), posts_counted=("counted", "sum"),
-        reported=("reported", "sum"), collected=("collected", "sum")).reset_index()
+    frame = pd.DataFrame(
+        {
+            "account_id": posts["account_id"].astype(str).to_numpy(),
+            "platform": posts["platform"].astype(str).to_numpy(),
+            "counted": counted,
+            "reported": reported.fillna(0).to_numpy(float),
+            "collected": per_post.reindex(posts["post_id"]).fillna(0).to_numpy(float) * counted,
+        }
+    )
+    pages = (
+        frame.groupby("account_id", sort=True)
+        .agg(
+            platform=("platform", "first"),
+            posts=("counted", "size"),
+            posts_counted=("counted", "sum"),
+            reported=("reported", "sum"),
+            collected=("collected", "sum"),
+        )
+        .reset_index()
+    )
     if accounts is not None and len(accounts):
         missing = accounts[~accounts["account_id"].astype(str).isin(pages["account_id"])]
-        extra = pd.DataFrame({"account_id": missing["account_id"].astype(str).to_numpy(),
-                              "platform": missing["platform"].astype(str).to_numpy(),
-                              "posts": 0, "posts_counted": 0, "reported": 0.0, "collected": 0.0})
+        extra = pd.DataFrame(
+            {
+                "account_id": missing["account_id"].astype(str).to_numpy(),
+                "platform": missing["platform"].astype(str).to_numpy(),
+                "posts": 0,
+                "posts_counted": 0,
+                "reported": 0.0,
+                "collected": 0.0,
+            }
+        )
         pages = pd.concat([pages, extra], ignore_index=True) if len(extra) else pages
     for col in ("posts", "posts_counted", "reported", "collected"):
         pages[col] = pages[col].astype("int64")
-    ratio = (pages[["collected", "reported"]].min(axis=1) / pages["reported"].where(pages["reported"] > 0))
+    ratio = pages[["collected", "reported"]].min(axis=1) / pages["reported"].where(
+        pages["reported"] > 0
+    )
     ratio = ratio.where(pages["reported"] > 0, 1.0).where(pages["posts_counted"] > 0)
     pages["coverage"] = ratio.astype("Float64")
     return pages[PAGE_COLUMNS]
 
 
-def summarise(pages: pd.DataFrame, *, missing_parents: int = 0, owner_identifiable: bool | None = None,
-              owner_comments: int | None = None, threshold: float = DEFAULT_COVERAGE_THRESHOLD,
-              window: dict[str, Any] | None = None) -> dict[str, Any]:
+def summarise(
+    pages: pd.DataFrame,
+    *,
+    missing_parents: int = 0,
+    owner_identifiable: bool | None = None,
+    owner_comments: int | None = None,
+    threshold: float = DEFAULT_COVERAGE_THRESHOLD,
+    window: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The data-set figures of an audit from its :func:`page_coverage` rows (JSON-safe dict).
 
     Returns
@@ -117,11 +155,21 @@ def summarise(pages: pd.DataFrame, *, missing_parents: int = 0, owner_identifiab
     below = int((counted["coverage"].astype(float) < threshold).sum())
     if owner_identifiable is None and owner_comments is not None:
         owner_identifiable = True if owner_comments > 0 else None
-    return {"collected": collected, "reported": reported, "ratio": ratio, "posts": int(pages["posts"].sum()),
-            "posts_counted": int(pages["posts_counted"].sum()), "pages": int(len(pages)),
-            "pages_counted": int(len(counted)), "pages_below": below, "threshold": float(threshold),
-            "missing_parents": int(missing_parents), "owner_identifiable": owner_identifiable,
-            "owner_comments": owner_comments, "window": window or {}}
+    return {
+        "collected": collected,
+        "reported": reported,
+        "ratio": ratio,
+        "posts": int(pages["posts"].sum()),
+        "posts_counted": int(pages["posts_counted"].sum()),
+        "pages": int(len(pages)),
+        "pages_counted": int(len(counted)),
+        "pages_below": below,
+        "threshold": float(threshold),
+        "missing_parents": int(missing_parents),
+        "owner_identifiable": owner_identifiable,
+        "owner_comments": owner_comments,
+        "window": window or {},
+    }
 
 
 def _day(value) -> str | None:
@@ -131,9 +179,15 @@ def _day(value) -> str | None:
 def collection_window(posts: pd.DataFrame) -> dict[str, str | None]:
     """First and last post day, first and last collection day (ISO dates; ``None`` when unknown)."""
     created = posts["created_at"] if len(posts) else pd.Series(dtype="datetime64[ns, UTC]")
-    collected = posts["collected_at"] if "collected_at" in posts and len(posts) else created.iloc[:0]
-    return {"first_post": _day(created.min()), "last_post": _day(created.max()),
-            "first_collected": _day(collected.min()), "last_collected": _day(collected.max())}
+    collected = (
+        posts["collected_at"] if "collected_at" in posts and len(posts) else created.iloc[:0]
+    )
+    return {
+        "first_post": _day(created.min()),
+        "last_post": _day(created.max()),
+        "first_collected": _day(collected.min()),
+        "last_collected": _day(collected.max()),
+    }
 
 
 def missing_parents(quarantine_file: Path) -> int:
@@ -149,13 +203,23 @@ def missing_parents(quarantine_file: Path) -> int:
             if b"not found" not in line:  # cheap filter before parsing
                 continue
             entry = orjson.loads(line)
-            if entry.get("table") == "comments" and str(entry.get("reason", "")).split(":")[0] in MISSING_PARENT_REASONS:
+            if (
+                entry.get("table") == "comments"
+                and str(entry.get("reason", "")).split(":")[0] in MISSING_PARENT_REASONS
+            ):
                 n += 1
     return n
 
 
-def audit_tables(tables, *, missing: int | None = None, quarantine_file: Path | None = None, owner_identifiable: bool | None = None,
-                 threshold: float = DEFAULT_COVERAGE_THRESHOLD, with_pages: bool = True) -> dict[str, Any]:
+def audit_tables(
+    tables,
+    *,
+    missing: int | None = None,
+    quarantine_file: Path | None = None,
+    owner_identifiable: bool | None = None,
+    threshold: float = DEFAULT_COVERAGE_THRESHOLD,
+    with_pages: bool = True,
+) -> dict[str, Any]:
     """The whole audit of canonical ``tables`` (what ``dataset.json`` stores under ``coverage``).
 
     ``missing`` is the number of replies quarantined for a missing post or parent; without it they
@@ -166,12 +230,19 @@ def audit_tables(tables, *, missing: int | None = None, quarantine_file: Path | 
         missing = missing_parents(quarantine_file) if quarantine_file else 0
     pages = page_coverage(tables.posts, tables.comments, tables.accounts)
     owners = int(tables.comments["is_owner"].astype(bool).sum()) if len(tables.comments) else 0
-    out = summarise(pages, missing_parents=missing,
-                    owner_identifiable=owner_identifiable, owner_comments=owners, threshold=threshold,
-                    window=collection_window(tables.posts))
+    out = summarise(
+        pages,
+        missing_parents=missing,
+        owner_identifiable=owner_identifiable,
+        owner_comments=owners,
+        threshold=threshold,
+        window=collection_window(tables.posts),
+    )
     if with_pages:
-        out["pages_detail"] = [{k: (None if pd.isna(v) else v) for k, v in row.items()}
-                               for row in pages.astype(object).to_dict("records")]
+        out["pages_detail"] = [
+            {k: (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in pages.astype(object).to_dict("records")
+        ]
     return out
 
 
@@ -207,9 +278,13 @@ def figure(cov: dict[str, Any], language: str = "en") -> str:
         if language == "fr":
             return f"{_n(collected, language)} commentaires ; la plateforme n'annonce aucun total auquel les comparer"
         return f"{_n(collected, language)} comments; the platform reports no count to check them against"
-    pct = percent(cov["ratio"]).replace(" ", "\u00a0") if language == "fr" else percent(cov["ratio"])
+    pct = (
+        percent(cov["ratio"]).replace(" ", "\u00a0") if language == "fr" else percent(cov["ratio"])
+    )
     if language == "fr":
-        return f"{_n(collected, language)} sur ~{_n(reported, language)} réponses annoncées ({pct})"
+        return (
+            f"{_n(collected, language)} sur ~{_n(reported, language)} réponses annoncées ({pct})"
+        )
     return f"{_n(collected, language)} of ~{_n(reported, language)} reported replies ({pct})"
 
 
@@ -223,18 +298,31 @@ def describe(cov: dict[str, Any], language: str = "en", headline: bool = True) -
     threshold = percent(cov.get("threshold", DEFAULT_COVERAGE_THRESHOLD))
     if language == "fr":
         if missing:
-            parts.append(f"{_n(missing, language)} réponse{'s' if missing > 1 else ''} dont la publication ou le "
-                         f"commentaire parent manque (en quarantaine)")
+            parts.append(
+                f"{_n(missing, language)} réponse{'s' if missing > 1 else ''} dont la publication ou le "
+                f"commentaire parent manque (en quarantaine)"
+            )
         if below:
-            parts.append(f"{_n(below, language)} page{'s' if below > 1 else ''} sur {_n(counted, language)} sous "
-                         f"{threshold.replace(' ', chr(160))}")
-        parts.append("réponses de la page identifiables : " + {True: "oui", False: "non"}.get(owner, "aucune trouvée"))
+            parts.append(
+                f"{_n(below, language)} page{'s' if below > 1 else ''} sur {_n(counted, language)} sous "
+                f"{threshold.replace(' ', chr(160))}"
+            )
+        parts.append(
+            "réponses de la page identifiables : "
+            + {True: "oui", False: "non"}.get(owner, "aucune trouvée")
+        )
         return " ; ".join(parts)
     if missing:
-        parts.append(f"{_n(missing, language)} repl{'ies' if missing > 1 else 'y'} whose post or parent comment "
-                     f"is missing (quarantined)")
+        parts.append(
+            f"{_n(missing, language)} repl{'ies' if missing > 1 else 'y'} whose post or parent comment "
+            f"is missing (quarantined)"
+        )
     if below:
-        parts.append(f"{_n(below, language)} of {_n(counted, language)} page{'s' if counted > 1 else ''} below "
-                     f"{threshold}")
-    parts.append("owner replies identifiable: " + {True: "yes", False: "no"}.get(owner, "none found"))
+        parts.append(
+            f"{_n(below, language)} of {_n(counted, language)} page{'s' if counted > 1 else ''} below "
+            f"{threshold}"
+        )
+    parts.append(
+        "owner replies identifiable: " + {True: "yes", False: "no"}.get(owner, "none found")
+    )
     return "; ".join(parts)

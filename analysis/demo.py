@@ -9,8 +9,12 @@ import click
 from analysis import config
 
 
-def build_demo(raw_dir: Path = config.DEMO_RAW_DIR, out_dir: Path = config.DEMO_PROCESSED_DIR,
-               seed: int = config.DEMO_SEED, progress: bool = True):
+def build_demo(
+    raw_dir: Path = config.DEMO_RAW_DIR,
+    out_dir: Path = config.DEMO_PROCESSED_DIR,
+    seed: int = config.DEMO_SEED,
+    progress: bool = True,
+):
     """Simulate the demo data into ``raw_dir`` (canonical Parquet + DATASET.json), then import it
     into ``out_dir`` through the canonical importer. Returns the importer's summary."""
     import shutil
@@ -35,12 +39,27 @@ def build_demo(raw_dir: Path = config.DEMO_RAW_DIR, out_dir: Path = config.DEMO_
 
 
 @click.command()
-@click.option("--seed", default=config.DEMO_SEED, show_default=True, type=int,
-              help="Seed of the simulation; the same seed gives identical data.")
-@click.option("--raw-dir", default=config.DEMO_RAW_DIR, show_default=True, type=click.Path(path_type=Path),
-              help="Where the simulated raw tables are written.")
-@click.option("--out-dir", default=config.DEMO_PROCESSED_DIR, show_default=True,
-              type=click.Path(path_type=Path), help="Where the imported canonical tables go.")
+@click.option(
+    "--seed",
+    default=config.DEMO_SEED,
+    show_default=True,
+    type=int,
+    help="Seed of the simulation; the same seed gives identical data.",
+)
+@click.option(
+    "--raw-dir",
+    default=config.DEMO_RAW_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Where the simulated raw tables are written.",
+)
+@click.option(
+    "--out-dir",
+    default=config.DEMO_PROCESSED_DIR,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Where the imported canonical tables go.",
+)
 def demo(seed: int, raw_dir: Path, out_dir: Path) -> None:
     """Build the simulated demo data set (nothing in it is real).
 

@@ -34,34 +34,78 @@ from analysis.schema import ACCOUNT_TYPES
 #: docs/importers.md; extend it with a mapping file rather than by editing code.
 CATEGORY_TABLE: dict[str, str] = {
     # organisations
-    "company": "business", "internet company": "business", "website": "business", "brand": "business",
-    "product/service": "business", "local business": "business", "shopping & retail": "business",
-    "retail company": "business", "restaurant": "business", "hotel": "business", "bank": "business",
-    "media/news company": "business", "media news company": "business", "news & media website": "business",
-    "newspaper": "business", "magazine": "business", "broadcasting & media production company": "business",
-    "tv channel": "business", "radio station": "business", "publisher": "business",
-    "non-profit organization": "business", "nonprofit organization": "business", "organization": "business",
-    "government organization": "business", "government official": "personal", "political party": "business",
-    "school": "business", "college & university": "business", "sports team": "business",
-    "cosmetics store": "business", "health/beauty": "business", "app page": "business",
-    "software": "business", "consulting agency": "business", "community": "unknown",
+    "company": "business",
+    "internet company": "business",
+    "website": "business",
+    "brand": "business",
+    "product/service": "business",
+    "local business": "business",
+    "shopping & retail": "business",
+    "retail company": "business",
+    "restaurant": "business",
+    "hotel": "business",
+    "bank": "business",
+    "media/news company": "business",
+    "media news company": "business",
+    "news & media website": "business",
+    "newspaper": "business",
+    "magazine": "business",
+    "broadcasting & media production company": "business",
+    "tv channel": "business",
+    "radio station": "business",
+    "publisher": "business",
+    "non-profit organization": "business",
+    "nonprofit organization": "business",
+    "organization": "business",
+    "government organization": "business",
+    "government official": "personal",
+    "political party": "business",
+    "school": "business",
+    "college & university": "business",
+    "sports team": "business",
+    "cosmetics store": "business",
+    "health/beauty": "business",
+    "app page": "business",
+    "software": "business",
+    "consulting agency": "business",
+    "community": "unknown",
     # people
-    "person": "personal", "public figure": "personal", "musician/band": "personal", "musician band": "personal",
-    "artist": "personal", "athlete": "personal", "actor": "personal", "writer": "personal",
-    "author": "personal", "journalist": "personal", "politician": "personal", "blogger": "personal",
-    "video creator": "personal", "digital creator": "personal", "comedian": "personal",
-    "entrepreneur": "personal", "personal blog": "personal",
+    "person": "personal",
+    "public figure": "personal",
+    "musician/band": "personal",
+    "musician band": "personal",
+    "artist": "personal",
+    "athlete": "personal",
+    "actor": "personal",
+    "writer": "personal",
+    "author": "personal",
+    "journalist": "personal",
+    "politician": "personal",
+    "blogger": "personal",
+    "video creator": "personal",
+    "digital creator": "personal",
+    "comedian": "personal",
+    "entrepreneur": "personal",
+    "personal blog": "personal",
     # CrowdTangle's enumerated page categories not spelled like a Graph category above
-    "news site": "business", "non profit": "business", "political organization": "business",
-    "broadcasting media production": "business", "media": "business", "public figure person": "personal",
+    "news site": "business",
+    "non profit": "business",
+    "political organization": "business",
+    "broadcasting media production": "business",
+    "media": "business",
+    "public figure person": "personal",
 }
 
 #: Other platform signals (``key=value``) -> account type.
 SIGNAL_TABLE: dict[str, str] = {
-    "verified_type=business": "business", "verified_type=government": "business",
-    "account_kind=facebook_profile": "personal", "account_kind=facebook_group": "unknown",
-    "twcs=brand": "business", "twcs=customer": "personal",
-    "humanizr=organization": "business", "humanizr=individual": "personal",
+    "verified_type=business": "business",
+    "verified_type=government": "business",
+    "account_kind=facebook_profile": "personal",
+    "account_kind=facebook_group": "unknown",
+    "twcs=brand": "business",
+    "twcs=customer": "personal",
+    "humanizr=organization": "business",
+    "humanizr=individual": "personal",
     "uci=brand_page": "business",
 }
 
@@ -128,22 +172,28 @@ def read_mapping(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except UnicodeDecodeError:  # the CrowdFlower table is Latin-1
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252", encoding_errors="replace")
+        df = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="cp1252", encoding_errors="replace"
+        )
     df.columns = [c.strip().lower() for c in df.columns]
     df = _known_label_table(df)
     if "account_id" in df.columns and "id" not in df.columns:
         df = df.rename(columns={"account_id": "id"})
     missing = [c for c in ("platform", "account_type") if c not in df.columns]
     if missing or not ({"handle", "id"} & set(df.columns)):
-        raise ValueError(f"mapping file {path} needs columns platform, handle or id, account_type "
-                         f"(missing: {', '.join(missing) or 'handle/id'}). Fix: add them, e.g. "
-                         "`platform,handle,account_type` / `twitter,TwitterDev,business`")
+        raise ValueError(
+            f"mapping file {path} needs columns platform, handle or id, account_type "
+            f"(missing: {', '.join(missing) or 'handle/id'}). Fix: add them, e.g. "
+            "`platform,handle,account_type` / `twitter,TwitterDev,business`"
+        )
     df["account_type"] = df["account_type"].str.strip().str.lower()
     bad = ~df["account_type"].isin(ACCOUNT_TYPES) & (df["account_type"] != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"mapping file {path}, row {i + 2}: account_type {df['account_type'].iloc[i]!r} is not "
-                         f"one of {ACCOUNT_TYPES}. Fix: correct the label")
+        raise ValueError(
+            f"mapping file {path}, row {i + 2}: account_type {df['account_type'].iloc[i]!r} is not "
+            f"one of {ACCOUNT_TYPES}. Fix: correct the label"
+        )
     for col in ("handle", "id"):
         if col not in df.columns:
             df[col] = ""
@@ -157,10 +207,20 @@ def read_mapping(path: Path) -> pd.DataFrame:
 #: Published account-label tables read as mapping files: (columns that identify it, label column,
 #: label -> account type, handle column, id column). Twitter tables; labels not listed are skipped.
 KNOWN_LABEL_TABLES = {
-    "humanizr": ({"username", "label"}, "label", {"organization": "business", "individual": "personal"},
-                 "username", "id"),
-    "crowdflower-gender": ({"gender", "name", "_unit_id"}, "gender",
-                           {"brand": "business", "male": "personal", "female": "personal"}, "name", None),
+    "humanizr": (
+        {"username", "label"},
+        "label",
+        {"organization": "business", "individual": "personal"},
+        "username",
+        "id",
+    ),
+    "crowdflower-gender": (
+        {"gender", "name", "_unit_id"},
+        "gender",
+        {"brand": "business", "male": "personal", "female": "personal"},
+        "name",
+        None,
+    ),
 }
 
 
@@ -171,9 +231,14 @@ def _known_label_table(df: pd.DataFrame) -> pd.DataFrame:
         return df
     for name, (cols, label, table, handle, ident) in KNOWN_LABEL_TABLES.items():
         if cols <= set(df.columns):
-            out = pd.DataFrame({"platform": "twitter", "handle": df[handle],
-                                "id": df[ident].str.replace(r"\.0$", "", regex=True) if ident else "",
-                                "account_type": df[label].str.strip().str.lower().map(table).fillna("")})
+            out = pd.DataFrame(
+                {
+                    "platform": "twitter",
+                    "handle": df[handle],
+                    "id": df[ident].str.replace(r"\.0$", "", regex=True) if ident else "",
+                    "account_type": df[label].str.strip().str.lower().map(table).fillna(""),
+                }
+            )
             return out
     return df
 
@@ -193,7 +258,12 @@ def apply_mapping(accounts: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame
             by_id[row.id if ":" in row.id else f"{row.platform}:{row.id}"] = row.account_type
         if row.handle:
             by_handle[(row.platform, row.handle)] = row.account_type
-    keys = list(zip(out["platform"].astype(str).str.lower(), out["handle"].astype(str).str.lstrip("@").str.lower()))
+    keys = list(
+        zip(
+            out["platform"].astype(str).str.lower(),
+            out["handle"].astype(str).str.lstrip("@").str.lower(),
+        )
+    )
     new = [by_id.get(a, by_handle.get(k)) for a, k in zip(out["account_id"].astype(str), keys)]
     hit = pd.Series([n is not None for n in new], index=out.index)
     out.loc[hit, "account_type"] = [n for n in new if n is not None]
@@ -202,12 +272,23 @@ def apply_mapping(accounts: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-SHEET_COLUMNS = ["account_id", "platform", "handle", "display_name", "category", "followers", "url",
-                 "account_type", "coder", "note"]
+SHEET_COLUMNS = [
+    "account_id",
+    "platform",
+    "handle",
+    "display_name",
+    "category",
+    "followers",
+    "url",
+    "account_type",
+    "coder",
+    "note",
+]
 
 
-def coding_sheet(accounts: pd.DataFrame, posts: pd.DataFrame | None = None, only_unknown: bool = True
-                 ) -> pd.DataFrame:
+def coding_sheet(
+    accounts: pd.DataFrame, posts: pd.DataFrame | None = None, only_unknown: bool = True
+) -> pd.DataFrame:
     """A coding sheet: one row per account to label, with what a coder needs to decide.
 
     ``account_type`` is left empty for the coder (business, personal or unknown); ``url`` is a
@@ -215,7 +296,9 @@ def coding_sheet(accounts: pd.DataFrame, posts: pd.DataFrame | None = None, only
     ``dialogic import ... --labels sheet.csv`` (it is a valid mapping file).
     """
     acc = accounts[accounts["account_type"] == "unknown"] if only_unknown else accounts
-    sheet = acc[["account_id", "platform", "handle", "display_name", "category", "followers"]].copy()
+    sheet = acc[
+        ["account_id", "platform", "handle", "display_name", "category", "followers"]
+    ].copy()
     if posts is not None and len(posts):
         latest = posts.sort_values("created_at").groupby("account_id")["url"].last()
         sheet["url"] = sheet["account_id"].map(latest)
@@ -247,27 +330,46 @@ def agreement(sheet_a: pd.DataFrame, sheet_b: pd.DataFrame) -> dict:
 
     def clean(df, name):
         if "account_id" not in df.columns or "account_type" not in df.columns:
-            raise ValueError(f"coding sheet {name} needs columns account_id and account_type. Fix: use the sheet "
-                             "written by `dialogic label export`")
+            raise ValueError(
+                f"coding sheet {name} needs columns account_id and account_type. Fix: use the sheet "
+                "written by `dialogic label export`"
+            )
         s = df.set_index("account_id")["account_type"].astype("string").str.strip().str.lower()
         s = s[s.notna() & (s != "")]
         bad = s[~s.isin(ACCOUNT_TYPES)]
         if len(bad):
-            raise ValueError(f"coding sheet {name}: account {bad.index[0]!r} has label {bad.iloc[0]!r}; "
-                             f"use one of {ACCOUNT_TYPES}")
+            raise ValueError(
+                f"coding sheet {name}: account {bad.index[0]!r} has label {bad.iloc[0]!r}; "
+                f"use one of {ACCOUNT_TYPES}"
+            )
         return s
 
     a, b = clean(sheet_a, "A"), clean(sheet_b, "B")
     both = a.index.intersection(b.index)
     codes = {t: i for i, t in enumerate(ACCOUNT_TYPES)}
     units = a.index.union(b.index)
-    data = np.array([[codes.get(a.get(u), np.nan) for u in units], [codes.get(b.get(u), np.nan) for u in units]],
-                    dtype=float)
+    data = np.array(
+        [
+            [codes.get(a.get(u), np.nan) for u in units],
+            [codes.get(b.get(u), np.nan) for u in units],
+        ],
+        dtype=float,
+    )
     if len(both) < 2:
-        raise ValueError(f"only {len(both)} account(s) coded by both coders; alpha needs at least 2. Fix: have "
-                         "both coders label the same accounts")
-    alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal",
-                               value_domain=list(range(len(ACCOUNT_TYPES))))
+        raise ValueError(
+            f"only {len(both)} account(s) coded by both coders; alpha needs at least 2. Fix: have "
+            "both coders label the same accounts"
+        )
+    alpha = krippendorff.alpha(
+        reliability_data=data,
+        level_of_measurement="nominal",
+        value_domain=list(range(len(ACCOUNT_TYPES))),
+    )
     same = a[both] == b[both]
-    return {"alpha": float(alpha), "n_units": int(len(both)), "n_only_one": int(len(units) - len(both)),
-            "percent_agreement": float(same.mean()), "disagreements": list(both[~same.to_numpy()])}
+    return {
+        "alpha": float(alpha),
+        "n_units": int(len(both)),
+        "n_only_one": int(len(units) - len(both)),
+        "percent_agreement": float(same.mean()),
+        "disagreements": list(both[~same.to_numpy()]),
+    }

@@ -94,11 +94,19 @@ class Quarantine:
     def __exit__(self, *exc):
         self._fh.close()
 
-    def add(self, table: str, source: str, locator: str, reason: str, raw=None, record=None) -> None:
+    def add(
+        self, table: str, source: str, locator: str, reason: str, raw=None, record=None
+    ) -> None:
         """Quarantine one record of ``table`` read from ``source`` at ``locator`` because of ``reason``."""
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", errors="replace")
-        entry = {"time": now_utc(), "table": table, "source": source, "locator": locator, "reason": reason}
+        entry = {
+            "time": now_utc(),
+            "table": table,
+            "source": source,
+            "locator": locator,
+            "reason": reason,
+        }
         if raw is not None:
             entry["raw"] = raw
         if record is not None:
@@ -131,10 +139,12 @@ def read_dataset_info(data_dir: Path) -> dict[str, Any]:
             try:
                 info = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path} is not valid JSON ({exc}); fix the file or delete it "
-                                 f"(it only describes the data set)") from None
+                raise ValueError(
+                    f"{path} is not valid JSON ({exc}); fix the file or delete it "
+                    f"(it only describes the data set)"
+                ) from None
             if not isinstance(info, dict):
-                raise ValueError(f"{path} must hold a JSON object such as {{\"simulated\": false}}")
+                raise ValueError(f'{path} must hold a JSON object such as {{"simulated": false}}')
             return info
     return {}
 
@@ -144,10 +154,16 @@ def read_dataset_info(data_dir: Path) -> dict[str, Any]:
 #: mean for the data. Reasons carry record-specific values (ids, times, URLs); the family does not.
 #: Keys are a family, or (table, family) where the meaning depends on the table.
 REASON_GLOSS = {
-    ("comments", "post not found"): "parent post not in the data: the export holds replies to posts it does "
-                                    "not contain; import those posts too",
+    (
+        "comments",
+        "post not found",
+    ): "parent post not in the data: the export holds replies to posts it does "
+    "not contain; import those posts too",
     "post not found": "the post's own record is not in the data",
-    ("comments", "parent missing"): "the comment they reply to is not in the data: import the rest of the thread",
+    (
+        "comments",
+        "parent missing",
+    ): "the comment they reply to is not in the data: import the rest of the thread",
     "parent missing": "the record it hangs under is not in the data",
     "parent quarantined": "the record they hang under was quarantined itself",
     "parent under another post": "their parent belongs to a different post",
@@ -189,7 +205,10 @@ def reason_family(reason: str) -> str:
     if text.startswith("timestamp ") and " has no time zone" in text:
         return "timestamp has no time zone"
     if text.startswith("missing field: "):
-        return "missing field: " + re.split(r" \(|; |, ", text[len("missing field: "):], maxsplit=1)[0][:40]
+        return (
+            "missing field: "
+            + re.split(r" \(|; |, ", text[len("missing field: ") :], maxsplit=1)[0][:40]
+        )
     for family in (k for k in REASON_GLOSS if isinstance(k, str)):
         if text == family or text.startswith(family + ":") or text.startswith(family + " "):
             return family
@@ -228,8 +247,12 @@ def summarize_quarantine(out_dir: Path, offset: int = 0) -> dict[tuple[str, str]
     return dict(sorted(groups.items(), key=lambda kv: (-kv[1]["n"], kv[0])))
 
 
-def quarantine_summary_text(groups: dict[tuple[str, str], dict], path: Path | None = None, top: int = 8,
-                            example_chars: int = 160) -> str:
+def quarantine_summary_text(
+    groups: dict[tuple[str, str], dict],
+    path: Path | None = None,
+    top: int = 8,
+    example_chars: int = 160,
+) -> str:
     """The per-reason summary ``dialogic import`` prints: one line per (table, reason family), the
     largest ``top`` first, each with what it means (or an example reason) and the total; ``""`` when
     nothing was quarantined."""
@@ -239,10 +262,16 @@ def quarantine_summary_text(groups: dict[tuple[str, str], dict], path: Path | No
     tables: dict[str, int] = {}
     for (table, _), g in groups.items():
         tables[table] = tables.get(table, 0) + g["n"]
-    lines = [f"quarantined {total:,} record(s) ({', '.join(f'{n:,} {t}' for t, n in tables.items())}), by reason:"]
+    lines = [
+        f"quarantined {total:,} record(s) ({', '.join(f'{n:,} {t}' for t, n in tables.items())}), by reason:"
+    ]
     width = len(f"{max(g['n'] for g in groups.values()):,}")
     for (table, family), g in list(groups.items())[:top]:
-        gloss = REASON_GLOSS.get((table, family)) or REASON_GLOSS.get(family) or REASON_GLOSS.get(family.split(":")[0])
+        gloss = (
+            REASON_GLOSS.get((table, family))
+            or REASON_GLOSS.get(family)
+            or REASON_GLOSS.get(family.split(":")[0])
+        )
         line = f"  {g['n']:>{width},} {table} '{family}'"
         if gloss:
             line += f" ({gloss})"
@@ -253,7 +282,9 @@ def quarantine_summary_text(groups: dict[tuple[str, str], dict], path: Path | No
             lines.append(f"  {'':>{width}}   e.g. {cut}")
     rest = list(groups.values())[top:]
     if rest:
-        lines.append(f"  ... and {len(rest)} more reason(s) for {sum(g['n'] for g in rest):,} record(s)")
+        lines.append(
+            f"  ... and {len(rest)} more reason(s) for {sum(g['n'] for g in rest):,} record(s)"
+        )
     if path is not None:
         lines.append(f"  every record with its full reason and locator: {path}")
     return "\n".join(lines)

@@ -49,18 +49,18 @@ GLOSSARY: dict[str, dict[str, str]] = {
     },
     "time_to_owner_reply_h": {
         "en": "Hours from an audience comment to the page's first reply beneath it; comments not answered within"
-              " the window (or before collection) are censored at that time, not dropped.",
+        " the window (or before collection) are censored at that time, not dropped.",
         "fr": "Heures entre un commentaire du public et la première réponse de la page en dessous ; les commentaires"
-              " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas écartés.",
+        " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas écartés.",
         "industry": "'average reply time', which ignores unanswered comments and so flatters slow pages",
     },
     "answered_in_window": {
         "en": "An audience comment is answered within the window when the page's first reply beneath it came"
-              " within the reply window (72 h by default); comments collected before their window ended are left"
-              " out (too young to tell).",
+        " within the reply window (72 h by default); comments collected before their window ended are left"
+        " out (too young to tell).",
         "fr": "Un commentaire du public a reçu une réponse dans la fenêtre lorsque la première réponse de la page"
-              " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires collectés"
-              " avant la fin de leur fenêtre sont écartés (trop récents pour conclure).",
+        " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires collectés"
+        " avant la fin de leur fenêtre sont écartés (trop récents pour conclure).",
         "industry": "'response rate within the SLA' (e.g. answered within 24 h) in social-care dashboards",
     },
     "dialogue_turns": {
@@ -70,9 +70,9 @@ GLOSSARY: dict[str, dict[str, str]] = {
     },
     "reported_comments": {
         "en": "Comments the platform itself counted under a post (owner's own included); the only reply "
-              "count of sources without comment threads.",
+        "count of sources without comment threads.",
         "fr": "Commentaires comptés par la plateforme elle-même sous une publication (y compris ceux de la "
-              "page) ; le seul décompte des sources sans fils de commentaires.",
+        "page) ; le seul décompte des sources sans fils de commentaires.",
         "industry": "'comments' in platform insights and CrowdTangle",
     },
     "is_question": {
@@ -185,8 +185,14 @@ def _with_accounts(df: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
 
 #: Post measures counted from comment threads: missing (NA, not zero) when a source has no threads
 #: (post-level aggregates such as the UCI Facebook metrics; ``dataset.json``: ``comments_available``).
-THREAD_MEASURES = ("replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
-                   "dialogue_turns")
+THREAD_MEASURES = (
+    "replies",
+    "owner_replies",
+    "unique_commenters",
+    "answered_share",
+    "first_owner_reply_h",
+    "dialogue_turns",
+)
 
 
 def _signals(frame: pd.DataFrame, cache_dir) -> pd.DataFrame:
@@ -197,12 +203,20 @@ def _signals(frame: pd.DataFrame, cache_dir) -> pd.DataFrame:
 
 def _unique_per_post(index: ThreadIndex, mask: np.ndarray, author: pd.Series) -> np.ndarray:
     codes = pd.factorize(author[mask])[0].astype(np.int64)
-    pair = pd.unique(index.post_row[mask].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes)
-    return np.bincount(pair // (int(codes.max(initial=0)) + 1), minlength=index.n_posts).astype(np.int64)
+    pair = pd.unique(
+        index.post_row[mask].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes
+    )
+    return np.bincount(pair // (int(codes.max(initial=0)) + 1), minlength=index.n_posts).astype(
+        np.int64
+    )
 
 
-def post_measures(tables: CanonicalTables, comments_available: bool = True, cache_dir=None,
-                  threads: ThreadIndex | None = None) -> pd.DataFrame:
+def post_measures(
+    tables: CanonicalTables,
+    comments_available: bool = True,
+    cache_dir=None,
+    threads: ThreadIndex | None = None,
+) -> pd.DataFrame:
     """One row per post with the dialogue measures of the glossary.
 
     Parameters
@@ -233,7 +247,9 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True, cach
     posts, com = tables.posts, tables.comments
     index = threads or ThreadIndex(tables)
     audience = ~index.is_owner
-    out = posts[["post_id", "account_id", "platform", "created_at", "lang", "text", "reported_comments"]].copy()
+    out = posts[
+        ["post_id", "account_id", "platform", "created_at", "lang", "text", "reported_comments"]
+    ].copy()
     out = _with_accounts(out, tables.accounts)
     replies = index.per_post(audience)
     out["replies"] = replies
@@ -241,14 +257,16 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True, cach
     out["unique_commenters"] = _unique_per_post(index, audience, com["author_id"])
     answered = index.first_owner_reply_beneath() != _NO_TIME
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["answered_share"] = np.where(replies > 0, index.per_post(audience, answered.astype(float)) / replies,
-                                         np.nan)
+        out["answered_share"] = np.where(
+            replies > 0, index.per_post(audience, answered.astype(float)) / replies, np.nan
+        )
     first_owner = np.full(index.n_posts, _NO_TIME, dtype=np.int64)
     np.minimum.at(first_owner, index.post_row[index.is_owner], index.created[index.is_owner])
-    out["first_owner_reply_h"] = np.where(first_owner == _NO_TIME, np.nan,
-                                          (first_owner - _ns(posts["created_at"])) / NS_PER_HOUR)
+    out["first_owner_reply_h"] = np.where(
+        first_owner == _NO_TIME, np.nan, (first_owner - _ns(posts["created_at"])) / NS_PER_HOUR
+    )
     out["dialogue_turns"] = index.dialogue_turns()
-    out["post_age_h"] = ((_ns(posts["collected_at"]) - _ns(posts["created_at"])) / NS_PER_HOUR)
+    out["post_age_h"] = (_ns(posts["collected_at"]) - _ns(posts["created_at"])) / NS_PER_HOUR
     signals = _signals(out, cache_dir)
     out["lang"] = signals["lang"]
     out["is_question"] = signals["is_question"].to_numpy()
@@ -257,15 +275,36 @@ def post_measures(tables: CanonicalTables, comments_available: bool = True, cach
     if not comments_available:
         for col in THREAD_MEASURES:
             out[col] = pd.NA
-    columns = ["post_id", "account_id", "platform", "account_type", "followers", "created_at", "lang", "text",
-               "replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
-               "dialogue_turns", "post_age_h", "is_question", "is_promotional", "reported_comments",
-               "comments_available"]
+    columns = [
+        "post_id",
+        "account_id",
+        "platform",
+        "account_type",
+        "followers",
+        "created_at",
+        "lang",
+        "text",
+        "replies",
+        "owner_replies",
+        "unique_commenters",
+        "answered_share",
+        "first_owner_reply_h",
+        "dialogue_turns",
+        "post_age_h",
+        "is_question",
+        "is_promotional",
+        "reported_comments",
+        "comments_available",
+    ]
     return out[columns]
 
 
-def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_REPLY_WINDOW_H, cache_dir=None,
-                     threads: ThreadIndex | None = None) -> pd.DataFrame:
+def comment_measures(
+    tables: CanonicalTables,
+    window_h: float | None = DEFAULT_REPLY_WINDOW_H,
+    cache_dir=None,
+    threads: ThreadIndex | None = None,
+) -> pd.DataFrame:
     """One row per audience comment (comments by the page itself are excluded).
 
     Parameters
@@ -308,15 +347,29 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     first = index.first_owner_reply_beneath()[audience]
     post_row = index.post_row[audience]
     account_row = row_numbers(posts["account_id"], tables.accounts["account_id"])[post_row]
-    post_ids = pd.CategoricalDtype(pd.Index(posts["post_id"].to_numpy(), dtype=posts["post_id"].dtype))
-    out = pd.DataFrame({"comment_id": com["comment_id"].take(audience).reset_index(drop=True),
-                        "post_id": pd.Categorical.from_codes(post_row, dtype=post_ids)}
-                       | {"account_id": posts["account_id"].take(post_row).to_numpy(),
-                          "platform": posts["platform"].take(post_row).to_numpy()}
-                       | {c: tables.accounts[c].take(account_row).reset_index(drop=True)
-                          for c in ("account_type", "followers")}
-                       | {c: com[c].take(audience).reset_index(drop=True) for c in ("created_at", "depth", "lang")}
-                       | {"text": texts_as_categorical(com["text"].take(audience))}, copy=False)
+    post_ids = pd.CategoricalDtype(
+        pd.Index(posts["post_id"].to_numpy(), dtype=posts["post_id"].dtype)
+    )
+    out = pd.DataFrame(
+        {
+            "comment_id": com["comment_id"].take(audience).reset_index(drop=True),
+            "post_id": pd.Categorical.from_codes(post_row, dtype=post_ids),
+        }
+        | {
+            "account_id": posts["account_id"].take(post_row).to_numpy(),
+            "platform": posts["platform"].take(post_row).to_numpy(),
+        }
+        | {
+            c: tables.accounts[c].take(account_row).reset_index(drop=True)
+            for c in ("account_type", "followers")
+        }
+        | {
+            c: com[c].take(audience).reset_index(drop=True)
+            for c in ("created_at", "depth", "lang")
+        }
+        | {"text": texts_as_categorical(com["text"].take(audience))},
+        copy=False,
+    )
     created = index.created[audience]
     answered = first != _NO_TIME
     delay = np.where(answered, (first - created) / NS_PER_HOUR, np.nan)
@@ -338,9 +391,25 @@ def comment_measures(tables: CanonicalTables, window_h: float | None = DEFAULT_R
     out["negative"] = signals["negative"].to_numpy()
     post_q = _signals(posts[["text", "lang"]], cache_dir)["is_question"].to_numpy()
     out["post_is_question"] = post_q[post_row]
-    columns = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
-               "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed",
-               "answered_in_window", "sentiment", "negative", "post_is_question"]
+    columns = [
+        "comment_id",
+        "post_id",
+        "account_id",
+        "platform",
+        "account_type",
+        "followers",
+        "created_at",
+        "depth",
+        "lang",
+        "text",
+        "answered",
+        "time_to_owner_reply_h",
+        "reply_observed",
+        "answered_in_window",
+        "sentiment",
+        "negative",
+        "post_is_question",
+    ]
     return out[columns]
 
 
@@ -351,19 +420,38 @@ def page_measures(post_m: pd.DataFrame, comment_m: pd.DataFrame) -> pd.DataFrame
     ``answered_share`` here pools all audience comments of the page (comments answered / comments).
     """
     pages = post_m.groupby("account_id").agg(
-        platform=("platform", "first"), account_type=("account_type", "first"),
-        followers=("followers", "first"), posts=("post_id", "size"), mean_replies=("replies", "mean"),
-        median_first_owner_reply_h=("first_owner_reply_h", "median"))
+        platform=("platform", "first"),
+        account_type=("account_type", "first"),
+        followers=("followers", "first"),
+        posts=("post_id", "size"),
+        mean_replies=("replies", "mean"),
+        median_first_owner_reply_h=("first_owner_reply_h", "median"),
+    )
     answered = comment_m.groupby("account_id")["answered"].mean()
     pages["answered_share"] = answered.reindex(pages.index)
     pages = pages.reset_index()
-    return pages[["account_id", "platform", "account_type", "followers", "posts", "mean_replies",
-                  "answered_share", "median_first_owner_reply_h"]]
+    return pages[
+        [
+            "account_id",
+            "platform",
+            "account_type",
+            "followers",
+            "posts",
+            "mean_replies",
+            "answered_share",
+            "median_first_owner_reply_h",
+        ]
+    ]
 
 
-def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, start: str | None = None,
-                  end: str | None = None, min_posts: int = DEFAULT_MIN_POSTS,
-                  account_types: tuple[str, ...] | None = None) -> tuple[CanonicalTables, pd.DataFrame]:
+def filter_tables(
+    tables: CanonicalTables,
+    platforms: list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    min_posts: int = DEFAULT_MIN_POSTS,
+    account_types: tuple[str, ...] | None = None,
+) -> tuple[CanonicalTables, pd.DataFrame]:
     """Keep the posts of the study and say what was excluded and why.
 
     Parameters
@@ -391,14 +479,22 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
     known = set(acc["platform"].unique())
     for p in platforms or []:
         if p not in known:
-            raise ValueError(f"platform {p!r} is not in the data; the data has {sorted(known)}. "
-                             f"Fix: pass one of those, or leave `platforms` empty for all.")
+            raise ValueError(
+                f"platform {p!r} is not in the data; the data has {sorted(known)}. "
+                f"Fix: pass one of those, or leave `platforms` empty for all."
+            )
     steps: list[dict] = []
 
-    def apply(step: str, reason: str, keep_posts: pd.Series, keep_accounts: pd.Series | None = None):
+    def apply(
+        step: str, reason: str, keep_posts: pd.Series, keep_accounts: pd.Series | None = None
+    ):
         nonlocal acc, posts, com, rows
-        if bool(keep_posts.all()) and keep_accounts is None:  # nothing to remove: no copy of the tables
-            steps.append({"step": step, "reason": reason, "accounts": 0, "posts": 0, "comments": 0})
+        if (
+            bool(keep_posts.all()) and keep_accounts is None
+        ):  # nothing to remove: no copy of the tables
+            steps.append(
+                {"step": step, "reason": reason, "accounts": 0, "posts": 0, "comments": 0}
+            )
             return
         new_posts = posts[keep_posts]
         new_acc = acc[keep_accounts] if keep_accounts is not None else acc
@@ -410,39 +506,67 @@ def filter_tables(tables: CanonicalTables, platforms: list[str] | None = None, s
         else:
             keep_com = row_numbers(com["post_id"], new_posts["post_id"]) >= 0
         new_com = com[keep_com]
-        steps.append({"step": step, "reason": reason, "accounts": len(acc) - len(new_acc),
-                      "posts": len(posts) - len(new_posts), "comments": len(com) - len(new_com)})
+        steps.append(
+            {
+                "step": step,
+                "reason": reason,
+                "accounts": len(acc) - len(new_acc),
+                "posts": len(posts) - len(new_posts),
+                "comments": len(com) - len(new_com),
+            }
+        )
         acc, posts, com = new_acc, new_posts, new_com
 
     if platforms:
-        apply("platform", f"platform not in {sorted(platforms)}", posts["platform"].isin(platforms))
+        apply(
+            "platform", f"platform not in {sorted(platforms)}", posts["platform"].isin(platforms)
+        )
     if account_types:
         keep_acc = acc["account_type"].isin(account_types)
-        apply("account type", f"account type not in {list(account_types)}",
-              posts["account_id"].isin(acc.loc[keep_acc, "account_id"]), keep_acc)
+        apply(
+            "account type",
+            f"account type not in {list(account_types)}",
+            posts["account_id"].isin(acc.loc[keep_acc, "account_id"]),
+            keep_acc,
+        )
     if start:
         t0 = pd.Timestamp(start, tz="UTC")
         apply("period start", f"posted before {t0.date()}", posts["created_at"] >= t0)
     if end:
         t1 = pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1)
-        apply("period end", f"posted after {(t1 - pd.Timedelta(days=1)).date()}", posts["created_at"] < t1)
+        apply(
+            "period end",
+            f"posted after {(t1 - pd.Timedelta(days=1)).date()}",
+            posts["created_at"] < t1,
+        )
     if min_posts:
         n = posts.groupby("account_id")["post_id"].transform("size")
-        apply("minimum posts", f"page has fewer than {min_posts} posts in the period", n >= min_posts)
+        apply(
+            "minimum posts", f"page has fewer than {min_posts} posts in the period", n >= min_posts
+        )
     exclusions = pd.DataFrame(steps, columns=["step", "reason", "accounts", "posts", "comments"])
-    kept = CanonicalTables(*(df if numbered_from_zero(df.index) else df.reset_index(drop=True) for df in (acc, posts, com)),
-                           thread_rows=rows)
+    kept = CanonicalTables(
+        *(
+            df if numbered_from_zero(df.index) else df.reset_index(drop=True)
+            for df in (acc, posts, com)
+        ),
+        thread_rows=rows,
+    )
     return kept, exclusions
 
 
-def _renumbered(rows: tuple[np.ndarray, np.ndarray], post_kept: np.ndarray, comment_kept: np.ndarray):
+def _renumbered(
+    rows: tuple[np.ndarray, np.ndarray], post_kept: np.ndarray, comment_kept: np.ndarray
+):
     """``thread_rows`` after keeping ``post_kept`` posts and ``comment_kept`` comments (a parent
     sits under the same post as its reply, so it is kept with it)."""
     post_row, parent_row = rows
     new_post = np.cumsum(post_kept) - 1
     new_comment = np.cumsum(comment_kept) - 1
     parent = parent_row[comment_kept]
-    return new_post[post_row[comment_kept]], np.where(parent >= 0, new_comment[np.maximum(parent, 0)], -1)
+    return new_post[post_row[comment_kept]], np.where(
+        parent >= 0, new_comment[np.maximum(parent, 0)], -1
+    )
 
 
 #: Kind of every column of each unit's measures (``post_measures``, ``comment_measures`` and the
@@ -451,17 +575,53 @@ def _renumbered(rows: tuple[np.ndarray, np.ndarray], post_kept: np.ndarray, comm
 #: Kinds: ``id``, ``time``, ``text``, ``category`` (compare one value with ``column=value``),
 #: ``bool`` (a contrast as it is), ``count``, ``number``. A test keeps this in step with the frames.
 MEASURE_KINDS: dict[str, dict[str, str]] = {
-    "post": {"post_id": "id", "account_id": "id", "platform": "category", "account_type": "category",
-             "followers": "count", "created_at": "time", "lang": "category", "text": "text", "replies": "count",
-             "owner_replies": "count", "unique_commenters": "count", "answered_share": "number",
-             "first_owner_reply_h": "number", "dialogue_turns": "count", "post_age_h": "number",
-             "is_question": "bool", "is_promotional": "bool", "reported_comments": "count",
-             "comments_available": "bool"},
-    "comment": {"comment_id": "id", "post_id": "id", "account_id": "id", "platform": "category",
-                "account_type": "category", "followers": "count", "created_at": "time", "depth": "count",
-                "lang": "category", "text": "text", "answered": "bool", "time_to_owner_reply_h": "number",
-                "reply_observed": "bool", "answered_in_window": "bool", "sentiment": "number", "negative": "bool",
-                "post_is_question": "bool"},
-    "page": {"account_id": "id", "platform": "category", "account_type": "category", "followers": "count",
-             "posts": "count", "mean_replies": "number", "answered_share": "number"},
+    "post": {
+        "post_id": "id",
+        "account_id": "id",
+        "platform": "category",
+        "account_type": "category",
+        "followers": "count",
+        "created_at": "time",
+        "lang": "category",
+        "text": "text",
+        "replies": "count",
+        "owner_replies": "count",
+        "unique_commenters": "count",
+        "answered_share": "number",
+        "first_owner_reply_h": "number",
+        "dialogue_turns": "count",
+        "post_age_h": "number",
+        "is_question": "bool",
+        "is_promotional": "bool",
+        "reported_comments": "count",
+        "comments_available": "bool",
+    },
+    "comment": {
+        "comment_id": "id",
+        "post_id": "id",
+        "account_id": "id",
+        "platform": "category",
+        "account_type": "category",
+        "followers": "count",
+        "created_at": "time",
+        "depth": "count",
+        "lang": "category",
+        "text": "text",
+        "answered": "bool",
+        "time_to_owner_reply_h": "number",
+        "reply_observed": "bool",
+        "answered_in_window": "bool",
+        "sentiment": "number",
+        "negative": "bool",
+        "post_is_question": "bool",
+    },
+    "page": {
+        "account_id": "id",
+        "platform": "category",
+        "account_type": "category",
+        "followers": "count",
+        "posts": "count",
+        "mean_replies": "number",
+        "answered_share": "number",
+    },
 }

@@ -51,7 +51,9 @@ def _source_digest() -> str:
         path = config.PACKAGE_DIR / name
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for f in files:
-            h.update(f.relative_to(config.PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes())
+            h.update(
+                f.relative_to(config.PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes()
+            )
     return h.hexdigest()
 
 
@@ -59,13 +61,25 @@ def measures_key(data_dir: Path, params: dict[str, Any]) -> str:
     """The cache key of the measures of ``data_dir`` under ``params`` (32 hex digits)."""
     data_dir = Path(data_dir)
     files = []
-    for name in ("accounts.parquet", "posts.parquet", "comments.parquet", "dataset.json", "DATASET.json"):
+    for name in (
+        "accounts.parquet",
+        "posts.parquet",
+        "comments.parquet",
+        "dataset.json",
+        "DATASET.json",
+    ):
         path = data_dir / name
         if path.exists():
             st = path.stat()
             files.append([name, st.st_size, st.st_mtime_ns])
-    payload = {"files": files, "params": {k: params.get(k) for k in KEY_PARAMETERS}, "code": _source_digest()}
-    return hashlib.blake2b(json.dumps(payload, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
+    payload = {
+        "files": files,
+        "params": {k: params.get(k) for k in KEY_PARAMETERS},
+        "code": _source_digest(),
+    }
+    return hashlib.blake2b(
+        json.dumps(payload, sort_keys=True, default=str).encode(), digest_size=16
+    ).hexdigest()
 
 
 def cache_dir(data_dir: Path) -> Path:
@@ -94,7 +108,9 @@ def _column(path: Path, column: str, dtype: str) -> pd.Series:
     comments this keeps a report's load from the cache within 1.5 GB (it took 4.5 GB read whole).
     """
     if dtype == "string[pyarrow]":
-        return pq.read_table(path, columns=[column]).to_pandas(types_mapper=ARROW_STRING_DTYPES.get)[column]
+        return pq.read_table(path, columns=[column]).to_pandas(
+            types_mapper=ARROW_STRING_DTYPES.get
+        )[column]
     field = pq.read_schema(path).field(column)
     strings = pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
     part = pq.read_table(path, columns=[column], read_dictionary=[column] if strings else None)
@@ -106,14 +122,18 @@ def _restored(column: pd.Series, name: str) -> pd.Series:
     if _dtype_name(column.dtype) == name:
         return column
     if name.startswith("category[") and isinstance(column.dtype, pd.CategoricalDtype):
-        inner = name[len("category["):-1]
+        inner = name[len("category[") : -1]
         return column.cat.rename_categories(column.cat.categories.astype(inner))
     if isinstance(column.dtype, pd.CategoricalDtype) and not name.startswith("category"):
         # read dictionary-encoded: rebuild the column from its distinct values, shared by the rows
         values = column.cat.categories.astype(object).to_numpy()
         codes = column.cat.codes.to_numpy()
-        dense = pd.Series(np.where(codes >= 0, values.take(np.maximum(codes, 0)) if len(values) else None, None),
-                          index=column.index, name=column.name, dtype=object)
+        dense = pd.Series(
+            np.where(codes >= 0, values.take(np.maximum(codes, 0)) if len(values) else None, None),
+            index=column.index,
+            name=column.name,
+            dtype=object,
+        )
         return dense if name == "object" else dense.astype(name)
     return column.astype(name)
 
@@ -126,8 +146,13 @@ def load(data_dir: Path, key: str) -> dict[str, pd.DataFrame] | None:
         return None
     try:
         meta = json.loads(meta_path.read_text())
-        return {name: pd.DataFrame({c: _column(entry / f"{name}.parquet", c, d) for c, d in meta[name].items()},
-                                   copy=False) for name in FRAMES}
+        return {
+            name: pd.DataFrame(
+                {c: _column(entry / f"{name}.parquet", c, d) for c, d in meta[name].items()},
+                copy=False,
+            )
+            for name in FRAMES
+        }
     except (OSError, ValueError, KeyError, TypeError):  # a damaged entry is removed and recomputed
         shutil.rmtree(entry, ignore_errors=True)
         return None

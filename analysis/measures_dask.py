@@ -107,14 +107,23 @@ def _canonical_dtypes(data_dir: Path) -> dict[str, pd.Series]:
 def _as_canonical(df: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
     """``df`` with its string columns in the dtypes of ``read_canonical`` (strings cross the shuffle
     Arrow-backed; ``coerce_table`` keeps a column already of a string dtype as it is)."""
-    change = {c: dtypes[c] for c, t in df.dtypes.items()
-              if c in dtypes.index and isinstance(dtypes[c], pd.StringDtype) and t != dtypes[c]}
+    change = {
+        c: dtypes[c]
+        for c, t in df.dtypes.items()
+        if c in dtypes.index and isinstance(dtypes[c], pd.StringDtype) and t != dtypes[c]
+    }
     return df.astype(change) if change else df
 
 
-def _measure_partition(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame,
-                       dtypes: dict[str, pd.Series], window_h: float | None, comments_available: bool,
-                       cache_dir: str | None):
+def _measure_partition(
+    posts: pd.DataFrame,
+    comments: pd.DataFrame,
+    accounts: pd.DataFrame,
+    dtypes: dict[str, pd.Series],
+    window_h: float | None,
+    comments_available: bool,
+    cache_dir: str | None,
+):
     """Post and comment measures of one partition of whole threads, with their file-order keys.
 
     Returns ``(post_measures, post_keys, comment_measures, comment_keys)``.
@@ -129,14 +138,20 @@ def _measure_partition(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd
             f"{int(orphans.sum())} comment(s) reached a partition without their post (first post_id "
             f"{comments['post_id'][orphans].iloc[0]!r}): posts and comments were not partitioned alike "
             f"(post_id read with different types?), or the comment's post does not exist. "
-            f"Fix: check the data with `read_canonical`.")
-    posts, comments = _as_canonical(posts, dtypes["posts"]), _as_canonical(comments, dtypes["comments"])
+            f"Fix: check the data with `read_canonical`."
+        )
+    posts, comments = (
+        _as_canonical(posts, dtypes["posts"]),
+        _as_canonical(comments, dtypes["comments"]),
+    )
     tables = validate_tables(CanonicalTables(accounts, posts, comments))
     # only read a cache the driver warmed; never write one from a worker (see the module docstring)
     if cache_dir is not None and not cache_path(cache_dir).exists():
         cache_dir = None
     index = ThreadIndex(tables)
-    pm = post_measures(tables, comments_available=comments_available, cache_dir=cache_dir, threads=index)
+    pm = post_measures(
+        tables, comments_available=comments_available, cache_dir=cache_dir, threads=index
+    )
     cm = comment_measures(tables, window_h, cache_dir=cache_dir, threads=index)
     return pm, post_keys, cm, comment_keys[~index.is_owner]
 
@@ -156,8 +171,12 @@ def _warm_text_cache(posts, comments, cache_dir) -> None:
 
     audience = comments[~comments["is_owner"].astype(bool)][["text", "lang"]]
     distinct = dd.concat([posts[["text", "lang"]], audience]).drop_duplicates().compute()
-    text_signals(distinct["text"].astype("string"), distinct["lang"].astype("string"), cache_dir,
-                 what=f"{len(distinct):,} distinct texts")
+    text_signals(
+        distinct["text"].astype("string"),
+        distinct["lang"].astype("string"),
+        cache_dir,
+        what=f"{len(distinct):,} distinct texts",
+    )
 
 
 def _in_order(frames: list[pd.DataFrame], keys: list[np.ndarray]) -> pd.DataFrame:
@@ -171,9 +190,14 @@ def _in_order(frames: list[pd.DataFrame], keys: list[np.ndarray]) -> pd.DataFram
     return frame.iloc[order].reset_index(drop=True)
 
 
-def dask_measures(data_dir, window_h: float | None, client,
-                  comments_available: bool = True, cache_dir=None,
-                  npartitions: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def dask_measures(
+    data_dir,
+    window_h: float | None,
+    client,
+    comments_available: bool = True,
+    cache_dir=None,
+    npartitions: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Post and comment measures of a canonical data set, computed on a Dask cluster.
 
     Parameters
@@ -219,12 +243,19 @@ def dask_measures(data_dir, window_h: float | None, client,
     data_dir = Path(data_dir)
     for name in TABLES:
         if not (data_dir / f"{name}.parquet").exists():
-            raise FileNotFoundError(f"{data_dir / f'{name}.parquet'} does not exist. Fix: import data first "
-                                    f"(`dialogic import <format> <path>` or `dialogic demo`).")
+            raise FileNotFoundError(
+                f"{data_dir / f'{name}.parquet'} does not exist. Fix: import data first "
+                f"(`dialogic import <format> <path>` or `dialogic demo`)."
+            )
     dtypes = _canonical_dtypes(data_dir)
-    accounts = _as_canonical(coerce_table(pd.read_parquet(data_dir / "accounts.parquet",
-                                                          columns=list(TABLES["accounts"])),
-                                          "accounts", source=str(data_dir)), dtypes["accounts"])
+    accounts = _as_canonical(
+        coerce_table(
+            pd.read_parquet(data_dir / "accounts.parquet", columns=list(TABLES["accounts"])),
+            "accounts",
+            source=str(data_dir),
+        ),
+        dtypes["accounts"],
+    )
     posts = _read(data_dir / "posts.parquet", "posts")
     comments = _read(data_dir / "comments.parquet", "comments")
     if npartitions is None:
@@ -239,25 +270,37 @@ def dask_measures(data_dir, window_h: float | None, client,
         _warm_text_cache(posts, comments, cache_dir)
         # no cache file (e.g. a read-only folder): the workers compute, and never try to write one
         cache_dir = str(cache_dir) if cache_path(cache_dir).exists() else None
-    posts = posts.map_partitions(_tag_rows, meta=_tag_rows(posts._meta)).shuffle(on="post_id",
-                                                                                npartitions=npartitions)
+    posts = posts.map_partitions(_tag_rows, meta=_tag_rows(posts._meta)).shuffle(
+        on="post_id", npartitions=npartitions
+    )
     comments = comments.map_partitions(_tag_rows, meta=_tag_rows(comments._meta)).shuffle(
-        on="post_id", npartitions=npartitions)
+        on="post_id", npartitions=npartitions
+    )
     if posts._meta["post_id"].dtype != comments._meta["post_id"].dtype:  # the hash would differ
-        raise TypeError(f"post_id is {posts._meta['post_id'].dtype} in posts.parquet but "
-                        f"{comments._meta['post_id'].dtype} in comments.parquet. Fix: rewrite the tables "
-                        f"with `analysis.schema.write_canonical`.")
-    shared = client.scatter(accounts, broadcast=True, hash=False)  # one copy per worker, not per task
+        raise TypeError(
+            f"post_id is {posts._meta['post_id'].dtype} in posts.parquet but "
+            f"{comments._meta['post_id'].dtype} in comments.parquet. Fix: rewrite the tables "
+            f"with `analysis.schema.write_canonical`."
+        )
+    shared = client.scatter(
+        accounts, broadcast=True, hash=False
+    )  # one copy per worker, not per task
     measure = dask.delayed(_measure_partition, pure=True, nout=4)
-    tasks = [measure(p, c, shared, dtypes, window_h, comments_available, cache_dir)
-             for p, c in zip(posts.to_delayed(), comments.to_delayed())]
+    tasks = [
+        measure(p, c, shared, dtypes, window_h, comments_available, cache_dir)
+        for p, c in zip(posts.to_delayed(), comments.to_delayed())
+    ]
     results = client.gather(client.compute(tasks))
     post_m = _in_order([r[0] for r in results], [r[1] for r in results])
     comment_m = _in_order([r[2] for r in results], [r[3] for r in results])
     # the categoricals of the in-memory path (categories: the posts in file order, the texts in
     # order of first appearance), which each partition had built from its own rows only
-    comment_m["post_id"] = pd.Categorical(comment_m["post_id"].astype(object),
-                                          dtype=pd.CategoricalDtype(pd.Index(post_m["post_id"].to_numpy(), dtype=post_m["post_id"].dtype)))
+    comment_m["post_id"] = pd.Categorical(
+        comment_m["post_id"].astype(object),
+        dtype=pd.CategoricalDtype(
+            pd.Index(post_m["post_id"].to_numpy(), dtype=post_m["post_id"].dtype)
+        ),
+    )
     comment_m["text"] = texts_as_categorical(comment_m["text"].astype(object))
     return post_m, comment_m
 
@@ -277,13 +320,16 @@ class LocalClusterClient(_Client):
         try:
             return super().close(*args, **kwargs)
         finally:
-            if cluster is not None and str(getattr(cluster, "status", "")).split(".")[-1] not in ("closed",
-                                                                                                  "closing"):
+            if cluster is not None and str(getattr(cluster, "status", "")).split(".")[-1] not in (
+                "closed",
+                "closing",
+            ):
                 cluster.close()
 
 
-def local_client(n_workers: int = 2, memory_limit="auto", threads_per_worker: int = 1,
-                 **cluster_kwargs) -> LocalClusterClient:
+def local_client(
+    n_workers: int = 2, memory_limit="auto", threads_per_worker: int = 1, **cluster_kwargs
+) -> LocalClusterClient:
     """A client of a new cluster of worker processes on this machine.
 
     Parameters
@@ -306,9 +352,16 @@ def local_client(n_workers: int = 2, memory_limit="auto", threads_per_worker: in
     """
     from distributed import LocalCluster
 
-    cluster_kwargs.setdefault("dashboard_address", ":0")  # a free port: never clash with another cluster
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                           memory_limit=memory_limit, **cluster_kwargs)
+    cluster_kwargs.setdefault(
+        "dashboard_address", ":0"
+    )  # a free port: never clash with another cluster
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=threads_per_worker,
+        processes=True,
+        memory_limit=memory_limit,
+        **cluster_kwargs,
+    )
     try:
         return LocalClusterClient(cluster)
     except BaseException:
@@ -333,5 +386,7 @@ def connect(address: str):
     from distributed import Client
 
     if not isinstance(address, str) or "://" not in address:
-        raise ValueError(f"expected a scheduler address such as 'tcp://host:8786', got {address!r}")
+        raise ValueError(
+            f"expected a scheduler address such as 'tcp://host:8786', got {address!r}"
+        )
     return Client(address)

@@ -28,8 +28,9 @@ import base64
 import io
 import textwrap
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib.ticker
 import numpy as np
@@ -47,8 +48,17 @@ DPI = 150
 SIZE_IN = (7.0, 3.9)
 
 #: Count measures: a frame of 0/1 counts is still counts, not a share.
-_COUNTS = frozenset({"replies", "owner_replies", "unique_commenters", "dialogue_turns", "reported_comments",
-                     "mean_replies", "posts"})
+_COUNTS = frozenset(
+    {
+        "replies",
+        "owner_replies",
+        "unique_commenters",
+        "dialogue_turns",
+        "reported_comments",
+        "mean_replies",
+        "posts",
+    }
+)
 #: Delay column of the time-to-answer curves and its event flag (false = censored).
 _DELAY, _EVENT = "time_to_owner_reply_h", "reply_observed"
 
@@ -75,8 +85,12 @@ class FigureView:
 
 
 def _style() -> None:
-    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans",
-                  rc={"axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold"})
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        font="DejaVu Sans",
+        rc={"axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold"},
+    )
 
 
 def _figure() -> tuple[Figure, Any]:
@@ -98,21 +112,31 @@ def _wrap_labels(fig: Figure, width: int = 34) -> None:
 def _render(fig: Figure, alt: str, title: str, note: str) -> FigureView:
     _wrap_labels(fig)
     buf = io.BytesIO()
-    with warnings.catch_warnings():  # tight_layout may find nothing to tighten on a nearly empty figure
+    with (
+        warnings.catch_warnings()
+    ):  # tight_layout may find nothing to tighten on a nearly empty figure
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout()
     # metadata={"Software": None} keeps the PNG bytes free of the matplotlib version stamp.
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     w, h = fig.get_size_inches()
-    return FigureView(base64.b64encode(buf.getvalue()).decode("ascii"), alt, title, note,
-                      int(round(w * 100)), int(round(h * 100)))
+    return FigureView(
+        base64.b64encode(buf.getvalue()).decode("ascii"),
+        alt,
+        title,
+        note,
+        int(round(w * 100)),
+        int(round(h * 100)),
+    )
 
 
 def not_drawn(title: str, reason_key: str, language: str, **values: Any) -> FigureView:
     """A figure that cannot be drawn: no image, the reason ``t(reason_key)`` in words."""
     reason = t(reason_key, language, **values)
     w, h = SIZE_IN
-    return FigureView("", reason, title, "", int(round(w * 100)), int(round(h * 100)), reason=reason)
+    return FigureView(
+        "", reason, title, "", int(round(w * 100)), int(round(h * 100)), reason=reason
+    )
 
 
 def _join_notes(*notes: str) -> str:
@@ -122,7 +146,7 @@ def _join_notes(*notes: str) -> str:
 def _strip_article(text: str) -> str:
     for art in ("les ", "le ", "la ", "l'", "the "):
         if text.lower().startswith(art):
-            return text[len(art):]
+            return text[len(art) :]
     return text
 
 
@@ -137,8 +161,10 @@ def group_labels(result: Any, language: str) -> dict[int, str]:
 def _group_words(result: Any, language: str) -> dict[int, str]:
     """Group 1 and 0 as the catalogue words them, with their article ('les pages personnelles')."""
     hyp = result.hypothesis
-    return {1: getattr(hyp, f"focal_{language}", "") or hyp.focal_en,
-            0: getattr(hyp, f"reference_{language}", "") or hyp.reference_en}
+    return {
+        1: getattr(hyp, f"focal_{language}", "") or hyp.focal_en,
+        0: getattr(hyp, f"reference_{language}", "") or hyp.reference_en,
+    }
 
 
 def _missing_group_note(result: Any, present: set[int], language: str) -> str:
@@ -167,7 +193,9 @@ def _numeric(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
-def _usable(df: pd.DataFrame, value: str, needed: tuple[str, ...] = ("cluster", "group")) -> pd.DataFrame:
+def _usable(
+    df: pd.DataFrame, value: str, needed: tuple[str, ...] = ("cluster", "group")
+) -> pd.DataFrame:
     """Rows of ``df`` with a finite ``value`` and every ``needed`` column known ('' frame if none)."""
     if len(df) == 0 or value not in df or any(c not in df for c in needed):
         return df.iloc[0:0]
@@ -181,13 +209,17 @@ def _usable(df: pd.DataFrame, value: str, needed: tuple[str, ...] = ("cluster", 
     return out
 
 
-def _no_data(result: Any, title: str, df: pd.DataFrame, value: str, language: str) -> FigureView | None:
+def _no_data(
+    result: Any, title: str, df: pd.DataFrame, value: str, language: str
+) -> FigureView | None:
     """The reason there is nothing to draw ('no unit left' / 'no value'), or ``None``."""
     analysed = _analysed(result)
     if len(analysed) == 0:
         return not_drawn(title, "fig.none.empty", language)
     if len(df) == 0:
-        return not_drawn(title, "fig.none.no_values", language, outcome=_outcome_words(result, language))
+        return not_drawn(
+            title, "fig.none.no_values", language, outcome=_outcome_words(result, language)
+        )
     return None
 
 
@@ -200,19 +232,37 @@ def _log_y(ax) -> None:
     ax.set_yscale("symlog", linthresh=1)
     bottom, top = ax.get_ylim()
     ax.set_ylim(bottom=0, top=max(top, 1.0))  # all zeros: keep a visible range above the dots
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f")))
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f"))
+    )
 
 
 def _is_share(outcome: str, df: pd.DataFrame, pages: pd.DataFrame) -> bool:
     if outcome in _COUNTS:
         return False
-    return bool(pages[outcome].between(0, 1).all() and df[outcome].dropna().isin([0, 1, True, False]).all())
+    return bool(
+        pages[outcome].between(0, 1).all() and df[outcome].dropna().isin([0, 1, True, False]).all()
+    )
 
 
-def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str, log: bool = False) -> None:
+def _dot_plot(
+    ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str, log: bool = False
+) -> None:
     """One dot per page, a bar at each group's median."""
-    sns.stripplot(data=pages, x="label", y=value, hue="label", order=order, hue_order=order,
-                  palette=list(PALETTE[:len(order)]), jitter=0.25, size=5, alpha=0.75, ax=ax, legend=False)
+    sns.stripplot(
+        data=pages,
+        x="label",
+        y=value,
+        hue="label",
+        order=order,
+        hue_order=order,
+        palette=list(PALETTE[: len(order)]),
+        jitter=0.25,
+        size=5,
+        alpha=0.75,
+        ax=ax,
+        legend=False,
+    )
     for i, lab in enumerate(order):
         med = pages.loc[pages["label"] == lab, value].median()
         ax.hlines(med, i - 0.32, i + 0.32, color="#222222", lw=2.5, zorder=5)
@@ -222,7 +272,9 @@ def _dot_plot(ax, pages: pd.DataFrame, value: str, order: list[str], ylabel: str
     ax.set_ylabel(ylabel)
 
 
-def page_means(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:
+def page_means(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
+) -> FigureView:
     """Dot plot of the outcome averaged per page, by group (H1, H2 and any two-group hypothesis)."""
     outcome = result.hypothesis.outcome
     hid = result.hypothesis.id
@@ -239,36 +291,71 @@ def page_means(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, languag
     present = set(pages["group"].astype(int))
     order = [labels[g] for g in (1, 0) if g in present]
     is_share = _is_share(outcome, df, pages)
-    ylabel = {"H1": t("fig.replies_per_post", language), "H2": t("fig.answered_share", language)}.get(
-        hid, t("fig.outcome_per_page", language, outcome=_outcome_words(result, language)))
+    ylabel = {
+        "H1": t("fig.replies_per_post", language),
+        "H2": t("fig.answered_share", language),
+    }.get(hid, t("fig.outcome_per_page", language, outcome=_outcome_words(result, language)))
     fig, ax = _figure()
     _dot_plot(ax, pages, outcome, order, ylabel, log=not is_share and pages[outcome].max() > 20)
     if is_share:
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language)))
-    fmt = (lambda v: fmt_percent(v, language)) if is_share else (lambda v: fmt_number(v, language, 1))
-    medians = "; ".join(f"{lab} {fmt(pages.loc[pages['label'] == lab, outcome].median())}" for lab in order)
+        ax.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language))
+        )
+    fmt = (
+        (lambda v: fmt_percent(v, language))
+        if is_share
+        else (lambda v: fmt_number(v, language, 1))
+    )
+    medians = "; ".join(
+        f"{lab} {fmt(pages.loc[pages['label'] == lab, outcome].median())}" for lab in order
+    )
     # A page with posts in both groups has one dot in each: count pages, not dots.
-    alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=pages["cluster"].nunique(), k=len(order), medians=medians)
-    return _render(fig, alt, title, _join_notes(t("fig.page_mean", language),
-                                                 _missing_group_note(result, present, language)))
+    alt = t(
+        "fig.alt.groups",
+        language,
+        outcome=ylabel.lower(),
+        n=pages["cluster"].nunique(),
+        k=len(order),
+        medians=medians,
+    )
+    return _render(
+        fig,
+        alt,
+        title,
+        _join_notes(t("fig.page_mean", language), _missing_group_note(result, present, language)),
+    )
 
 
-def within_page(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:
+def within_page(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
+) -> FigureView:
     """H3: per page, mean replies of question posts and of other posts, joined by a line."""
     outcome = result.hypothesis.outcome
     title = t("fig.title.H3", language)
     df = _usable(_analysed(result), outcome)
     if (none := _no_data(result, title, df, outcome, language)) is not None:
         return none
-    pages = _per_page(df, outcome, ["group"]).pivot(index="cluster", columns="group", values=outcome)
+    pages = _per_page(df, outcome, ["group"]).pivot(
+        index="cluster", columns="group", values=outcome
+    )
     if 0 not in pages or 1 not in pages or len(pages := pages[[0, 1]].dropna()) == 0:
         return not_drawn(title, "fig.none.within_page", language)
     fig, ax = _figure()
-    labels = {1: t("fig.question", language).capitalize(), 0: t("fig.other", language).capitalize()}
+    labels = {
+        1: t("fig.question", language).capitalize(),
+        0: t("fig.other", language).capitalize(),
+    }
     for _, r in pages.iterrows():
         ax.plot([0, 1], [r[0], r[1]], color="#999999", lw=0.7, alpha=0.6, zorder=1)
     for pos, g in ((0, 0), (1, 1)):
-        ax.scatter(np.full(len(pages), pos), pages[g], color=PALETTE[1 - pos], marker=MARKERS[1 - pos], s=22, zorder=2)
+        ax.scatter(
+            np.full(len(pages), pos),
+            pages[g],
+            color=PALETTE[1 - pos],
+            marker=MARKERS[1 - pos],
+            s=22,
+            zorder=2,
+        )
         ax.hlines(pages[g].median(), pos - 0.15, pos + 0.15, color="#222222", lw=2.5, zorder=3)
     ax.set_xticks([0, 1], [labels[0], labels[1]])
     ax.set_xlim(-0.4, 1.4)
@@ -289,32 +376,53 @@ def _survival_frame(result: Any, comments: pd.DataFrame | None) -> pd.DataFrame:
     analysed frame itself when no comment measures with a delay are given.
     """
     analysed = _analysed(result)
-    src = comments if isinstance(comments, pd.DataFrame) and _DELAY in comments and "account_id" in comments else None
+    src = (
+        comments
+        if isinstance(comments, pd.DataFrame) and _DELAY in comments and "account_id" in comments
+        else None
+    )
     if src is None or len(analysed) == 0 or "account_id" not in analysed:
         src = analysed
     else:
         if "group" in analysed:
             known = analysed["group"].notna().to_numpy()
-            page_group = analysed.loc[known, ["account_id", "group"]].groupby("account_id")["group"].first()
+            page_group = (
+                analysed.loc[known, ["account_id", "group"]].groupby("account_id")["group"].first()
+            )
         else:
             page_group = pd.Series(dtype=float)
         cols = [c for c in ("account_id", _DELAY, _EVENT, "answered", "account_type") if c in src]
-        src = src.loc[src["account_id"].isin(set(analysed["account_id"])).to_numpy(), cols]  # what the curves read
+        src = src.loc[
+            src["account_id"].isin(set(analysed["account_id"])).to_numpy(), cols
+        ]  # what the curves read
         src["group"] = src["account_id"].map(page_group)
         if "account_type" in src:  # pages the analysed frame gave no group: by their type
-            src["group"] = src["group"].fillna(src["account_type"].map({"business": 1, "personal": 0}))
+            src["group"] = src["group"].fillna(
+                src["account_type"].map({"business": 1, "personal": 0})
+            )
     if len(src) == 0 or _DELAY not in src or "group" not in src:
-        return pd.DataFrame({_DELAY: pd.Series(dtype=float), _EVENT: pd.Series(dtype=bool),
-                             "group": pd.Series(dtype=int)})
-    out = pd.DataFrame({_DELAY: _numeric(src[_DELAY]), "group": pd.to_numeric(src["group"], errors="coerce")})
-    event = src[_EVENT] if _EVENT in src else src.get("answered", pd.Series(False, index=src.index))
+        return pd.DataFrame(
+            {
+                _DELAY: pd.Series(dtype=float),
+                _EVENT: pd.Series(dtype=bool),
+                "group": pd.Series(dtype=int),
+            }
+        )
+    out = pd.DataFrame(
+        {_DELAY: _numeric(src[_DELAY]), "group": pd.to_numeric(src["group"], errors="coerce")}
+    )
+    event = (
+        src[_EVENT] if _EVENT in src else src.get("answered", pd.Series(False, index=src.index))
+    )
     out[_EVENT] = event.astype("boolean").fillna(False).astype(bool).to_numpy()
     out = out[np.isfinite(out[_DELAY]) & (out[_DELAY] >= 0) & out["group"].isin([0, 1])]
     out["group"] = out["group"].astype(int)
     return out
 
 
-def unanswered_curves(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:
+def unanswered_curves(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
+) -> FigureView:
     """H4: Kaplan–Meier curves of the share of comments still unanswered, by group."""
     from lifelines import KaplanMeierFitter
 
@@ -335,21 +443,34 @@ def unanswered_curves(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, 
             continue
         km = KaplanMeierFitter().fit(sub[_DELAY], sub[_EVENT], label=labels[g])
         sf = km.survival_function_
-        ax.step(sf.index, sf.iloc[:, 0], where="post", color=PALETTE[i], lw=2.2,
-                ls="-" if i == 0 else "--", label=labels[g])
+        ax.step(
+            sf.index,
+            sf.iloc[:, 0],
+            where="post",
+            color=PALETTE[i],
+            lw=2.2,
+            ls="-" if i == 0 else "--",
+            label=labels[g],
+        )
         at24.append(f"{labels[g]} {fmt_percent(float(km.predict(24.0)), language)}")
     ax.set_ylim(0, 1.02)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language)))
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language))
+    )
     ax.set_xlabel(t("fig.hours", language))
     ax.set_ylabel(t("fig.unanswered", language))
     ax.legend(title=t("fig.page_type", language), frameon=False)
     alt = t("fig.alt.km", language, window=fmt_number(window, language, 0), at24="; ".join(at24))
-    note = _join_notes(t("fig.none_answered", language) if not df[_EVENT].any() else "",
-                       _missing_group_note(result, present, language))
+    note = _join_notes(
+        t("fig.none_answered", language) if not df[_EVENT].any() else "",
+        _missing_group_note(result, present, language),
+    )
     return _render(fig, alt, title, note)
 
 
-def audience_scatter(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:
+def audience_scatter(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
+) -> FigureView:
     """H5: mean replies per post against audience size, one dot per page, log scales."""
     from scipy.stats import spearmanr
 
@@ -360,22 +481,44 @@ def audience_scatter(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, l
     if (none := _no_data(result, title, df, y, language)) is not None:
         return none
     df[x] = _numeric(df[x]) if x in df else np.nan
-    known = df[np.isfinite(df[x]) & (df[x] > 0)].copy()  # a log scale shows positive audiences only
+    known = df[
+        np.isfinite(df[x]) & (df[x] > 0)
+    ].copy()  # a log scale shows positive audiences only
     if len(known) == 0:
         return not_drawn(title, "fig.none.followers", language)
     if "account_type" in known:
         known["label"] = known["account_type"].map(
-            lambda v: t(f"type.{v}", language).capitalize() if v in ("business", "personal") else v)
+            lambda v: t(f"type.{v}", language).capitalize() if v in ("business", "personal") else v
+        )
     else:
         known["label"] = ""
     fig, ax = _figure()
-    hue_order = [h for h in (t("type.business", language).capitalize(), t("type.personal", language).capitalize())
-                 if h in set(known["label"])]
-    sns.scatterplot(data=known, x=x, y=y, hue="label" if hue_order else None, style="label" if hue_order else None,
-                    hue_order=hue_order or None, style_order=hue_order or None, palette=list(PALETTE[:len(hue_order)]) or None,
-                    markers=list(MARKERS[:len(hue_order)]) or True, s=30, alpha=0.8, ax=ax)
+    hue_order = [
+        h
+        for h in (
+            t("type.business", language).capitalize(),
+            t("type.personal", language).capitalize(),
+        )
+        if h in set(known["label"])
+    ]
+    sns.scatterplot(
+        data=known,
+        x=x,
+        y=y,
+        hue="label" if hue_order else None,
+        style="label" if hue_order else None,
+        hue_order=hue_order or None,
+        style_order=hue_order or None,
+        palette=list(PALETTE[: len(hue_order)]) or None,
+        markers=list(MARKERS[: len(hue_order)]) or True,
+        s=30,
+        alpha=0.8,
+        ax=ax,
+    )
     ax.set_xscale("log")  # audience sizes are positive and span four orders of magnitude
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_number(v, language, 0)))
+    ax.xaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _: fmt_number(v, language, 0))
+    )
     _log_y(ax)
     ax.set_xlabel(t("fig.followers", language))
     ax.set_ylabel(t("fig.replies_per_post", language))
@@ -389,7 +532,9 @@ def audience_scatter(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, l
     return _render(fig, alt, title, t("fig.no_followers", language, n=dropped) if dropped else "")
 
 
-def negative_split(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str) -> FigureView:
+def negative_split(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
+) -> FigureView:
     """H6: share answered per page, negative and other comments, by group (mean and 95 % CI over pages)."""
     hyp = result.hypothesis
     title = t("fig.title.H6", language)
@@ -401,30 +546,60 @@ def negative_split(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, lan
     labels = group_labels(result, language)
     pages = _per_page(df, hyp.outcome, ["group", inter])
     pages["label"] = pages["group"].astype(int).map(labels)
-    pages["kind"] = pages[inter].astype(bool).map({True: t("fig.negative", language), False: t("fig.not_negative", language)})
+    pages["kind"] = (
+        pages[inter]
+        .astype(bool)
+        .map({True: t("fig.negative", language), False: t("fig.not_negative", language)})
+    )
     order = [t("fig.not_negative", language), t("fig.negative", language)]
     present = set(pages["group"].astype(int))
     hue_order = [labels[g] for g in (1, 0) if g in present]
     fig, ax = _figure()
-    sns.pointplot(data=pages, x="kind", y=hyp.outcome, hue="label", order=order, hue_order=hue_order,
-                  palette=list(PALETTE[:len(hue_order)]), markers=list(MARKERS[:len(hue_order)]),
-                  linestyles=["-", "--"][:len(hue_order)], errorbar=("ci", 95),
-                  dodge=0.25 if len(hue_order) > 1 else False, ax=ax, seed=0)  # one group: nothing to dodge
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language)))
+    sns.pointplot(
+        data=pages,
+        x="kind",
+        y=hyp.outcome,
+        hue="label",
+        order=order,
+        hue_order=hue_order,
+        palette=list(PALETTE[: len(hue_order)]),
+        markers=list(MARKERS[: len(hue_order)]),
+        linestyles=["-", "--"][: len(hue_order)],
+        errorbar=("ci", 95),
+        dodge=0.25 if len(hue_order) > 1 else False,
+        ax=ax,
+        seed=0,
+    )  # one group: nothing to dodge
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _: fmt_percent(v, language))
+    )
     ax.set_xlabel("")
     ylabel = t("fig.answered_share", language)
     ax.set_ylabel(ylabel)
     ax.legend(title=t("fig.page_type", language), frameon=False)
     med = pages.groupby(["label", "kind"])[hyp.outcome].mean()
     medians = "; ".join(f"{a} / {b} {fmt_percent(v, language)}" for (a, b), v in med.items())
-    alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=pages["cluster"].nunique(), k=len(med), medians=medians)
+    alt = t(
+        "fig.alt.groups",
+        language,
+        outcome=ylabel.lower(),
+        n=pages["cluster"].nunique(),
+        k=len(med),
+        medians=medians,
+    )
     return _render(fig, alt, title, _missing_group_note(result, present, language))
 
 
 #: Hypothesis id -> figure function; anything else gets :func:`page_means`.
 FIGURES: dict[str, Callable[..., FigureView]] = {
-    "H1": page_means, "H2": page_means, "H3": within_page, "H4": unanswered_curves,
-    "H4a": unanswered_curves, "H4b": unanswered_curves, "H5": audience_scatter, "H6": negative_split,
+    "H1": page_means,
+    "H2": page_means,
+    "H3": within_page,
+    "H4": unanswered_curves,
+    "H4a": unanswered_curves,
+    "H4b": unanswered_curves,
+    "H5": audience_scatter,
+    "H6": negative_split,
 }
 
 
@@ -437,7 +612,9 @@ def figure_function(result: Any) -> Callable[..., FigureView]:
     return func
 
 
-def key_figure(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str = "en") -> FigureView:
+def key_figure(
+    result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str = "en"
+) -> FigureView:
     """The key figure of ``result`` (see :data:`FIGURES`), rendered to PNG with alt text.
 
     Never raises on the data: a figure that cannot be drawn comes back without an image and with
@@ -449,10 +626,20 @@ def key_figure(result: Any, posts: pd.DataFrame, comments: pd.DataFrame, languag
     try:
         return func(result, posts, comments, language)
     except Exception as exc:  # noqa: BLE001 - a figure must never stop the report
-        warnings.warn(f"the key figure of {result.hypothesis.id} could not be drawn: {type(exc).__name__}: {exc}",
-                      RuntimeWarning, stacklevel=2)
-        key = {unanswered_curves: "fig.title.H4", within_page: "fig.title.H3", audience_scatter: "fig.title.H5",
-               negative_split: "fig.title.H6"}.get(func, f"fig.title.{result.hypothesis.id}")
-        title = t(key if key in STRINGS else "fig.title.generic", language,
-                  outcome=_outcome_words(result, language).capitalize())
+        warnings.warn(
+            f"the key figure of {result.hypothesis.id} could not be drawn: {type(exc).__name__}: {exc}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        key = {
+            unanswered_curves: "fig.title.H4",
+            within_page: "fig.title.H3",
+            audience_scatter: "fig.title.H5",
+            negative_split: "fig.title.H6",
+        }.get(func, f"fig.title.{result.hypothesis.id}")
+        title = t(
+            key if key in STRINGS else "fig.title.generic",
+            language,
+            outcome=_outcome_words(result, language).capitalize(),
+        )
         return not_drawn(title, "fig.none.failed", language)

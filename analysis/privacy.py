@@ -48,16 +48,20 @@ def load_key(path: Path | None = None, create: bool = True) -> bytes:
     path = Path(path or config.PSEUDONYM_KEY_FILE)
     if not path.exists():
         if not create:
-            raise FileNotFoundError(f"pseudonym key {path} does not exist. Fix: import once with "
-                                    "pseudonymization on (it creates the key), or set DIALOGIC_KEY_FILE.")
+            raise FileNotFoundError(
+                f"pseudonym key {path} does not exist. Fix: import once with "
+                "pseudonymization on (it creates the key), or set DIALOGIC_KEY_FILE."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(secrets.token_hex(_KEY_BYTES).encode())
     key = path.read_bytes().strip()
     if len(key) < 16:
-        raise ValueError(f"pseudonym key {path} is too short ({len(key)} bytes). Fix: delete it to make a new "
-                         "one (pseudonyms of earlier imports will then differ).")
+        raise ValueError(
+            f"pseudonym key {path} is too short ({len(key)} bytes). Fix: delete it to make a new "
+            "one (pseudonyms of earlier imports will then differ)."
+        )
     return key
 
 

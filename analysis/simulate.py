@@ -26,25 +26,57 @@ PERIOD_END = pd.Timestamp("2024-06-30T23:59:59Z")
 
 #: The effects planted in the demo data (see docs/demo-data.md). Values are on the effect's scale.
 PLANTED_EFFECTS = {
-    "H1": {"effect": "IRR", "value": 0.5, "direction": "less",
-           "meaning": "business pages get half the replies per post of personal pages"},
-    "H2": {"effect": "OR", "value": 0.4, "direction": "less",
-           "meaning": "business pages answer non-negative comments with odds 0.4 times personal pages'"},
-    "H3": {"effect": "IRR", "value": 1.5, "direction": "greater",
-           "meaning": "question posts get 1.5 times the replies of other posts of the same page"},
+    "H1": {
+        "effect": "IRR",
+        "value": 0.5,
+        "direction": "less",
+        "meaning": "business pages get half the replies per post of personal pages",
+    },
+    "H2": {
+        "effect": "OR",
+        "value": 0.4,
+        "direction": "less",
+        "meaning": "business pages answer non-negative comments with odds 0.4 times personal pages'",
+    },
+    "H3": {
+        "effect": "IRR",
+        "value": 1.5,
+        "direction": "greater",
+        "meaning": "question posts get 1.5 times the replies of other posts of the same page",
+    },
     # H4 is two claims (analysis.stats.hypotheses.SPLIT): answering less, and answering later
-    "H4a": {"effect": "OR", "value": 0.4, "direction": "less",
-            "meaning": "business pages answer (within the 72 h window) with odds about 0.4 times personal pages'"
-                       " (the H2 answer model; below 0.4 for negative comments, and late answers barely matter)"},
-    "H4b": {"effect": "GMR", "value": 3.0, "direction": "greater",
-            "meaning": "answered comments: business delays 3x longer (Weibull shape 0.8, scale 6 h vs 2 h, so the"
-                       " ratio of geometric means is 3; the 72 h window cuts off under 0.1 % of answers)"},
-    "H5": {"effect": "rho", "value": 0.0, "direction": "equivalence",
-           "meaning": "replies rise with followers by an elasticity of only 0.03 (rho near 0)"},
-    "H6": {"effect": "OR", "value": 0.5, "direction": "less",
-           "meaning": "business pages answer negative comments with odds 0.5 times their other comments"},
-    "promotional_null": {"effect": "IRR", "value": 1.0, "direction": "less",
-                         "meaning": "promotional posts get as many replies as other posts (planted null)"},
+    "H4a": {
+        "effect": "OR",
+        "value": 0.4,
+        "direction": "less",
+        "meaning": "business pages answer (within the 72 h window) with odds about 0.4 times personal pages'"
+        " (the H2 answer model; below 0.4 for negative comments, and late answers barely matter)",
+    },
+    "H4b": {
+        "effect": "GMR",
+        "value": 3.0,
+        "direction": "greater",
+        "meaning": "answered comments: business delays 3x longer (Weibull shape 0.8, scale 6 h vs 2 h, so the"
+        " ratio of geometric means is 3; the 72 h window cuts off under 0.1 % of answers)",
+    },
+    "H5": {
+        "effect": "rho",
+        "value": 0.0,
+        "direction": "equivalence",
+        "meaning": "replies rise with followers by an elasticity of only 0.03 (rho near 0)",
+    },
+    "H6": {
+        "effect": "OR",
+        "value": 0.5,
+        "direction": "less",
+        "meaning": "business pages answer negative comments with odds 0.5 times their other comments",
+    },
+    "promotional_null": {
+        "effect": "IRR",
+        "value": 1.0,
+        "direction": "less",
+        "meaning": "promotional posts get as many replies as other posts (planted null)",
+    },
 }
 
 # Generative parameters (see docs/demo-data.md)
@@ -64,61 +96,156 @@ DELAY_SCALE_BUSINESS_H = 6.0
 
 TEXTS = {
     "en": {
-        "question": ["What do you think about {topic}?", "Which {topic} should we try next?",
-                     "Have you ever tried {topic}? Tell us!", "How do you use {topic} at home?",
-                     "Where would you take {topic} this summer?", "Any tips for {topic}?"],
-        "promotion": ["20% off all {topic} this weekend only, shop now at our store!",
-                      "New {topic} collection out today. Order now, free delivery!",
-                      "Don't miss our {topic} sale: buy one, get one free. Link in bio.",
-                      "Limited offer on {topic}! Use code SAVE10 at checkout."],
-        "other": ["Our morning with {topic}.", "Some thoughts on {topic} after this week.",
-                  "Behind the scenes: {topic}.", "A quiet day, a bit of {topic}.",
-                  "Photos from the {topic} event yesterday."],
-        "praise": ["Love this, thank you so much!", "Great job, this is wonderful!",
-                   "Amazing, I really enjoyed it", "So beautiful, well done!", "Brilliant, thanks for sharing!"],
-        "complaint": ["Terrible service, I am very disappointed.", "This is awful, my order never arrived.",
-                      "Worst experience ever, nobody answers my emails.", "Really bad quality, I want a refund.",
-                      "Horrible, the product broke after one day. Angry!"],
-        "cquestion": ["When will this be available?", "How much does it cost?", "Is this still open on Sunday?",
-                      "Can you ship to Canada?", "Where can I find the details?"],
-        "neutral": ["I saw this on the news.", "Tagging my brother here.", "Same as last year.",
-                    "The event is on Tuesday.", "Posted from my phone."],
-        "owner": ["Thanks for your message, we'll look into it.", "Thank you! Glad you like it.",
-                  "Hi, please send us a private message with the details.", "Yes, from next Monday.",
-                  "Good question, it is on our website."],
-        "back": ["Thanks for the quick answer.", "Ok, I sent the details.", "Great, thank you.",
-                 "Still waiting for a solution."],
-        "topics": ["coffee", "running shoes", "the new menu", "gardening", "our podcast", "vintage cameras",
-                   "the city marathon", "homemade bread", "electric bikes", "board games"],
+        "question": [
+            "What do you think about {topic}?",
+            "Which {topic} should we try next?",
+            "Have you ever tried {topic}? Tell us!",
+            "How do you use {topic} at home?",
+            "Where would you take {topic} this summer?",
+            "Any tips for {topic}?",
+        ],
+        "promotion": [
+            "20% off all {topic} this weekend only, shop now at our store!",
+            "New {topic} collection out today. Order now, free delivery!",
+            "Don't miss our {topic} sale: buy one, get one free. Link in bio.",
+            "Limited offer on {topic}! Use code SAVE10 at checkout.",
+        ],
+        "other": [
+            "Our morning with {topic}.",
+            "Some thoughts on {topic} after this week.",
+            "Behind the scenes: {topic}.",
+            "A quiet day, a bit of {topic}.",
+            "Photos from the {topic} event yesterday.",
+        ],
+        "praise": [
+            "Love this, thank you so much!",
+            "Great job, this is wonderful!",
+            "Amazing, I really enjoyed it",
+            "So beautiful, well done!",
+            "Brilliant, thanks for sharing!",
+        ],
+        "complaint": [
+            "Terrible service, I am very disappointed.",
+            "This is awful, my order never arrived.",
+            "Worst experience ever, nobody answers my emails.",
+            "Really bad quality, I want a refund.",
+            "Horrible, the product broke after one day. Angry!",
+        ],
+        "cquestion": [
+            "When will this be available?",
+            "How much does it cost?",
+            "Is this still open on Sunday?",
+            "Can you ship to Canada?",
+            "Where can I find the details?",
+        ],
+        "neutral": [
+            "I saw this on the news.",
+            "Tagging my brother here.",
+            "Same as last year.",
+            "The event is on Tuesday.",
+            "Posted from my phone.",
+        ],
+        "owner": [
+            "Thanks for your message, we'll look into it.",
+            "Thank you! Glad you like it.",
+            "Hi, please send us a private message with the details.",
+            "Yes, from next Monday.",
+            "Good question, it is on our website.",
+        ],
+        "back": [
+            "Thanks for the quick answer.",
+            "Ok, I sent the details.",
+            "Great, thank you.",
+            "Still waiting for a solution.",
+        ],
+        "topics": [
+            "coffee",
+            "running shoes",
+            "the new menu",
+            "gardening",
+            "our podcast",
+            "vintage cameras",
+            "the city marathon",
+            "homemade bread",
+            "electric bikes",
+            "board games",
+        ],
     },
     "fr": {
-        "question": ["Que pensez-vous de {topic} ?", "Quel {topic} devrions-nous essayer ensuite ?",
-                     "Avez-vous déjà essayé {topic} ? Dites-nous !", "Comment utilisez-vous {topic} chez vous ?",
-                     "Où emmèneriez-vous {topic} cet été ?", "Des conseils pour {topic} ?"],
-        "promotion": ["-20 % sur tous les {topic} ce week-end seulement, achetez maintenant en boutique !",
-                      "Nouvelle collection {topic} disponible aujourd'hui. Commandez, livraison gratuite !",
-                      "Ne manquez pas nos soldes {topic} : un acheté, un offert. Lien en bio.",
-                      "Offre limitée sur {topic} ! Code PROMO10 à la caisse."],
-        "other": ["Notre matinée avec {topic}.", "Quelques réflexions sur {topic} cette semaine.",
-                  "Les coulisses : {topic}.", "Une journée calme, un peu de {topic}.",
-                  "Photos de l'événement {topic} d'hier."],
-        "praise": ["J'adore, merci beaucoup !", "Super travail, c'est magnifique !",
-                   "Génial, j'ai vraiment aimé", "Très beau, bravo !", "Excellent, merci du partage !"],
-        "complaint": ["Service nul, je suis très déçu.", "C'est horrible, ma commande n'est jamais arrivée.",
-                      "Pire expérience, personne ne répond à mes mails.", "Qualité vraiment mauvaise, je veux être remboursé.",
-                      "Honteux, le produit est cassé après un jour. Inadmissible !"],
-        "cquestion": ["Quand sera-t-il disponible ?", "Combien ça coûte ?", "Est-ce ouvert le dimanche ?",
-                      "Livrez-vous en Belgique ?", "Où trouver les détails ?"],
-        "neutral": ["Vu aux informations.", "Je tague mon frère ici.", "Comme l'an dernier.",
-                    "L'événement a lieu mardi.", "Publié depuis mon téléphone."],
-        "owner": ["Merci pour votre message, nous regardons cela.", "Merci ! Ravis que cela vous plaise.",
-                  "Bonjour, envoyez-nous un message privé avec les détails.", "Oui, à partir de lundi prochain.",
-                  "Bonne question, c'est sur notre site."],
-        "back": ["Merci pour la réponse rapide.", "D'accord, j'ai envoyé les détails.", "Parfait, merci.",
-                 "J'attends toujours une solution."],
-        "topics": ["café", "chaussures de course", "nouveau menu", "jardinage", "notre podcast",
-                   "appareils photo anciens", "marathon de la ville", "pain maison", "vélos électriques",
-                   "jeux de société"],
+        "question": [
+            "Que pensez-vous de {topic} ?",
+            "Quel {topic} devrions-nous essayer ensuite ?",
+            "Avez-vous déjà essayé {topic} ? Dites-nous !",
+            "Comment utilisez-vous {topic} chez vous ?",
+            "Où emmèneriez-vous {topic} cet été ?",
+            "Des conseils pour {topic} ?",
+        ],
+        "promotion": [
+            "-20 % sur tous les {topic} ce week-end seulement, achetez maintenant en boutique !",
+            "Nouvelle collection {topic} disponible aujourd'hui. Commandez, livraison gratuite !",
+            "Ne manquez pas nos soldes {topic} : un acheté, un offert. Lien en bio.",
+            "Offre limitée sur {topic} ! Code PROMO10 à la caisse.",
+        ],
+        "other": [
+            "Notre matinée avec {topic}.",
+            "Quelques réflexions sur {topic} cette semaine.",
+            "Les coulisses : {topic}.",
+            "Une journée calme, un peu de {topic}.",
+            "Photos de l'événement {topic} d'hier.",
+        ],
+        "praise": [
+            "J'adore, merci beaucoup !",
+            "Super travail, c'est magnifique !",
+            "Génial, j'ai vraiment aimé",
+            "Très beau, bravo !",
+            "Excellent, merci du partage !",
+        ],
+        "complaint": [
+            "Service nul, je suis très déçu.",
+            "C'est horrible, ma commande n'est jamais arrivée.",
+            "Pire expérience, personne ne répond à mes mails.",
+            "Qualité vraiment mauvaise, je veux être remboursé.",
+            "Honteux, le produit est cassé après un jour. Inadmissible !",
+        ],
+        "cquestion": [
+            "Quand sera-t-il disponible ?",
+            "Combien ça coûte ?",
+            "Est-ce ouvert le dimanche ?",
+            "Livrez-vous en Belgique ?",
+            "Où trouver les détails ?",
+        ],
+        "neutral": [
+            "Vu aux informations.",
+            "Je tague mon frère ici.",
+            "Comme l'an dernier.",
+            "L'événement a lieu mardi.",
+            "Publié depuis mon téléphone.",
+        ],
+        "owner": [
+            "Merci pour votre message, nous regardons cela.",
+            "Merci ! Ravis que cela vous plaise.",
+            "Bonjour, envoyez-nous un message privé avec les détails.",
+            "Oui, à partir de lundi prochain.",
+            "Bonne question, c'est sur notre site.",
+        ],
+        "back": [
+            "Merci pour la réponse rapide.",
+            "D'accord, j'ai envoyé les détails.",
+            "Parfait, merci.",
+            "J'attends toujours une solution.",
+        ],
+        "topics": [
+            "café",
+            "chaussures de course",
+            "nouveau menu",
+            "jardinage",
+            "notre podcast",
+            "appareils photo anciens",
+            "marathon de la ville",
+            "pain maison",
+            "vélos électriques",
+            "jeux de société",
+        ],
     },
 }
 COMMENT_KINDS = ("praise", "complaint", "cquestion", "neutral")
@@ -155,13 +282,20 @@ def _simulate_accounts(rng: np.random.Generator) -> pd.DataFrame:
     for i in range(n):
         kind = "shop" if types[i] == "business" else "user"
         handle = f"{kind}{i:03d}_{langs[i]}"
-        rows.append({
-            "account_id": f"{platforms[i]}:{handle}", "platform": platforms[i], "handle": handle,
-            "display_name": f"{'Shop' if kind == 'shop' else 'Person'} {i:03d}",
-            "account_type": types[i], "account_type_source": "simulation",
-            "followers": int(followers[i]), "category": "Shopping & retail" if kind == "shop" else None,
-            "collected_at": COLLECTED_AT, "language": langs[i],
-        })
+        rows.append(
+            {
+                "account_id": f"{platforms[i]}:{handle}",
+                "platform": platforms[i],
+                "handle": handle,
+                "display_name": f"{'Shop' if kind == 'shop' else 'Person'} {i:03d}",
+                "account_type": types[i],
+                "account_type_source": "simulation",
+                "followers": int(followers[i]),
+                "category": "Shopping & retail" if kind == "shop" else None,
+                "collected_at": COLLECTED_AT,
+                "language": langs[i],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -209,34 +343,52 @@ def simulate_demo(seed: int = 20240101) -> CanonicalTables:
             # promotion is drawn independently of questions, so that promotion is a true null for replies
             promotion = rng.random() < (PROMOTION_P_BUSINESS if business else PROMOTION_P_PERSONAL)
             topic = _pick(rng, texts["topics"])
-            parts = ([_pick(rng, texts["promotion"])] if promotion else []) + \
-                    ([_pick(rng, texts["question"])] if question else [])
+            parts = ([_pick(rng, texts["promotion"])] if promotion else []) + (
+                [_pick(rng, texts["question"])] if question else []
+            )
             text = " ".join(parts or [_pick(rng, texts["other"])]).format(topic=topic)
-            log_mu = (np.log(BASE_REPLIES) + np.log(0.5) * business + np.log(1.5) * question
-                      + FOLLOWERS_ELASTICITY * np.log(acc.followers / 5000) + page_effect)
+            log_mu = (
+                np.log(BASE_REPLIES)
+                + np.log(0.5) * business
+                + np.log(1.5) * question
+                + FOLLOWERS_ELASTICITY * np.log(acc.followers / 5000)
+                + page_effect
+            )
             mu = np.exp(log_mu)
             # NB2: gamma-Poisson mixture with var = mu + alpha mu^2
             n_replies = int(rng.poisson(rng.gamma(1 / NB_ALPHA, NB_ALPHA * mu)))
-            post_comments = _simulate_thread(rng, acc, post_id, created, n_replies, audience, lang,
-                                             business, answer_effect)
+            post_comments = _simulate_thread(
+                rng, acc, post_id, created, n_replies, audience, lang, business, answer_effect
+            )
             if not probe_placed and post_comments:
                 post_comments[0]["text"] = XSS_PROBE
                 probe_placed = True
             comments.extend(post_comments)
-            posts.append({
-                "post_id": post_id, "account_id": acc.account_id, "platform": acc.platform,
-                "created_at": created, "text": text, "lang": lang,
-                "media_type": _pick(rng, ["photo", "text", "video", "link"]),
-                "url": f"https://example.invalid/{acc.platform}/{acc.handle}/{j}",
-                "reported_comments": len(post_comments) + int(rng.integers(0, 3)),
-                "likes": int(rng.poisson(mu * 4 + 1)), "shares": int(rng.poisson(mu / 2 + 0.1)),
-                "collected_at": COLLECTED_AT,
-            })
-    tables = CanonicalTables(accounts.drop(columns="language"), pd.DataFrame(posts), pd.DataFrame(comments))
+            posts.append(
+                {
+                    "post_id": post_id,
+                    "account_id": acc.account_id,
+                    "platform": acc.platform,
+                    "created_at": created,
+                    "text": text,
+                    "lang": lang,
+                    "media_type": _pick(rng, ["photo", "text", "video", "link"]),
+                    "url": f"https://example.invalid/{acc.platform}/{acc.handle}/{j}",
+                    "reported_comments": len(post_comments) + int(rng.integers(0, 3)),
+                    "likes": int(rng.poisson(mu * 4 + 1)),
+                    "shares": int(rng.poisson(mu / 2 + 0.1)),
+                    "collected_at": COLLECTED_AT,
+                }
+            )
+    tables = CanonicalTables(
+        accounts.drop(columns="language"), pd.DataFrame(posts), pd.DataFrame(comments)
+    )
     return validate_tables(tables, source="simulate_demo")
 
 
-def _simulate_thread(rng, acc, post_id, post_created, n_replies, audience, lang, business, answer_effect):
+def _simulate_thread(
+    rng, acc, post_id, post_created, n_replies, audience, lang, business, answer_effect
+):
     """Audience comments under one post, owner replies, answers back (nested threads)."""
     rows: list[dict] = []
     counter = 0
@@ -246,9 +398,19 @@ def _simulate_thread(rng, acc, post_id, post_created, n_replies, audience, lang,
         cid = f"{post_id}:c{counter:04d}"
         counter += 1
         is_owner = author == acc.account_id
-        rows.append({"comment_id": cid, "post_id": post_id, "parent_id": parent, "author_id": author,
-                     "is_owner": is_owner, "created_at": created.floor("s"), "text": text,
-                     "lang": lang, "depth": depth})
+        rows.append(
+            {
+                "comment_id": cid,
+                "post_id": post_id,
+                "parent_id": parent,
+                "author_id": author,
+                "is_owner": is_owner,
+                "created_at": created.floor("s"),
+                "text": text,
+                "lang": lang,
+                "depth": depth,
+            }
+        )
         return cid
 
     for _ in range(n_replies):
@@ -267,8 +429,12 @@ def _simulate_thread(rng, acc, post_id, post_created, n_replies, audience, lang,
             if t <= COLLECTED_AT:
                 add(cid, _pick(rng, audience), t, _pick(rng, texts["neutral"]), 1)
                 rows[-1]["lang"] = clang
-        logit = (np.log(BASE_ANSWER_P / (1 - BASE_ANSWER_P)) + np.log(0.4) * business
-                 + np.log(0.5) * (business and negative) + answer_effect)
+        logit = (
+            np.log(BASE_ANSWER_P / (1 - BASE_ANSWER_P))
+            + np.log(0.4) * business
+            + np.log(0.5) * (business and negative)
+            + answer_effect
+        )
         if rng.random() >= _expit(logit):
             continue
         scale = DELAY_SCALE_BUSINESS_H if business else DELAY_SCALE_PERSONAL_H
@@ -300,7 +466,9 @@ def write_demo_raw(directory: Path, seed: int = 20240101) -> dict[str, Path]:
         paths[name] = directory / f"{name}.parquet"
         df.to_parquet(paths[name], index=False)
     info = {
-        "name": "demo", "simulated": True, "seed": seed,
+        "name": "demo",
+        "simulated": True,
+        "seed": seed,
         "description": "Simulated demo data set of Dialogic; nothing in it is real. See docs/demo-data.md.",
         "planted_effects": PLANTED_EFFECTS,
     }

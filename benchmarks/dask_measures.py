@@ -50,8 +50,10 @@ def load_text_models() -> None:
     """Load the lexicons and language models once (a one-off cost of any process, not timed)."""
     from analysis.text.cache import compute_signals
 
-    compute_signals(pd.Series(["Thanks, is it open today?", "Merci, c'est fermé ?"], dtype="string"),
-                    pd.Series([None, None], dtype="string"))
+    compute_signals(
+        pd.Series(["Thanks, is it open today?", "Merci, c'est fermé ?"], dtype="string"),
+        pd.Series([None, None], dtype="string"),
+    )
     clear_text_memo()
 
 
@@ -105,15 +107,23 @@ def main(argv=None) -> int:
             client.run(load_text_models)
             t0 = time.perf_counter()
             write_scale_dataset(Path(tmp) / "small", 2_000)
-            on_dask(Path(tmp) / "small", client)  # the workers import the code and start the shuffle service
-            print(f"warm-up run on 2,000 comments (imports on the workers) in {time.perf_counter() - t0:.1f} s")
+            on_dask(
+                Path(tmp) / "small", client
+            )  # the workers import the code and start the shuffle service
+            print(
+                f"warm-up run on 2,000 comments (imports on the workers) in {time.perf_counter() - t0:.1f} s"
+            )
             dsk, got = on_dask(data, client, npartitions=args.npartitions)
             for g, e in zip(got, expected):
                 pd.testing.assert_frame_equal(g, e)
             rows.append((f"Dask, {args.workers} workers, no cache", dsk))
-            dsk_cold, got = on_dask(data, client, cache_dir=Path(tmp) / "cache-dask", npartitions=args.npartitions)
+            dsk_cold, got = on_dask(
+                data, client, cache_dir=Path(tmp) / "cache-dask", npartitions=args.npartitions
+            )
             rows.append((f"Dask, {args.workers} workers, cold cache", dsk_cold))
-            dsk_warm, got = on_dask(data, client, cache_dir=Path(tmp) / "cache-dask", npartitions=args.npartitions)
+            dsk_warm, got = on_dask(
+                data, client, cache_dir=Path(tmp) / "cache-dask", npartitions=args.npartitions
+            )
             rows.append((f"Dask, {args.workers} workers, warm cache", dsk_warm))
             for g, e in zip(got, expected):
                 pd.testing.assert_frame_equal(g, e)
@@ -122,8 +132,10 @@ def main(argv=None) -> int:
         for name, t in rows:
             parts = " | ".join(f"{t[k]:.1f}" if k in t else "-" for k in ("read", "measures"))
             print(f"| {name} | {t['total']:.1f} | {parts} |")
-        print(f"\nDask / in memory: no cache {dsk['total'] / mem['total']:.2f}, cold cache "
-              f"{dsk_cold['total'] / mem_cold['total']:.2f}, warm cache {dsk_warm['total'] / mem_warm['total']:.2f}")
+        print(
+            f"\nDask / in memory: no cache {dsk['total'] / mem['total']:.2f}, cold cache "
+            f"{dsk_cold['total'] / mem_cold['total']:.2f}, warm cache {dsk_warm['total'] / mem_warm['total']:.2f}"
+        )
     print(f"load average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 

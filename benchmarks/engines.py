@@ -62,7 +62,9 @@ def run_engine(engine: str, path: str) -> dict:
 
         from analysis.schema import ARROW_STRING_DTYPES, duplicated_ids, row_numbers
 
-        df = pq.read_table(path, columns=["comment_id", "parent_id"]).to_pandas(types_mapper=ARROW_STRING_DTYPES.get)
+        df = pq.read_table(path, columns=["comment_id", "parent_id"]).to_pandas(
+            types_mapper=ARROW_STRING_DTYPES.get
+        )
         has = df["parent_id"].notna().to_numpy()
         rows = row_numbers(df["parent_id"][has], df["comment_id"])
         found, dups = int((rows >= 0).sum()), int(duplicated_ids(df["comment_id"]).sum())
@@ -75,7 +77,9 @@ def run_engine(engine: str, path: str) -> dict:
             f"SELECT count(p.comment_id) FROM read_parquet('{path}') c "
             f"LEFT JOIN read_parquet('{path}') p ON c.parent_id = p.comment_id WHERE c.parent_id IS NOT NULL"
         ).fetchone()[0]
-        n, distinct = con.execute(f"SELECT count(*), count(DISTINCT comment_id) FROM read_parquet('{path}')").fetchone()
+        n, distinct = con.execute(
+            f"SELECT count(*), count(DISTINCT comment_id) FROM read_parquet('{path}')"
+        ).fetchone()
         dups = n - distinct
     elif engine == "polars":
         import polars as pl
@@ -83,7 +87,9 @@ def run_engine(engine: str, path: str) -> dict:
         df = pl.read_parquet(path, columns=["comment_id", "parent_id"]).with_row_index("row")
         joined = df.filter(pl.col("parent_id").is_not_null()).join(
             df.select(pl.col("comment_id").alias("parent_id"), pl.col("row").alias("parent_row")),
-            on="parent_id", how="left")
+            on="parent_id",
+            how="left",
+        )
         found = int(joined["parent_row"].is_not_null().sum())
         dups = df.height - df["comment_id"].n_unique()
     else:
@@ -93,9 +99,11 @@ def run_engine(engine: str, path: str) -> dict:
 
 def measure(python: str, engine: str, path: str) -> dict | None:
     """Run one engine in a fresh ``python`` process; wall time, peak RSS, its answer."""
-    code = (f"import json, resource, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"from engines import run_engine; out = run_engine({engine!r}, {path!r}); "
-            "out['peak_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6; print(json.dumps(out))")
+    code = (
+        f"import json, resource, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        f"from engines import run_engine; out = run_engine({engine!r}, {path!r}); "
+        "out['peak_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6; print(json.dumps(out))"
+    )
     proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -106,9 +114,20 @@ def measure(python: str, engine: str, path: str) -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, required=True, help="a canonical data folder (benchmarks/scale.py builds them)")
-    ap.add_argument("--python", default=sys.executable, help="the Python of an environment with duckdb and polars")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="a canonical data folder (benchmarks/scale.py builds them)",
+    )
+    ap.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the Python of an environment with duckdb and polars",
+    )
     args = ap.parse_args(argv)
     path = str((args.data / "comments.parquet").resolve())
     rows, answers = [], set()
@@ -120,10 +139,16 @@ def main(argv: list[str] | None = None) -> int:
             continue
         answers.add((out["found"], out["duplicates"]))
         rows.append(f"| {engine} | {out['seconds']:.1f} s | {out['peak_gb']:.2f} GB |")
-        print(f"{engine:9s} {out['seconds']:6.1f} s  {out['peak_gb']:5.2f} GB  parents found {out['found']:,}", flush=True)
+        print(
+            f"{engine:9s} {out['seconds']:6.1f} s  {out['peak_gb']:5.2f} GB  parents found {out['found']:,}",
+            flush=True,
+        )
     if len(answers) > 1:
         raise SystemExit(f"the engines disagree: {answers}")
-    table = "| engine | parent join + duplicate check | peak memory |\n|---|---|---|\n" + "\n".join(rows)
+    table = (
+        "| engine | parent join + duplicate check | peak memory |\n|---|---|---|\n"
+        + "\n".join(rows)
+    )
     print("\n" + table)
     out_dir = ROOT / "benchmarks" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -38,10 +38,17 @@ def simulate(rng: np.random.Generator, n_pages: int, comments: int) -> pd.DataFr
     n = len(page)
     group = (np.arange(n_pages) % 2)[page].astype(float)
     negative = (rng.uniform(size=n) < 0.3).astype(float)
-    eta = -0.3 + np.log(0.6) * group + 0.4 * negative + np.log(0.7) * group * negative \
+    eta = (
+        -0.3
+        + np.log(0.6) * group
+        + 0.4 * negative
+        + np.log(0.7) * group * negative
         + rng.normal(0, 0.5, n_pages)[page]
+    )
     answered = (rng.uniform(size=n) < expit(eta)).astype(np.int8)
-    return pd.DataFrame({"cluster": page, "group": group, "negative": negative, "answered": answered})
+    return pd.DataFrame(
+        {"cluster": page, "group": group, "negative": negative, "answered": answered}
+    )
 
 
 def _timed(df: pd.DataFrame, engine: str):
@@ -66,18 +73,28 @@ def main() -> None:
     dp = float(np.max(np.abs(rg.params.to_numpy() / rs.params.to_numpy() - 1)))
     ds = float(np.max(np.abs(rg.bse.to_numpy() / rs.bse.to_numpy() - 1)))
     print(f"{args.pages} pages x {args.comments} comments ({len(df):,} rows, {rg.n_cells} cells):")
-    print(f"  statsmodels  {t_sm:9.2f} s   coef {f_sm.coef:+.6f}  se {f_sm.se:.6f}  rho {f_sm.extra['dependence']:.6f}")
-    print(f"  grouped      {t_gr:9.2f} s   coef {f_gr.coef:+.6f}  se {f_gr.se:.6f}  rho {f_gr.extra['dependence']:.6f}")
-    print(f"  speed-up {t_sm / t_gr:,.0f}x; max relative difference params {dp:.1e}, bias-reduced SE {ds:.1e}")
+    print(
+        f"  statsmodels  {t_sm:9.2f} s   coef {f_sm.coef:+.6f}  se {f_sm.se:.6f}  rho {f_sm.extra['dependence']:.6f}"
+    )
+    print(
+        f"  grouped      {t_gr:9.2f} s   coef {f_gr.coef:+.6f}  se {f_gr.se:.6f}  rho {f_gr.extra['dependence']:.6f}"
+    )
+    print(
+        f"  speed-up {t_sm / t_gr:,.0f}x; max relative difference params {dp:.1e}, bias-reduced SE {ds:.1e}"
+    )
     print(f"  peak RSS {_rss_mb():,.0f} MB")
     del df
 
     big = simulate(rng, args.big_pages, args.comments)
     t_big, f_big = _timed(big, "grouped")
     g = f_big.extra["result"]
-    print(f"{args.big_pages} pages x {args.comments} comments ({len(big):,} rows, {g.n_cells} cells):")
-    print(f"  grouped      {t_big:9.2f} s   coef {f_big.coef:+.6f}  se {f_big.se:.6f}  rho {f_big.extra['dependence']:.6f}"
-          f"  ({g.n_iter} iterations, converged {g.converged})")
+    print(
+        f"{args.big_pages} pages x {args.comments} comments ({len(big):,} rows, {g.n_cells} cells):"
+    )
+    print(
+        f"  grouped      {t_big:9.2f} s   coef {f_big.coef:+.6f}  se {f_big.se:.6f}  rho {f_big.extra['dependence']:.6f}"
+        f"  ({g.n_iter} iterations, converged {g.converged})"
+    )
     print(f"  peak RSS {_rss_mb():,.0f} MB")
 
 

@@ -45,7 +45,12 @@ def _renumber(t: dict, suffix: str) -> None:
 
 def build(path: Path, n_tweets: int) -> int:
     """Write about ``n_tweets`` tweets (whole pages) to ``path``; return the exact number written."""
-    pages = [orjson.loads(line) for f in PAGES for line in (SAMPLE / f).read_bytes().splitlines() if line.strip()]
+    pages = [
+        orjson.loads(line)
+        for f in PAGES
+        for line in (SAMPLE / f).read_bytes().splitlines()
+        if line.strip()
+    ]
     written, k = 0, 0
     with open(path, "wb") as fh:
         while written < n_tweets:
@@ -76,10 +81,19 @@ def bare_parse(path: Path) -> int:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--tweets", type=int, default=1_000_000, help="tweets in the generated file (default 1,000,000)")
+    ap.add_argument(
+        "--tweets",
+        type=int,
+        default=1_000_000,
+        help="tweets in the generated file (default 1,000,000)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    ap.add_argument("--file", type=Path, help="reuse this twarc2 file (built there first if absent), so that "
-                    "runs comparing two versions read the same bytes")
+    ap.add_argument(
+        "--file",
+        type=Path,
+        help="reuse this twarc2 file (built there first if absent), so that "
+        "runs comparing two versions read the same bytes",
+    )
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="dialogic-bench-"))
     os.environ.setdefault("DIALOGIC_KEY_FILE", str(tmp / "pseudonym.key"))
@@ -94,7 +108,9 @@ def main(argv=None) -> dict:
         print(f"reusing {f}: {n:,} tweets")
     else:
         n = build(f, args.tweets)
-        print(f"built {n:,} tweets, {f.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s  ({f})")
+        print(
+            f"built {n:,} tweets, {f.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s  ({f})"
+        )
     size = f.stat().st_size
     rss_build = _rss_mb()
 
@@ -108,16 +124,28 @@ def main(argv=None) -> dict:
     t_import = time.perf_counter() - t0
     rss_import = _rss_mb()
     assert s.reconciles()
-    res = {"tweets": n, "file_mb": size / 1e6, "orjson_s": t_parse, "orjson_tweets_per_s": n / t_parse,
-           "import_s": t_import, "import_tweets_per_s": n / t_import, "ratio_import_to_orjson": t_import / t_parse,
-           "peak_rss_mb_after_build": rss_build, "peak_rss_mb_after_parse": rss_parse,
-           "peak_rss_mb_after_import": rss_import}
+    res = {
+        "tweets": n,
+        "file_mb": size / 1e6,
+        "orjson_s": t_parse,
+        "orjson_tweets_per_s": n / t_parse,
+        "import_s": t_import,
+        "import_tweets_per_s": n / t_import,
+        "ratio_import_to_orjson": t_import / t_parse,
+        "peak_rss_mb_after_build": rss_build,
+        "peak_rss_mb_after_parse": rss_parse,
+        "peak_rss_mb_after_import": rss_import,
+    }
     print(s)
     print(f"bare orjson parse : {t_parse:8.1f} s  {n / t_parse:12,.0f} tweets/s")
-    print(f"dialogic import   : {t_import:8.1f} s  {n / t_import:12,.0f} tweets/s  "
-          f"({t_import / t_parse:.1f}x the bare parse time)")
-    print(f"peak RSS (MB)     : after build {rss_build:,.0f}, after parse {rss_parse:,.0f}, after import "
-          f"{rss_import:,.0f}")
+    print(
+        f"dialogic import   : {t_import:8.1f} s  {n / t_import:12,.0f} tweets/s  "
+        f"({t_import / t_parse:.1f}x the bare parse time)"
+    )
+    print(
+        f"peak RSS (MB)     : after build {rss_build:,.0f}, after parse {rss_parse:,.0f}, after import "
+        f"{rss_import:,.0f}"
+    )
     if not args.keep:
         import shutil
 

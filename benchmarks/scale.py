@@ -73,7 +73,9 @@ def _step_process(args: list[str]) -> tuple[float, float, str, float]:
     The middle process runs the command as its only child and reports ``RUSAGE_CHILDREN.ru_maxrss``:
     the largest resident set among the command and its descendants (kernels included).
     """
-    proc = subprocess.run([sys.executable, __file__, "--measure", "--", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", "--", *args], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     report = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -125,8 +127,16 @@ def _measure_main(cmd: list[str]) -> None:
         sys.stderr.write(err[-4000:])
         raise SystemExit(proc.returncode)
     waited = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    print(json.dumps({"wall": wall, "peak_gb": max(peaks["one"], waited) / 1e9, "tree_gb": peaks["all"] / 1e9,
-                      "stdout": out}))
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "peak_gb": max(peaks["one"], waited) / 1e9,
+                "tree_gb": peaks["all"] / 1e9,
+                "stdout": out,
+            }
+        )
+    )
 
 
 def _dataset(base: Path, n: int) -> tuple[Path, dict]:
@@ -136,10 +146,15 @@ def _dataset(base: Path, n: int) -> tuple[Path, dict]:
         return d, json.loads(info.read_text())
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.perf_counter()
-    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from analysis.simulate_scale import "
-            f"write_scale_dataset; print(json.dumps(write_scale_dataset({str(d)!r}, {n})))")
-    counts = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                       text=True).stdout.strip().splitlines()[-1])
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from analysis.simulate_scale import "
+        f"write_scale_dataset; print(json.dumps(write_scale_dataset({str(d)!r}, {n})))"
+    )
+    counts = json.loads(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     meta = json.loads(info.read_text())
     meta["scale_comments_requested"] = n
     info.write_text(json.dumps(meta, indent=1))
@@ -149,22 +164,27 @@ def _dataset(base: Path, n: int) -> tuple[Path, dict]:
 
 def _study(d: Path, work: Path) -> Path:
     study = work / f"scale-{d.name}.yaml"
-    study.write_text("\n".join([
-        f"name: scale-{d.name}",
-        f"title: \"Scale benchmark: {int(d.name):,} simulated comments\"",
-        f"notebook: {ROOT / 'notebooks' / 'hypothesis.ipynb'}",
-        f"data: {d}",
-        f"output: {work / ('reports-' + d.name)}",
-        "audiences: [academic]",
-        "languages: [en]",
-        "cache_code: false",
-        "parameters:",
-        "  min_posts: 5",
-        "hypotheses:",
-        "  - id: H1",
-        "  - id: H2",
-        "  - id: H4",
-        ""]))
+    study.write_text(
+        "\n".join(
+            [
+                f"name: scale-{d.name}",
+                f'title: "Scale benchmark: {int(d.name):,} simulated comments"',
+                f"notebook: {ROOT / 'notebooks' / 'hypothesis.ipynb'}",
+                f"data: {d}",
+                f"output: {work / ('reports-' + d.name)}",
+                "audiences: [academic]",
+                "languages: [en]",
+                "cache_code: false",
+                "parameters:",
+                "  min_posts: 5",
+                "hypotheses:",
+                "  - id: H1",
+                "  - id: H2",
+                "  - id: H4",
+                "",
+            ]
+        )
+    )
     return study
 
 
@@ -175,40 +195,58 @@ def run(sizes: list[int], base: Path) -> list[dict]:
         print(f"{n:,} comments", flush=True)
         d, meta = _dataset(base, n)
         row = {"n": n, "comments": None}
-        wall, peak, out, tree = _step_process([sys.executable, __file__, "--child", "load", str(d)])
+        wall, peak, out, tree = _step_process(
+            [sys.executable, __file__, "--child", "load", str(d)]
+        )
         rows_read = json.loads(out.strip().splitlines()[-1])["rows"]
         row["comments"], row["pages"] = rows_read["comments"], rows_read["accounts"]
         row["load + validate"] = (wall, peak, tree)
         shutil.rmtree(d / ".cache", ignore_errors=True)
-        wall, peak, _, tree = _step_process([sys.executable, __file__, "--child", "measures", str(d)])
+        wall, peak, _, tree = _step_process(
+            [sys.executable, __file__, "--child", "measures", str(d)]
+        )
         row["measures"] = (wall, peak, tree)
         shutil.rmtree(d / ".cache", ignore_errors=True)
         work = base / "studies"
         work.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(work / f"reports-{d.name}", ignore_errors=True)
-        wall, peak, _, tree = _step_process([dialogic, "run", str(_study(d, work)), "--workers", "1"])
+        wall, peak, _, tree = _step_process(
+            [dialogic, "run", str(_study(d, work)), "--workers", "1"]
+        )
         row["reports H1, H2, H4"] = (wall, peak, tree)
         for step in STEPS:
-            print(f"  {step:20s} {row[step][0]:8.1f} s  {row[step][1]:6.2f} GB (all processes {row[step][2]:.2f} GB)",
-                  flush=True)
+            print(
+                f"  {step:20s} {row[step][0]:8.1f} s  {row[step][1]:6.2f} GB (all processes {row[step][2]:.2f} GB)",
+                flush=True,
+            )
         rows.append(row)
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    head = "| step | " + " | ".join(f"{r['comments']:,} comments ({r['pages']:,} pages)" for r in rows) + " |"
+    head = (
+        "| step | "
+        + " | ".join(f"{r['comments']:,} comments ({r['pages']:,} pages)" for r in rows)
+        + " |"
+    )
     lines = [head, "|---|" + "---|" * len(rows)]
     for step in STEPS:
-        cells = [f"{r[step][0]:.1f} s, {r[step][1]:.2f} GB" + (f" ({r[step][2]:.2f} GB all processes)"
-                                                              if r[step][2] > r[step][1] + 0.05 else "")
-                 for r in rows]
+        cells = [
+            f"{r[step][0]:.1f} s, {r[step][1]:.2f} GB"
+            + (f" ({r[step][2]:.2f} GB all processes)" if r[step][2] > r[step][1] + 0.05 else "")
+            for r in rows
+        ]
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     if len(rows) > 1:
         for a, b in zip(rows, rows[1:]):
             ratio = math.log(b["comments"] / a["comments"])
             exps = [f"{math.log(b[s][0] / a[s][0]) / ratio:.2f}" for s in STEPS]
-            lines.append(f"| growth exponent {a['comments']:,} → {b['comments']:,} (time) | "
-                         + ", ".join(f"{s}: {e}" for s, e in zip(STEPS, exps)) + " |" + " |" * (len(rows) - 1))
+            lines.append(
+                f"| growth exponent {a['comments']:,} → {b['comments']:,} (time) | "
+                + ", ".join(f"{s}: {e}" for s, e in zip(STEPS, exps))
+                + " |"
+                + " |" * (len(rows) - 1)
+            )
     return "\n".join(lines)
 
 
@@ -218,7 +256,7 @@ def write_readme(text: str) -> None:
     start, end = "<!-- scale:start -->", "<!-- scale:end -->"
     block = f"{start}\n{text}\n{end}"
     if start in body:
-        body = body[:body.index(start)] + block + body[body.index(end) + len(end):]
+        body = body[: body.index(start)] + block + body[body.index(end) + len(end) :]
     else:
         raise SystemExit("README.md has no scale:start / scale:end markers")
     readme.write_text(body)
@@ -232,14 +270,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--measure"]:
         _measure_main(argv[2:])
         return 0
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
     ap.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "out" / "scale")
     ap.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = ap.parse_args(argv)
     rows = run(sorted(args.sizes), args.data.resolve())
-    text = table(rows) + (f"\n\nMeasured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores by "
-                          f"`.venv/bin/python benchmarks/scale.py`.")
+    text = table(rows) + (
+        f"\n\nMeasured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores by "
+        f"`.venv/bin/python benchmarks/scale.py`."
+    )
     print("\n" + text)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,9 @@ def _fmt(value, digits: int = 3, count: bool = False) -> str:
 def _table(df: pd.DataFrame, columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for _, row in df.iterrows():
-        lines.append("| " + " | ".join(_fmt(row.get(c), count=c in _COUNTS) for c in columns) + " |")
+        lines.append(
+            "| " + " | ".join(_fmt(row.get(c), count=c in _COUNTS) for c in columns) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -51,7 +53,9 @@ def throughput(root: Path, n: int = 20_000) -> float:
     """Texts per minute for all four signals on ``n`` distinct real texts, caches cleared first."""
     from analysis.text import clean, language, sentiment
 
-    texts = pd.concat([load_corpus(name, root)["text"] for name in CORPORA], ignore_index=True).dropna()
+    texts = pd.concat(
+        [load_corpus(name, root)["text"] for name in CORPORA], ignore_index=True
+    ).dropna()
     texts = texts.drop_duplicates().reset_index(drop=True)
     texts = pd.concat([texts] * (n // len(texts) + 1), ignore_index=True)[:n]
     # make every text distinct so that no cache hides the work
@@ -66,10 +70,19 @@ def throughput(root: Path, n: int = 20_000) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=None, help="at most this many texts per corpus (default: all)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of real samples (../shared/data/real)")
+    parser.add_argument(
+        "--size", type=int, default=None, help="at most this many texts per corpus (default: all)"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder of real samples (../shared/data/real)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown file to write")
-    parser.add_argument("--speed-texts", type=int, default=20_000, help="texts for the throughput line (0: skip)")
+    parser.add_argument(
+        "--speed-texts", type=int, default=20_000, help="texts for the throughput line (0: skip)"
+    )
     args = parser.parse_args(argv)
 
     scores = evaluate_corpora(args.data, args.size)
@@ -80,7 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     parts = [
         "## Signals against human labels",
         "",
-        _table(binary, ["signal", "corpus", "role", "lang", "n", "positives", "precision", "recall", "f1", "accuracy"]),
+        _table(
+            binary,
+            [
+                "signal",
+                "corpus",
+                "role",
+                "lang",
+                "n",
+                "positives",
+                "precision",
+                "recall",
+                "f1",
+                "accuracy",
+            ],
+        ),
         "",
         "## Language detection (corpora of known language)",
         "",
@@ -92,9 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.speed_texts:
         rate = throughput(args.data, args.speed_texts)
-        parts += ["", f"Throughput: {rate:,.0f} texts per minute (all four signals, {args.speed_texts:,} distinct texts, one core)."]
+        parts += [
+            "",
+            f"Throughput: {rate:,.0f} texts per minute (all four signals, {args.speed_texts:,} distinct texts, one core).",
+        ]
     size = "all texts" if args.size is None else f"at most {args.size} texts per corpus"
-    parts += ["", f"Command: `.venv/bin/python benchmarks/text_signals.py{'' if args.size is None else f' --size {args.size}'}` ({size})."]
+    parts += [
+        "",
+        f"Command: `.venv/bin/python benchmarks/text_signals.py{'' if args.size is None else f' --size {args.size}'}` ({size}).",
+    ]
     text = "\n".join(parts) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -8,11 +8,10 @@ and skips a test with a reason naming the sample and why it is not bundled.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
-
-import os
 
 import pytest
 import yaml
@@ -27,7 +26,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: the full samples; DIALOGIC_REAL_DATA=/nonexistent runs the suite as on a clone without ../shared
-REAL_DATA = Path(os.environ.get("DIALOGIC_REAL_DATA") or PROJECT_ROOT.parent / "shared" / "data" / "real")
+REAL_DATA = Path(
+    os.environ.get("DIALOGIC_REAL_DATA") or PROJECT_ROOT.parent / "shared" / "data" / "real"
+)
 BUNDLED = PROJECT_ROOT / "tests" / "fixtures" / "real"
 
 #: why a sample (or part of one) is not in tests/fixtures/real; the skip reason of a test needing it
@@ -49,23 +50,31 @@ NOT_BUNDLED = {
     "uci-facebook-comment-volume": "the UCI data's licence is not stated",
     "uci-facebook-metrics": "licence unstated",
     "umsab-french-tweets-sentiment": "Apache-2.0 repository whose README says the DEFT 2017 data may carry "
-                                     "other restrictions",
+    "other restrictions",
     "youtube-data-api-phoenix": "AGPL-3.0 (copyleft terms stronger than this project's)",
     "youtube-spam-collection": "licence unstated",
     "reddit-praw-cassettes/cassettes": "BSD-2, but the two Betamax cassettes (1.9 MB) are too large; only the "
-                                       "extracted thread ablzuq is bundled",
+    "extracted thread ablzuq is bundled",
     "reddit-praw-cassettes/extracted/comments_3hahrw.json": "BSD-2, but thread 3hahrw (0.5 MB) is too large",
 }
 
 
 def _not_bundled(rel: str) -> str:
     sample = rel.split("/")[0]
-    why = next((NOT_BUNDLED[k] for k in sorted(NOT_BUNDLED, key=len, reverse=True)
-                if rel == k or rel.startswith(k + "/")), None)
+    why = next(
+        (
+            NOT_BUNDLED[k]
+            for k in sorted(NOT_BUNDLED, key=len, reverse=True)
+            if rel == k or rel.startswith(k + "/")
+        ),
+        None,
+    )
     if why is None and (BUNDLED / sample).is_dir():
         why = f"only an excerpt of it is bundled (see tests/fixtures/real/{sample}/SOURCE.md)"
-    return (f"real sample {rel} not in {REAL_DATA} ({why or 'not bundled'}, so it is not copied into "
-            f"tests/fixtures/real)")
+    return (
+        f"real sample {rel} not in {REAL_DATA} ({why or 'not bundled'}, so it is not copied into "
+        f"tests/fixtures/real)"
+    )
 
 
 class RealData:
@@ -121,8 +130,13 @@ def real_data() -> RealData:
 
 def dialogic(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     """Run the `dialogic` command (as `python -m analysis.cli`) and capture its output."""
-    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="session")

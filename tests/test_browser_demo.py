@@ -21,15 +21,23 @@ import yaml
 from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
 from analysis.runner.study import _split_entries
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {"width": 1200, "height": 900}
 PROBE = "<script>alert('xss')</script>"
 #: (report folder, language) for every report of studies/demo.yaml: all of them, not a sample.
 DEMO = yaml.safe_load((ROOT / "studies" / "demo.yaml").read_text())
-REPORTS = [str(h["id"]).lower() for h in _split_entries(DEMO["hypotheses"])]  # `- id: H4` is h4a and h4b
+REPORTS = [
+    str(h["id"]).lower() for h in _split_entries(DEMO["hypotheses"])
+]  # `- id: H4` is h4a and h4b
 CASES = [(r, lang) for r in REPORTS for lang in DEMO["languages"]]
 
 
@@ -48,10 +56,16 @@ class Tab:
         self.url = ""
         self.log: dict[str, list] = {}
         self.page.on("request", lambda r: self.log["requests"].append(r.url))
-        self.page.on("console", lambda m: self.log["console_errors"].append(m.text) if m.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda m: self.log["console_errors"].append(m.text) if m.type == "error" else None,
+        )
         self.page.on("pageerror", lambda e: self.log["page_errors"].append(str(e)))
         self.page.on("dialog", self._dialog)
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url == self.url else route.abort())
+        self.page.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url == self.url else route.abort(),
+        )
 
     def _dialog(self, dialog):
         self.log["dialogs"].append(dialog.message)
@@ -105,7 +119,9 @@ def test_the_study_has_every_report_in_every_language(demo_study):
 
 
 @pytest.mark.parametrize("report, lang", CASES)
-def test_pages_open_offline_verdict_first_probe_shown_as_text(demo_study, tab, shots, report, lang):
+def test_pages_open_offline_verdict_first_probe_shown_as_text(
+    demo_study, tab, shots, report, lang
+):
     reports, _, _ = demo_study
     for audience in ("academic", "brief"):
         page = tab.open(page_file(reports, report, audience, lang))
@@ -115,7 +131,9 @@ def test_pages_open_offline_verdict_first_probe_shown_as_text(demo_study, tab, s
         assert page.evaluate("document.documentElement.lang") == lang, where
         verdict = page.locator("#verdict")
         assert verdict.count() == 1 and verdict.is_visible(), where
-        assert verdict.bounding_box()["y"] < VIEWPORT["height"] - 120, f"verdict box below the first screen: {where}"
+        assert verdict.bounding_box()["y"] < VIEWPORT["height"] - 120, (
+            f"verdict box below the first screen: {where}"
+        )
         quote = page.locator(".dlg-quote", has_text=PROBE)
         assert quote.count() >= 1 and PROBE in quote.first.inner_text(), where
         shot = shots / f"{report}-{lang}-{audience}.png"
@@ -133,9 +151,18 @@ def test_probe_inert_without_csp_and_brief_accessible(demo_study, open_tab, repo
         where = (report, audience, lang)
         assert open_tab.log["dialogs"] == [], where
         assert page.evaluate("document.querySelectorAll('script').length") == 0, where
-        assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onclick]').length") == 0, where
-        assert open_tab.log["requests"] == [open_tab.url], where  # the probe's <img src=x> never became an element
+        assert (
+            page.evaluate("document.querySelectorAll('[onerror], [onload], [onclick]').length")
+            == 0
+        ), where
+        assert open_tab.log["requests"] == [open_tab.url], (
+            where
+        )  # the probe's <img src=x> never became an element
         if audience == "brief":
             violations = Axe().run(page).response["violations"]
-            bad = [(v["id"], v["impact"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")]
+            bad = [
+                (v["id"], v["impact"], v["help"])
+                for v in violations
+                if v["impact"] in ("serious", "critical")
+            ]
             assert bad == [], (where, bad)

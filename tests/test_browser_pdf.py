@@ -11,12 +11,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from analysis.report.render import CHROMIUM
 from test_report_fixtures import demo_dir, reports  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)")]
+from analysis.report.render import CHROMIUM
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+    ),
+]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -26,7 +32,9 @@ def test_brief_prints_to_pdf(reports, lang, tmp_path):
     pdf = brief_to_pdf(reports[lang]["brief"], tmp_path / f"brief-{lang}.pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 2  # a real multi-page document
+    assert (
+        data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 2
+    )  # a real multi-page document
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no leftovers
     if os.environ.get("DIALOGIC_SCREENSHOTS"):
         shutil.copy(pdf, Path(os.environ["DIALOGIC_SCREENSHOTS"]) / pdf.name)

@@ -13,12 +13,18 @@ import os
 from pathlib import Path
 
 import pytest
-
-from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
 from test_report_fixtures import demo_dir, reports  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)")]
+from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+    ),
+]
 
 PAGES = [(lang, audience) for lang in ("en", "fr") for audience in ("brief", "academic")]
 PROBE = "<script>alert('xss')</script>"
@@ -37,12 +43,16 @@ def browser():
 
 def _open(browser, path: Path, bypass_csp: bool = False):
     """Open ``path``; return (page, context, log) where log records requests, errors and dialogs."""
-    context = browser.new_context(viewport=VIEWPORT, bypass_csp=bypass_csp, java_script_enabled=True)
+    context = browser.new_context(
+        viewport=VIEWPORT, bypass_csp=bypass_csp, java_script_enabled=True
+    )
     page = context.new_page()
     url = path.resolve().as_uri()
     log = {"requests": [], "console_errors": [], "page_errors": [], "dialogs": []}
     page.on("request", lambda r: log["requests"].append(r.url))
-    page.on("console", lambda m: log["console_errors"].append(m.text) if m.type == "error" else None)
+    page.on(
+        "console", lambda m: log["console_errors"].append(m.text) if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: log["page_errors"].append(str(e)))
 
     def on_dialog(d):
@@ -50,14 +60,18 @@ def _open(browser, path: Path, bypass_csp: bool = False):
         d.dismiss()
 
     page.on("dialog", on_dialog)
-    page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url == url else route.abort()
+    )
     page.goto(url, wait_until="load")
     page.wait_for_timeout(200)  # give any (unwanted) script or image error handler time to fire
     return page, context, log, url
 
 
 @pytest.mark.parametrize("lang, audience", PAGES)
-def test_page_opens_offline_with_verdict_first_and_probe_inert(browser, reports, lang, audience, tmp_path):
+def test_page_opens_offline_with_verdict_first_and_probe_inert(
+    browser, reports, lang, audience, tmp_path
+):
     path = reports[lang][audience]
     page, context, log, url = _open(browser, path)
     try:
@@ -70,7 +84,9 @@ def test_page_opens_offline_with_verdict_first_and_probe_inert(browser, reports,
         assert page.locator(".dlg-banner").is_visible()  # simulated-data notice, sticky at the top
         page.mouse.wheel(0, 4000)
         page.wait_for_timeout(100)
-        assert page.locator(".dlg-banner").bounding_box()["y"] == 0  # ... and still there further down
+        assert (
+            page.locator(".dlg-banner").bounding_box()["y"] == 0
+        )  # ... and still there further down
         quote = page.locator(".dlg-quote", has_text=PROBE)
         assert quote.count() >= 1 and PROBE in quote.first.inner_text()  # shown as text
         out = Path(os.environ.get("DIALOGIC_SCREENSHOTS", tmp_path))
@@ -84,13 +100,18 @@ def test_page_opens_offline_with_verdict_first_and_probe_inert(browser, reports,
 
 
 @pytest.mark.parametrize("lang, audience", PAGES)
-def test_probe_stays_inert_even_without_the_content_security_policy(browser, reports, lang, audience):
+def test_probe_stays_inert_even_without_the_content_security_policy(
+    browser, reports, lang, audience
+):
     # With CSP bypassed, only the escaping stands between the data and the browser.
     page, context, log, url = _open(browser, reports[lang][audience], bypass_csp=True)
     try:
         assert log["dialogs"] == []
         assert page.evaluate("document.querySelectorAll('script').length") == 0
-        assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onclick]').length") == 0
+        assert (
+            page.evaluate("document.querySelectorAll('[onerror], [onload], [onclick]').length")
+            == 0
+        )
         assert log["requests"] == [url]  # the probe's <img src=x> never became an element
     finally:
         context.close()
@@ -100,11 +121,16 @@ def test_probe_stays_inert_even_without_the_content_security_policy(browser, rep
 def test_brief_has_no_serious_or_critical_accessibility_violation(browser, reports, lang):
     from axe_playwright_python.sync_playwright import Axe
 
-    page, context, log, url = _open(browser, reports[lang]["brief"], bypass_csp=True)  # axe is injected as a script
+    page, context, log, url = _open(
+        browser, reports[lang]["brief"], bypass_csp=True
+    )  # axe is injected as a script
     try:
         results = Axe().run(page)
-        bad = [(v["id"], v["impact"], v["help"]) for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], v["help"])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert bad == [], bad
     finally:
         context.close()
@@ -116,6 +142,10 @@ def test_academic_report_has_no_serious_or_critical_accessibility_violation(brow
     page, context, log, url = _open(browser, reports["en"]["academic"], bypass_csp=True)
     try:
         results = Axe().run(page)
-        assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
+        assert [
+            v["id"]
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ] == []
     finally:
         context.close()

@@ -25,7 +25,13 @@ FIX = Path(__file__).parent / "fixtures" / "collect"
 ROUTES = json.loads((FIX / "routes.json").read_text())
 FIXED_NOW = ROUTES["fixed_now"]
 IGNORED = {"limit", "exclude_replies", "exclude_reblogs", "filter", "depth", "parentHeight"}
-HANDLES = ["acme.example.com", "news.example.org", "alice.bsky.social", "bob.bsky.social", "ghost.bsky.social"]
+HANDLES = [
+    "acme.example.com",
+    "news.example.org",
+    "alice.bsky.social",
+    "bob.bsky.social",
+    "ghost.bsky.social",
+]
 MASTO = ["cafe", "carol"]
 WINDOW = {"since": "2024-03-01", "until": "2024-03-31"}
 
@@ -58,7 +64,10 @@ class Handler(BaseHTTPRequestHandler):
                 spec = route["responses"][min(n, len(route["responses"]) - 1)]
                 break
         else:
-            spec = {"status": 404, "body_json": {"error": "NotFound", "message": f"no route for {self.path}"}}
+            spec = {
+                "status": 404,
+                "body_json": {"error": "NotFound", "message": f"no route for {self.path}"},
+            }
         if "body" in spec:
             body, ctype = (FIX / spec["body"]).read_bytes(), "application/json; charset=utf-8"
         elif "body_json" in spec:
@@ -108,14 +117,33 @@ class KillingTransport(httpx.HTTPTransport):
 
 
 def _client(waits: list, transport=None) -> HttpClient:
-    return HttpClient(sleep=waits.append, clock=lambda: float(FIXED_NOW), transport=transport, backoff_base=0.5)
+    return HttpClient(
+        sleep=waits.append, clock=lambda: float(FIXED_NOW), transport=transport, backoff_base=0.5
+    )
 
 
 def _collect_all(server, raw: Path, waits: list, transport=None):
     client = _client(waits, transport)
-    b = collect("bluesky", HANDLES, raw, base_url=server.base, depth=3, progress=False, client=client, **WINDOW)
-    m = collect("mastodon", MASTO, raw, instance="mastodon.example", base_url=server.base, progress=False,
-                client=client, **WINDOW)
+    b = collect(
+        "bluesky",
+        HANDLES,
+        raw,
+        base_url=server.base,
+        depth=3,
+        progress=False,
+        client=client,
+        **WINDOW,
+    )
+    m = collect(
+        "mastodon",
+        MASTO,
+        raw,
+        instance="mastodon.example",
+        base_url=server.base,
+        progress=False,
+        client=client,
+        **WINDOW,
+    )
     return b, m, client
 
 
@@ -130,7 +158,10 @@ def _expected():
     """Posts and replies in the recorded responses, counted from the fixture files alone."""
     from datetime import datetime
 
-    lo, hi = datetime.fromisoformat("2024-03-01T00:00:00+00:00"), datetime.fromisoformat("2024-04-01T00:00:00+00:00")
+    lo, hi = (
+        datetime.fromisoformat("2024-03-01T00:00:00+00:00"),
+        datetime.fromisoformat("2024-04-01T00:00:00+00:00"),
+    )
     inside = lambda t: lo <= datetime.fromisoformat(t.replace("Z", "+00:00")) < hi  # noqa: E731
     posts, replies, unavailable, reported, outside, reposts = set(), set(), 0, 0, 0, 0
     for f in sorted((FIX / "bluesky").glob("*/feed-*.json")):
@@ -162,14 +193,26 @@ def _expected():
                 m_listed.add(s["id"])
     for f in sorted((FIX / "mastodon").glob("*/context-*.json")):
         desc = json.loads(f.read_text())["descendants"]
-        root = next(d["in_reply_to_id"] for d in desc if d["in_reply_to_id"] in m_listed) if desc else None
+        root = (
+            next(d["in_reply_to_id"] for d in desc if d["in_reply_to_id"] in m_listed)
+            if desc
+            else None
+        )
         m_replies |= {d["id"] for d in desc}
         m_reported += sum(d["replies_count"] for d in desc)
         if root:
             m_posts.add(root)
-    return {"bsky_posts": posts, "bsky_replies": replies, "bsky_unavailable": unavailable, "bsky_reported": reported,
-            "bsky_outside": outside, "bsky_reposts": reposts, "m_listed": m_listed, "m_replies": m_replies,
-            "m_reported_desc": m_reported}
+    return {
+        "bsky_posts": posts,
+        "bsky_replies": replies,
+        "bsky_unavailable": unavailable,
+        "bsky_reported": reported,
+        "bsky_outside": outside,
+        "bsky_reposts": reposts,
+        "m_listed": m_listed,
+        "m_replies": m_replies,
+        "m_reported_desc": m_reported,
+    }
 
 
 # ------------------------------------------------------------------------------------- tests
@@ -181,8 +224,12 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
 
     # requests: every attempt is logged, the log agrees with the client and the server
     assert m["requests_logged"] == client.requests == len(server.log)
-    bt, mt = b["runs"]["bluesky"]["totals"], m["runs"]["mastodon:mastodon.social"]["totals"] \
-        if "mastodon:mastodon.social" in m["runs"] else m["runs"]["mastodon:mastodon.example"]["totals"]
+    bt, mt = (
+        b["runs"]["bluesky"]["totals"],
+        m["runs"]["mastodon:mastodon.social"]["totals"]
+        if "mastodon:mastodon.social" in m["runs"]
+        else m["runs"]["mastodon:mastodon.example"]["totals"],
+    )
     # pagination: acme's feed and cafe's timeline come in 2 pages
     assert b["runs"]["bluesky"]["accounts"]["acme.example.com"]["feed_pages"] == 2
     assert m["runs"]["mastodon:mastodon.example"]["accounts"]["cafe"]["feed_pages"] == 2
@@ -197,23 +244,34 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
     log = [json.loads(line) for line in (raw / "collection_log.jsonl").read_text().splitlines()]
     failures = [e for e in log if e["event"] == "failure"]
     assert any("ghost" in e["target"] for e in failures)
-    assert any("404" in e["reason"] and "deleted" in e["reason"] for e in failures)  # carol's deleted post
+    assert any(
+        "404" in e["reason"] and "deleted" in e["reason"] for e in failures
+    )  # carol's deleted post
     assert mt["threads_failed"] == 1 and mt["posts_listed_in_window"] == len(exp["m_listed"])
     assert mt["replies_fetched"] == len(exp["m_replies"])
 
     # import: in passes, every table reconciles, counts match the independent count
     summaries = import_collection(raw, out, progress=False)
     assert all(s.reconciles() for s in summaries)
-    posts, comments = pd.read_parquet(out / "posts.parquet"), pd.read_parquet(out / "comments.parquet")
+    posts, comments = (
+        pd.read_parquet(out / "posts.parquet"),
+        pd.read_parquet(out / "comments.parquet"),
+    )
     accounts = pd.read_parquet(out / "accounts.parquet")
     bposts = posts[posts.platform == "bluesky"]
     assert set(bposts.post_id) == exp["bsky_posts"]
-    assert set(comments[comments.comment_id.str.startswith("bluesky:")].comment_id) == exp["bsky_replies"]
+    assert (
+        set(comments[comments.comment_id.str.startswith("bluesky:")].comment_id)
+        == exp["bsky_replies"]
+    )
     mposts = posts[posts.platform == "mastodon"]
-    assert len(mposts) == len(exp["m_listed"]) - 1  # the deleted one is quarantined, not a post with 0 replies
+    assert (
+        len(mposts) == len(exp["m_listed"]) - 1
+    )  # the deleted one is quarantined, not a post with 0 replies
     assert mposts.post_id.str.startswith("mastodon:mastodon.example/").all()
-    assert set(comments[comments.comment_id.str.startswith("mastodon:")].comment_id) == \
-        {f"mastodon:mastodon.example/{i}" for i in exp["m_replies"]}
+    assert set(comments[comments.comment_id.str.startswith("mastodon:")].comment_id) == {
+        f"mastodon:mastodon.example/{i}" for i in exp["m_replies"]
+    }
     assert not posts.post_id.duplicated().any() and not comments.comment_id.duplicated().any()
     # reported_comments from replyCount / replies_count, and the per-post counts for the coverage audit
     per_post = reported_vs_fetched(m)
@@ -222,15 +280,28 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
     # profiles: followers from getProfile / lookup; account_type stays unknown (no decisive signal)
     acme = accounts[accounts.handle == "acme.example.com"].iloc[0]
     assert acme.followers == 5200 and acme.account_type == "unknown"
-    assert set(accounts.handle) == {"acme.example.com", "news.example.org", "alice.bsky.social", "bob.bsky.social",
-                                    "cafe", "carol"}
+    assert set(accounts.handle) == {
+        "acme.example.com",
+        "news.example.org",
+        "alice.bsky.social",
+        "bob.bsky.social",
+        "cafe",
+        "carol",
+    }
     prof = b["runs"]["bluesky"]["accounts"]["acme.example.com"]["profile_data"]
     assert prof["verified"] == "valid" and "Acme" in prof["description"]
-    assert "Bakery" in m["runs"]["mastodon:mastodon.example"]["accounts"]["cafe"]["profile_data"]["description"]
+    assert (
+        "Bakery"
+        in m["runs"]["mastodon:mastodon.example"]["accounts"]["cafe"]["profile_data"][
+            "description"
+        ]
+    )
     # the quarantine holds the out-of-window posts, the deleted/blocked nodes, the repost, with reasons
     q = [json.loads(line) for line in (out / "quarantine.jsonl").read_text().splitlines()]
     reasons = " | ".join(e["reason"] for e in q)
-    assert sum("outside the collection window" in e["reason"] for e in q) == exp["bsky_outside"] + 2
+    assert (
+        sum("outside the collection window" in e["reason"] for e in q) == exp["bsky_outside"] + 2
+    )
     assert "notFoundPost" in reasons and "blockedPost" in reasons and "repost" in reasons
     assert sum("thread not collected" in e["reason"] for e in q) == 1
     # a second import adds nothing
@@ -251,9 +322,16 @@ def test_429_waited_as_the_headers_say_and_5xx_retried(server, tmp_path):
 
 def test_backoff_is_capped_and_gives_up_with_the_last_response(server, tmp_path):
     waits = []
-    client = HttpClient(sleep=waits.append, clock=lambda: float(FIXED_NOW), max_retries=4, backoff_base=1,
-                        backoff_cap=3)
-    client._client.get = lambda url, params=None: httpx.Response(503, request=httpx.Request("GET", url))
+    client = HttpClient(
+        sleep=waits.append,
+        clock=lambda: float(FIXED_NOW),
+        max_retries=4,
+        backoff_base=1,
+        backoff_cap=3,
+    )
+    client._client.get = lambda url, params=None: httpx.Response(
+        503, request=httpx.Request("GET", url)
+    )
     resp = client.get(server.base + "/anything")
     assert resp.status_code == 503 and waits == [1, 2, 3, 3] and client.requests == 5
 
@@ -275,14 +353,21 @@ def test_killed_collection_resumes_without_duplicates(server, tmp_path):
     _collect_all(server, raw, [])
     import_collection(raw, out, progress=False)
     # at most the request that was being made when killed is made again
-    assert len(server.log) <= n_clean + 1 + 2  # (+ the 429 and 502 the restarted replay gives again)
+    assert (
+        len(server.log) <= n_clean + 1 + 2
+    )  # (+ the 429 and 502 the restarted replay gives again)
     for table in ("posts", "comments", "accounts"):
-        a = pd.read_parquet(clean_out / f"{table}.parquet").drop(columns=["collected_at"], errors="ignore")
-        b = pd.read_parquet(out / f"{table}.parquet").drop(columns=["collected_at"], errors="ignore")
+        a = pd.read_parquet(clean_out / f"{table}.parquet").drop(
+            columns=["collected_at"], errors="ignore"
+        )
+        b = pd.read_parquet(out / f"{table}.parquet").drop(
+            columns=["collected_at"], errors="ignore"
+        )
         key = a.columns[0]
         assert not b[key].duplicated().any()
-        pd.testing.assert_frame_equal(a.sort_values(key).reset_index(drop=True),
-                                      b.sort_values(key).reset_index(drop=True))
+        pd.testing.assert_frame_equal(
+            a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+        )
     files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*.json") if p.name[0] != ".")
     assert files == sorted(p.relative_to(clean_raw).as_posix() for p in clean_raw.rglob("*.json"))
 
@@ -291,28 +376,66 @@ def test_resume_with_other_parameters_is_refused(server, tmp_path):
     from analysis.collect.log import ParametersChanged
 
     client = _client([])
-    collect("bluesky", ["bob.bsky.social"], tmp_path, base_url=server.base, progress=False, client=client, **WINDOW)
+    collect(
+        "bluesky",
+        ["bob.bsky.social"],
+        tmp_path,
+        base_url=server.base,
+        progress=False,
+        client=client,
+        **WINDOW,
+    )
     with pytest.raises(ParametersChanged, match="since"):
-        collect("bluesky", ["bob.bsky.social"], tmp_path, base_url=server.base, progress=False, client=client,
-                since="2024-03-10", until="2024-03-31")
+        collect(
+            "bluesky",
+            ["bob.bsky.social"],
+            tmp_path,
+            base_url=server.base,
+            progress=False,
+            client=client,
+            since="2024-03-10",
+            until="2024-03-31",
+        )
 
 
 def test_raw_files_are_the_bytes_received(server, tmp_path):
     _collect_all(server, tmp_path, [])
     summary = json.loads((tmp_path / "collection.json").read_text())
-    assert len(summary["files"]) == len(list(tmp_path.rglob("*.json"))) - 2  # minus state and summary
+    assert (
+        len(summary["files"]) == len(list(tmp_path.rglob("*.json"))) - 2
+    )  # minus state and summary
     for rel in summary["files"]:
         body = (tmp_path / rel).read_bytes()
-        assert any(body == (FIX / s["body"]).read_bytes() for r in ROUTES["routes"] for s in r["responses"]
-                   if "body" in s), rel
+        assert any(
+            body == (FIX / s["body"]).read_bytes()
+            for r in ROUTES["routes"]
+            for s in r["responses"]
+            if "body" in s
+        ), rel
 
 
 def test_cli_collects_and_imports(server, tmp_path):
     from conftest import dialogic
 
-    res = dialogic("collect", "mastodon", "mastodon.example", "carol", "--since", "2024-03-01", "--until",
-                   "2024-03-31", "--name", "c", "--raw-dir", str(tmp_path / "raw"), "--out", str(tmp_path / "out"),
-                   "--base-url", server.base, "--no-progress")
+    res = dialogic(
+        "collect",
+        "mastodon",
+        "mastodon.example",
+        "carol",
+        "--since",
+        "2024-03-01",
+        "--until",
+        "2024-03-31",
+        "--name",
+        "c",
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--out",
+        str(tmp_path / "out"),
+        "--base-url",
+        server.base,
+        "--no-progress",
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "requests logged" in res.stdout and "in = kept + quarantined" in res.stdout
     assert (tmp_path / "out" / "posts.parquet").is_file()
@@ -325,14 +448,24 @@ def test_study_runs_end_to_end_on_a_replayed_collection(server, tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "open"
     _collect_all(server, raw, [])
     labels = tmp_path / "labels.csv"
-    labels.write_text("platform,handle,account_type\nbluesky,acme.example.com,business\n"
-                      "bluesky,news.example.org,business\nbluesky,alice.bsky.social,personal\n"
-                      "bluesky,bob.bsky.social,personal\nmastodon,cafe,business\nmastodon,carol,personal\n")
+    labels.write_text(
+        "platform,handle,account_type\nbluesky,acme.example.com,business\n"
+        "bluesky,news.example.org,business\nbluesky,alice.bsky.social,personal\n"
+        "bluesky,bob.bsky.social,personal\nmastodon,cafe,business\nmastodon,carol,personal\n"
+    )
     summaries = import_collection(raw, out, labels=labels, progress=False)
     assert all(s.reconciles() for s in summaries)
-    study = {"name": "open", "title": "Open platforms", "notebook": "notebooks/hypothesis.ipynb", "data": str(out),
-             "output": str(tmp_path / "reports"), "audiences": ["academic"], "languages": ["en"],
-             "parameters": {"min_posts": 3}, "hypotheses": [{"id": "H1"}]}
+    study = {
+        "name": "open",
+        "title": "Open platforms",
+        "notebook": "notebooks/hypothesis.ipynb",
+        "data": str(out),
+        "output": str(tmp_path / "reports"),
+        "audiences": ["academic"],
+        "languages": ["en"],
+        "parameters": {"min_posts": 3},
+        "hypotheses": [{"id": "H1"}],
+    }
     (tmp_path / "study.yaml").write_text(yaml.safe_dump(study))
     run = dialogic("run", str(tmp_path / "study.yaml"), cwd=PROJECT_ROOT)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -30,7 +30,9 @@ def _results(reports: Path) -> dict[str, dict]:
     out = {}
     for path in sorted(reports.glob("*/results.json")):
         record = json.loads(path.read_text())
-        out[record["hypothesis"] if record["hypothesis"] != "generic" else path.parent.name] = record
+        out[record["hypothesis"] if record["hypothesis"] != "generic" else path.parent.name] = (
+            record
+        )
     return out
 
 
@@ -65,18 +67,26 @@ def test_every_planted_effect_is_recovered_in_its_direction(study):
         table = results[hid]["result"]["table"]
         planted = PLANTED_EFFECTS[hid]
         assert table["verdict"] == "supported", (hid, table)
-        assert (table["estimate"] < 1) == (planted["direction"] == "less"), (hid, table["estimate"])
+        assert (table["estimate"] < 1) == (planted["direction"] == "less"), (
+            hid,
+            table["estimate"],
+        )
     h1 = results["H1"]["result"]["table"]
-    assert h1["ci_low"] < PLANTED_EFFECTS["H1"]["value"] < h1["ci_high"]     # issue 2: CI covers the IRR
+    assert (
+        h1["ci_low"] < PLANTED_EFFECTS["H1"]["value"] < h1["ci_high"]
+    )  # issue 2: CI covers the IRR
     h5 = results["H5"]["result"]["table"]
-    assert h5["verdict"] == "supported" and abs(h5["estimate"]) < 0.3        # weak, shown by equivalence
+    assert h5["verdict"] == "supported" and abs(h5["estimate"]) < 0.3  # weak, shown by equivalence
     null = results["promo-replies"]["result"]["table"]
-    assert null["verdict"] != "supported", null                               # the planted null
+    assert null["verdict"] != "supported", null  # the planted null
 
 
 def test_a_study_hypothesis_is_titled_as_such_not_as_hypothesis_generic(study):
     reports, _, _ = study
-    for page, title in (("academic.html", "A study's own hypothesis"), ("academic.fr.html", "Hypothèse propre à l'étude")):
+    for page, title in (
+        ("academic.html", "A study's own hypothesis"),
+        ("academic.fr.html", "Hypothèse propre à l'étude"),
+    ):
         text = (reports / "promo-replies" / page).read_text()
         assert "Hypothesis generic" not in text and "Hypothèse generic" not in text
         assert title in text.replace("&#x27;", "'").replace("&#39;", "'"), page
@@ -91,9 +101,11 @@ def test_rerun_with_nothing_changed_runs_nothing(study):
     assert {p: p.stat().st_mtime_ns for p in reports.glob("*/results.json")} == before
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                    reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (the demo's brief-pdf "
-                           f"audience is skipped without it; the HTML pages are still made and tested)")
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (the demo's brief-pdf "
+    f"audience is skipped without it; the HTML pages are still made and tested)",
+)
 def test_client_briefs_are_printed_to_pdf_in_both_languages(study):
     reports, _, _ = study
     for name in ("brief.pdf", "brief.fr.pdf"):
@@ -115,15 +127,24 @@ def test_demo_results_are_pinned_within_1e_6(study):
     of the demo study: every estimate, CI, statistic and p-value of every report and robustness test
     stays within 1e-6 (relative) of the results recorded before it (tests/fixtures/pinned/)."""
     reports, _, _ = study
-    pinned = json.loads((ROOT / "tests" / "fixtures" / "pinned" / "demo_results.json").read_text())["results"]
-    results = {path.parent.name: json.loads(path.read_text())["result"] for path in reports.glob("*/results.json")}
+    pinned = json.loads(
+        (ROOT / "tests" / "fixtures" / "pinned" / "demo_results.json").read_text()
+    )["results"]
+    results = {
+        path.parent.name: json.loads(path.read_text())["result"]
+        for path in reports.glob("*/results.json")
+    }
     assert set(results) == set(pinned)
     off = []
     for name, want in pinned.items():
         table = results[name]["table"]
-        off += [(name, k, table[k], v) for k, v in want["table"].items() if not _close(table[k], v)]
+        off += [
+            (name, k, table[k], v) for k, v in want["table"].items() if not _close(table[k], v)
+        ]
         got_rob = results[name]["robustness"]
         assert [r["test"] for r in got_rob] == [r["test"] for r in want["robustness"]], name
         for got, exp in zip(got_rob, want["robustness"]):
-            off += [(name, exp["test"], k, got[k], v) for k, v in exp.items() if not _close(got[k], v)]
+            off += [
+                (name, exp["test"], k, got[k], v) for k, v in exp.items() if not _close(got[k], v)
+            ]
     assert not off, off

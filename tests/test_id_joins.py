@@ -23,8 +23,13 @@ def hashed_joins(monkeypatch):
 @pytest.mark.parametrize("storage", ["python", "pyarrow"])
 def test_row_numbers_equal_pandas_get_indexer(hashed_joins, storage):
     rng = np.random.default_rng(3)
-    values = pd.Series([f"twitter:{i}" for i in range(3000)] + ["", "é"], dtype=f"string[{storage}]")
-    keys = pd.Series([f"twitter:{i}" for i in rng.integers(0, 4000, 5000)] + ["é", "", "x"], dtype=f"string[{storage}]")
+    values = pd.Series(
+        [f"twitter:{i}" for i in range(3000)] + ["", "é"], dtype=f"string[{storage}]"
+    )
+    keys = pd.Series(
+        [f"twitter:{i}" for i in rng.integers(0, 4000, 5000)] + ["é", "", "x"],
+        dtype=f"string[{storage}]",
+    )
     expected = pd.Index(values.astype(object)).get_indexer(keys.astype(object))
     np.testing.assert_array_equal(row_numbers(keys, values), expected)
     cat = keys.astype("category")
@@ -34,7 +39,9 @@ def test_row_numbers_equal_pandas_get_indexer(hashed_joins, storage):
 def test_a_hash_collision_falls_back_to_the_exact_join(hashed_joins, monkeypatch):
     keys = pd.Series(["a", "b", "c"], dtype="string")
     values = pd.Series(["c", "zz", "a"], dtype="string")
-    monkeypatch.setattr(schema, "id_hashes", lambda s: np.zeros(len(s), dtype=np.uint64))  # all collide
+    monkeypatch.setattr(
+        schema, "id_hashes", lambda s: np.zeros(len(s), dtype=np.uint64)
+    )  # all collide
     np.testing.assert_array_equal(row_numbers(keys, values), [2, -1, 0])
 
 
@@ -44,7 +51,9 @@ def test_duplicated_ids_is_exact_and_hashes_are_stable(hashed_joins):
     assert not duplicated_ids(pd.Series(["a", "b"], dtype="string")).any()
     h = id_hashes(pd.Series(["p:1", "p:2", "p:1"], dtype="string"))
     assert h[0] == h[2] != h[1] and h.dtype == np.uint64
-    np.testing.assert_array_equal(h, id_hashes(pd.Series(["p:1", "p:2", "p:1"], dtype="string[pyarrow]")))
+    np.testing.assert_array_equal(
+        h, id_hashes(pd.Series(["p:1", "p:2", "p:1"], dtype="string[pyarrow]"))
+    )
 
 
 def test_thread_rows_from_validation_survive_filtering(tmp_path):

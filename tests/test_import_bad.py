@@ -27,7 +27,9 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
 
 @pytest.fixture(autouse=True)
 def _key(tmp_path_factory, monkeypatch):
-    monkeypatch.setattr(config, "PSEUDONYM_KEY_FILE", tmp_path_factory.getbasetemp() / "key" / "pseudonym.key")
+    monkeypatch.setattr(
+        config, "PSEUDONYM_KEY_FILE", tmp_path_factory.getbasetemp() / "key" / "pseudonym.key"
+    )
 
 
 def reasons(out):
@@ -36,34 +38,84 @@ def reasons(out):
 
 def canonical(d: Path, comments: list[dict]):
     d.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame([dict(account_id="facebook:1", platform="facebook", handle="acme", display_name=None,
-                       account_type="business", account_type_source="test", followers=5, category=None,
-                       collected_at="2024-07-01T00:00:00Z")]).to_csv(d / "accounts.csv", index=False)
-    pd.DataFrame([dict(post_id="facebook:p1", account_id="facebook:1", platform="facebook",
-                       created_at="2024-01-01T10:00:00Z", text="t", lang="en", media_type="text", url=None,
-                       reported_comments=2, likes=0, shares=0, collected_at="2024-07-01T00:00:00Z")]
-                 ).to_csv(d / "posts.csv", index=False)
-    base = dict(post_id="facebook:p1", parent_id=None, author_id="facebook:u1", is_owner=None,
-                text="c", lang="en", depth=None)
+    pd.DataFrame(
+        [
+            dict(
+                account_id="facebook:1",
+                platform="facebook",
+                handle="acme",
+                display_name=None,
+                account_type="business",
+                account_type_source="test",
+                followers=5,
+                category=None,
+                collected_at="2024-07-01T00:00:00Z",
+            )
+        ]
+    ).to_csv(d / "accounts.csv", index=False)
+    pd.DataFrame(
+        [
+            dict(
+                post_id="facebook:p1",
+                account_id="facebook:1",
+                platform="facebook",
+                created_at="2024-01-01T10:00:00Z",
+                text="t",
+                lang="en",
+                media_type="text",
+                url=None,
+                reported_comments=2,
+                likes=0,
+                shares=0,
+                collected_at="2024-07-01T00:00:00Z",
+            )
+        ]
+    ).to_csv(d / "posts.csv", index=False)
+    base = dict(
+        post_id="facebook:p1",
+        parent_id=None,
+        author_id="facebook:u1",
+        is_owner=None,
+        text="c",
+        lang="en",
+        depth=None,
+    )
     pd.DataFrame([{**base, **c} for c in comments]).to_csv(d / "comments.csv", index=False)
     return d
 
 
 def test_missing_parent_cascades_and_duplicates_are_quarantined(tmp_path):
-    src = canonical(tmp_path / "src", [
-        dict(comment_id="facebook:c1", created_at="2024-01-01T11:00:00Z"),
-        dict(comment_id="facebook:c2", parent_id="facebook:gone", created_at="2024-01-01T12:00:00Z"),
-        dict(comment_id="facebook:c3", parent_id="facebook:c2", created_at="2024-01-01T13:00:00Z"),
-        dict(comment_id="facebook:c1", created_at="2024-01-01T11:00:00Z", text="again"),
-        dict(comment_id="facebook:c4", parent_id="facebook:c1", author_id="facebook:1",
-             created_at="2024-01-01T12:00:00+02:00"),  # 10:00 UTC: same instant as the post, allowed
-    ])
+    src = canonical(
+        tmp_path / "src",
+        [
+            dict(comment_id="facebook:c1", created_at="2024-01-01T11:00:00Z"),
+            dict(
+                comment_id="facebook:c2",
+                parent_id="facebook:gone",
+                created_at="2024-01-01T12:00:00Z",
+            ),
+            dict(
+                comment_id="facebook:c3",
+                parent_id="facebook:c2",
+                created_at="2024-01-01T13:00:00Z",
+            ),
+            dict(comment_id="facebook:c1", created_at="2024-01-01T11:00:00Z", text="again"),
+            dict(
+                comment_id="facebook:c4",
+                parent_id="facebook:c1",
+                author_id="facebook:1",
+                created_at="2024-01-01T12:00:00+02:00",
+            ),  # 10:00 UTC: same instant as the post, allowed
+        ],
+    )
     s = import_paths("canonical", [src], tmp_path / "o", progress=False)
     assert s.reconciles()
     assert s.counts["comments"].read == 5 and s.counts["comments"].quarantined == 3
     r = sorted(reasons(tmp_path / "o"))
     assert r[0].startswith("duplicate id: facebook:c1")
-    assert r[1].startswith("parent missing: facebook:gone") and r[2].startswith("parent quarantined: facebook:c2")
+    assert r[1].startswith("parent missing: facebook:gone") and r[2].startswith(
+        "parent quarantined: facebook:c2"
+    )
     t = read_canonical(tmp_path / "o")
     c4 = t.comments.set_index("comment_id").loc["facebook:c4"]
     assert bool(c4["is_owner"]) and c4["author_id"] == "facebook:1" and c4["depth"] == 1
@@ -71,13 +123,16 @@ def test_missing_parent_cascades_and_duplicates_are_quarantined(tmp_path):
 
 
 def test_mixed_and_missing_time_zones(tmp_path):
-    src = canonical(tmp_path / "src", [
-        dict(comment_id="facebook:a", created_at="2024-01-01T13:00:00+01:00"),
-        dict(comment_id="facebook:b", created_at="2024-01-01 14:00:00"),  # no zone
-        dict(comment_id="facebook:c", created_at="2024-01-01T09:00:00-05:00"),
-        dict(comment_id="facebook:d", created_at="not a date"),
-        dict(comment_id="facebook:e", created_at="2024-01-01T09:00:00Z"),  # before the post
-    ])
+    src = canonical(
+        tmp_path / "src",
+        [
+            dict(comment_id="facebook:a", created_at="2024-01-01T13:00:00+01:00"),
+            dict(comment_id="facebook:b", created_at="2024-01-01 14:00:00"),  # no zone
+            dict(comment_id="facebook:c", created_at="2024-01-01T09:00:00-05:00"),
+            dict(comment_id="facebook:d", created_at="not a date"),
+            dict(comment_id="facebook:e", created_at="2024-01-01T09:00:00Z"),  # before the post
+        ],
+    )
     s = import_paths("canonical", [src], tmp_path / "o", progress=False)
     t = read_canonical(tmp_path / "o").comments.set_index("comment_id")["created_at"]
     assert t["facebook:a"] == pd.Timestamp("2024-01-01 12:00", tz="UTC")
@@ -93,14 +148,23 @@ def test_mixed_and_missing_time_zones(tmp_path):
 def test_truncated_json_and_jsonl(tmp_path, real_data):
     # a YouTube commentThreads response: Phoenix's (AGPL, ../shared only) or python-youtube's (bundled)
     full = real_data.full("youtube-data-api-phoenix")
-    f = (full / "comment_threads_response.json" if full else
-         real_data / "youtube-data-api-pythonyoutube" / "comment_threads" / "comment_threads_by_video_paged_1.json")
+    f = (
+        full / "comment_threads_response.json"
+        if full
+        else real_data
+        / "youtube-data-api-pythonyoutube"
+        / "comment_threads"
+        / "comment_threads_by_video_paged_1.json"
+    )
     assert len(f.read_bytes()) > 5000
     bad = tmp_path / "threads.json"
     bad.write_bytes(f.read_bytes()[:5000])
     s = import_paths("youtube", [bad], tmp_path / "o", progress=False)
     assert s.reconciles() and s.counts["unparsed"].quarantined == 1
-    assert "not valid JSON" in reasons(tmp_path / "o")[0] and "truncated" in reasons(tmp_path / "o")[0]
+    assert (
+        "not valid JSON" in reasons(tmp_path / "o")[0]
+        and "truncated" in reasons(tmp_path / "o")[0]
+    )
     lines = (real_data / "twarc2-docnow" / "withheld.jsonl").read_bytes().splitlines()
     cut = tmp_path / "cut.jsonl"
     cut.write_bytes(b"\n".join(lines[:2] + [lines[2][:300]]))
@@ -121,30 +185,51 @@ def test_latin1_csv_is_decoded_and_noted(tmp_path, real_data):
 
 
 def test_missing_fields_in_tweets(tmp_path):
-    page = {"data": [{"id": "1", "author_id": "9", "text": "hi", "conversation_id": "1"},  # no created_at
-                     {"id": "2", "text": "x", "created_at": "2023-01-01T00:00:00.000Z"},  # no author
-                     {"id": "3", "author_id": "9", "text": "ok", "created_at": "2023-01-01T00:00:00.000Z"}],
-            "includes": {"users": [{"id": "9", "username": "nine", "name": "Nine"}]}, "__twarc": {}}
+    page = {
+        "data": [
+            {"id": "1", "author_id": "9", "text": "hi", "conversation_id": "1"},  # no created_at
+            {"id": "2", "text": "x", "created_at": "2023-01-01T00:00:00.000Z"},  # no author
+            {"id": "3", "author_id": "9", "text": "ok", "created_at": "2023-01-01T00:00:00.000Z"},
+        ],
+        "includes": {"users": [{"id": "9", "username": "nine", "name": "Nine"}]},
+        "__twarc": {},
+    }
     f = tmp_path / "t.jsonl"
     f.write_bytes(orjson.dumps(page) + b"\n")
     s = import_paths(None, [f], tmp_path / "o", progress=False)
     assert s.counts["posts"].read == 3 and s.counts["posts"].kept == 1
-    assert sorted(reasons(tmp_path / "o")) == ["missing field: account_id", "missing field: created_at"]
+    assert sorted(reasons(tmp_path / "o")) == [
+        "missing field: account_id",
+        "missing field: created_at",
+    ]
 
 
 def test_unrecognised_files_in_a_folder_are_named_not_passed_over(tmp_path):
     folder = tmp_path / "raw"
     folder.mkdir()
-    page = {"data": [{"id": "3", "author_id": "9", "text": "ok", "created_at": "2023-01-01T00:00:00.000Z",
-                      "conversation_id": "3"}],
-            "includes": {"users": [{"id": "9", "username": "nine", "name": "Nine"}]}, "__twarc": {}}
+    page = {
+        "data": [
+            {
+                "id": "3",
+                "author_id": "9",
+                "text": "ok",
+                "created_at": "2023-01-01T00:00:00.000Z",
+                "conversation_id": "3",
+            }
+        ],
+        "includes": {"users": [{"id": "9", "username": "nine", "name": "Nine"}]},
+        "__twarc": {},
+    }
     (folder / "tweets.jsonl").write_bytes(orjson.dumps(page) + b"\n")
     (folder / "notes.txt").write_text("field notes, not data\n")
     s = import_paths(None, [folder], tmp_path / "o", progress=False)
     assert s.counts["posts"].kept == 1
     assert any("notes.txt" in x and "not recognised" in x for x in s.skipped), s.skipped
     assert "notes.txt" in str(s)
-    log = [orjson.loads(line) for line in (tmp_path / "o" / "import_log.jsonl").read_bytes().splitlines()]
+    log = [
+        orjson.loads(line)
+        for line in (tmp_path / "o" / "import_log.jsonl").read_bytes().splitlines()
+    ]
     assert any("notes.txt" in x for x in log[-1]["skipped"])
 
 
@@ -152,9 +237,14 @@ def test_cli_import_prints_reconciled_counts(tmp_path, real_data, monkeypatch):
     from analysis.cli_import import import_
 
     monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
-    res = CliRunner().invoke(import_, [str(real_data / "twcs-customer-support-twitter" / "sample.csv")])
+    res = CliRunner().invoke(
+        import_, [str(real_data / "twcs-customer-support-twitter" / "sample.csv")]
+    )
     assert res.exit_code == 0, res.output
-    assert "in = kept + quarantined" in res.output and (tmp_path / "processed" / "sample" / "posts.parquet").exists()
+    assert (
+        "in = kept + quarantined" in res.output
+        and (tmp_path / "processed" / "sample" / "posts.parquet").exists()
+    )
     res = CliRunner().invoke(import_, ["nosuchformat", str(tmp_path)])
     assert res.exit_code != 0
     res = CliRunner().invoke(import_, ["--help"])
@@ -183,8 +273,14 @@ SAMPLES = {
     "4cat-ndjson": FIX / "fourcat" / "bsky-dataset.ndjson",
     "mapping": FIX / "mapping" / "pages_posts.csv",
 }
-OPTIONS = {"mapping": {"column_mapping": Path(__file__).parents[1] / "docs" / "mappings" / "pages-scraper.yaml"}}
-JUNK = st.sampled_from([None, "", "garbage", -1, 1.5, "2024-13-45T99:00:00Z", [], {}, "t1_nothere", 0])
+OPTIONS = {
+    "mapping": {
+        "column_mapping": Path(__file__).parents[1] / "docs" / "mappings" / "pages-scraper.yaml"
+    }
+}
+JUNK = st.sampled_from(
+    [None, "", "garbage", -1, 1.5, "2024-13-45T99:00:00Z", [], {}, "t1_nothere", 0]
+)
 
 
 def _reddit_lines(listing) -> list[dict]:
@@ -196,7 +292,11 @@ def _reddit_lines(listing) -> list[dict]:
             d = dict(thing["data"])
             replies = d.pop("replies", None)
             out.append(d)
-            for child in (replies or {}).get("data", {}).get("children", []) if isinstance(replies, dict) else []:
+            for child in (
+                (replies or {}).get("data", {}).get("children", [])
+                if isinstance(replies, dict)
+                else []
+            ):
                 walk(child)
 
     for part in listing:
@@ -207,7 +307,9 @@ def _reddit_lines(listing) -> list[dict]:
 
 def _source(fmt: str) -> tuple[str, object]:
     """(file name, parsed content) of the sample a format's damaged copies start from."""
-    from conftest import RealData  # bundled excerpt first, then ../shared; skips naming what is missing
+    from conftest import (
+        RealData,
+    )  # bundled excerpt first, then ../shared; skips naming what is missing
 
     src = SAMPLES[fmt] if Path(SAMPLES[fmt]).is_absolute() else RealData().path(str(SAMPLES[fmt]))
     if fmt == "pushshift":
@@ -243,7 +345,11 @@ def _n_reddit(obj) -> int:
     def thing(c):
         if isinstance(c, dict) and c.get("kind") == "more":
             return 0  # a placeholder, not a record (docs/importers.md)
-        replies = c.get("data", {}).get("replies") if isinstance(c, dict) and isinstance(c.get("data"), dict) else None
+        replies = (
+            c.get("data", {}).get("replies")
+            if isinstance(c, dict) and isinstance(c.get("data"), dict)
+            else None
+        )
         return 1 + (things(replies) if isinstance(replies, dict) else 0)
 
     def part(listing):  # a top-level listing that is not even an object is one broken item
@@ -260,7 +366,9 @@ def dig_list(obj, *keys) -> list:
     return obj if isinstance(obj, list) else ([None] if obj else [])
 
 
-def _n_youtube(obj) -> int:  # comment records only: posts of this sample are derived from its threads
+def _n_youtube(
+    obj,
+) -> int:  # comment records only: posts of this sample are derived from its threads
     n = 0
     for item in dig_list(obj, "items"):
         n += 1 + len(dig_list(item.get("replies") if isinstance(item, dict) else None, "comments"))
@@ -279,8 +387,10 @@ def _n_bluesky(obj) -> int:
 
 def _n_graph(obj) -> int:
     def comments(container):
-        return sum(1 + (comments(c.get("comments")) if isinstance(c, dict) else 0)
-                   for c in dig_list(container, "data"))
+        return sum(
+            1 + (comments(c.get("comments")) if isinstance(c, dict) else 0)
+            for c in dig_list(container, "data")
+        )
 
     items = obj.get("data") if isinstance(obj.get("data"), list) else list(obj.values())
     return sum(1 + (comments(x.get("comments")) if isinstance(x, dict) else 0) for x in items)
@@ -301,8 +411,16 @@ def _n_cassette(doc) -> int:
         req, resp = it["request"] if isinstance(it.get("request"), dict) else {}, it["response"]
         body = resp.get("body")
         text = body.get("string") if isinstance(body, dict) else body
-        status = resp["status"].get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
-        if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
+        status = (
+            resp["status"].get("code")
+            if isinstance(resp.get("status"), dict)
+            else resp.get("status")
+        )
+        if (
+            not text
+            or (isinstance(status, int) and status >= 400)
+            or str(req.get("method")).upper() == "DELETE"
+        ):
             continue  # errors, deletes, empty bodies: not data
         if not isinstance(text, (str, bytes)):
             n += 1
@@ -311,13 +429,22 @@ def _n_cassette(doc) -> int:
             obj = json.loads(text)
         except ValueError:
             continue  # not JSON: a form or a page, no record
-        n += 0 if isinstance(obj, dict) and "acct" in obj and "content" not in obj else _n_mastodon(obj)  # account
+        n += (
+            0
+            if isinstance(obj, dict) and "acct" in obj and "content" not in obj
+            else _n_mastodon(obj)
+        )  # account
     return n
 
 
 COUNTERS = {  # format -> (count of records in the input, tables whose `in` it equals)
-    "twarc2": (lambda lines: sum(len(x["data"]) if isinstance(x, dict) and isinstance(x.get("data"), list)
-                                 else 1 for x in lines), ("posts", "comments")),
+    "twarc2": (
+        lambda lines: sum(
+            len(x["data"]) if isinstance(x, dict) and isinstance(x.get("data"), list) else 1
+            for x in lines
+        ),
+        ("posts", "comments"),
+    ),
     "reddit": (_n_reddit, ("posts", "comments")),
     "pushshift": (len, ("posts", "comments")),
     "youtube": (_n_youtube, ("comments",)),
@@ -327,9 +454,15 @@ COUNTERS = {  # format -> (count of records in the input, tables whose `in` it e
     "facebook-graph": (_n_graph, ("posts", "comments")),
     "crowdtangle": (lambda o: len(dig_list(o, "result", "posts")), ("posts",)),
     "fb-scraper": (_n_csv, ("comments",)),
-    "twcs": (_n_csv, ("posts", "comments")),  # minus the conversation posts it derives (see the test)
+    "twcs": (
+        _n_csv,
+        ("posts", "comments"),
+    ),  # minus the conversation posts it derives (see the test)
     "uci-metrics": (_n_csv, ("posts",)),
-    "facepager": (lambda t: _n_csv(t, lambda r: r.get("object_type") in ("seed", "offcut")), ("posts", "comments")),
+    "facepager": (
+        lambda t: _n_csv(t, lambda r: r.get("object_type") in ("seed", "offcut")),
+        ("posts", "comments"),
+    ),
     "crowdtangle-csv": (_n_csv, ("posts",)),
     "4cat": (_n_csv, ("posts", "comments")),
     "4cat-ndjson": (len, ("posts", "comments")),
@@ -366,7 +499,9 @@ def _damage_json(obj, ops):
             elif kind == "duplicate" and isinstance(parent, list):
                 parent.append(json.loads(json.dumps(parent[last])))
             else:
-                parent[last] = copy.deepcopy(junk)  # a copy: the same junk inserted twice must not make a cycle
+                parent[last] = copy.deepcopy(
+                    junk
+                )  # a copy: the same junk inserted twice must not make a cycle
         except (KeyError, IndexError, TypeError):
             continue
     return obj
@@ -390,21 +525,35 @@ def _damage_csv(text: str, ops):
     return "\n".join(lines[:60]) + "\n"
 
 
-OPS = st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "replace", "replace"]),
-                         st.integers(0, 10_000), JUNK), max_size=8)
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["delete", "duplicate", "replace", "replace"]),
+        st.integers(0, 10_000),
+        JUNK,
+    ),
+    max_size=8,
+)
 
 
 def test_every_importer_is_damage_tested():
     from analysis.importers import FORMATS
 
-    refused = {"uci-comment-volume", "facepager-db"}  # recognised only to say why they are not importable
-    assert set(FORMATS) - set(SAMPLES) - refused == {"canonical"}  # canonical: tested in test_import_bad above
+    refused = {
+        "uci-comment-volume",
+        "facepager-db",
+    }  # recognised only to say why they are not importable
+    assert set(FORMATS) - set(SAMPLES) - refused == {
+        "canonical"
+    }  # canonical: tested in test_import_bad above
     assert set(COUNTERS) == set(SAMPLES)
 
 
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
-@settings(max_examples=settings().max_examples // 8 or 12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=settings().max_examples // 8 or 12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(ops=OPS)
 def test_damaged_records_always_reconcile(fmt, ops, tmp_path_factory):
     name, content = _source(fmt)
@@ -433,10 +582,17 @@ def test_damaged_records_always_reconcile(fmt, ops, tmp_path_factory):
     expected = count(damaged)
     if fmt == "twcs":  # a customer-started conversation is one derived post beside its first tweet
         derived = int((t.posts["media_type"] == "conversation").sum()) + sum(
-            1 for q in read_quarantine(out) if q["table"] == "posts" and q["locator"].endswith("(conversation)"))
+            1
+            for q in read_quarantine(out)
+            if q["table"] == "posts" and q["locator"].endswith("(conversation)")
+        )
         expected += derived
     if any(q["locator"] == "whole file" for q in read_quarantine(out)):
         expected = 1  # damage to the document itself (e.g. its `kind`): the file is quarantined whole, as one
-    read = sum(s.counts[k].read for k in tables) + (s.counts["unparsed"].read if "unparsed" in s.counts else 0)
-    assert read == expected, (f"{fmt}: the reader reports {read} records in, the input holds {expected}\n{s}")
+    read = sum(s.counts[k].read for k in tables) + (
+        s.counts["unparsed"].read if "unparsed" in s.counts else 0
+    )
+    assert read == expected, (
+        f"{fmt}: the reader reports {read} records in, the input holds {expected}\n{s}"
+    )
     shutil.rmtree(work)

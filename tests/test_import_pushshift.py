@@ -41,7 +41,11 @@ def _flatten(listing) -> list[dict]:
             for child in replies["data"]["children"]:
                 walk(child)
 
-    parts = listing if isinstance(listing, list) else [{"data": {"children": listing["json"]["data"]["things"]}}]
+    parts = (
+        listing
+        if isinstance(listing, list)
+        else [{"data": {"children": listing["json"]["data"]["things"]}}]
+    )
     for part in parts:
         for child in part["data"]["children"]:
             walk(child)
@@ -65,23 +69,48 @@ def test_pushshift_lines_equal_the_listing(thread, real_data, tmp_path):
     f, objs = thread
     assert detect_format(f) == "pushshift"
     s = import_paths(None, [f], tmp_path / "ps", progress=False)
-    assert s.reconciles() and sum(c.quarantined for c in s.counts.values()) == len(read_quarantine(tmp_path / "ps"))
+    assert s.reconciles() and sum(c.quarantined for c in s.counts.values()) == len(
+        read_quarantine(tmp_path / "ps")
+    )
     subs = [o for o in objs if "title" in o]
     coms = [o for o in objs if "body" in o]
-    assert s.counts["posts"].read == len(subs) == 1 and s.counts["comments"].read == len(coms) == 101
+    assert (
+        s.counts["posts"].read == len(subs) == 1 and s.counts["comments"].read == len(coms) == 101
+    )
     ps = read_canonical(tmp_path / "ps")
     ex = real_data / "reddit-praw-cassettes" / "extracted"
     import_paths("reddit", [ex / name for name in SOURCES], tmp_path / "ls", progress=False)
     ls = read_canonical(tmp_path / "ls")
-    cols = ["comment_id", "post_id", "parent_id", "author_id", "is_owner", "depth", "created_at", "text"]
+    cols = [
+        "comment_id",
+        "post_id",
+        "parent_id",
+        "author_id",
+        "is_owner",
+        "depth",
+        "created_at",
+        "text",
+    ]
     # values compared, not storage: read_canonical dictionary-encodes repeated columns, whose
     # categories follow each file's row order
-    a = ps.comments[cols].astype({"post_id": "string", "text": "string"}).sort_values("comment_id").reset_index(drop=True)
-    b = ls.comments[cols].astype({"post_id": "string", "text": "string"}).sort_values("comment_id").reset_index(drop=True)
+    a = (
+        ps.comments[cols]
+        .astype({"post_id": "string", "text": "string"})
+        .sort_values("comment_id")
+        .reset_index(drop=True)
+    )
+    b = (
+        ls.comments[cols]
+        .astype({"post_id": "string", "text": "string"})
+        .sort_values("comment_id")
+        .reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(a, b)
     # owners: independently from the raw objects
     op = subs[0]["author"]
-    expected = {"reddit:" + o["name"] for o in coms if o.get("is_submitter") or o.get("author") == op}
+    expected = {
+        "reddit:" + o["name"] for o in coms if o.get("is_submitter") or o.get("author") == op
+    }
     assert set(ps.comments.loc[ps.comments["is_owner"].astype(bool), "comment_id"]) == expected
     assert len(expected) == 10  # SOURCE.md: is_submitter on 10 comments
     # depth: Reddit's own field
@@ -96,7 +125,9 @@ def test_pushshift_damaged_lines_are_quarantined(thread, tmp_path):
     coms = [i for i, o in enumerate(objs) if "body" in o]
     lines[coms[0]] = lines[coms[0]][:50]  # truncated line
     lines.append(lines[coms[1]])  # duplicate comment
-    lines.append(b'{"subreddit": "x", "created_utc": 1, "score": 3}')  # neither submission nor comment
+    lines.append(
+        b'{"subreddit": "x", "created_utc": 1, "score": 3}'
+    )  # neither submission nor comment
     bad = tmp_path / "bad.ndjson"
     bad.write_bytes(b"\n".join(lines) + b"\n")
     s = import_paths("pushshift", [bad], tmp_path / "o", progress=False)

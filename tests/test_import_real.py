@@ -43,8 +43,12 @@ def test_twarc2_page_accounts_for_every_tweet(real_data, tmp_path):
     d = real_data.best("twarc2-docnow")
     raw = json.loads((d / "noflat.jsonl").read_text().splitlines()[0])
     tweets = raw["data"]
-    retweets = sum(any(r["type"] == "retweeted" for r in t.get("referenced_tweets", [])) for t in tweets)
-    replies = sum(any(r["type"] == "replied_to" for r in t.get("referenced_tweets", [])) for t in tweets)
+    retweets = sum(
+        any(r["type"] == "retweeted" for r in t.get("referenced_tweets", [])) for t in tweets
+    )
+    replies = sum(
+        any(r["type"] == "replied_to" for r in t.get("referenced_tweets", [])) for t in tweets
+    )
     # the full page holds 100 tweets; the bundled excerpt its first 30 (tests/fixtures/real/.../SOURCE.md)
     n = 30 if real_data.is_excerpt(d) else 100
     assert len(tweets) == n
@@ -86,14 +90,21 @@ def test_reddit_depth_and_owner_replies(real_data, tmp_path):
     for f in ex.glob("comments_*.json"):
         walk(json.loads(f.read_text())[1])
     for f in ex.glob("morechildren_*.json"):  # things carry their own depth too
-        own.update({"reddit:" + th["data"]["name"]: th["data"]["depth"]
-                    for th in json.loads(f.read_text())["json"]["data"]["things"]
-                    if th["kind"] == "t1" and "depth" in th["data"]})
+        own.update(
+            {
+                "reddit:" + th["data"]["name"]: th["data"]["depth"]
+                for th in json.loads(f.read_text())["json"]["data"]["things"]
+                if th["kind"] == "t1" and "depth" in th["data"]
+            }
+        )
     ours = c.set_index("comment_id")["depth"]
     assert {k: int(ours[k]) for k in own} == own
     assert max(own.values()) >= 3
     owner = t.accounts.set_index("account_id")
-    assert owner.loc[t.posts.set_index("post_id").loc["reddit:t3_ablzuq", "account_id"], "platform"] == "reddit"
+    assert (
+        owner.loc[t.posts.set_index("post_id").loc["reddit:t3_ablzuq", "account_id"], "platform"]
+        == "reddit"
+    )
     # non-owner authors are keyed hashes, never raw user names
     authors = set(c.loc[~c["is_owner"].astype(bool), "author_id"])
     assert all(":anon:" in a for a in authors)
@@ -117,14 +128,20 @@ def test_youtube_owner_reply(real_data, tmp_path):
 
 def test_facebook_scraper_threads_and_eastern_time(real_data, tmp_path):
     d = real_data / "facebook-page-scraper-nytimes"
-    s, t = run("fb-scraper", [d / "nytimes_facebook_statuses.csv", d / "nytimes_facebook_comments.csv"],
-               tmp_path / "o")
+    s, t = run(
+        "fb-scraper",
+        [d / "nytimes_facebook_statuses.csv", d / "nytimes_facebook_comments.csv"],
+        tmp_path / "o",
+    )
     assert s.counts["posts"].read == 616 and s.counts["comments"].read == 1858
     c = t.comments.set_index("comment_id")
     first = c.loc["facebook:10151472549144999_10151472582124999"]
     assert first["created_at"] == pd.Timestamp("2018-02-01 00:05:11", tz="UTC")  # 19:05:11 EST
     reply = c.loc["facebook:10151472549144999_10151472585819999"]
-    assert reply["depth"] == 1 and reply["parent_id"] == "facebook:10151472549144999_10151472582124999"
+    assert (
+        reply["depth"] == 1
+        and reply["parent_id"] == "facebook:10151472549144999_10151472582124999"
+    )
     raw = pd.read_csv(d / "nytimes_facebook_comments.csv", dtype=str)
     kept_raw = raw[("facebook:" + raw["comment_id"]).isin(c.index)]
     assert int((c["depth"] == 1).sum()) == int(kept_raw["parent_id"].notna().sum())
@@ -134,7 +151,9 @@ def test_facebook_scraper_threads_and_eastern_time(real_data, tmp_path):
 
 
 def test_twcs_brand_answers_are_owner_replies(real_data, tmp_path):
-    s, t = run("twcs", [real_data / "twcs-customer-support-twitter" / "sample.csv"], tmp_path / "o")
+    s, t = run(
+        "twcs", [real_data / "twcs-customer-support-twitter" / "sample.csv"], tmp_path / "o"
+    )
     c = t.comments.set_index("comment_id")
     # raw: 119238 is ChaseSupport answering customer tweet 119239
     assert bool(c.loc["twitter:twcs/119238", "is_owner"])
@@ -159,7 +178,9 @@ def test_aggregate_tables_have_no_comments(real_data, tmp_path):
     s, t = run(None, [real_data / "crowdtangle-api-phoenix"], tmp_path / "ct")
     p = t.posts.set_index("post_id")
     assert p.loc["facebook:11430503918_10159078346893919", "reported_comments"] == 1060
-    assert json.loads((tmp_path / "ct" / "dataset.json").read_text())["comments_available"] is False
+    assert (
+        json.loads((tmp_path / "ct" / "dataset.json").read_text())["comments_available"] is False
+    )
 
 
 def test_bluesky_and_mastodon(real_data, tmp_path):
@@ -171,13 +192,24 @@ def test_bluesky_and_mastodon(real_data, tmp_path):
     s, t = run(None, [d], tmp_path / "b")
     assert s.counts["posts"].read + s.counts["comments"].read == len(items)
     assert s.counts["comments"].read == n_replies > 0
-    s, t = run(None, [real_data / "mastodon-mastodonpy-cassettes" / "test_entity_context.yaml"], tmp_path / "m")
+    s, t = run(
+        None,
+        [real_data / "mastodon-mastodonpy-cassettes" / "test_entity_context.yaml"],
+        tmp_path / "m",
+    )
     assert s.counts["posts"].read + s.counts["comments"].read == 2  # 1 ancestor + 1 descendant
     assert t.posts["post_id"].str.startswith("mastodon:mastodon.social/").all()
 
 
 def test_facebook_graph_nested_comments(real_data, tmp_path):
-    f = real_data / "facebook-graph-pyfacebook" / "facebook" / "apidata" / "posts" / "multi_posts_data.json"
+    f = (
+        real_data
+        / "facebook-graph-pyfacebook"
+        / "facebook"
+        / "apidata"
+        / "posts"
+        / "multi_posts_data.json"
+    )
     s, t = run("facebook-graph", [f], tmp_path / "o")
     raw = json.loads(f.read_text())
     n_raw = sum(len(p.get("comments", {}).get("data", [])) for p in raw.values())
@@ -194,6 +226,7 @@ def test_reimport_adds_nothing_and_logs_hashes(real_data, tmp_path):
     assert s.skipped and read_canonical(tmp_path / "o").counts() == before
     log = read_log(tmp_path / "o")
     import hashlib
+
     assert log[0]["files"][0]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
     assert log[0]["privacy"]["pseudonymize_authors"] is True and log[0]["dialogic_version"]
 
@@ -229,7 +262,10 @@ def test_reddit_cassettes_kept_and_token_exchange_not_echoed(real_data, tmp_path
     posts = [n for k, n in seen if k == "t3"]
     comments = [n for k, n in seen if k == "t1"]
     assert tokens == 2
-    assert s.counts["posts"].read == len(posts) == 108 and s.counts["comments"].read == len(comments) == 648
+    assert (
+        s.counts["posts"].read == len(posts) == 108
+        and s.counts["comments"].read == len(comments) == 648
+    )
     assert len(t.posts) == len(set(posts)) == 101  # the repeats are refetches of the same things
     assert len(t.comments) == len(set(comments)) == 642
     assert s.counts["unparsed"].read == s.counts["unparsed"].quarantined == tokens
@@ -239,7 +275,10 @@ def test_reddit_cassettes_kept_and_token_exchange_not_echoed(real_data, tmp_path
     for r in q:
         assert "has no time zone" not in r["reason"]
         if r["table"] == "unparsed":
-            assert "https://www.reddit.com/api/v1/access_token" in r["reason"] and len(r["reason"]) < 200
+            assert (
+                "https://www.reddit.com/api/v1/access_token" in r["reason"]
+                and len(r["reason"]) < 200
+            )
             assert r.get("raw") is None and not r.get("record")
     text = (tmp_path / "o" / "quarantine.jsonl").read_text()
     assert "ACCESS_TOKEN" not in text and "bearer" not in text and "expires_in" not in text

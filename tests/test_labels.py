@@ -19,17 +19,31 @@ def _key(tmp_path, monkeypatch):
 
 
 def test_signals_and_category_table():
-    assert label_from_signal("verified_type=government") == ("business", "platform:verified_type=government")
+    assert label_from_signal("verified_type=government") == (
+        "business",
+        "platform:verified_type=government",
+    )
     assert label_from_signal("verified_type=blue")[0] == "unknown"
-    assert label_from_signal("category=MEDIA_NEWS_COMPANY;account_kind=facebook_page")[0] == "business"
-    assert label_from_signal("account_kind=facebook_profile") == ("personal", "platform:account_kind=facebook_profile")
+    assert (
+        label_from_signal("category=MEDIA_NEWS_COMPANY;account_kind=facebook_page")[0]
+        == "business"
+    )
+    assert label_from_signal("account_kind=facebook_profile") == (
+        "personal",
+        "platform:account_kind=facebook_profile",
+    )
 
 
 def test_mapping_overrides_signal_on_real_import(real_data, tmp_path):
     m = tmp_path / "map.csv"
     m.write_text("platform,handle,account_type\ntwitter,@TwitterDev,personal\n")
-    import_paths("twarc2", [real_data / "twarc2-docnow" / "verified_type.jsonl"], tmp_path / "o",
-                 labels=m, progress=False)
+    import_paths(
+        "twarc2",
+        [real_data / "twarc2-docnow" / "verified_type.jsonl"],
+        tmp_path / "o",
+        labels=m,
+        progress=False,
+    )
     acc = read_canonical(tmp_path / "o").accounts.iloc[0]
     assert acc["account_type"] == "personal" and acc["account_type_source"] == "mapping:map.csv"
 
@@ -45,10 +59,18 @@ def test_mapping_errors_name_the_fix(tmp_path):
 
 
 def test_mapping_by_namespaced_id():
-    acc = pd.DataFrame({"account_id": ["reddit:bob", "reddit:al"], "platform": ["reddit"] * 2,
-                        "handle": ["bob", "al"], "account_type": ["unknown"] * 2,
-                        "account_type_source": ["none"] * 2})
-    mp = pd.DataFrame({"platform": ["reddit"], "handle": [""], "id": ["reddit:al"], "account_type": ["business"]})
+    acc = pd.DataFrame(
+        {
+            "account_id": ["reddit:bob", "reddit:al"],
+            "platform": ["reddit"] * 2,
+            "handle": ["bob", "al"],
+            "account_type": ["unknown"] * 2,
+            "account_type_source": ["none"] * 2,
+        }
+    )
+    mp = pd.DataFrame(
+        {"platform": ["reddit"], "handle": [""], "id": ["reddit:al"], "account_type": ["business"]}
+    )
     out = apply_mapping(acc, mp)
     assert out["account_type"].tolist() == ["unknown", "business"] and out.attrs["relabelled"] == 1
 

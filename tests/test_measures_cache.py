@@ -27,10 +27,16 @@ def test_second_load_reads_the_cache_and_equals_a_fresh_computation(data_dir):
     assert len(entries) == 1 and (entries[0] / "dtypes.json").is_file()
     second = load_report_data(_params(data_dir))
     fresh = compute_frames(data_dir, first.params, first.dataset)
-    for got, name in ((second.posts, "post_measures"), (second.comments, "comment_measures"),
-                      (second.tables.posts, "posts"), (second.tables.accounts, "accounts"),
-                      (second.exclusions, "exclusions")):
-        pd.testing.assert_frame_equal(got.reset_index(drop=True), fresh[name].reset_index(drop=True), check_exact=True)
+    for got, name in (
+        (second.posts, "post_measures"),
+        (second.comments, "comment_measures"),
+        (second.tables.posts, "posts"),
+        (second.tables.accounts, "accounts"),
+        (second.exclusions, "exclusions"),
+    ):
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), fresh[name].reset_index(drop=True), check_exact=True
+        )
     assert second.summary() == first.summary()
 
 
@@ -38,7 +44,9 @@ def test_a_changed_parameter_or_file_gets_another_entry(data_dir):
     params = load_report_data(_params(data_dir)).params
     key = measures_cache.measures_key(data_dir, params)
     assert measures_cache.measures_key(data_dir, {**params, "reply_window_h": 24.0}) != key
-    assert measures_cache.measures_key(data_dir, {**params, "alpha": 0.01}) == key  # not a measure parameter
+    assert (
+        measures_cache.measures_key(data_dir, {**params, "alpha": 0.01}) == key
+    )  # not a measure parameter
     info = data_dir / "dataset.json"
     info.write_text(info.read_text() + " ")
     assert measures_cache.measures_key(data_dir, params) != key
@@ -51,4 +59,6 @@ def test_a_damaged_entry_is_recomputed_not_trusted(data_dir):
     assert measures_cache.load(data_dir, measures_cache.measures_key(data_dir, params)) is None
     again = load_report_data(_params(data_dir))
     assert len(again.comments) > 0
-    assert measures_cache.load(data_dir, measures_cache.measures_key(data_dir, params)) is not None  # stored anew
+    assert (
+        measures_cache.load(data_dir, measures_cache.measures_key(data_dir, params)) is not None
+    )  # stored anew

@@ -22,7 +22,9 @@ from analysis.text.cache import cache_path  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     from distributed import Client
 
     c = Client(cluster)
@@ -51,8 +53,10 @@ def scale_dir(tmp_path_factory) -> Path:
 
 def in_memory(data_dir, window_h, comments_available=True, cache_dir=None):
     tables = read_canonical(data_dir)
-    return (post_measures(tables, comments_available=comments_available, cache_dir=cache_dir),
-            comment_measures(tables, window_h, cache_dir=cache_dir))
+    return (
+        post_measures(tables, comments_available=comments_available, cache_dir=cache_dir),
+        comment_measures(tables, window_h, cache_dir=cache_dir),
+    )
 
 
 def assert_same(got, expected):
@@ -69,8 +73,11 @@ def test_demo_equals_in_memory(client, demo_dir):
 
 def test_shuffle_spreads_the_threads_over_every_partition(client, demo_dir):
     # the same hash partitioning dask_measures asks for: each of the 4 partitions gets threads
-    lengths = dd.read_parquet(demo_dir / "comments.parquet", columns=["post_id"]).shuffle(
-        on="post_id", npartitions=4).map_partitions(len)
+    lengths = (
+        dd.read_parquet(demo_dir / "comments.parquet", columns=["post_id"])
+        .shuffle(on="post_id", npartitions=4)
+        .map_partitions(len)
+    )
     lengths = client.compute(lengths).result()
     assert len(lengths) == 4 and (lengths > 0).all()
 
@@ -79,7 +86,9 @@ def test_demo_with_cache_and_no_window(client, demo_dir, tmp_path):
     cache = tmp_path / ".cache"
     got = dask_measures(demo_dir, None, client, cache_dir=cache, npartitions=4)
     path = cache_path(cache)
-    assert [p.name for p in cache.iterdir()] == [path.name]  # one file, no leftover temporary files
+    assert [p.name for p in cache.iterdir()] == [
+        path.name
+    ]  # one file, no leftover temporary files
     stamp = path.stat().st_mtime_ns
     assert_same(got, in_memory(demo_dir, None))
     # a second run finds every text in the cache: neither the driver nor a worker rewrites it
@@ -109,7 +118,9 @@ def test_real_sample_equals_in_memory(client, real_data, tmp_path, monkeypatch):
 
     monkeypatch.setattr(config, "PSEUDONYM_KEY_FILE", tmp_path / "key" / "pseudonym.key")
     out = tmp_path / "twcs"
-    import_paths("twcs", [real_data / "twcs-customer-support-twitter" / "sample.csv"], out, progress=False)
+    import_paths(
+        "twcs", [real_data / "twcs-customer-support-twitter" / "sample.csv"], out, progress=False
+    )
     expected = in_memory(out, 72)
     assert len(expected[1]) > 0
     assert_same(dask_measures(out, 72, client, npartitions=4), expected)
@@ -156,10 +167,14 @@ def test_report_frames_on_dask_equal_the_in_memory_frames(client, tmp_path):
     got = compute_frames_dask(tmp_path, params, dataset, client.scheduler.address)
     assert expected["exclusions"]["posts"].sum() > 0  # the filters removed something
     for name, frame in expected.items():
-        pd.testing.assert_frame_equal(got[name].reset_index(drop=True), frame.reset_index(drop=True), obj=name)
+        pd.testing.assert_frame_equal(
+            got[name].reset_index(drop=True), frame.reset_index(drop=True), obj=name
+        )
 
 
-def test_a_study_run_on_dask_computes_its_measures_there_and_gives_the_local_results(client, tmp_path):
+def test_a_study_run_on_dask_computes_its_measures_there_and_gives_the_local_results(
+    client, tmp_path
+):
     """`dialogic run --dask-scheduler ADDRESS` on the report notebook: the measures step runs on
     the cluster (analysis.report.data.compute_frames_dask) and the reports equal a local run's."""
     import json as _json
@@ -173,22 +188,45 @@ def test_a_study_run_on_dask_computes_its_measures_there_and_gives_the_local_res
     root = Path(__file__).resolve().parents[1]
     results = {}
     for engine in ("local", "dask"):
-        (tmp_path / f"{engine}.yaml").write_text("\n".join([
-            f"name: scale-{engine}", f"notebook: {root / 'notebooks' / 'hypothesis.ipynb'}", f"data: {data}",
-            f"output: {tmp_path / engine}", "audiences: [academic]", "languages: [en]",
-            "parameters:", "  min_posts: 5", "hypotheses:", "  - id: H1", "  - id: H2", ""]))
+        (tmp_path / f"{engine}.yaml").write_text(
+            "\n".join(
+                [
+                    f"name: scale-{engine}",
+                    f"notebook: {root / 'notebooks' / 'hypothesis.ipynb'}",
+                    f"data: {data}",
+                    f"output: {tmp_path / engine}",
+                    "audiences: [academic]",
+                    "languages: [en]",
+                    "parameters:",
+                    "  min_posts: 5",
+                    "hypotheses:",
+                    "  - id: H1",
+                    "  - id: H2",
+                    "",
+                ]
+            )
+        )
         args = ["run", str(tmp_path / f"{engine}.yaml"), "--workers", "1"]
         if engine == "dask":
             args += ["--dask-scheduler", client.scheduler.address]
-            for entry in (data / ".cache").glob("measures-*"):  # the local run's measures: compute anew
+            for entry in (data / ".cache").glob(
+                "measures-*"
+            ):  # the local run's measures: compute anew
                 shutil.rmtree(entry)
-        run = subprocess.run([sys.executable, "-m", "analysis.cli", *args], cwd=root, capture_output=True,
-                             text=True, timeout=600)
+        run = subprocess.run(
+            [sys.executable, "-m", "analysis.cli", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert run.returncode == 0, run.stdout + run.stderr
         if engine == "dask":
             assert "on Dask" in run.stdout + run.stderr and "done in" in run.stdout + run.stderr
-        results[engine] = {h: _json.loads((tmp_path / engine / h / "results.json").read_text())["result"]["table"]
-                           for h in ("h1", "h2")}
+        results[engine] = {
+            h: _json.loads((tmp_path / engine / h / "results.json").read_text())["result"]["table"]
+            for h in ("h1", "h2")
+        }
     for h in ("h1", "h2"):
         for key in ("estimate", "ci_low", "ci_high", "p_value", "n_obs", "n_clusters", "verdict"):
             assert results["dask"][h][key] == results["local"][h][key], (h, key)

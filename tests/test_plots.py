@@ -27,16 +27,57 @@ from analysis.stats.hypotheses import CATALOGUE
 
 WINDOW_H = 72.0
 HYPOTHESES = ("H1", "H2", "H3", "H4a", "H4b", "H5", "H6")
-CASES = ("normal", "one_group", "single_page", "all_zeros", "all_censored", "nan_followers", "empty")
+CASES = (
+    "normal",
+    "one_group",
+    "single_page",
+    "all_zeros",
+    "all_censored",
+    "nan_followers",
+    "empty",
+)
 PNG = b"\x89PNG\r\n\x1a\n"
 
-POST_COLUMNS = ["post_id", "account_id", "platform", "account_type", "followers", "created_at", "lang", "text",
-                "replies", "owner_replies", "unique_commenters", "answered_share", "first_owner_reply_h",
-                "dialogue_turns", "post_age_h", "is_question", "is_promotional", "reported_comments",
-                "comments_available"]
-COMMENT_COLUMNS = ["comment_id", "post_id", "account_id", "platform", "account_type", "followers", "created_at",
-                   "depth", "lang", "text", "answered", "time_to_owner_reply_h", "reply_observed",
-                   "answered_in_window", "sentiment", "negative", "post_is_question"]
+POST_COLUMNS = [
+    "post_id",
+    "account_id",
+    "platform",
+    "account_type",
+    "followers",
+    "created_at",
+    "lang",
+    "text",
+    "replies",
+    "owner_replies",
+    "unique_commenters",
+    "answered_share",
+    "first_owner_reply_h",
+    "dialogue_turns",
+    "post_age_h",
+    "is_question",
+    "is_promotional",
+    "reported_comments",
+    "comments_available",
+]
+COMMENT_COLUMNS = [
+    "comment_id",
+    "post_id",
+    "account_id",
+    "platform",
+    "account_type",
+    "followers",
+    "created_at",
+    "depth",
+    "lang",
+    "text",
+    "answered",
+    "time_to_owner_reply_h",
+    "reply_observed",
+    "answered_in_window",
+    "sentiment",
+    "negative",
+    "post_is_question",
+]
 
 
 def measures(case: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,32 +106,80 @@ def measures(case: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
                     delay = float(rng.exponential(10 if business else 4)) if answered else WINDOW_H
                     delay = min(delay, WINDOW_H)
                 n_owner += answered
-                comments.append(dict(
-                    comment_id=f"{pid}/c{c}", post_id=pid, account_id=acc, platform="test",
-                    account_type="business" if business else "personal", followers=followers,
-                    created_at=created + pd.Timedelta(minutes=5 * c), depth=0, lang="en", text="a comment",
-                    answered=answered, time_to_owner_reply_h=delay, reply_observed=observed,
-                    answered_in_window=observed, sentiment=float(rng.normal()), negative=bool(c % 3 == 0),
-                    post_is_question=question))
-            if case == "all_zeros":  # no comment at all: every count and delay of the frame is zero
-                comments.append(dict(
-                    comment_id=f"{pid}/c0", post_id=pid, account_id=acc, platform="test",
-                    account_type="business" if business else "personal", followers=followers,
-                    created_at=created, depth=0, lang="en", text="a comment", answered=False,
-                    time_to_owner_reply_h=0.0, reply_observed=False, answered_in_window=False, sentiment=0.0,
-                    negative=False, post_is_question=question))
-            posts.append(dict(
-                post_id=pid, account_id=acc, platform="test", account_type="business" if business else "personal",
-                followers=followers, created_at=created, lang="en", text="a post?" if question else "a post",
-                replies=0 if case == "all_zeros" else n_com, owner_replies=n_owner,
-                unique_commenters=0 if case == "all_zeros" else n_com,
-                answered_share=(n_owner / n_com) if n_com and case != "all_zeros" else np.nan,
-                first_owner_reply_h=np.nan, dialogue_turns=0, post_age_h=500.0, is_question=question,
-                is_promotional=False, reported_comments=np.nan, comments_available=True))
+                comments.append(
+                    dict(
+                        comment_id=f"{pid}/c{c}",
+                        post_id=pid,
+                        account_id=acc,
+                        platform="test",
+                        account_type="business" if business else "personal",
+                        followers=followers,
+                        created_at=created + pd.Timedelta(minutes=5 * c),
+                        depth=0,
+                        lang="en",
+                        text="a comment",
+                        answered=answered,
+                        time_to_owner_reply_h=delay,
+                        reply_observed=observed,
+                        answered_in_window=observed,
+                        sentiment=float(rng.normal()),
+                        negative=bool(c % 3 == 0),
+                        post_is_question=question,
+                    )
+                )
+            if (
+                case == "all_zeros"
+            ):  # no comment at all: every count and delay of the frame is zero
+                comments.append(
+                    dict(
+                        comment_id=f"{pid}/c0",
+                        post_id=pid,
+                        account_id=acc,
+                        platform="test",
+                        account_type="business" if business else "personal",
+                        followers=followers,
+                        created_at=created,
+                        depth=0,
+                        lang="en",
+                        text="a comment",
+                        answered=False,
+                        time_to_owner_reply_h=0.0,
+                        reply_observed=False,
+                        answered_in_window=False,
+                        sentiment=0.0,
+                        negative=False,
+                        post_is_question=question,
+                    )
+                )
+            posts.append(
+                dict(
+                    post_id=pid,
+                    account_id=acc,
+                    platform="test",
+                    account_type="business" if business else "personal",
+                    followers=followers,
+                    created_at=created,
+                    lang="en",
+                    text="a post?" if question else "a post",
+                    replies=0 if case == "all_zeros" else n_com,
+                    owner_replies=n_owner,
+                    unique_commenters=0 if case == "all_zeros" else n_com,
+                    answered_share=(n_owner / n_com) if n_com and case != "all_zeros" else np.nan,
+                    first_owner_reply_h=np.nan,
+                    dialogue_turns=0,
+                    post_age_h=500.0,
+                    is_question=question,
+                    is_promotional=False,
+                    reported_comments=np.nan,
+                    comments_available=True,
+                )
+            )
     post_m = pd.DataFrame(posts, columns=POST_COLUMNS)
     com_m = pd.DataFrame(comments, columns=COMMENT_COLUMNS)
-    for frame, bools in ((post_m, ("is_question", "is_promotional", "comments_available")),
-                         (com_m, ("answered", "reply_observed", "negative", "post_is_question"))):
+    for frame, bools in (
+        (post_m, ("is_question", "is_promotional", "comments_available")),
+        (com_m, ("answered", "reply_observed", "negative", "post_is_question")),
+    ):
         for col in bools:
             frame[col] = frame[col].astype(bool)
         frame["followers"] = frame["followers"].astype(float)
@@ -104,7 +193,9 @@ def measures(case: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _result(hid: str, posts: pd.DataFrame, comments: pd.DataFrame, min_posts: int = 1):
     with warnings.catch_warnings():  # degenerate fits warn; not what these tests are about
         warnings.simplefilter("ignore")
-        return run_hypothesis(hid, posts=posts, comments=comments, min_posts=min_posts, robustness=False)
+        return run_hypothesis(
+            hid, posts=posts, comments=comments, min_posts=min_posts, robustness=False
+        )
 
 
 def _draw(result, posts, comments, language):
@@ -122,14 +213,18 @@ def _reason(key: str, language: str) -> str:
 #: (case, hypothesis) -> the reason the figure cannot be drawn; every other pair draws an image.
 NOT_DRAWN = {
     **{("empty", h): "fig.none.empty" for h in HYPOTHESES},
-    ("one_group", "H3"): "fig.none.within_page",       # no question post: no page compared with itself
+    ("one_group", "H3"): "fig.none.within_page",  # no question post: no page compared with itself
     ("nan_followers", "H5"): "fig.none.followers",
-    ("all_zeros", "H4b"): "fig.none.empty",             # nothing answered: H4b has no comment to test
+    ("all_zeros", "H4b"): "fig.none.empty",  # nothing answered: H4b has no comment to test
     ("all_censored", "H4b"): "fig.none.empty",
 }
 #: (case, hypothesis) -> a note the drawn figure must carry.
 NOTES = {
-    **{(c, h): "fig.one_group" for c in ("one_group", "single_page") for h in ("H1", "H2", "H4a", "H4b", "H6")},
+    **{
+        (c, h): "fig.one_group"
+        for c in ("one_group", "single_page")
+        for h in ("H1", "H2", "H4a", "H4b", "H6")
+    },
     ("all_zeros", "H4a"): "fig.none_answered",
     ("all_censored", "H4a"): "fig.none_answered",
 }
@@ -159,7 +254,7 @@ def test_every_figure_is_drawn_or_says_why(frames, hid, case):
             assert view.drawn and view.reason == "", view.reason
             assert base64.b64decode(view.png_base64).startswith(PNG)
             assert view.alt and view.width_px > 0 and view.height_px > 0
-            if (note := NOTES.get((case, hid))):
+            if note := NOTES.get((case, hid)):
                 assert _reason(note, language) in view.note, (language, view.note)
             elif case == "normal":
                 assert _reason("fig.one_group", language) not in view.note
@@ -172,7 +267,13 @@ def test_french_reasons_and_notes_have_no_english_left(frames, case):
     for hid in HYPOTHESES:
         view = _draw(_result(hid, posts, comments), posts, comments, "fr")
         text = f"{view.reason} {view.note}"
-        for english in ("cannot be drawn", "No data for", "the figure", "Pages without", "No answer"):
+        for english in (
+            "cannot be drawn",
+            "No data for",
+            "the figure",
+            "Pages without",
+            "No answer",
+        ):
             assert english not in text, (hid, text)
 
 
@@ -212,7 +313,9 @@ def test_a_failure_no_rule_foresaw_is_a_reason_not_an_exception(monkeypatch):
         raise ValueError("boom")
 
     monkeypatch.setitem(plots.FIGURES, "H1", broken)
-    with pytest.warns(RuntimeWarning, match="key figure of H1 could not be drawn: ValueError: boom"):
+    with pytest.warns(
+        RuntimeWarning, match="key figure of H1 could not be drawn: ValueError: boom"
+    ):
         view = plots.key_figure(result, posts, comments, "fr")
     assert not view.drawn and view.reason == t("fig.none.failed", "fr")
     assert view.title == t("fig.title.H1", "fr")
@@ -222,14 +325,17 @@ def test_importing_plots_leaves_the_matplotlib_backend_alone():
     import subprocess
     import sys
 
-    code = ("import matplotlib; matplotlib.use('svg'); import analysis.plots; "
-            "print(matplotlib.get_backend())")
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import analysis.plots; "
+        "print(matplotlib.get_backend())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "svg"
 
 
 # --------------------------------------------------------------------------- real samples (regressions)
+
 
 def _import(real_data, tmp_path, monkeypatch, *paths, fmt=None):
     from analysis import config
@@ -244,8 +350,11 @@ def _import(real_data, tmp_path, monkeypatch, *paths, fmt=None):
 def _report_figure(data_dir, hid, min_posts, language):
     from analysis import report
 
-    data = report.load_report_data(report.from_namespace(dict(data_dir=str(data_dir), hypothesis=hid,
-                                                              min_posts=min_posts, language=language)))
+    data = report.load_report_data(
+        report.from_namespace(
+            dict(data_dir=str(data_dir), hypothesis=hid, min_posts=min_posts, language=language)
+        )
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = report.run_test(data)
@@ -253,21 +362,36 @@ def _report_figure(data_dir, hid, min_posts, language):
 
 
 @pytest.mark.parametrize("hid", ["H4a", "H4b"])
-def test_twcs_brands_only_h4_figure_draws_the_brands_and_names_the_missing_group(real_data, tmp_path, monkeypatch,
-                                                                               hid):
+def test_twcs_brands_only_h4_figure_draws_the_brands_and_names_the_missing_group(
+    real_data, tmp_path, monkeypatch, hid
+):
     # was: ValueError "Values must be numeric" (Kaplan–Meier fitted on the empty personal group)
     src = real_data / "twcs-customer-support-twitter"
-    out = _import(real_data, tmp_path, monkeypatch, src / "sample.csv", src / "twcs_small.csv", fmt="twcs")
+    out = _import(
+        real_data, tmp_path, monkeypatch, src / "sample.csv", src / "twcs_small.csv", fmt="twcs"
+    )
     for language in ("en", "fr"):
         result, view = _report_figure(out, hid, 5, language)
         assert result.row["verdict"] == "inconclusive"
         assert view.drawn and base64.b64decode(view.png_base64).startswith(PNG)
-        assert t("fig.one_group", language, absent=result.hypothesis.reference_fr if language == "fr"
-                 else result.hypothesis.reference_en,
-                 present=result.hypothesis.focal_fr if language == "fr" else result.hypothesis.focal_en) in view.note
+        assert (
+            t(
+                "fig.one_group",
+                language,
+                absent=result.hypothesis.reference_fr
+                if language == "fr"
+                else result.hypothesis.reference_en,
+                present=result.hypothesis.focal_fr
+                if language == "fr"
+                else result.hypothesis.focal_en,
+            )
+            in view.note
+        )
 
 
-def test_bluesky_h3_with_min_posts_5_says_no_page_can_be_compared_with_itself(real_data, tmp_path, monkeypatch):
+def test_bluesky_h3_with_min_posts_5_says_no_page_can_be_compared_with_itself(
+    real_data, tmp_path, monkeypatch
+):
     # was: KeyError 1.0 (no page kept by min_posts 5 has a question post); the full sample, as
     # collected (the bundled excerpt keeps too few posts per page for this case)
     sample = real_data.full("bluesky-searchposts-ishaan")

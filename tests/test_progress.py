@@ -12,7 +12,9 @@ def test_large_work_shows_each_step_by_name(capsys, monkeypatch):
         step("post measures")
         step("comment measures")
     err = capsys.readouterr().err
-    assert "measures" in err and "post measures" in err and "comment measures" in err and "1/2" in err
+    assert (
+        "measures" in err and "post measures" in err and "comment measures" in err and "1/2" in err
+    )
 
 
 def test_small_data_and_the_runner_show_no_bar(capsys, monkeypatch):

@@ -29,13 +29,27 @@ def _text(path):
 def twcs_study(real_data, tmp_path_factory):
     base = tmp_path_factory.mktemp("twcs-study")
     src = real_data / "twcs-customer-support-twitter"
-    imported = dialogic("import", "twcs", str(src / "sample.csv"), str(src / "twcs_small.csv"),
-                        "--out", str(base / "twcs"), "--no-progress")
+    imported = dialogic(
+        "import",
+        "twcs",
+        str(src / "sample.csv"),
+        str(src / "twcs_small.csv"),
+        "--out",
+        str(base / "twcs"),
+        "--no-progress",
+    )
     assert imported.returncode == 0, imported.stdout + imported.stderr
-    study = {"name": "twcs", "title": "Customer care on Twitter", "notebook": "notebooks/hypothesis.ipynb",
-             "data": str(base / "twcs"), "output": str(base / "reports"), "audiences": ["academic", "brief"],
-             "languages": ["en", "fr"], "parameters": {"min_posts": 3},
-             "hypotheses": [{"id": "H2"}, {"id": "H3"}]}
+    study = {
+        "name": "twcs",
+        "title": "Customer care on Twitter",
+        "notebook": "notebooks/hypothesis.ipynb",
+        "data": str(base / "twcs"),
+        "output": str(base / "reports"),
+        "audiences": ["academic", "brief"],
+        "languages": ["en", "fr"],
+        "parameters": {"min_posts": 3},
+        "hypotheses": [{"id": "H2"}, {"id": "H3"}],
+    }
     (base / "twcs.yaml").write_text(yaml.safe_dump(study))
     run = dialogic("run", str(base / "twcs.yaml"), cwd=PROJECT_ROOT)
     return base, imported, run
@@ -75,8 +89,9 @@ def test_brand_only_data_in_a_notebook_give_the_reason_in_each_language(twcs_stu
     from analysis.report.views import statistics_html
 
     base, _, _ = twcs_study
-    data = report.load_report_data(report.from_namespace(dict(data_dir=str(base / "twcs"), hypothesis="H2",
-                                                              min_posts=3)))
+    data = report.load_report_data(
+        report.from_namespace(dict(data_dir=str(base / "twcs"), hypothesis="H2", min_posts=3))
+    )
     result = report.run_test(data)
     assert result.verdict == "inconclusive"
     en, fr = statistics_html(result, "en"), statistics_html(result, "fr")
@@ -84,8 +99,9 @@ def test_brand_only_data_in_a_notebook_give_the_reason_in_each_language(twcs_stu
     assert "chaque groupe doit compter au moins deux pages" in fr and "needs" not in fr
 
 
-def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_reported_counts(real_data, tmp_path,
-                                                                                          monkeypatch):
+def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_reported_counts(
+    real_data, tmp_path, monkeypatch
+):
     # UCI Facebook metrics: posts with the platform's comment count, no comment thread
     from analysis import config, report
     from analysis.importers import import_paths
@@ -94,30 +110,58 @@ def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_repo
     monkeypatch.setattr(config, "PSEUDONYM_KEY_FILE", tmp_path / "key")
     out = tmp_path / "uci"
     import_paths(None, [real_data / "uci-facebook-metrics"], out, progress=False)
-    data = report.load_report_data(report.from_namespace(dict(data_dir=str(out), hypothesis="H1", min_posts=1)))
-    assert data.posts["replies"].isna().all()                       # unknown, not zero
+    data = report.load_report_data(
+        report.from_namespace(dict(data_dir=str(out), hypothesis="H1", min_posts=1))
+    )
+    assert data.posts["replies"].isna().all()  # unknown, not zero
     assert data.posts["reported_comments"].notna().all()
     for hid in ("H1", "H2", "H4a", "H4b", "H5", "H6"):
         data.params["hypothesis"] = hid
-        with pytest.raises(ThreadsUnavailable, match="comments_available false.*outcome=reported_comments"):
+        with pytest.raises(
+            ThreadsUnavailable, match="comments_available false.*outcome=reported_comments"
+        ):
             report.run_test(data)
-    generic = report.load_report_data(report.from_namespace(dict(
-        data_dir=str(out), hypothesis="generic", outcome="reported_comments", unit="post", contrast="is_question",
-        model="poisson", min_posts=1)))
+    generic = report.load_report_data(
+        report.from_namespace(
+            dict(
+                data_dir=str(out),
+                hypothesis="generic",
+                outcome="reported_comments",
+                unit="post",
+                contrast="is_question",
+                model="poisson",
+                min_posts=1,
+            )
+        )
+    )
     res = report.run_test(generic)
     assert res.row["n_obs"] == len(generic.posts) and res.row["outcome"] == "reported_comments"
 
 
 def test_runner_stops_before_any_kernel_when_the_data_have_no_threads(real_data, tmp_path):
-    imported = dialogic("import", str(real_data / "uci-facebook-metrics"), "--out", str(tmp_path / "uci"),
-                        "--no-progress")
+    imported = dialogic(
+        "import",
+        str(real_data / "uci-facebook-metrics"),
+        "--out",
+        str(tmp_path / "uci"),
+        "--no-progress",
+    )
     assert imported.returncode == 0, imported.stderr
-    study = {"name": "uci", "notebook": "notebooks/hypothesis.ipynb", "data": str(tmp_path / "uci"),
-             "output": str(tmp_path / "reports"), "audiences": ["brief"], "languages": ["en"],
-             "hypotheses": [{"id": "H1"}]}
+    study = {
+        "name": "uci",
+        "notebook": "notebooks/hypothesis.ipynb",
+        "data": str(tmp_path / "uci"),
+        "output": str(tmp_path / "reports"),
+        "audiences": ["brief"],
+        "languages": ["en"],
+        "hypotheses": [{"id": "H1"}],
+    }
     (tmp_path / "uci.yaml").write_text(yaml.safe_dump(study))
     run = dialogic("run", str(tmp_path / "uci.yaml"))
-    assert run.returncode == 4, run.stdout + run.stderr                      # bad data, not a failed notebook
-    assert "report h1: hypothesis H1 (outcome `replies`, unit `post`) needs comment threads" in run.stderr
+    assert run.returncode == 4, run.stdout + run.stderr  # bad data, not a failed notebook
+    assert (
+        "report h1: hypothesis H1 (outcome `replies`, unit `post`) needs comment threads"
+        in run.stderr
+    )
     assert "outcome=reported_comments" in run.stderr
-    assert not (tmp_path / "reports" / "h1").exists()                         # no kernel ran, nothing written
+    assert not (tmp_path / "reports" / "h1").exists()  # no kernel ran, nothing written

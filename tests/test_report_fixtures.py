@@ -13,8 +13,10 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "hypothesis.ipynb"
-LOGO_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" '
-            'fill="#0072B2"/><text x="10" y="27" font-size="18" fill="#fff">ACME</text></svg>')
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" '
+    'fill="#0072B2"/><text x="10" y="27" font-size="18" fill="#fff">ACME</text></svg>'
+)
 CLIENT = "Acme <b>& Co</b>"  # markup in a parameter must be shown as text too
 
 
@@ -38,7 +40,9 @@ def execute(demo_dir: Path, out: Path, **params) -> Path:
     logo = out.parent / "logo.svg"
     logo.write_text(LOGO_SVG)
     parameters = dict(data_dir=str(demo_dir), client_name=CLIENT, logo=str(logo), **params)
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters, progress_bar=False, cwd=str(out.parent))
+    pm.execute_notebook(
+        str(NOTEBOOK), str(out), parameters=parameters, progress_bar=False, cwd=str(out.parent)
+    )
     return out
 
 
@@ -52,11 +56,17 @@ def reports(demo_dir, tmp_path_factory) -> dict:
     for lang in ("en", "fr"):
         nb = execute(demo_dir, out / f"h1-{lang}.ipynb", hypothesis="H1", language=lang)
         record = extract_result(nb)
-        prov = {"parameters": record["parameters"], "inputs": {"posts.parquet": "0" * 64},
-                "versions": {"dialogic": "0.1.0"}, "command": "dialogic run studies/demo.yaml"}
+        prov = {
+            "parameters": record["parameters"],
+            "inputs": {"posts.parquet": "0" * 64},
+            "versions": {"dialogic": "0.1.0"},
+            "command": "dialogic run studies/demo.yaml",
+        }
         pages[lang] = {"notebook": nb, "record": record}
         for audience in ("academic", "brief"):
-            pages[lang][audience] = render_report(nb, audience, out / f"h1-{lang}-{audience}.html", provenance=prov)
+            pages[lang][audience] = render_report(
+                nb, audience, out / f"h1-{lang}-{audience}.html", provenance=prov
+            )
     return pages
 
 

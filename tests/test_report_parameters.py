@@ -11,8 +11,12 @@ import nbformat
 import pytest
 from papermill.inspection import inspect_notebook
 
-from analysis.report.parameters import (NOTEBOOK_PARAMETERS, check_declarations, parameters_cell_source,
-                                        validate_parameters)
+from analysis.report.parameters import (
+    NOTEBOOK_PARAMETERS,
+    check_declarations,
+    parameters_cell_source,
+    validate_parameters,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks" / "hypothesis.ipynb"
@@ -30,7 +34,8 @@ def test_notebook_parameters_cell_is_written_from_the_list():
     assert nb.cells[0] is _parameters_cell(nb) or nb.cells.index(_parameters_cell(nb)) == 0
     assert _parameters_cell(nb).source.strip() == parameters_cell_source().strip(), (
         "notebooks/hypothesis.ipynb's parameters cell differs from analysis.report.parameters; paste "
-        "parameters_cell_source() into the cell and run `jupytext --sync notebooks/hypothesis.ipynb`")
+        "parameters_cell_source() into the cell and run `jupytext --sync notebooks/hypothesis.ipynb`"
+    )
 
 
 def test_papermill_help_lists_every_parameter_with_type_default_and_meaning():
@@ -41,9 +46,15 @@ def test_papermill_help_lists_every_parameter_with_type_default_and_meaning():
         got = inferred[name]
         assert got["inferred_type_name"] == p.type.__name__
         assert got["help"] == p.meaning
-        assert eval(got["default"]) == p.default  # the literal papermill shows is the declared default
-    shown = subprocess.run([str(Path(sys.executable).with_name("papermill")), "--help-notebook", str(NB)],
-                           capture_output=True, text=True, check=True).stdout
+        assert (
+            eval(got["default"]) == p.default
+        )  # the literal papermill shows is the declared default
+    shown = subprocess.run(
+        [str(Path(sys.executable).with_name("papermill")), "--help-notebook", str(NB)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name, p in NOTEBOOK_PARAMETERS.items():
         assert f"{name}: {p.type.__name__} (default " in shown
         assert p.meaning.split(";")[0] in " ".join(shown.split())
@@ -75,19 +86,22 @@ def test_defaults_validate_and_types_are_coerced():
     assert isinstance(got["reply_window_h"], float)
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"alhpa": 0.05}, "unknown notebook parameter"),
-    ({"alpha": "0.05"}, "parameter `alpha` = '0.05' has type str; expected float"),
-    ({"min_posts": 2.5}, "expected int"),
-    ({"min_posts": True}, "expected int"),
-    ({"language": "de"}, "use one of: en, fr"),
-    ({"direction": "two-sided"}, "use one of: catalogue, less, greater"),
-    ({"start": "2024-13-01"}, "is not an ISO date"),
-    ({"start": "2024-06-01", "end": "2024-01-01"}, "is after `end`"),
-    ({"alpha": 1.5}, "must lie between 0 and 1"),
-    ({"reply_window_h": -1.0}, "must not be negative"),
-    ({"platforms": [1, 2]}, "must be a list of strings"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"alhpa": 0.05}, "unknown notebook parameter"),
+        ({"alpha": "0.05"}, "parameter `alpha` = '0.05' has type str; expected float"),
+        ({"min_posts": 2.5}, "expected int"),
+        ({"min_posts": True}, "expected int"),
+        ({"language": "de"}, "use one of: en, fr"),
+        ({"direction": "two-sided"}, "use one of: catalogue, less, greater"),
+        ({"start": "2024-13-01"}, "is not an ISO date"),
+        ({"start": "2024-06-01", "end": "2024-01-01"}, "is after `end`"),
+        ({"alpha": 1.5}, "must lie between 0 and 1"),
+        ({"reply_window_h": -1.0}, "must not be negative"),
+        ({"platforms": [1, 2]}, "must be a list of strings"),
+    ],
+)
 def test_bad_parameters_name_the_parameter_and_the_fix(values, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         validate_parameters(values)
@@ -98,44 +112,79 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 SAFE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
 
-@pytest.mark.parametrize("filename, data, mime", [
-    ("logo.png", PNG, "image/png"),
-    ("logo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"),
-    ("logo.gif", b"GIF89a" + b"\x00" * 20, "image/gif"),
-    ("logo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, "image/webp"),
-    ("logo.svg", SAFE_SVG.encode(), "image/svg+xml"),
-    ("renamed.txt", PNG, "image/png"),  # the content decides, not the name
-])
+@pytest.mark.parametrize(
+    "filename, data, mime",
+    [
+        ("logo.png", PNG, "image/png"),
+        ("logo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"),
+        ("logo.gif", b"GIF89a" + b"\x00" * 20, "image/gif"),
+        ("logo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, "image/webp"),
+        ("logo.svg", SAFE_SVG.encode(), "image/svg+xml"),
+        ("renamed.txt", PNG, "image/png"),  # the content decides, not the name
+    ],
+)
 def test_a_real_image_is_accepted_as_logo(tmp_path, filename, data, mime):
     from analysis.report.parameters import logo_file
     from analysis.report.render import logo_data_uri
 
     (tmp_path / filename).write_bytes(data)
     assert logo_file(tmp_path / filename) == (tmp_path / filename, mime)
-    assert validate_parameters({"logo": str(tmp_path / filename)})["logo"] == str(tmp_path / filename)
+    assert validate_parameters({"logo": str(tmp_path / filename)})["logo"] == str(
+        tmp_path / filename
+    )
     assert logo_data_uri(tmp_path / filename).startswith(f"data:{mime};base64,")
 
 
-@pytest.mark.parametrize("filename, data, what", [
-    ("secrets.png", b"root:x:0:0:root:/root:/bin/bash\n", "a text file of 32 bytes, not an image"),
-    ("doc.png", b"%PDF-1.7\n...", "a PDF document"),
-    ("empty.png", b"", "an empty file"),
-    ("script.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script> element"),
-    ("onload.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler attribute `onload`"),
-    ("link.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-                 b'<a x:href="javascript:alert(1)"><rect/></a></svg>', "javascript: link"),
-    ("html.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
-     "<foreignobject> element"),
-    ("page.svg", b"<html><body>not svg</body></html>", "root element is <html>, not <svg>"),
-    ("bomb.svg", b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>', "DOCTYPE"),
-    ("binary.png", b"\x00\x01\x02\xff\xfe", "neither an image nor UTF-8 text"),
-])
-def test_a_file_that_is_not_an_image_is_refused_naming_it_and_what_it_is(tmp_path, filename, data, what):
+@pytest.mark.parametrize(
+    "filename, data, what",
+    [
+        (
+            "secrets.png",
+            b"root:x:0:0:root:/root:/bin/bash\n",
+            "a text file of 32 bytes, not an image",
+        ),
+        ("doc.png", b"%PDF-1.7\n...", "a PDF document"),
+        ("empty.png", b"", "an empty file"),
+        (
+            "script.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "<script> element",
+        ),
+        (
+            "onload.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "event handler attribute `onload`",
+        ),
+        (
+            "link.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            b'<a x:href="javascript:alert(1)"><rect/></a></svg>',
+            "javascript: link",
+        ),
+        (
+            "html.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+            "<foreignobject> element",
+        ),
+        ("page.svg", b"<html><body>not svg</body></html>", "root element is <html>, not <svg>"),
+        (
+            "bomb.svg",
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>',
+            "DOCTYPE",
+        ),
+        ("binary.png", b"\x00\x01\x02\xff\xfe", "neither an image nor UTF-8 text"),
+    ],
+)
+def test_a_file_that_is_not_an_image_is_refused_naming_it_and_what_it_is(
+    tmp_path, filename, data, what
+):
     from analysis.report.render import logo_data_uri
 
     (tmp_path / filename).write_bytes(data)
-    for check in (lambda: validate_parameters({"logo": str(tmp_path / filename)}),
-                  lambda: logo_data_uri(tmp_path / filename)):
+    for check in (
+        lambda: validate_parameters({"logo": str(tmp_path / filename)}),
+        lambda: logo_data_uri(tmp_path / filename),
+    ):
         with pytest.raises(ValueError) as err:
             check()
         assert "parameter `logo`" in str(err.value) and str(tmp_path / filename) in str(err.value)

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 import nbformat
 import pandas as pd
 import pytest
+from test_report_fixtures import CLIENT, demo_dir, reports  # noqa: F401  (fixtures)
 
 from analysis.report.i18n import STRINGS, fmt_number, fmt_p
-from test_report_fixtures import CLIENT, demo_dir, reports  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -64,12 +64,20 @@ def test_record_holds_parameters_result_and_data_counts(reports, demo_dir):
     comments = pd.read_parquet(demo_dir / "comments.parquet")
     accounts = pd.read_parquet(demo_dir / "accounts.parquet")
     data = rec["data"]
-    assert data["posts"] == len(posts) and data["comments"] == len(comments) and data["pages"] == len(accounts)
-    assert data["start"] == str(posts["created_at"].min().date()) and data["end"] == str(posts["created_at"].max().date())
+    assert (
+        data["posts"] == len(posts)
+        and data["comments"] == len(comments)
+        and data["pages"] == len(accounts)
+    )
+    assert data["start"] == str(posts["created_at"].min().date()) and data["end"] == str(
+        posts["created_at"].max().date()
+    )
     assert data["platforms"] == sorted(accounts["platform"].unique())
     # The record equals the one the French run recorded, except for the language: one result, two languages.
     fr = reports["fr"]["record"]
-    assert fr["result"]["table"] == row and fr["parameters"] | {"language": "en"} == rec["parameters"]
+    assert (
+        fr["result"]["table"] == row and fr["parameters"] | {"language": "en"} == rec["parameters"]
+    )
 
 
 def test_h1_recovers_the_planted_effect(reports):
@@ -84,14 +92,22 @@ def test_both_pages_show_verdict_effect_ci_p_and_simulated_notice(reports, lang,
     page = read(reports[lang][audience])
     row = reports[lang]["record"]["result"]["table"]
     text = visible_text(page)
-    assert text.index(STRINGS[f"verdict.{row['verdict']}"][lang]) < text.index(STRINGS["h.figure"][lang])
-    for number in (fmt_number(row["estimate"], lang), fmt_number(row["ci_low"], lang),
-                   fmt_number(row["ci_high"], lang), fmt_p(row["p_value"], lang)):
+    assert text.index(STRINGS[f"verdict.{row['verdict']}"][lang]) < text.index(
+        STRINGS["h.figure"][lang]
+    )
+    for number in (
+        fmt_number(row["estimate"], lang),
+        fmt_number(row["ci_low"], lang),
+        fmt_number(row["ci_high"], lang),
+        fmt_p(row["p_value"], lang),
+    ):
         assert number in text
     assert page.count('class="dlg-banner"') == 1 and STRINGS["simulated"][lang] in text
     # Figure inline with alt text; provenance appendix present.
-    img = re.search(r"<img [^>]*>", page[page.index("dlg-figure"):]).group(0)
-    assert re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', img) and re.search(r'alt="[^"]{40,}"', img)
+    img = re.search(r"<img [^>]*>", page[page.index("dlg-figure") :]).group(0)
+    assert re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', img) and re.search(
+        r'alt="[^"]{40,}"', img
+    )
     assert STRINGS["prov.command"][lang] in text and "dialogic run studies/demo.yaml" in text
 
 
@@ -100,19 +116,36 @@ def test_brief_has_no_code_no_prompts_and_no_cells_tagged_for_removal(reports, l
     body = lambda page: page.split("<body", 1)[1]  # noqa: E731  (the <style> names these classes too)
     brief, academic = body(read(reports[lang]["brief"])), body(read(reports[lang]["academic"]))
     nb = nbformat.read(reports[lang]["notebook"], as_version=4)
-    removed = [c for c in nb.cells if {"academic", "parameters", "injected-parameters", "setup"} & set(c.metadata.get("tags", []))]
+    removed = [
+        c
+        for c in nb.cells
+        if {"academic", "parameters", "injected-parameters", "setup"}
+        & set(c.metadata.get("tags", []))
+    ]
     assert len(removed) >= 5
-    for marker in ("jp-InputArea", "dlg-code", "In&nbsp;[", "Out[", "celltag_academic", "celltag_parameters",
-                   "celltag_injected-parameters", "report.show", "import "):
+    for marker in (
+        "jp-InputArea",
+        "dlg-code",
+        "In&nbsp;[",
+        "Out[",
+        "celltag_academic",
+        "celltag_parameters",
+        "celltag_injected-parameters",
+        "report.show",
+        "import ",
+    ):
         assert marker not in brief, marker
     # What the academic-only cells show is absent from the brief (really removed, not hidden) ...
     for cls in ("dlg-statistics", "dlg-methods", "dlg-apa"):
         assert cls in academic and cls not in brief
     # ... and the academic report has the code behind a toggle, and no brief-only cell.
-    assert academic.count('<details class="dlg-code">') == sum(c.cell_type == "code" for c in nb.cells) - sum(
-        "brief" in c.metadata.get("tags", []) for c in nb.cells)
+    assert academic.count('<details class="dlg-code">') == sum(
+        c.cell_type == "code" for c in nb.cells
+    ) - sum("brief" in c.metadata.get("tags", []) for c in nb.cells)
     assert "celltag_brief" not in academic
-    assert html.escape(CLIENT) in brief and "data:image/svg+xml;base64," in brief  # client name (escaped) and logo
+    assert (
+        html.escape(CLIENT) in brief and "data:image/svg+xml;base64," in brief
+    )  # client name (escaped) and logo
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -137,12 +170,19 @@ def english_leaks(text: str, record: dict, extra: tuple[str, ...] = ()) -> list[
     from analysis.stats import CATALOGUE
 
     english = []
-    labels = [{"en": v[f"{k}_en"], "fr": v[f"{k}_fr"]} for v in MEASURE_LABELS.values()
-              for k in ("term", "noun", "more", "less") if f"{k}_en" in v]
+    labels = [
+        {"en": v[f"{k}_en"], "fr": v[f"{k}_fr"]}
+        for v in MEASURE_LABELS.values()
+        for k in ("term", "noun", "more", "less")
+        if f"{k}_en" in v
+    ]
     for texts in [*STRINGS.values(), *GLOSSARY.values(), *ESTIMATE_NAMES.values(), *labels]:
         if texts["en"] != texts["fr"]:
-            english += [frag.strip() for frag in re.split(r"{\w+}", texts["en"])
-                        if len(frag.strip()) >= 8 and frag.strip() not in texts["fr"]]  # not names ("Dialogic")
+            english += [
+                frag.strip()
+                for frag in re.split(r"{\w+}", texts["en"])
+                if len(frag.strip()) >= 8 and frag.strip() not in texts["fr"]
+            ]  # not names ("Dialogic")
     hyp = CATALOGUE[record["hypothesis"]]
     english += [hyp.claim_en, hyp.question_en, record["result"]["sentences"]["plain_en"], *extra]
     return sorted({e for e in english if e in text})
@@ -160,36 +200,77 @@ def runner_provenance(record: dict) -> dict:
     record for every language of a report, so ``parameters.language`` is 'en' and ``claim`` English."""
     h = "ab" * 32
     return {
-        "audiences": ["academic", "brief", "brief-pdf"], "cache_key": h, "claim": "business pages get fewer replies per post",
-        "code": {"analysis_sha256": h, "analysis_version": "0.1.0", "dirty": True, "git_commit": "b0bdfe3" + "c" * 33},
+        "audiences": ["academic", "brief", "brief-pdf"],
+        "cache_key": h,
+        "claim": "business pages get fewer replies per post",
+        "code": {
+            "analysis_sha256": h,
+            "analysis_version": "0.1.0",
+            "dirty": True,
+            "git_commit": "b0bdfe3" + "c" * 33,
+        },
         "command": "dialogic run studies/demo.yaml --only h1 --force",
-        "data": {"files": {"posts.parquet": h, "comments.parquet": h}, "parameter": "data_dir",
-                 "path": "data/processed/demo", "sha256": h},
+        "data": {
+            "files": {"posts.parquet": h, "comments.parquet": h},
+            "parameter": "data_dir",
+            "path": "data/processed/demo",
+            "sha256": h,
+        },
         "engine": "local",
-        "environment": {"lock_file": "requirements.lock", "lock_sha256": h, "packages": {"pandas": "2.3.3"},
-                        "platform": "linux", "python": "3.11.7"},
-        "grid": {}, "hypothesis": "H1", "languages": ["en", "fr"],
+        "environment": {
+            "lock_file": "requirements.lock",
+            "lock_sha256": h,
+            "packages": {"pandas": "2.3.3"},
+            "platform": "linux",
+            "python": "3.11.7",
+        },
+        "grid": {},
+        "hypothesis": "H1",
+        "languages": ["en", "fr"],
         "notebook": {"path": "notebooks/hypothesis.ipynb", "sha256": h},
-        "parameters": {"alpha": 0.05, "data_dir": "data/processed/demo", "hypothesis": "H1", "language": "en",
-                       "claim": "business pages get fewer replies per post", "min_posts": 5, "study": "demo"},
-        "report": "h1", "reproduce": "dialogic reproduce reports/demo/h1", "study": "demo",
+        "parameters": {
+            "alpha": 0.05,
+            "data_dir": "data/processed/demo",
+            "hypothesis": "H1",
+            "language": "en",
+            "claim": "business pages get fewer replies per post",
+            "min_posts": 5,
+            "study": "demo",
+        },
+        "report": "h1",
+        "reproduce": "dialogic reproduce reports/demo/h1",
+        "study": "demo",
         "time": "2024-07-08T10:00:00+00:00",
     }
 
 
-def test_french_brief_with_the_runners_provenance_has_no_english_and_no_raw_record(reports, tmp_path):
+def test_french_brief_with_the_runners_provenance_has_no_english_and_no_raw_record(
+    reports, tmp_path
+):
     from analysis.report import render_report
 
     record = reports["fr"]["record"]
     prov = runner_provenance(record)
-    brief = read(render_report(reports["fr"]["notebook"], "brief", tmp_path / "brief.fr.html", provenance=prov))
+    brief = read(
+        render_report(
+            reports["fr"]["notebook"], "brief", tmp_path / "brief.fr.html", provenance=prov
+        )
+    )
     text = visible_text(brief)
     leaked = english_leaks(text, record, extra=(prov["claim"], "language en"))
     assert not leaked, f"English text in the French brief: {leaked}"
-    appendix = brief[brief.index('class="dlg-appendix'):]
+    appendix = brief[brief.index('class="dlg-appendix') :]
     # A short plain block: date, data set, command, code version -- in French, no JSON, no hashes.
-    for words in ("Produit le", "8 juillet 2024", "Jeu de données", "data/processed/demo",
-                  "Commande qui reproduit ce rapport", prov["command"], "Version du code", "révision b0bdfe3ccccc"):
+    for words in (
+        "Produit le",
+        "8 juillet 2024",
+        "Jeu de données",
+        "data/processed/demo",
+        "Commande qui reproduit ce rapport",
+        prov["command"],
+        "Version du code",
+        "révision b0bdfe3ccccc",
+    ):
         assert words in appendix, words
     for raw in ("ab" * 32, "cache_key", "dirty", "sha256", "{", "lock_file"):
         assert raw not in appendix, raw
@@ -199,15 +280,25 @@ def test_academic_appendix_keeps_the_full_provenance_in_the_language_rendered(re
     from analysis.report import render_report
 
     prov = runner_provenance(reports["fr"]["record"])
-    page = read(render_report(reports["fr"]["notebook"], "academic", tmp_path / "academic.fr.html", provenance=prov))
-    appendix = page[page.index('class="dlg-appendix'):]
+    page = read(
+        render_report(
+            reports["fr"]["notebook"], "academic", tmp_path / "academic.fr.html", provenance=prov
+        )
+    )
+    appendix = page[page.index('class="dlg-appendix') :]
     for raw in ("ab" * 32, "cache_key", "dirty", "lock_file", prov["command"]):
         assert raw in appendix, raw
-    assert re.search(r"<code>language</code></th><td>fr</td>", appendix)  # not the 'en' the runner recorded
+    assert re.search(
+        r"<code>language</code></th><td>fr</td>", appendix
+    )  # not the 'en' the runner recorded
     # No French claim given: the English one is dropped from the record's summary; it stays only in
     # the parameters table, which lists exactly what the notebook was given.
     assert appendix.count(prov["claim"]) == 1
-    en = read(render_report(reports["en"]["notebook"], "academic", tmp_path / "academic.html", provenance=prov))
+    en = read(
+        render_report(
+            reports["en"]["notebook"], "academic", tmp_path / "academic.html", provenance=prov
+        )
+    )
     assert prov["claim"] in en and re.search(r"<code>language</code></th><td>en</td>", en)
 
 
@@ -219,4 +310,3 @@ def test_render_refuses_unknown_audience_and_language_mismatch(reports, tmp_path
     with pytest.raises(ValueError, match="execute it again with language='fr'"):
         render_report(reports["en"]["notebook"], "brief", tmp_path / "x.html", language="fr")
     assert not list(tmp_path.iterdir())  # nothing half-written
-

@@ -13,17 +13,35 @@ from analysis.report.result import RESULT_MIME, extract_result, json_safe
 
 
 def _nb(*records):
-    outputs = [nbformat.v4.new_output("display_data", data={RESULT_MIME: r, "text/plain": "H1"}) for r in records]
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("report.publish_result(result, data)",
-                                                                      outputs=outputs)])
+    outputs = [
+        nbformat.v4.new_output("display_data", data={RESULT_MIME: r, "text/plain": "H1"})
+        for r in records
+    ]
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("report.publish_result(result, data)", outputs=outputs)]
+    )
 
 
 def test_json_safe_unwraps_numpy_and_missing_values():
-    value = {"a": np.float64(0.5), "b": np.int64(3), "c": float("nan"), "d": pd.NA, "e": np.bool_(True),
-             "f": pd.Timestamp("2024-01-01", tz="UTC"), "g": (1, np.inf)}
+    value = {
+        "a": np.float64(0.5),
+        "b": np.int64(3),
+        "c": float("nan"),
+        "d": pd.NA,
+        "e": np.bool_(True),
+        "f": pd.Timestamp("2024-01-01", tz="UTC"),
+        "g": (1, np.inf),
+    }
     out = json_safe(value)
-    assert out == {"a": 0.5, "b": 3, "c": None, "d": None, "e": True, "f": "2024-01-01T00:00:00+00:00",
-                   "g": [1, None]}
+    assert out == {
+        "a": 0.5,
+        "b": 3,
+        "c": None,
+        "d": None,
+        "e": True,
+        "f": "2024-01-01T00:00:00+00:00",
+        "g": [1, None],
+    }
     json.dumps(out, allow_nan=False)
 
 

@@ -10,7 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from analysis import config
-from analysis.runner import hashing, run as runner_run, secrets
+from analysis.runner import hashing, secrets
+from analysis.runner import run as runner_run
 from analysis.runner.errors import EXIT_BAD_PARAMETERS, DataError, ParameterError, StudyError
 from analysis.runner.study import load_study, parse_overrides, report_name
 
@@ -23,9 +24,16 @@ def write_study(tmp_path: Path, **changes) -> Path:
     data.mkdir(exist_ok=True)
     if not (data / "values.csv").exists():
         (data / "values.csv").write_text("x\n1\n2\n4\n")
-    study = {"name": "fx", "notebook": str(FIXTURE_NB), "data": str(data), "output": str(tmp_path / "out"),
-             "audiences": ["academic", "brief"], "languages": ["en"], "grid": {"group": ["a", "b"]},
-             "hypotheses": [{"id": "F1", "claim": "fixture"}]}
+    study = {
+        "name": "fx",
+        "notebook": str(FIXTURE_NB),
+        "data": str(data),
+        "output": str(tmp_path / "out"),
+        "audiences": ["academic", "brief"],
+        "languages": ["en"],
+        "grid": {"group": ["a", "b"]},
+        "hypotheses": [{"id": "F1", "claim": "fixture"}],
+    }
     study.update(changes)
     path = tmp_path / "study.yaml"
     path.write_text(yaml.safe_dump(study))
@@ -35,6 +43,7 @@ def write_study(tmp_path: Path, **changes) -> Path:
 @pytest.fixture
 def no_kernels(monkeypatch):
     """Fail the test if anything tries to execute a notebook or start the kernel factory."""
+
     def boom(*a, **k):
         raise AssertionError("a kernel was about to start")
 
@@ -45,19 +54,36 @@ def no_kernels(monkeypatch):
 def test_study_expands_grid_and_overrides_narrow_it(tmp_path):
     path = write_study(tmp_path, grid={"group": ["a", "b"], "scale": [1.0, 2.0]})
     study = load_study(path)
-    assert [r.name for r in study.reports] == ["f1__group=a__scale=1.0", "f1__group=a__scale=2.0",
-                                               "f1__group=b__scale=1.0", "f1__group=b__scale=2.0"]
-    assert study.reports[1].parameters == {"data_dir": str(tmp_path / "data"), "group": "a", "scale": 2.0}
+    assert [r.name for r in study.reports] == [
+        "f1__group=a__scale=1.0",
+        "f1__group=a__scale=2.0",
+        "f1__group=b__scale=1.0",
+        "f1__group=b__scale=2.0",
+    ]
+    assert study.reports[1].parameters == {
+        "data_dir": str(tmp_path / "data"),
+        "group": "a",
+        "scale": 2.0,
+    }
     narrowed = load_study(path, parse_overrides(["scale=3"]))
     assert [r.parameters["scale"] for r in narrowed.reports] == [3, 3]
-    assert report_name("H1", {"platforms": ["facebook", "x"], "start": ""}) == "h1__platforms=facebook+x__start=none"
+    assert (
+        report_name("H1", {"platforms": ["facebook", "x"], "start": ""})
+        == "h1__platforms=facebook+x__start=none"
+    )
 
 
 def test_overrides_parse_like_yaml(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text("alpha: 0.01\nplatforms: [facebook]\n")
     out = parse_overrides(["min_posts=10", "flag=true", "name=abc", "alpha=0.2"], [f])
-    assert out == {"alpha": 0.2, "platforms": ["facebook"], "min_posts": 10, "flag": True, "name": "abc"}
+    assert out == {
+        "alpha": 0.2,
+        "platforms": ["facebook"],
+        "min_posts": 10,
+        "flag": True,
+        "name": "abc",
+    }
     with pytest.raises(StudyError, match="-p name=value"):
         parse_overrides(["novalue"])
 
@@ -69,58 +95,90 @@ def test_bad_study_file_names_the_key(tmp_path):
         load_study(tmp_path / "nope.yaml")
 
 
-@pytest.mark.parametrize("name, problem", [
-    ("../escape", "contains a path separator"), ("..", "contains `..`"), ("a..b", "contains `..`"),
-    ("sub/dir", "contains a path separator"), ("back\\slash", "contains a path separator"),
-    (".staging", "starts with `.`"),
-])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("../escape", "contains a path separator"),
+        ("..", "contains `..`"),
+        ("a..b", "contains `..`"),
+        ("sub/dir", "contains a path separator"),
+        ("back\\slash", "contains a path separator"),
+        (".staging", "starts with `.`"),
+    ],
+)
 def test_study_name_that_is_not_one_folder_is_refused(tmp_path, no_kernels, name, problem):
     path = write_study(tmp_path, name=name)
-    path.write_text(path.read_text().replace(f"output: {tmp_path / 'out'}\n", ""))  # default: reports/<name>
+    path.write_text(
+        path.read_text().replace(f"output: {tmp_path / 'out'}\n", "")
+    )  # default: reports/<name>
     with pytest.raises(StudyError) as err:
         runner_run.run_study(path)
     text = str(err.value)
-    assert str(path) in text and "`name`" in text and problem in text and "name: demo" in text  # file, key, fix
+    assert (
+        str(path) in text and "`name`" in text and problem in text and "name: demo" in text
+    )  # file, key, fix
     assert not (config.REPORTS_DIR.parent / "escape").exists()
 
 
-@pytest.mark.parametrize("output", ["reports/../escape", "../escape", "data/processed/x", "reports",
-                                    "/tmp/dialogic-x/../escape"])
+@pytest.mark.parametrize(
+    "output",
+    ["reports/../escape", "../escape", "data/processed/x", "reports", "/tmp/dialogic-x/../escape"],
+)
 def test_output_outside_the_reports_folder_is_refused(tmp_path, no_kernels, output):
     path = write_study(tmp_path, output=output)
     with pytest.raises(StudyError) as err:
         runner_run.run_study(path)
     text = str(err.value)
     assert str(path) in text and "`output`" in text and "output: reports/<folder>" in text
-    assert not (config.PROJECT_ROOT.parent / "escape").exists() and not (config.PROJECT_ROOT / "escape").exists()
+    assert (
+        not (config.PROJECT_ROOT.parent / "escape").exists()
+        and not (config.PROJECT_ROOT / "escape").exists()
+    )
 
 
 def test_output_inside_reports_or_absolute_is_kept(tmp_path):
-    assert load_study(write_study(tmp_path, output="reports/x/y")).output == config.PROJECT_ROOT / "reports/x/y"
+    assert (
+        load_study(write_study(tmp_path, output="reports/x/y")).output
+        == config.PROJECT_ROOT / "reports/x/y"
+    )
     assert load_study(write_study(tmp_path)).output == tmp_path / "out"  # absolute: as given
     no_output = write_study(tmp_path)
     no_output.write_text(no_output.read_text().replace(f"output: {tmp_path / 'out'}\n", ""))
     assert load_study(no_output).output == config.REPORTS_DIR / "fx"
 
 
-@pytest.mark.parametrize("changes, key", [
-    ({"hypotheses": [{"id": ".."}], "grid": {}}, "hypotheses: id '..'"),
-    ({"hypotheses": [{"id": "../../etc"}], "grid": {}}, "hypotheses: id '../../etc'"),
-    ({"grid": {"group": [".."]}}, "with its grid values"),
-    ({"grid": {"group": ["x" * 300]}}, "with its grid values"),
-])
+@pytest.mark.parametrize(
+    "changes, key",
+    [
+        ({"hypotheses": [{"id": ".."}], "grid": {}}, "hypotheses: id '..'"),
+        ({"hypotheses": [{"id": "../../etc"}], "grid": {}}, "hypotheses: id '../../etc'"),
+        ({"grid": {"group": [".."]}}, "with its grid values"),
+        ({"grid": {"group": ["x" * 300]}}, "with its grid values"),
+    ],
+)
 def test_report_name_from_ids_and_grids_must_be_one_folder(tmp_path, no_kernels, changes, key):
     with pytest.raises(StudyError) as err:
         runner_run.run_study(write_study(tmp_path, **changes))
     assert key in str(err.value) and "label" in str(err.value)
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"gruop": "a"}, r"parameter `gruop` is not a parameter of notebook fixture.ipynb.*it takes: data_dir, group, scale"),
-    ({"scale": "big"}, r"parameter `scale` = 'big' \(notebook fixture.ipynb.*has type str; the notebook declares float"),
-    ({"fail": 1}, r"parameter `fail` = 1 .*declares bool"),
-])
-def test_unknown_or_mistyped_parameter_stops_before_any_kernel(tmp_path, no_kernels, override, message):
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (
+            {"gruop": "a"},
+            r"parameter `gruop` is not a parameter of notebook fixture.ipynb.*it takes: data_dir, group, scale",
+        ),
+        (
+            {"scale": "big"},
+            r"parameter `scale` = 'big' \(notebook fixture.ipynb.*has type str; the notebook declares float",
+        ),
+        ({"fail": 1}, r"parameter `fail` = 1 .*declares bool"),
+    ],
+)
+def test_unknown_or_mistyped_parameter_stops_before_any_kernel(
+    tmp_path, no_kernels, override, message
+):
     with pytest.raises(ParameterError, match=message):
         runner_run.run_study(write_study(tmp_path), override)
     assert not (tmp_path / "out").exists()
@@ -128,11 +186,18 @@ def test_unknown_or_mistyped_parameter_stops_before_any_kernel(tmp_path, no_kern
 
 def test_value_outside_allowed_set_names_the_allowed_values(tmp_path, no_kernels):
     path = write_study(tmp_path, notebook=str(HYPOTHESIS_NB), grid={}, hypotheses=[{"id": "H1"}])
-    with pytest.raises(ParameterError, match=r"`direction` = 'down' is not allowed; use one of: catalogue, less, greater"):
+    with pytest.raises(
+        ParameterError,
+        match=r"`direction` = 'down' is not allowed; use one of: catalogue, less, greater",
+    ):
         runner_run.run_study(path, {"direction": "down"})
     result = CliRunner().invoke(_cli(), ["run", str(path), "-p", "language=de"])
     assert result.exit_code == EXIT_BAD_PARAMETERS
-    assert "`language`" in result.output and "en, fr" in result.output and "hypothesis.ipynb" in result.output
+    assert (
+        "`language`" in result.output
+        and "en, fr" in result.output
+        and "hypothesis.ipynb" in result.output
+    )
 
 
 def test_missing_data_folder_is_bad_data(tmp_path, no_kernels):
@@ -148,10 +213,20 @@ def test_secret_values_are_refused_as_parameters(tmp_path, no_kernels, monkeypat
 
 
 def test_secret_scan_finds_every_encoding(monkeypatch, tmp_path):
-    env = {"API_TOKEN": 'ab"c<d>/e f&g', "SHORT_KEY": "abc", "PATH": "/usr/bin:/bin",
-           "SSH_KEY_FILE": "/home/me/.ssh/id_rsa_dialogic", "TOKEN_HOME": str(tmp_path)}
+    env = {
+        "API_TOKEN": 'ab"c<d>/e f&g',
+        "SHORT_KEY": "abc",
+        "PATH": "/usr/bin:/bin",
+        "SSH_KEY_FILE": "/home/me/.ssh/id_rsa_dialogic",
+        "TOKEN_HOME": str(tmp_path),
+    }
     assert secrets.secret_values(env) == {"API_TOKEN": 'ab"c<d>/e f&g'}
-    for form in ['ab"c<d>/e f&g', 'ab\\"c<d>/e f&g', "ab&quot;c&lt;d&gt;/e f&amp;g", "ab%22c%3Cd%3E%2Fe%20f%26g"]:
+    for form in [
+        'ab"c<d>/e f&g',
+        'ab\\"c<d>/e f&g',
+        "ab&quot;c&lt;d&gt;/e f&amp;g",
+        "ab%22c%3Cd%3E%2Fe%20f%26g",
+    ]:
         assert secrets.find_secrets(f"<p>{form}</p>".encode(), env) == ["API_TOKEN"], form
     assert secrets.find_secrets(b"nothing here abc", env) == []
     (tmp_path / "a.html").write_text("x ab&quot;c&lt;d&gt;/e f&amp;g y")
@@ -173,9 +248,17 @@ def test_cache_plan_reruns_only_reports_whose_inputs_changed(tmp_path):
             (folder / "provenance.json").write_text(json.dumps({"cache_key": item.cache_key}))
 
     def states(study_path, **kw):
-        return {p.spec.name: p.cached for p in runner_run.plan_study(load_study(study_path, kw.get("overrides")), kw.get("force", False))}
+        return {
+            p.spec.name: p.cached
+            for p in runner_run.plan_study(
+                load_study(study_path, kw.get("overrides")), kw.get("force", False)
+            )
+        }
 
-    assert states(path) == {"f1__group=a": False, "f1__group=b": False}  # miss: nothing published yet
+    assert states(path) == {
+        "f1__group=a": False,
+        "f1__group=b": False,
+    }  # miss: nothing published yet
     publish_all(path)
     assert states(path) == {"f1__group=a": True, "f1__group=b": True}  # hit
     assert states(path, force=True) == {"f1__group=a": False, "f1__group=b": False}
@@ -225,8 +308,13 @@ def test_index_adjusts_p_values_across_the_study(tmp_path):
     from analysis.runner.index import adjust, write_index
 
     def rows():
-        return [{"p_value": p, "_row": {"p_value": p, "alpha": 0.05, "reliable": True, "kind": "superiority"}}
-                for p in (0.01, 0.04, 0.03)]
+        return [
+            {
+                "p_value": p,
+                "_row": {"p_value": p, "alpha": 0.05, "reliable": True, "kind": "superiority"},
+            }
+            for p in (0.01, 0.04, 0.03)
+        ]
 
     holm = rows()
     adjust(holm, "holm")  # sorted 0.01*3, 0.03*2, 0.04*1 -> running max 0.03, 0.06, 0.06
@@ -241,13 +329,22 @@ def test_index_adjusts_p_values_across_the_study(tmp_path):
     for spec, p in zip(study.reports, (0.01, 0.04, 0.03)):
         folder = study.output / spec.name
         folder.mkdir(parents=True)
-        row = {"estimate_name": "IRR", "estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": p,
-               "alpha": 0.05, "reliable": True, "verdict": "supported", "n_obs": 10}
+        row = {
+            "estimate_name": "IRR",
+            "estimate": 0.5,
+            "ci_low": 0.4,
+            "ci_high": 0.6,
+            "p_value": p,
+            "alpha": 0.05,
+            "reliable": True,
+            "verdict": "supported",
+            "n_obs": 10,
+        }
         (folder / "results.json").write_text(json.dumps({"result": {"table": row}}))
         (folder / "provenance.json").write_text(json.dumps({"cache_key": spec.name}))
         (folder / "academic.html").write_text("x")
     html = write_index(study).read_text()
-    assert html.count("<th scope=\"col\">group</th>") == 1  # one column per grid dimension
+    assert html.count('<th scope="col">group</th>') == 1  # one column per grid dimension
     assert html.index(">0.030<") < html.index(">0.060<") and "not supported" in html
     assert 'href="f1__group=b/academic.html"' in html and "Holm" in html
 
@@ -260,5 +357,9 @@ def test_logo_that_is_not_an_image_stops_the_run_before_any_kernel(tmp_path, no_
     with pytest.raises(ParameterError) as err:
         runner_run.run_study(path, parse_overrides([f"logo={fake}"]))
     assert err.value.exit_code == EXIT_BAD_PARAMETERS
-    assert "parameter `logo`" in str(err.value) and str(fake) in str(err.value) and "a text file" in str(err.value)
+    assert (
+        "parameter `logo`" in str(err.value)
+        and str(fake) in str(err.value)
+        and "a text file" in str(err.value)
+    )
     assert "report h1" in str(err.value)

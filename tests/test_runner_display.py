@@ -46,7 +46,14 @@ def test_plain_lines_when_not_a_terminal():
         "rendering h1__b",
         "[2/2] failed    h1__b  (0.5 s; notebook)",
     ]
-    assert display.counts() == {"queued": 0, "running": 0, "rendering": 0, "done": 1, "cached": 1, "failed": 1}
+    assert display.counts() == {
+        "queued": 0,
+        "running": 0,
+        "rendering": 0,
+        "done": 1,
+        "cached": 1,
+        "failed": 1,
+    }
 
 
 def test_live_bar_in_a_terminal():
@@ -77,8 +84,9 @@ def test_progress_callable_gets_plain_lines_and_unknown_state_is_refused():
 
 @pytest.mark.slow
 def test_run_reports_each_state_in_order(tmp_path, monkeypatch):
-    from analysis.runner import run as runner_run
     from test_runner_checks import write_study  # tests/ is on sys.path (pytest prepend mode)
+
+    from analysis.runner import run as runner_run
 
     monkeypatch.setattr("analysis.runner.hashing.code_hash", lambda: "frozen")
     path = write_study(tmp_path, grid={"group": ["a", "b"], "scale": [2.0]})
@@ -91,8 +99,12 @@ def test_run_reports_each_state_in_order(tmp_path, monkeypatch):
     assert sorted(first.ran) == sorted(seen)
     assert all(s == ["queued", "running", "rendering", "done"] for s in seen.values()), seen
     lines = []
-    runner_run.run_study(path, workers=1, progress=lines.append)  # default: plain lines, all cached
-    assert not any(line.startswith(("cached", "queued")) for line in lines)  # nothing to run: summary only
+    runner_run.run_study(
+        path, workers=1, progress=lines.append
+    )  # default: plain lines, all cached
+    assert not any(
+        line.startswith(("cached", "queued")) for line in lines
+    )  # nothing to run: summary only
     assert "2 up to date, 0 to run" in lines[0]
 
 
@@ -101,8 +113,14 @@ def test_a_failed_report_shows_its_exception_and_failure_page():
     with RunDisplay(stream=out) as display:
         display.state("h4", "queued")
         display.state("h4", "running")
-        display.state("h4", "failed", seconds=10.1, note="notebook",
-                      error="ZeroDivisionError: division by zero", page="reports/demo/h4/failed.html")
+        display.state(
+            "h4",
+            "failed",
+            seconds=10.1,
+            note="notebook",
+            error="ZeroDivisionError: division by zero",
+            page="reports/demo/h4/failed.html",
+        )
     assert out.getvalue().splitlines()[-3:] == [
         "[1/1] failed    h4  (10.1 s; notebook)",
         "                ZeroDivisionError: division by zero",
@@ -113,13 +131,25 @@ def test_a_failed_report_shows_its_exception_and_failure_page():
 def test_error_line_is_one_redacted_truncated_line(monkeypatch, tmp_path):
     from analysis.runner.publish import display_path, error_line
 
-    assert error_line({"ename": "SchemaError", "evalue": "comments.post_id row 3: unknown post\nfix: import it"}) \
+    assert (
+        error_line(
+            {
+                "ename": "SchemaError",
+                "evalue": "comments.post_id row 3: unknown post\nfix: import it",
+            }
+        )
         == "SchemaError: comments.post_id row 3: unknown post ..."
+    )
     assert error_line({"ename": "KeyError", "evalue": "\x1b[0;31m'x'\x1b[0m"}) == "KeyError: 'x'"
     assert error_line({}) == "unknown error" and error_line(None) == "unknown error"
     long = error_line({"ename": "ValueError", "evalue": "y" * 500})
     assert len(long) == 160 and long.endswith("…")
     monkeypatch.setenv("DIALOGIC_TEST_TOKEN", "s3cret-value-1234")
-    assert error_line({"ename": "E", "evalue": "got s3cret-value-1234"}) == "E: got [secret $DIALOGIC_TEST_TOKEN]"
+    assert (
+        error_line({"ename": "E", "evalue": "got s3cret-value-1234"})
+        == "E: got [secret $DIALOGIC_TEST_TOKEN]"
+    )
     monkeypatch.chdir(tmp_path)
-    assert display_path(tmp_path / "out" / "failed.html") == "out/failed.html"  # from the current folder
+    assert (
+        display_path(tmp_path / "out" / "failed.html") == "out/failed.html"
+    )  # from the current folder

@@ -13,12 +13,13 @@ import nbformat
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_runner_checks import FIXTURE_NB, HYPOTHESIS_NB, _cli, no_kernels, write_study  # noqa: F401
 
 from analysis import config
-from analysis.runner import hashing, run as runner_run
+from analysis.runner import hashing
+from analysis.runner import run as runner_run
 from analysis.runner.errors import EXIT_BAD_DATA, EXIT_BAD_PARAMETERS, DataError, ParameterError
 from analysis.runner.study import load_study, parse_overrides
-from test_runner_checks import FIXTURE_NB, HYPOTHESIS_NB, _cli, no_kernels, write_study  # noqa: F401
 
 
 @pytest.fixture
@@ -41,7 +42,11 @@ def test_missing_chromium_skips_only_the_pdf(tmp_path, no_chromium, no_kernels):
     # the plan asks for HTML only, so a report published without PDF counts as up to date
     assert "brief.pdf" not in runner_run._expected_files(study)
     result = CliRunner().invoke(_cli(), ["run", str(path), "--list"])
-    assert result.exit_code == 0 and "WARNING" in result.output and "apt-get install chromium" in result.output
+    assert (
+        result.exit_code == 0
+        and "WARNING" in result.output
+        and "apt-get install chromium" in result.output
+    )
     html = runner_run.write_index(study).read_text()
     assert "Not available:" in html and "apt-get install chromium" in html
     with pytest.raises(Exception, match="only for brief-pdf"):
@@ -61,9 +66,16 @@ def test_p_date_is_iso_text_for_a_str_parameter(tmp_path, no_kernels):
     assert overrides["start"] == date(2024, 1, 1)  # YAML reads a date, as papermill users type it
     path = write_study(tmp_path, notebook=str(HYPOTHESIS_NB), grid={}, hypotheses=[{"id": "H1"}])
     with pytest.raises(ParameterError, match="`end` = '2024-06-30T12:00:00' is not an ISO date"):
-        runner_run.plan_study(load_study(path, overrides))  # a datetime is ISO text too, then checked
-    (item,) = runner_run.plan_study(load_study(path, parse_overrides(["start=2024-01-01", "end=2024-06-30"])))
-    assert item.spec.parameters["start"] == "2024-01-01" and item.spec.parameters["end"] == "2024-06-30"
+        runner_run.plan_study(
+            load_study(path, overrides)
+        )  # a datetime is ISO text too, then checked
+    (item,) = runner_run.plan_study(
+        load_study(path, parse_overrides(["start=2024-01-01", "end=2024-06-30"]))
+    )
+    assert (
+        item.spec.parameters["start"] == "2024-01-01"
+        and item.spec.parameters["end"] == "2024-06-30"
+    )
     result = CliRunner().invoke(_cli(), ["run", str(path), "-p", "start=2024-01-01", "--list"])
     assert result.exit_code == 0, result.output
 
@@ -88,9 +100,13 @@ def _notebook_with_claims(tmp_path: Path, names=("claim", "claim_fr")) -> Path:
 
 
 def test_claims_reach_notebooks_that_declare_them(tmp_path):
-    hyps = [{"id": "F1", "claim": "values are positive", "claim_fr": "les valeurs sont positives"},
-            {"id": "F2", "claim": "only English"}]
-    path = write_study(tmp_path, notebook=str(_notebook_with_claims(tmp_path)), grid={}, hypotheses=hyps)
+    hyps = [
+        {"id": "F1", "claim": "values are positive", "claim_fr": "les valeurs sont positives"},
+        {"id": "F2", "claim": "only English"},
+    ]
+    path = write_study(
+        tmp_path, notebook=str(_notebook_with_claims(tmp_path)), grid={}, hypotheses=hyps
+    )
     one, two = runner_run.plan_study(load_study(path))
     assert one.spec.parameters["claim"] == "values are positive"
     assert one.spec.parameters["claim_fr"] == "les valeurs sont positives"
@@ -100,33 +116,57 @@ def test_claims_reach_notebooks_that_declare_them(tmp_path):
     assert first.spec.parameters["claim"] == "overridden"
     # a notebook that does not declare them (yet) gets neither: no unknown-parameter error
     plain = runner_run.plan_study(load_study(write_study(tmp_path, grid={}, hypotheses=hyps)))
-    assert all("claim" not in p.spec.parameters and "claim_fr" not in p.spec.parameters for p in plain)
+    assert all(
+        "claim" not in p.spec.parameters and "claim_fr" not in p.spec.parameters for p in plain
+    )
 
 
 def _canonical_data(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"account_id": ["facebook:1", "twitter:2"], "platform": ["facebook", "twitter"]}).to_parquet(
-        folder / "accounts.parquet")
-    created = pd.to_datetime(["2024-02-03 10:00", "2024-05-30 23:59", "2024-03-01 00:00"], utc=True)
-    pd.DataFrame({"post_id": ["p1", "p2", "p3"], "platform": ["facebook", "twitter", "twitter"],
-                  "created_at": created}).to_parquet(folder / "posts.parquet", row_group_size=2)
+    pd.DataFrame(
+        {"account_id": ["facebook:1", "twitter:2"], "platform": ["facebook", "twitter"]}
+    ).to_parquet(folder / "accounts.parquet")
+    created = pd.to_datetime(
+        ["2024-02-03 10:00", "2024-05-30 23:59", "2024-03-01 00:00"], utc=True
+    )
+    pd.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3"],
+            "platform": ["facebook", "twitter", "twitter"],
+            "created_at": created,
+        }
+    ).to_parquet(folder / "posts.parquet", row_group_size=2)
     return folder
 
 
 def test_platforms_and_period_checked_against_the_data(tmp_path, no_kernels):
     data = _canonical_data(tmp_path / "canon")
-    path = write_study(tmp_path, notebook=str(HYPOTHESIS_NB), data=str(data), grid={}, hypotheses=[{"id": "H1"}])
-    with pytest.raises(ParameterError, match=r"`platforms` = \['myspace'\].*has: facebook, twitter"):
+    path = write_study(
+        tmp_path, notebook=str(HYPOTHESIS_NB), data=str(data), grid={}, hypotheses=[{"id": "H1"}]
+    )
+    with pytest.raises(
+        ParameterError, match=r"`platforms` = \['myspace'\].*has: facebook, twitter"
+    ):
         runner_run.plan_study(load_study(path, {"platforms": ["myspace"]}))
     # first and last day come from the row-group statistics of both row groups: 2024-02-03, 2024-05-30
-    with pytest.raises(ParameterError, match=r"`start` = '2024-05-31'.*runs from 2024-02-03 to 2024-05-30"):
+    with pytest.raises(
+        ParameterError, match=r"`start` = '2024-05-31'.*runs from 2024-02-03 to 2024-05-30"
+    ):
         runner_run.plan_study(load_study(path, {"start": "2024-05-31"}))
-    with pytest.raises(ParameterError, match=r"`end` = '2024-02-02'.*runs from 2024-02-03 to 2024-05-30"):
+    with pytest.raises(
+        ParameterError, match=r"`end` = '2024-02-02'.*runs from 2024-02-03 to 2024-05-30"
+    ):
         runner_run.plan_study(load_study(path, {"end": "2024-02-02"}))
-    ok = runner_run.plan_study(load_study(path, {"platforms": ["twitter"], "start": "2024-05-30", "end": "2024-12-31"}))
+    ok = runner_run.plan_study(
+        load_study(path, {"platforms": ["twitter"], "start": "2024-05-30", "end": "2024-12-31"})
+    )
     assert len(ok) == 1
     result = CliRunner().invoke(_cli(), ["run", str(path), "-p", "platforms=[myspace]"])
-    assert result.exit_code == EXIT_BAD_PARAMETERS and "myspace" in result.output and "facebook, twitter" in result.output
+    assert (
+        result.exit_code == EXIT_BAD_PARAMETERS
+        and "myspace" in result.output
+        and "facebook, twitter" in result.output
+    )
     # unreadable tables are bad data (exit 4), found before any kernel
     (data / "accounts.parquet").write_bytes(b"not parquet")
     with pytest.raises(DataError, match="cannot read the tables"):
@@ -138,11 +178,28 @@ def test_platforms_and_period_checked_against_the_data(tmp_path, no_kernels):
 def _fake_report(study, spec, p: float, prov_extra=None) -> None:
     folder = study.output / spec.name
     folder.mkdir(parents=True, exist_ok=True)
-    row = {"estimate_name": "IRR", "estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": p,
-           "alpha": 0.05, "reliable": True, "verdict": "supported", "n_obs": 10}
+    row = {
+        "estimate_name": "IRR",
+        "estimate": 0.5,
+        "ci_low": 0.4,
+        "ci_high": 0.6,
+        "p_value": p,
+        "alpha": 0.05,
+        "reliable": True,
+        "verdict": "supported",
+        "n_obs": 10,
+    }
     (folder / "results.json").write_text(json.dumps({"result": {"table": row}}))
-    prov = {"cache_key": spec.name, "study": study.name, "hypothesis": spec.hypothesis, "claim": spec.claim,
-            "grid": spec.grid, "audiences": study.audiences, "languages": study.languages, **(prov_extra or {})}
+    prov = {
+        "cache_key": spec.name,
+        "study": study.name,
+        "hypothesis": spec.hypothesis,
+        "claim": spec.claim,
+        "grid": spec.grid,
+        "audiences": study.audiences,
+        "languages": study.languages,
+        **(prov_extra or {}),
+    }
     (folder / "provenance.json").write_text(json.dumps(prov))
     (folder / "academic.html").write_text("x")
 
@@ -191,14 +248,20 @@ def test_atomic_write_gives_the_default_mode(tmp_path, umask, mode):
         reference.write_bytes(b"x")
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "index.html").stat().st_mode) == mode == stat.S_IMODE(reference.stat().st_mode)
+    assert (
+        stat.S_IMODE((tmp_path / "index.html").stat().st_mode)
+        == mode
+        == stat.S_IMODE(reference.stat().st_mode)
+    )
 
 
 @pytest.mark.slow
 def test_run_without_chromium_makes_the_html_reports(tmp_path, no_chromium, monkeypatch):
     """End to end (one real kernel): exit 0, HTML pages and results, no PDF, index and log say why."""
     monkeypatch.setattr("analysis.runner.hashing.code_hash", lambda: "frozen")
-    path = write_study(tmp_path, audiences=["academic", "brief", "brief-pdf"], grid={"group": ["a"]})
+    path = write_study(
+        tmp_path, audiences=["academic", "brief", "brief-pdf"], grid={"group": ["a"]}
+    )
     lines: list[str] = []
     summary = runner_run.run_study(path, workers=1, progress=lines.append)
     folder = tmp_path / "out" / "f1__group=a"
@@ -207,4 +270,6 @@ def test_run_without_chromium_makes_the_html_reports(tmp_path, no_chromium, monk
     assert not list(folder.glob("*.pdf"))
     assert any(line.startswith("WARNING") and "apt-get install chromium" in line for line in lines)
     assert "Not available:" in (tmp_path / "out" / "index.html").read_text()
-    assert runner_run.run_study(path, workers=1).cached == ["f1__group=a"]  # up to date without the PDF
+    assert runner_run.run_study(path, workers=1).cached == [
+        "f1__group=a"
+    ]  # up to date without the PDF

@@ -5,30 +5,62 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.schema import (CanonicalTables, SchemaError, data_model_markdown, read_canonical,
-                             validate_tables, write_canonical)
+from analysis.schema import (
+    CanonicalTables,
+    SchemaError,
+    data_model_markdown,
+    read_canonical,
+    validate_tables,
+    write_canonical,
+)
 
 T0 = pd.Timestamp("2024-03-01T10:00:00Z")
 
 
 def tiny() -> CanonicalTables:
     """Two accounts, two posts, a thread of three comments (one owner reply)."""
-    accounts = pd.DataFrame({
-        "account_id": ["x:shop", "x:ann"], "platform": ["x", "x"], "handle": ["shop", "ann"],
-        "display_name": ["Shop", "Ann"], "account_type": ["business", "personal"],
-        "account_type_source": ["test", "test"], "followers": [1000, 50], "category": ["Retail", None],
-        "collected_at": [T0 + pd.Timedelta(days=9)] * 2})
-    posts = pd.DataFrame({
-        "post_id": ["x:p1", "x:p2"], "account_id": ["x:shop", "x:ann"], "platform": ["x", "x"],
-        "created_at": [T0, T0], "text": ["Sale now!", "Who is coming?"], "lang": ["en", "en"],
-        "media_type": ["text", "text"], "url": [None, None], "reported_comments": [3, 0],
-        "likes": [4, 1], "shares": [0, None], "collected_at": [T0 + pd.Timedelta(days=9)] * 2})
-    comments = pd.DataFrame({
-        "comment_id": ["x:c1", "x:c2", "x:c3"], "post_id": ["x:p1"] * 3,
-        "parent_id": [None, "x:c1", "x:c2"], "author_id": ["u1", "x:shop", "u1"],
-        "is_owner": [False, True, False],
-        "created_at": [T0 + pd.Timedelta(hours=h) for h in (1, 3, 4)],
-        "text": ["Price?", "10 euros", "Thanks"], "lang": ["en"] * 3, "depth": [0, 1, 2]})
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["x:shop", "x:ann"],
+            "platform": ["x", "x"],
+            "handle": ["shop", "ann"],
+            "display_name": ["Shop", "Ann"],
+            "account_type": ["business", "personal"],
+            "account_type_source": ["test", "test"],
+            "followers": [1000, 50],
+            "category": ["Retail", None],
+            "collected_at": [T0 + pd.Timedelta(days=9)] * 2,
+        }
+    )
+    posts = pd.DataFrame(
+        {
+            "post_id": ["x:p1", "x:p2"],
+            "account_id": ["x:shop", "x:ann"],
+            "platform": ["x", "x"],
+            "created_at": [T0, T0],
+            "text": ["Sale now!", "Who is coming?"],
+            "lang": ["en", "en"],
+            "media_type": ["text", "text"],
+            "url": [None, None],
+            "reported_comments": [3, 0],
+            "likes": [4, 1],
+            "shares": [0, None],
+            "collected_at": [T0 + pd.Timedelta(days=9)] * 2,
+        }
+    )
+    comments = pd.DataFrame(
+        {
+            "comment_id": ["x:c1", "x:c2", "x:c3"],
+            "post_id": ["x:p1"] * 3,
+            "parent_id": [None, "x:c1", "x:c2"],
+            "author_id": ["u1", "x:shop", "u1"],
+            "is_owner": [False, True, False],
+            "created_at": [T0 + pd.Timedelta(hours=h) for h in (1, 3, 4)],
+            "text": ["Price?", "10 euros", "Thanks"],
+            "lang": ["en"] * 3,
+            "depth": [0, 1, 2],
+        }
+    )
     return CanonicalTables(accounts, posts, comments)
 
 
@@ -40,7 +72,9 @@ def test_valid_tables_pass_and_roundtrip(tmp_path):
     assert back.comments["is_owner"].tolist() == [False, True, False]
 
 
-def _expect(t: CanonicalTables, table: str, column: str, row: int | None, words: str) -> SchemaError:
+def _expect(
+    t: CanonicalTables, table: str, column: str, row: int | None, words: str
+) -> SchemaError:
     with pytest.raises(SchemaError) as info:
         validate_tables(t)
     err = info.value
@@ -158,7 +192,8 @@ def test_docs_data_model_is_in_step_with_the_schema():
     doc = Path(__file__).resolve().parents[1] / "docs" / "data-model.md"
     assert doc.read_text() == data_model_markdown() + "\n", (
         "docs/data-model.md is stale: regenerate it with "
-        "`python -c \"from analysis.schema import data_model_markdown as m; print(m())\" > docs/data-model.md`")
+        '`python -c "from analysis.schema import data_model_markdown as m; print(m())" > docs/data-model.md`'
+    )
 
 
 def test_written_tables_have_the_usual_permissions(tmp_path):

@@ -29,15 +29,17 @@ def test_shape_of_the_demo(demo):
     acc, posts, com = demo.accounts, demo.posts, demo.comments
     assert acc["account_type"].value_counts().to_dict() == {"business": 80, "personal": 80}
     assert set(acc["platform"]) == {"facebook", "twitter", "instagram", "youtube"}
-    assert acc["followers"].max() / acc["followers"].min() > 1000          # very different audiences
+    assert acc["followers"].max() / acc["followers"].min() > 1000  # very different audiences
     assert set(posts["lang"]) == {"en", "fr"} and set(com["lang"]) == {"en", "fr"}
     per_page = posts.groupby("account_id").size()
     assert per_page.min() >= 10 and per_page.max() <= 40
     assert com["depth"].max() == 4 and com["is_owner"].any()
     assert (com["text"] == XSS_PROBE).sum() == 1
-    replies = com[~com["is_owner"]].groupby("post_id").size().reindex(posts["post_id"], fill_value=0)
-    assert (replies == 0).mean() > 0.15                                     # zero-heavy
-    assert replies.var() > 3 * replies.mean()                               # over-dispersed
+    replies = (
+        com[~com["is_owner"]].groupby("post_id").size().reindex(posts["post_id"], fill_value=0)
+    )
+    assert (replies == 0).mean() > 0.15  # zero-heavy
+    assert replies.var() > 3 * replies.mean()  # over-dispersed
 
 
 def test_planted_h1_effect_is_in_the_data(demo):
@@ -45,7 +47,8 @@ def test_planted_h1_effect_is_in_the_data(demo):
     pm = post_measures(demo)
     x = sm.add_constant((pm["account_type"] == "business").astype(float).rename("business"))
     fit = sm.NegativeBinomial(pm["replies"].astype(float), x).fit(
-        disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(pm["account_id"])[0]})
+        disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(pm["account_id"])[0]}
+    )
     lo, hi = np.exp(fit.conf_int().loc["business"])
     assert lo < PLANTED_EFFECTS["H1"]["value"] < hi
 

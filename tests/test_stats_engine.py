@@ -10,7 +10,13 @@ import pytest
 from statsmodels.stats.power import NormalIndPower
 
 from analysis.stats import CATALOGUE, HypothesisResult, adjust_pvalues, run_hypothesis
-from analysis.stats.power import mde_from_se, mde_pages, power_from_se, power_pages, se_log_ratio_pages
+from analysis.stats.power import (
+    mde_from_se,
+    mde_pages,
+    power_from_se,
+    power_pages,
+    se_log_ratio_pages,
+)
 from analysis.stats.result import TABLE_COLUMNS
 from analysis.stats.simulation import simulate_measures, simulate_pages_rho
 
@@ -26,15 +32,29 @@ def planted():
 @pytest.fixture(scope="module")
 def results(planted):
     posts, comments = planted
-    return {h: run_hypothesis(h, posts=posts, comments=comments, n_perm=999)
-            for h in ("H1", "H2", "H3", "H6")}
+    return {
+        h: run_hypothesis(h, posts=posts, comments=comments, n_perm=999)
+        for h in ("H1", "H2", "H3", "H6")
+    }
 
 
 def test_catalogue_fields():
     for hid in ("H1", "H2", "H3", "H4a", "H4b", "H5", "H6"):
         h = CATALOGUE[hid]
-        for f in ("id", "claim_en", "claim_fr", "question_en", "question_fr", "outcome", "unit", "contrast",
-                  "direction", "model", "robustness", "effect_name"):
+        for f in (
+            "id",
+            "claim_en",
+            "claim_fr",
+            "question_en",
+            "question_fr",
+            "outcome",
+            "unit",
+            "contrast",
+            "direction",
+            "model",
+            "robustness",
+            "effect_name",
+        ):
             assert getattr(h, f), (hid, f)
     assert CATALOGUE["H1"].model == "negbin" and CATALOGUE["H1"].direction == "less"
 
@@ -61,10 +81,27 @@ def test_h2_recovers_planted_odds_ratio():
 
 def test_cox_recovers_planted_hazard_ratio():
     # PH holds when every comment is eventually answered within the window and frailty is small
-    posts, comments = simulate_measures(7, n_business=25, n_personal=25, posts_range=(5, 10), hr=0.5, answer_p=0.999,
-                                        page_sd=0.05, window_h=1e6)
-    res = run_hypothesis("generic", posts=posts, comments=comments, outcome="time_to_owner_reply_h", unit="comment",
-                         contrast="account_type", direction="less", model="cox", n_perm=999)
+    posts, comments = simulate_measures(
+        7,
+        n_business=25,
+        n_personal=25,
+        posts_range=(5, 10),
+        hr=0.5,
+        answer_p=0.999,
+        page_sd=0.05,
+        window_h=1e6,
+    )
+    res = run_hypothesis(
+        "generic",
+        posts=posts,
+        comments=comments,
+        outcome="time_to_owner_reply_h",
+        unit="comment",
+        contrast="account_type",
+        direction="less",
+        model="cox",
+        n_perm=999,
+    )
     assert res.row["ci_low"] <= 0.5 <= res.row["ci_high"]
     assert res.verdict == "supported"
     tests = res.robustness["test"].tolist()
@@ -72,7 +109,9 @@ def test_cox_recovers_planted_hazard_ratio():
     assert any(t.startswith("proportional hazards") for t in tests)
     km = res.robustness[res.robustness.test.str.startswith("Kaplan")]
     # Weibull(shape 0.8): median = scale * ln2^(1/0.8); business scale is 0.5^(-1/0.8) times larger
-    assert km["estimate"].iloc[0] / km["estimate"].iloc[1] == pytest.approx(0.5 ** (-1 / 0.8), rel=0.2)
+    assert km["estimate"].iloc[0] / km["estimate"].iloc[1] == pytest.approx(
+        0.5 ** (-1 / 0.8), rel=0.2
+    )
 
 
 def test_h5_equivalence_supported_when_rho_zero_and_not_when_strong():
@@ -84,9 +123,19 @@ def test_h5_equivalence_supported_when_rho_zero_and_not_when_strong():
 
 
 def test_planted_null_promotion_not_supported(planted):
-    posts, _ = planted  # promotion is more frequent on business pages, which get fewer replies: confounded
-    res = run_hypothesis("generic", posts=posts, outcome="replies", unit="post", contrast="is_promotional",
-                         direction="less", model="negbin", n_perm=999)
+    posts, _ = (
+        planted  # promotion is more frequent on business pages, which get fewer replies: confounded
+    )
+    res = run_hypothesis(
+        "generic",
+        posts=posts,
+        outcome="replies",
+        unit="post",
+        contrast="is_promotional",
+        direction="less",
+        model="negbin",
+        n_perm=999,
+    )
     assert res.verdict == "not supported"
     assert res.row["ci_low"] <= 1 <= res.row["ci_high"]
 
@@ -96,7 +145,15 @@ def test_table_contract_and_to_dict(results):
     assert isinstance(res, HypothesisResult)
     assert list(res.table.columns) == TABLE_COLUMNS and len(res.table) == 1
     assert {"group", "replies", "cluster"} <= set(res.analysed.columns)
-    assert list(res.robustness.columns) == ["test", "statistic", "p_value", "estimate", "ci_low", "ci_high", "note"]
+    assert list(res.robustness.columns) == [
+        "test",
+        "statistic",
+        "p_value",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "note",
+    ]
     d1, d2 = res.to_dict(), res.to_dict()
     assert json.dumps(d1, sort_keys=True) == json.dumps(d2, sort_keys=True)
     assert d1["table"]["p_adjusted"] is None  # NaN -> None
@@ -144,20 +201,28 @@ def test_one_group_only_is_inconclusive_and_says_why_in_both_languages(planted):
 
 
 def test_min_posts_excludes_pages():
-    posts, _ = simulate_measures(4, n_business=10, n_personal=10, posts_range=(3, 12), with_comments=False)
+    posts, _ = simulate_measures(
+        4, n_business=10, n_personal=10, posts_range=(3, 12), with_comments=False
+    )
     n_small = int((posts.groupby("account_id").size() < 8).sum())
     res = run_hypothesis("H1", posts=posts, min_posts=8, robustness=False)
     assert res.row["n_pages_excluded"] == n_small
     assert res.row["n_clusters"] == 20 - n_small
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(hid="H9"), "not in the catalogue"),
-    (dict(hid="H1", direction="down"), "direction"),
-    (dict(hid="H1", alpha=5), "alpha"),
-    (dict(hid="generic", outcome="replies", unit="post", contrast="nope"), "contrast column `nope`"),
-    (dict(hid="generic", outcome="replies", unit="post"), "needs contrast"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(hid="H9"), "not in the catalogue"),
+        (dict(hid="H1", direction="down"), "direction"),
+        (dict(hid="H1", alpha=5), "alpha"),
+        (
+            dict(hid="generic", outcome="replies", unit="post", contrast="nope"),
+            "contrast column `nope`",
+        ),
+        (dict(hid="generic", outcome="replies", unit="post"), "needs contrast"),
+    ],
+)
 def test_errors_name_the_fix(planted, kwargs, match):
     posts, comments = planted
     with pytest.raises(ValueError, match=match):
@@ -175,9 +240,13 @@ def test_holm_and_bh_against_hand_formulas(results):
     m = len(p)
     order = np.argsort(p)
     holm = np.empty(m)
-    holm[order] = np.minimum(1, np.maximum.accumulate(p[order] * (m - np.arange(m))))  # Holm (1979)
+    holm[order] = np.minimum(
+        1, np.maximum.accumulate(p[order] * (m - np.arange(m)))
+    )  # Holm (1979)
     bh = np.empty(m)
-    bh[order] = np.minimum(1, np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1])  # BH 1995
+    bh[order] = np.minimum(
+        1, np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+    )  # BH 1995
     for method, ref in (("holm", holm), ("bh", bh)):
         adj = adjust_pvalues(res, method=method)
         assert [a.row["p_adjusted"] for a in adj] == pytest.approx(list(ref), rel=1e-12)
@@ -203,8 +272,9 @@ def test_power_formulas_against_statsmodels_normal_power():
     # power_from_se with a normal reference equals NormalIndPower with d = effect / unit SD
     sd, g1, g0, effect = 0.7, 25, 35, np.log(0.7)
     se = sd * np.sqrt(1 / g1 + 1 / g0)
-    ref = NormalIndPower().power(effect_size=abs(effect) / sd, nobs1=g1, alpha=0.05, ratio=g0 / g1,
-                                 alternative="larger")
+    ref = NormalIndPower().power(
+        effect_size=abs(effect) / sd, nobs1=g1, alpha=0.05, ratio=g0 / g1, alternative="larger"
+    )
     assert power_from_se(effect, se, None) == pytest.approx(ref, rel=1e-10)
     # MDE inverts power: at the MDE the power is 0.8
     mde = mde_from_se(se, 59, direction="less")
@@ -212,13 +282,17 @@ def test_power_formulas_against_statsmodels_normal_power():
     assert mde_pages(20, 20) < mde_pages(40, 40) < 1  # more pages: effects closer to 1 detectable
     assert power_pages(0.6, 40, 40) > 0.8
     assert se_log_ratio_pages(40, 40, 20, 6, 1.2, 0.5) == pytest.approx(
-        np.sqrt((0.25 + (1 / 6 + 1.2) / 20) * (2 / 40)))
+        np.sqrt((0.25 + (1 / 6 + 1.2) / 20) * (2 / 40))
+    )
 
 
 def test_result_reports_mde(results):
     row = results["H1"].row
-    expected = mde_from_se(np.log(row["ci_high"] / row["estimate"]) / __import__("scipy").stats.t(row["df"]).ppf(0.975),
-                           row["df"])
+    expected = mde_from_se(
+        np.log(row["ci_high"] / row["estimate"])
+        / __import__("scipy").stats.t(row["df"]).ppf(0.975),
+        row["df"],
+    )
     assert row["mde"] == pytest.approx(expected, rel=1e-9)
     assert 0 < row["mde"] < 1
 
@@ -227,12 +301,18 @@ def test_sentences_en_fr(results):
     res = results["H1"]
     row = res.row
     apa = res.sentence("apa", "en")
-    assert f"IRR = {row['estimate']:.2f}" in apa and f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]" in apa
+    assert (
+        f"IRR = {row['estimate']:.2f}" in apa
+        and f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]" in apa
+    )
     assert "one-sided p" in apa and "support the claim" in apa
     fr = res.sentence("apa", "fr")
     assert f"IRR = {row['estimate']:.2f}".replace(".", ",") in fr and "unilatéral" in fr
     plain = res.sentence("plain", "en")
-    assert plain.startswith("The data support") and f"{(1 - row['estimate']) * 100:.0f}% fewer" in plain
+    assert (
+        plain.startswith("The data support")
+        and f"{(1 - row['estimate']) * 100:.0f}% fewer" in plain
+    )
     assert res.sentence("plain", "fr").startswith("Les données confirment")
     with pytest.raises(ValueError, match="language"):
         res.sentence("apa", "de")

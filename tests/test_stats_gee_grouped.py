@@ -33,11 +33,26 @@ def _comments(seed: int, n_pages: int, size_range=(3, 120)) -> pd.DataFrame:
     hour_band = rng.integers(0, 3, n).astype(float)
     lang = rng.choice(["de", "en", "fr"], n, p=[0.5, 0.3, 0.2])
     u = rng.normal(0, 0.6, n_pages)[page]
-    eta = -0.4 + np.log(0.6) * group + 0.3 * negative + np.log(0.7) * group * negative \
-        + 0.15 * hour_band + 0.2 * (lang == "en") + u
+    eta = (
+        -0.4
+        + np.log(0.6) * group
+        + 0.3 * negative
+        + np.log(0.7) * group * negative
+        + 0.15 * hour_band
+        + 0.2 * (lang == "en")
+        + u
+    )
     y = (rng.uniform(size=n) < expit(eta)).astype(int)
-    return pd.DataFrame({"cluster": [f"p{c:04d}" for c in page], "group": group, "answered": y,
-                         "negative": negative, "hour_band": hour_band, "lang": lang})
+    return pd.DataFrame(
+        {
+            "cluster": [f"p{c:04d}" for c in page],
+            "group": group,
+            "answered": y,
+            "negative": negative,
+            "hour_band": hour_band,
+            "lang": lang,
+        }
+    )
 
 
 def _assert_same(fit_g, fit_s, cov_struct):
@@ -46,7 +61,9 @@ def _assert_same(fit_g, fit_s, cov_struct):
     assert list(rg.params.index) == list(rs.params.index)
     np.testing.assert_allclose(rg.params.to_numpy(), rs.params.to_numpy(), rtol=REL)
     np.testing.assert_allclose(rg.bse.to_numpy(), rs.bse.to_numpy(), rtol=REL)
-    np.testing.assert_allclose(rg.cov_robust_bc, np.asarray(rs.cov_robust_bc), rtol=REL, atol=1e-14)
+    np.testing.assert_allclose(
+        rg.cov_robust_bc, np.asarray(rs.cov_robust_bc), rtol=REL, atol=1e-14
+    )
     np.testing.assert_allclose(rg.cov_robust, np.asarray(rs.cov_robust), rtol=REL, atol=1e-14)
     assert fit_g.coef == pytest.approx(fit_s.coef, rel=REL)
     assert fit_g.se == pytest.approx(fit_s.se, rel=REL)
@@ -55,7 +72,7 @@ def _assert_same(fit_g, fit_s, cov_struct):
     if cov_struct == "exchangeable":
         assert fit_g.extra["dependence"] == pytest.approx(fit_s.extra["dependence"], rel=REL)
         assert rg.cov_struct.dep_params == pytest.approx(float(rs.cov_struct.dep_params), rel=REL)
-        assert fit_g.extra["dependence"] > 0.01       # the planted page effect is seen
+        assert fit_g.extra["dependence"] > 0.01  # the planted page effect is seen
     else:
         assert fit_g.extra["dependence"] == 0.0
     assert rg.converged and rs.converged
@@ -67,8 +84,11 @@ def _assert_same(fit_g, fit_s, cov_struct):
 @pytest.mark.parametrize("form", ["group", "covariates", "interaction"])
 def test_grouped_equals_statsmodels_on_rows(n_pages, cov_struct, form):
     df = _comments(n_pages + len(form), n_pages, (3, 120) if n_pages == 8 else (1, 40))
-    kw = {"group": {}, "covariates": {"covariates": ["hour_band", "lang"]},
-          "interaction": {"interaction": "negative", "covariates": ["hour_band"]}}[form]
+    kw = {
+        "group": {},
+        "covariates": {"covariates": ["hour_band", "lang"]},
+        "interaction": {"interaction": "negative", "covariates": ["hour_band"]},
+    }[form]
     fit_g = models.fit_gee_logit(df, "answered", cov_struct=cov_struct, engine="grouped", **kw)
     fit_s = models.fit_gee_logit(df, "answered", cov_struct=cov_struct, engine="statsmodels", **kw)
     _assert_same(fit_g, fit_s, cov_struct)
@@ -76,17 +96,29 @@ def test_grouped_equals_statsmodels_on_rows(n_pages, cov_struct, form):
 
 def test_grouped_equals_a_direct_statsmodels_call_on_simulated_measures():
     """simulate_measures comments (unequal pages, planted OR and interaction), the H6 form."""
-    _, comments = simulate_measures(3, n_business=4, n_personal=4, posts_range=(5, 25),
-                                    or_business=0.5, or_interaction=0.6)
+    _, comments = simulate_measures(
+        3, n_business=4, n_personal=4, posts_range=(5, 25), or_business=0.5, or_interaction=0.6
+    )
     df = hypotheses.prepare(hypotheses.CATALOGUE["H6"], None, comments, None, 1)[0]
     df = df.sort_values("cluster", kind="stable")
     fit = models.fit_gee_logit(df, "answered", interaction="negative")
     assert fit.extra["engine"] == "grouped"
     neg = df["negative"].astype(float)
-    X = pd.DataFrame({"const": 1.0, "group": df["group"].astype(float), "negative": neg, "gxn": df["group"] * neg})
-    direct = sm.GEE(df["answered"].astype(float), X, groups=pd.factorize(df["cluster"])[0],
-                    family=sm.families.Binomial(), cov_struct=sm.cov_struct.Exchangeable()
-                    ).fit(cov_type="bias_reduced", ctol=1e-12)
+    X = pd.DataFrame(
+        {
+            "const": 1.0,
+            "group": df["group"].astype(float),
+            "negative": neg,
+            "gxn": df["group"] * neg,
+        }
+    )
+    direct = sm.GEE(
+        df["answered"].astype(float),
+        X,
+        groups=pd.factorize(df["cluster"])[0],
+        family=sm.families.Binomial(),
+        cov_struct=sm.cov_struct.Exchangeable(),
+    ).fit(cov_type="bias_reduced", ctol=1e-12)
     # ctol 1e-12 on the reference only: both sit within ~1e-9 of the exact root, far below REL
     assert fit.coef == pytest.approx(direct.params["gxn"], rel=REL)
     assert fit.se == pytest.approx(direct.bse["gxn"], rel=REL)
@@ -98,8 +130,11 @@ def test_grouped_bias_reduced_equals_hand_mancl_derouen_on_rows():
     df = _comments(5, 8, (2, 60))
     fit = models.fit_gee_logit(df, "answered", interaction="negative", engine="grouped")
     g = fit.extra["result"].grouped
-    X = models._design(df.assign(group_x_negative=df["group"] * df["negative"]),
-                       ["negative", "group_x_negative"], False).to_numpy()
+    X = models._design(
+        df.assign(group_x_negative=df["group"] * df["negative"]),
+        ["negative", "group_x_negative"],
+        False,
+    ).to_numpy()
     y, pages = df["answered"].to_numpy(float), pd.factorize(df["cluster"])[0]
     mu = expit(X @ g.params)
     a = mu * (1 - mu)
@@ -122,15 +157,23 @@ def test_grouped_bias_reduced_equals_hand_mancl_derouen_on_rows():
 def test_aggregate_cells_counts_and_patterns():
     rng = np.random.default_rng(0)
     pages = rng.choice(["a", "b", "c"], 500)
-    X = np.column_stack([np.ones(500), rng.integers(0, 2, 500), rng.integers(0, 3, 500)]).astype(float)
+    X = np.column_stack([np.ones(500), rng.integers(0, 2, 500), rng.integers(0, 3, 500)]).astype(
+        float
+    )
     y = rng.integers(0, 2, 500).astype(float)
     cells = gee_grouped.aggregate_cells(pages, X, y)
     assert cells.n_pages == 3 and cells.n.sum() == 500 and cells.S.sum() == y.sum()
-    ref = pd.DataFrame({"p": pages, "x1": X[:, 1], "x2": X[:, 2], "y": y}).groupby(["p", "x1", "x2"])["y"].agg(["size", "sum"])
+    ref = (
+        pd.DataFrame({"p": pages, "x1": X[:, 1], "x2": X[:, 2], "y": y})
+        .groupby(["p", "x1", "x2"])["y"]
+        .agg(["size", "sum"])
+    )
     assert len(cells.n) == len(ref) == 18
     labels = pd.factorize(pages)[0]
     inv = {code: pages[labels == code][0] for code in range(3)}
-    got = {(inv[p], x[1], x[2]): (n, s) for p, x, n, s in zip(cells.page, cells.X, cells.n, cells.S)}
+    got = {
+        (inv[p], x[1], x[2]): (n, s) for p, x, n, s in zip(cells.page, cells.X, cells.n, cells.S)
+    }
     for key, row in ref.iterrows():
         assert got[key] == (row["size"], row["sum"])
 
@@ -138,11 +181,15 @@ def test_aggregate_cells_counts_and_patterns():
 def test_auto_engine_picks_grouped_for_discrete_designs_and_statsmodels_otherwise():
     df = _comments(9, 12, (20, 60))
     assert models.fit_gee_logit(df, "answered", ["hour_band"]).extra["engine"] == "grouped"
-    df["followers"] = np.random.default_rng(1).lognormal(8, 1, len(df))  # continuous: one cell per row
+    df["followers"] = np.random.default_rng(1).lognormal(
+        8, 1, len(df)
+    )  # continuous: one cell per row
     fit = models.fit_gee_logit(df, "answered", ["followers"])
     assert fit.extra["engine"] == "statsmodels"
     with pytest.raises(ValueError):
-        models.fit_gee_logit(df.assign(answered=df["answered"] * 2.0), "answered", engine="grouped")
+        models.fit_gee_logit(
+            df.assign(answered=df["answered"] * 2.0), "answered", engine="grouped"
+        )
 
 
 def test_results_view_exposes_the_documented_statsmodels_attributes():

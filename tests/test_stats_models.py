@@ -23,8 +23,16 @@ def _analysed(hid, posts, comments, min_posts=1):
 @pytest.fixture(scope="module")
 def small():
     """12 vs 12 pages, 8–15 posts each, over-dispersed and clustered, planted IRR 0.6."""
-    return simulate_measures(11, n_business=12, n_personal=12, posts_range=(8, 15), irr=0.6,
-                             question_irr=1.4, or_business=0.5, or_interaction=0.6)
+    return simulate_measures(
+        11,
+        n_business=12,
+        n_personal=12,
+        posts_range=(8, 15),
+        irr=0.6,
+        question_irr=1.4,
+        or_business=0.5,
+        or_interaction=0.6,
+    )
 
 
 def _nb2_loglik_obs(params, y, X):
@@ -32,8 +40,13 @@ def _nb2_loglik_obs(params, y, X):
     beta, a = params[:-1], params[-1]
     mu = np.exp(X @ beta)
     r = 1 / a
-    return (special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)
-            + r * np.log(r / (r + mu)) + y * np.log(mu / (r + mu)))
+    return (
+        special.gammaln(y + r)
+        - special.gammaln(r)
+        - special.gammaln(y + 1)
+        + r * np.log(r / (r + mu))
+        + y * np.log(mu / (r + mu))
+    )
 
 
 def _hand_nb2_mle(y, X, start):
@@ -55,17 +68,30 @@ def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
     # independent cluster sandwich: numerical per-observation scores and Hessian at the MLE (params beta, alpha)
     th = np.r_[x[:-1], np.exp(x[-1])]
     h = 1e-5
-    scores = np.column_stack([(_nb2_loglik_obs(th + h * e, y, X) - _nb2_loglik_obs(th - h * e, y, X)) / (2 * h)
-                              for e in np.eye(3)])
+    scores = np.column_stack(
+        [
+            (_nb2_loglik_obs(th + h * e, y, X) - _nb2_loglik_obs(th - h * e, y, X)) / (2 * h)
+            for e in np.eye(3)
+        ]
+    )
     grad = lambda t: scores_at(t)
+
     def scores_at(t):
-        return np.array([(_nb2_loglik_obs(t + h * e, y, X).sum() - _nb2_loglik_obs(t - h * e, y, X).sum()) / (2 * h)
-                         for e in np.eye(3)])
+        return np.array(
+            [
+                (_nb2_loglik_obs(t + h * e, y, X).sum() - _nb2_loglik_obs(t - h * e, y, X).sum())
+                / (2 * h)
+                for e in np.eye(3)
+            ]
+        )
+
     H = np.column_stack([(grad(th + 1e-4 * e) - grad(th - 1e-4 * e)) / 2e-4 for e in np.eye(3)])
     bread = np.linalg.inv(-H)
     S = pd.DataFrame(scores).groupby(df["cluster"].to_numpy()).sum().to_numpy()
     G, N, K = S.shape[0], len(y), X.shape[1]
-    V = bread @ (S.T @ S) @ bread * G / (G - 1) * (N - 1) / (N - K)  # CR1 as in Stata / statsmodels
+    V = (
+        bread @ (S.T @ S) @ bread * G / (G - 1) * (N - 1) / (N - K)
+    )  # CR1 as in Stata / statsmodels
     assert fit.extra["se_cr1"] == pytest.approx(np.sqrt(V[1, 1]), rel=2e-3)
     assert fit.se == max(fit.extra["se_cr1"], fit.extra["se_cv3"])
     assert fit.df == G - 1
@@ -86,10 +112,16 @@ def test_negbin_jackknife_matches_hand_leave_one_page_out_refits(small):
     y = df["replies"].to_numpy(float)
     X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
     start = np.r_[np.log(y.mean()), 0.0, 0.0]
-    coefs = np.array([_hand_nb2_mle(y[m], X[m], start)[1]
-                      for m in (df.cluster.to_numpy() != c for c in df.cluster.unique())])
+    coefs = np.array(
+        [
+            _hand_nb2_mle(y[m], X[m], start)[1]
+            for m in (df.cluster.to_numpy() != c for c in df.cluster.unique())
+        ]
+    )
     G = len(coefs)
-    assert fit.extra["se_cv3"] == pytest.approx(np.sqrt((G - 1) / G * ((coefs - coefs.mean()) ** 2).sum()), rel=1e-3)
+    assert fit.extra["se_cv3"] == pytest.approx(
+        np.sqrt((G - 1) / G * ((coefs - coefs.mean()) ** 2).sum()), rel=1e-3
+    )
     assert fit.se == max(fit.extra["se_cr1"], fit.extra["se_cv3"])
 
 
@@ -123,7 +155,9 @@ def test_nb2_page_scores_and_information_match_numerical_derivatives_of_hand_lik
     assert scores.shape == (G, 4) and info.shape == (G, 4, 4)
     for g in range(G):
         ll = lambda p, m=groups == g: _nb2_loglik_obs(p, y[m], X[m]).sum()
-        np.testing.assert_allclose(scores[g], approx_fprime(params, ll, centered=True), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            scores[g], approx_fprime(params, ll, centered=True), rtol=1e-5, atol=1e-6
+        )
         np.testing.assert_allclose(info[g], -approx_hess(params, ll), rtol=1e-4, atol=1e-5)
 
 
@@ -152,8 +186,11 @@ def test_poisson_fixed_effects_matches_conditional_poisson_and_hand_sandwich(sma
     fit = models.fit_poisson(df, "replies", fixed_effects=True)
     data = fit.extra["analysed"]
     # independent estimator: conditional (multinomial) Poisson likelihood, no page dummies
-    cp = sm.ConditionalPoisson(data["replies"].to_numpy(float), data[["group"]].astype(float).to_numpy(),
-                               groups=pd.factorize(data["cluster"])[0]).fit(disp=0)
+    cp = sm.ConditionalPoisson(
+        data["replies"].to_numpy(float),
+        data[["group"]].astype(float).to_numpy(),
+        groups=pd.factorize(data["cluster"])[0],
+    ).fit(disp=0)
     assert fit.coef == pytest.approx(cp.params[0], abs=1e-6)
     # hand sandwich: score x_i (y_i - mu_i), bread (X' diag(mu) X)^-1, CR1 factor
     res = fit.extra["result"]
@@ -184,7 +221,11 @@ def test_poisson_fixed_effects_profiled_equals_the_dummy_model(small, monkeypatc
     assert profiled.extra["engine"] == "profiled" and "result" not in profiled.extra
     assert profiled.coef == pytest.approx(dummies.coef, rel=1e-8, abs=1e-10)
     assert profiled.se == pytest.approx(dummies.se, rel=1e-6)
-    assert (profiled.n_obs, profiled.n_clusters, profiled.df) == (dummies.n_obs, dummies.n_clusters, dummies.df)
+    assert (profiled.n_obs, profiled.n_clusters, profiled.df) == (
+        dummies.n_obs,
+        dummies.n_clusters,
+        dummies.df,
+    )
     assert profiled.warnings == dummies.warnings
 
 
@@ -212,7 +253,9 @@ def test_gee_bias_reduced_matches_hand_mancl_derouen(small):
     df = _analysed("H2", None, comments).sort_values("cluster", kind="stable")
     fit = models.fit_gee_logit(df, "answered", cov_struct="independence")
     X = np.column_stack([np.ones(len(df)), df["group"].to_numpy(float)])
-    beta, V = _md_bias_reduced_logit(df["answered"].to_numpy(float), X, pd.factorize(df["cluster"])[0])
+    beta, V = _md_bias_reduced_logit(
+        df["answered"].to_numpy(float), X, pd.factorize(df["cluster"])[0]
+    )
     assert fit.coef == pytest.approx(beta[1], abs=1e-6)
     assert fit.se == pytest.approx(np.sqrt(V[1, 1]), rel=1e-4)
 
@@ -222,24 +265,40 @@ def test_gee_exchangeable_matches_direct_statsmodels_call(small):
     df = _analysed("H6", None, comments).sort_values("cluster", kind="stable")
     fit = models.fit_gee_logit(df, "answered", interaction="negative")
     neg = df["negative"].astype(float)
-    X = pd.DataFrame({"const": 1.0, "group": df["group"].astype(float), "negative": neg,
-                      "gxn": df["group"] * neg})
-    direct = sm.GEE(df["answered"].astype(float), X, groups=pd.factorize(df["cluster"])[0],
-                    family=sm.families.Binomial(), cov_struct=sm.cov_struct.Exchangeable()).fit(cov_type="bias_reduced")
+    X = pd.DataFrame(
+        {
+            "const": 1.0,
+            "group": df["group"].astype(float),
+            "negative": neg,
+            "gxn": df["group"] * neg,
+        }
+    )
+    direct = sm.GEE(
+        df["answered"].astype(float),
+        X,
+        groups=pd.factorize(df["cluster"])[0],
+        family=sm.families.Binomial(),
+        cov_struct=sm.cov_struct.Exchangeable(),
+    ).fit(cov_type="bias_reduced")
     assert fit.coef == pytest.approx(direct.params["gxn"], abs=1e-8)
     assert fit.se == pytest.approx(direct.bse["gxn"], rel=1e-8)
 
 
 def test_cox_matches_statsmodels_phreg_with_groups(small):
     _, comments = small
-    df = _analysed("H4a", None, comments)  # its frame: every comment followed for the window, answered or not
+    df = _analysed(
+        "H4a", None, comments
+    )  # its frame: every comment followed for the window, answered or not
     fit = survival.fit_cox(df, "time_to_owner_reply_h")
     from statsmodels.duration.hazard_regression import PHReg
 
     # independent implementation: statsmodels PHReg, Efron ties, robust covariance grouped by page
-    ref = PHReg(df["time_to_owner_reply_h"].to_numpy(float), df[["group"]].astype(float).to_numpy(),
-                status=df["reply_observed"].astype(int).to_numpy(), ties="efron").fit(
-        groups=pd.factorize(df["cluster"])[0])
+    ref = PHReg(
+        df["time_to_owner_reply_h"].to_numpy(float),
+        df[["group"]].astype(float).to_numpy(),
+        status=df["reply_observed"].astype(int).to_numpy(),
+        ties="efron",
+    ).fit(groups=pd.factorize(df["cluster"])[0])
     assert fit.coef == pytest.approx(ref.params[0], abs=1e-5)
     assert fit.se == pytest.approx(ref.bse[0], rel=1e-4)
 
@@ -265,8 +324,13 @@ def test_exact_permutation_matches_scipy_permutation_test():
     v = rng.gamma(2, 3, 11)
     lab = np.r_[np.ones(5, int), np.zeros(6, int)]
     stat, p = permutation_test_groups(v, lab, "less", n_perm=10_000)  # C(11,5)=462: exact
-    ref = stats.permutation_test((v[lab == 1], v[lab == 0]), lambda a, b: a.mean() - b.mean(),
-                                 permutation_type="independent", alternative="less", n_resamples=np.inf)
+    ref = stats.permutation_test(
+        (v[lab == 1], v[lab == 0]),
+        lambda a, b: a.mean() - b.mean(),
+        permutation_type="independent",
+        alternative="less",
+        n_resamples=np.inf,
+    )
     assert stat == pytest.approx(ref.statistic)
     assert p == pytest.approx(ref.pvalue, abs=1e-12)
     assert len(list(itertools.combinations(range(11), 5))) == 462
@@ -278,8 +342,13 @@ def test_monte_carlo_permutation_close_to_exact_and_seeded():
     lab = np.r_[np.ones(15, int), np.zeros(15, int)]
     _, p1 = permutation_test_groups(v, lab, "greater", n_perm=20_000, seed=1)
     _, p2 = permutation_test_groups(v, lab, "greater", n_perm=20_000, seed=1)
-    ref = stats.permutation_test((v[lab == 1], v[lab == 0]), lambda a, b: a.mean() - b.mean(),
-                                 permutation_type="independent", alternative="greater", n_resamples=99_999,
-                                 random_state=0)
+    ref = stats.permutation_test(
+        (v[lab == 1], v[lab == 0]),
+        lambda a, b: a.mean() - b.mean(),
+        permutation_type="independent",
+        alternative="greater",
+        n_resamples=99_999,
+        random_state=0,
+    )
     assert p1 == p2
     assert p1 == pytest.approx(ref.pvalue, abs=0.01)

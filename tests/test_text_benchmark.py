@@ -13,10 +13,18 @@ from analysis.text.evaluation import CORPORA, binary_scores, evaluate_corpora, l
 
 # (signal, corpus) -> floors for precision, recall, F1 (measured: see docs/text-signals.md)
 FLOORS = {
-    ("negative", "twitter-us-airline-sentiment"): (0.72, 0.55, 0.62),  # measured 0.756 / 0.584 / 0.659
+    ("negative", "twitter-us-airline-sentiment"): (
+        0.72,
+        0.55,
+        0.62,
+    ),  # measured 0.756 / 0.584 / 0.659
     ("negative", "tweeteval-sentiment-test"): (0.61, 0.52, 0.56),  # 0.640 / 0.554 / 0.594
     ("negative", "umsab-french-tweets-sentiment"): (0.69, 0.56, 0.62),  # 0.723 / 0.597 / 0.654
-    ("negative", "umsab-french-tweets-sentiment (test split)"): (0.63, 0.47, 0.54),  # 0.670 / 0.510 / 0.579
+    ("negative", "umsab-french-tweets-sentiment (test split)"): (
+        0.63,
+        0.47,
+        0.54,
+    ),  # 0.670 / 0.510 / 0.579
     ("question", "tweet-acts-tac"): (0.85, 0.82, 0.84),  # 0.885 / 0.850 / 0.867
     ("promotional", "youtube-spam-collection"): (0.97, 0.84, 0.90),  # 0.995 / 0.876 / 0.932
 }
@@ -36,15 +44,19 @@ def scores(real_data) -> pd.DataFrame:
 
 def corpora(real_data):
     """The floors are measured on the whole human-labelled corpora: ../shared only (not bundled)."""
-    return real_data.root("the text-signal floors need the full labelled corpora, most of them under "
-                          "unstated licences, so they are not bundled in tests/fixtures/real")
+    return real_data.root(
+        "the text-signal floors need the full labelled corpora, most of them under "
+        "unstated licences, so they are not bundled in tests/fixtures/real"
+    )
 
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
 def test_signal_holds_its_floor(scores, key):
     row = scores.loc[key]
     precision, recall, f1 = FLOORS[key]
-    assert row["precision"] >= precision and row["recall"] >= recall and row["f1"] >= f1, row.to_dict()
+    assert row["precision"] >= precision and row["recall"] >= recall and row["f1"] >= f1, (
+        row.to_dict()
+    )
 
 
 @pytest.mark.parametrize("corpus", sorted(LANGUAGE_FLOORS))
@@ -63,7 +75,9 @@ def test_scores_match_an_independent_confusion_table(scores, real_data):
     assert row["precision"] == pytest.approx(tp / (tp + fp))
     assert row["recall"] == pytest.approx(tp / (tp + fn))
     assert row["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
-    assert row["positives"] == 1005 and row["n"] == 1956  # the collection's published counts (SOURCE.md)
+    assert (
+        row["positives"] == 1005 and row["n"] == 1956
+    )  # the collection's published counts (SOURCE.md)
 
 
 def test_binary_scores_by_hand():

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 
 from analysis.simulate import TEXTS, simulate_demo
-from analysis.text import detect_language, is_negative, is_promotional, is_question, sentiment_score
+from analysis.text import (
+    detect_language,
+    is_negative,
+    is_promotional,
+    is_question,
+    sentiment_score,
+)
 
 POST_KINDS = ("question", "promotion", "other")
 COMMENT_KINDS = ("praise", "complaint", "cquestion", "neutral")
@@ -51,7 +57,9 @@ def _post_labels() -> dict[str, tuple[bool, bool]]:
 def test_posts_recover_question_and_promotion_labels(demo):
     labels = _post_labels()
     posts = demo.posts
-    truth = posts["text"].map(lambda t: labels[t])  # KeyError would mean a text outside the templates
+    truth = posts["text"].map(
+        lambda t: labels[t]
+    )  # KeyError would mean a text outside the templates
     planted_q = truth.map(lambda x: x[0])
     planted_p = truth.map(lambda x: x[1])
     question = is_question(posts["text"], posts["lang"])
@@ -79,11 +87,17 @@ def test_comments_recover_negative_label_and_language(demo):
 def test_every_template_is_classified_as_planted(lang):
     texts = TEXTS[lang]
     for kind in POST_KINDS:
-        posts = pd.Series([t.format(topic=topic) for t in texts[kind] for topic in texts["topics"]])
+        posts = pd.Series(
+            [t.format(topic=topic) for t in texts[kind] for topic in texts["topics"]]
+        )
         langs = pd.Series(lang, index=posts.index)
         assert is_question(posts, langs).eq(kind == "question").all(), kind
         assert is_promotional(posts, langs).eq(kind == "promotion").all(), kind
     for kind in COMMENT_KINDS:
         comments = pd.Series(texts[kind])
-        assert is_negative(comments, pd.Series(lang, index=comments.index)).eq(kind == "complaint").all(), kind
+        assert (
+            is_negative(comments, pd.Series(lang, index=comments.index))
+            .eq(kind == "complaint")
+            .all()
+        ), kind
         assert detect_language(comments).eq(lang).all(), kind

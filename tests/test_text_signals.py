@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.text import detect_language, is_negative, is_promotional, is_question, sentiment_score
+from analysis.text import (
+    detect_language,
+    is_negative,
+    is_promotional,
+    is_question,
+    sentiment_score,
+)
 from analysis.text.clean import normalize
 
 NOISY = pd.Series(
@@ -119,7 +125,9 @@ def test_is_promotional_examples(text, lang, expected):
 
 
 def test_normalize_cleans_tweet_noise():
-    raw = pd.Series(["RT @bob: I loooove it &amp; more <br />\ufeff #SoGood https://t.co/x \\u2026", pd.NA])
+    raw = pd.Series(
+        ["RT @bob: I loooove it &amp; more <br />\ufeff #SoGood https://t.co/x \\u2026", pd.NA]
+    )
     assert normalize(raw).tolist() == ["I loove it & more So Good …", ""]
     assert "URLTOKEN" in normalize(raw, urls="token").iloc[0]
     with pytest.raises(ValueError, match="urls="):

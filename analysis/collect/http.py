@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -47,7 +47,7 @@ def _parse_time(value: str) -> float | None:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()
 
 
 def retry_after(headers: httpx.Headers, now: float) -> float | None:
@@ -94,14 +94,33 @@ class HttpClient:
     ``clock`` are injectable so that tests assert the waits without waiting.
     """
 
-    def __init__(self, *, transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time, max_retries: int = 6, backoff_base: float = 1.0,
-                 backoff_cap: float = 60.0, max_wait: float = 900.0, timeout: float = 30.0,
-                 headers: dict | None = None, on_request: Callable[[dict], None] | None = None):
-        self._client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=True,
-                                    headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})})
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_retries: int = 6,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 60.0,
+        max_wait: float = 900.0,
+        timeout: float = 30.0,
+        headers: dict | None = None,
+        on_request: Callable[[dict], None] | None = None,
+    ):
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+        )
         self.sleep, self.clock = sleep, clock
-        self.max_retries, self.backoff_base, self.backoff_cap, self.max_wait = max_retries, backoff_base, backoff_cap, max_wait
+        self.max_retries, self.backoff_base, self.backoff_cap, self.max_wait = (
+            max_retries,
+            backoff_base,
+            backoff_cap,
+            max_wait,
+        )
         self.on_request = on_request
         self.requests = 0
         self.waits: list[tuple[float, str]] = []
@@ -124,7 +143,7 @@ class HttpClient:
         return seconds
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.backoff_cap, self.backoff_base * 2 ** attempt)
+        return min(self.backoff_cap, self.backoff_base * 2**attempt)
 
     def _emit(self, **event) -> None:
         if self.on_request is not None:
@@ -145,10 +164,24 @@ class HttpClient:
                 resp = self._client.get(url, params=params)
             except httpx.TransportError as exc:
                 if attempt >= self.max_retries:
-                    self._emit(url=url, params=params, status=None, error=repr(exc), attempt=attempt + 1, wait=None)
+                    self._emit(
+                        url=url,
+                        params=params,
+                        status=None,
+                        error=repr(exc),
+                        attempt=attempt + 1,
+                        wait=None,
+                    )
                     raise CollectError(f"{url}: {exc!r} after {attempt + 1} attempts") from exc
                 wait = self._wait(self._backoff(attempt), f"{type(exc).__name__}: backoff")
-                self._emit(url=url, params=params, status=None, error=repr(exc), attempt=attempt + 1, wait=wait)
+                self._emit(
+                    url=url,
+                    params=params,
+                    status=None,
+                    error=repr(exc),
+                    attempt=attempt + 1,
+                    wait=wait,
+                )
                 attempt += 1
                 continue
             now = self.clock()
@@ -157,7 +190,13 @@ class HttpClient:
                 if ahead:
                     self._exhausted_until = now + ahead
             if resp.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
-                self._emit(url=str(resp.url), params=None, status=resp.status_code, attempt=attempt + 1, wait=None)
+                self._emit(
+                    url=str(resp.url),
+                    params=None,
+                    status=resp.status_code,
+                    attempt=attempt + 1,
+                    wait=None,
+                )
                 return resp
             asked = retry_after(resp.headers, now)
             reason = "Retry-After"
@@ -167,5 +206,11 @@ class HttpClient:
                 asked, reason = self._backoff(attempt), "backoff"
             self._exhausted_until = None
             wait = self._wait(asked, f"HTTP {resp.status_code}: {reason}")
-            self._emit(url=str(resp.url), params=None, status=resp.status_code, attempt=attempt + 1, wait=wait)
+            self._emit(
+                url=str(resp.url),
+                params=None,
+                status=resp.status_code,
+                attempt=attempt + 1,
+                wait=wait,
+            )
             attempt += 1

@@ -32,29 +32,52 @@ def import_plan(raw_dir: Path) -> list[tuple[int, str, list[Path]]]:
     """(level, format, files) in import order, from ``collection.json``."""
     summary = Path(raw_dir) / SUMMARY_FILE
     if not summary.is_file():
-        raise FileNotFoundError(f"{summary} does not exist. Fix: run `dialogic collect bluesky|mastodon ... "
-                                f"--name {Path(raw_dir).name}` first (it writes the summary at the end of a run)")
+        raise FileNotFoundError(
+            f"{summary} does not exist. Fix: run `dialogic collect bluesky|mastodon ... "
+            f"--name {Path(raw_dir).name}` first (it writes the summary at the end of a run)"
+        )
     files = orjson.loads(summary.read_bytes()).get("files") or {}
     groups: dict[tuple[int, str], list[tuple[int, str]]] = {}
     for rel, info in files.items():
         if "format" not in info or not (Path(raw_dir) / rel).is_file():
             continue
-        groups.setdefault((info["level"], info["format"]), []).append((0 if info["kind"] in FIRST else 1, rel))
-    return [(level, fmt, [Path(raw_dir) / rel for _, rel in sorted(items)])
-            for (level, fmt), items in sorted(groups.items())]
+        groups.setdefault((info["level"], info["format"]), []).append(
+            (0 if info["kind"] in FIRST else 1, rel)
+        )
+    return [
+        (level, fmt, [Path(raw_dir) / rel for _, rel in sorted(items)])
+        for (level, fmt), items in sorted(groups.items())
+    ]
 
 
-def import_collection(raw_dir: Path, out_dir: Path, *, labels: Path | None = None, pseudonymize: bool = True,
-                      progress: bool = True, name: str | None = None, command: str | None = None) -> list:
+def import_collection(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    labels: Path | None = None,
+    pseudonymize: bool = True,
+    progress: bool = True,
+    name: str | None = None,
+    command: str | None = None,
+) -> list:
     """Import every raw file of a collection folder; returns the :class:`ImportSummary` of each pass."""
     from analysis.importers import import_paths
 
     out = []
     for level, fmt, paths in import_plan(raw_dir):
-        out.append(import_paths(fmt, paths, Path(out_dir), labels=labels, pseudonymize=pseudonymize,
-                                progress=progress, name=name or Path(raw_dir).name,
-                                command=(command or f"dialogic collect import {Path(raw_dir).name}")
-                                + f"  # pass {level}, {fmt}"))
+        out.append(
+            import_paths(
+                fmt,
+                paths,
+                Path(out_dir),
+                labels=labels,
+                pseudonymize=pseudonymize,
+                progress=progress,
+                name=name or Path(raw_dir).name,
+                command=(command or f"dialogic collect import {Path(raw_dir).name}")
+                + f"  # pass {level}, {fmt}",
+            )
+        )
     return out
 
 

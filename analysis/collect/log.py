@@ -59,7 +59,11 @@ class Collection:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / STATE_FILE
-        self.state = orjson.loads(path.read_bytes()) if path.exists() else {"version": 1, "runs": {}, "files": {}}
+        self.state = (
+            orjson.loads(path.read_bytes())
+            if path.exists()
+            else {"version": 1, "runs": {}, "files": {}}
+        )
         self.resumed = path.exists()
         self._log = open(self.root / LOG_FILE, "ab")
 
@@ -77,7 +81,8 @@ class Collection:
                 what = ", ".join(f"{k}: {a!r} then {b!r}" for k, (a, b) in changed.items())
                 raise ParametersChanged(
                     f"{self.root} holds a collection '{key}' started with other parameters ({what}). Fix: rerun "
-                    "with the same options to resume it, or collect into a new --name")
+                    "with the same options to resume it, or collect into a new --name"
+                )
             return runs[key]
         runs[key] = {"params": params, "accounts": {}, "started_at": now_utc()}
         return runs[key]
@@ -88,21 +93,32 @@ class Collection:
 
     # ------------------------------------------------------------------------------ records
     def log(self, event: str, **fields) -> None:
-        self._log.write(orjson.dumps({"event": event, "at": now_utc(), **fields}, default=str) + b"\n")
+        self._log.write(
+            orjson.dumps({"event": event, "at": now_utc(), **fields}, default=str) + b"\n"
+        )
         self._log.flush()
 
     def on_request(self, ev: dict) -> None:
         """Hook for :class:`analysis.collect.http.HttpClient`: every attempt is a ``request`` line."""
         self.log("request", **{k: v for k, v in ev.items() if v is not None})
 
-    def save_response(self, rel: str, resp, *, run: str, kind: str, level: int = 0, instance: str | None = None
-                      ) -> Path:
+    def save_response(
+        self, rel: str, resp, *, run: str, kind: str, level: int = 0, instance: str | None = None
+    ) -> Path:
         """Write a response body exactly as received, and remember what the import needs of it."""
         body = resp.content
         path = self.root / rel
         _atomic_write(path, body)
-        info = {"run": run, "kind": kind, "level": level, "url": str(resp.url), "status": resp.status_code,
-                "received_at": now_utc(), "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        info = {
+            "run": run,
+            "kind": kind,
+            "level": level,
+            "url": str(resp.url),
+            "status": resp.status_code,
+            "received_at": now_utc(),
+            "bytes": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
         if instance:
             info["instance"] = instance
         self.state["files"][rel] = info
@@ -149,6 +165,9 @@ def collection_context(path: Path) -> dict | None:
             info = files.get(path.relative_to(parent).as_posix())
             if info is None:
                 return None
-            return {"instance": info.get("instance"), "collected_at": info.get("received_at"),
-                    "exclude": info.get("exclude") or {}}
+            return {
+                "instance": info.get("instance"),
+                "collected_at": info.get("received_at"),
+                "exclude": info.get("exclude") or {},
+            }
     return None

@@ -55,14 +55,27 @@ def _next_max_id(resp) -> str | None:
 
 
 class MastodonCollector:
-    def __init__(self, collection: Collection, client: HttpClient, instance: str, *, window: Window,
-                 base_url: str | None = None, max_posts: int | None = None, progress: bool = True):
+    def __init__(
+        self,
+        collection: Collection,
+        client: HttpClient,
+        instance: str,
+        *,
+        window: Window,
+        base_url: str | None = None,
+        max_posts: int | None = None,
+        progress: bool = True,
+    ):
         self.c, self.http, self.window = collection, client, window
-        self.instance = instance.strip().removeprefix("https://").removeprefix("http://").strip("/")
+        self.instance = (
+            instance.strip().removeprefix("https://").removeprefix("http://").strip("/")
+        )
         self.base = (base_url or f"https://{self.instance}").rstrip("/")
         self.max_posts, self.progress = max_posts, progress
         self.key = f"{PLATFORM}:{self.instance}"
-        self.run = collection.run(self.key, {**window.params(), "max_posts": max_posts, "base_url": self.base})
+        self.run = collection.run(
+            self.key, {**window.params(), "max_posts": max_posts, "base_url": self.base}
+        )
 
     def _get(self, path: str, **params):
         return self.http.get(f"{self.base}{path}", params=params or None)
@@ -75,9 +88,17 @@ class MastodonCollector:
             acct = acct.lstrip("@")
             if acct.endswith("@" + self.instance):
                 acct = acct[: -len(self.instance) - 1]
-            acc = self.run["accounts"].setdefault(acct, {
-                "id": None, "profile": None, "pages": {"n": 0, "max_id": None, "done": False},
-                "posts": {}, "outside": {}, "threads": {}})
+            acc = self.run["accounts"].setdefault(
+                acct,
+                {
+                    "id": None,
+                    "profile": None,
+                    "pages": {"n": 0, "max_id": None, "done": False},
+                    "posts": {},
+                    "outside": {},
+                    "threads": {},
+                },
+            )
             if acc["profile"] is None:
                 self._lookup(acct, acc)
             if acc["profile"] != "done":
@@ -89,8 +110,13 @@ class MastodonCollector:
     def _lookup(self, acct: str, acc: dict) -> None:
         resp = self._get("/api/v1/accounts/lookup", acct=acct)
         if resp.status_code == 200:
-            self.c.save_response(f"{self._dir(acct)}/account.json", resp, run=self.key, kind="account",
-                                 instance=self.instance)
+            self.c.save_response(
+                f"{self._dir(acct)}/account.json",
+                resp,
+                run=self.key,
+                kind="account",
+                instance=self.instance,
+            )
             acc["id"] = str(resp.json()["id"])
             acc["profile"] = "done"
         elif resp.status_code in (404, 410):
@@ -100,7 +126,9 @@ class MastodonCollector:
         else:
             self.c.failure(self.key, acct, f"account lookup: {_error(resp)} after retries")
             self.c.commit()
-            raise CollectError(f"mastodon {acct}@{self.instance}: lookup failed ({_error(resp)}); rerun to resume")
+            raise CollectError(
+                f"mastodon {acct}@{self.instance}: lookup failed ({_error(resp)}); rerun to resume"
+            )
         self.c.commit()
 
     def _page(self, acct: str, acc: dict) -> None:
@@ -112,7 +140,9 @@ class MastodonCollector:
         if resp.status_code != 200:
             self.c.failure(self.key, acct, f"statuses page {pages['n'] + 1}: {_error(resp)}")
             self.c.commit()
-            raise CollectError(f"mastodon {acct}@{self.instance}: statuses failed ({_error(resp)}); rerun to resume")
+            raise CollectError(
+                f"mastodon {acct}@{self.instance}: statuses failed ({_error(resp)}); rerun to resume"
+            )
         rel = f"{self._dir(acct)}/statuses/page-{pages['n'] + 1:04d}.json"
         self.c.save_response(rel, resp, run=self.key, kind="statuses", instance=self.instance)
         statuses = resp.json() or []
@@ -127,8 +157,10 @@ class MastodonCollector:
             elif s.get("in_reply_to_id") is not None:
                 continue  # a self-reply (thread continuation): it comes again in its post's context
             elif self.max_posts is not None and len(acc["posts"]) >= self.max_posts:
-                acc["outside"][sid] = [rel, f"beyond --max-posts {self.max_posts}: listed, its thread was not "
-                                            "collected"]
+                acc["outside"][sid] = [
+                    rel,
+                    f"beyond --max-posts {self.max_posts}: listed, its thread was not collected",
+                ]
             else:
                 acc["posts"][sid] = {"file": rel, "created_at": created.isoformat()}
         pages["n"] += 1
@@ -139,21 +171,34 @@ class MastodonCollector:
         self.c.commit()
 
     def _threads(self, acct: str, acc: dict) -> None:
-        todo = [s for s in acc["posts"] if acc["threads"].get(s, {}).get("status") != "done"
-                and not acc["threads"].get(s, {}).get("final")]
+        todo = [
+            s
+            for s in acc["posts"]
+            if acc["threads"].get(s, {}).get("status") != "done"
+            and not acc["threads"].get(s, {}).get("final")
+        ]
         with progress_bar(len(todo), f"mastodon {acct}", self.progress) as bar:
             for sid in todo:
                 resp = self._get(f"/api/v1/statuses/{sid}/context")
                 state = acc["threads"].setdefault(sid, {})
                 if resp.status_code == 200:
                     rel = f"{self._dir(acct)}/context/{_safe(sid)}.json"
-                    self.c.save_response(rel, resp, run=self.key, kind="context", level=1, instance=self.instance)
+                    self.c.save_response(
+                        rel, resp, run=self.key, kind="context", level=1, instance=self.instance
+                    )
                     state.update(status="done", file=rel, final=True, reason=None)
                 elif resp.status_code in (404, 410):
-                    state.update(status="failed", final=True,
-                                 reason=f"{_error(resp)}: the status was deleted or is no longer visible")
+                    state.update(
+                        status="failed",
+                        final=True,
+                        reason=f"{_error(resp)}: the status was deleted or is no longer visible",
+                    )
                 else:
-                    state.update(status="failed", final=False, reason=f"{_error(resp)} after retries; rerun to retry")
+                    state.update(
+                        status="failed",
+                        final=False,
+                        reason=f"{_error(resp)} after retries; rerun to retry",
+                    )
                 if state["status"] == "failed":
                     self.c.failure(self.key, sid, f"context: {state['reason']}", account=acct)
                 self.c.commit()
@@ -171,38 +216,59 @@ class MastodonCollector:
                 t = acc["threads"].get(sid, {})
                 if t.get("status") != "done":
                     exclude.setdefault(p["file"], {})[canonical_id(self.instance, sid)] = (
-                        f"thread not collected: {t.get('reason') or 'not fetched yet (collection interrupted)'}")
+                        f"thread not collected: {t.get('reason') or 'not fetched yet (collection interrupted)'}"
+                    )
                     posts[sid] = {"thread": "failed", "reason": t.get("reason")}
                     continue
                 posts[sid] = self._post_counts(sid, p["file"], t["file"])
             done = [p for p in posts.values() if p.get("thread") == "done"]
             accounts[acct] = {
-                "id": acc["id"], "profile": acc["profile"], "failure": acc.get("failure"),
-                "feed_pages": acc["pages"]["n"], "posts_listed_in_window": len(acc["posts"]),
-                "posts_outside_window": len(acc["outside"]), "threads_fetched": len(done),
+                "id": acc["id"],
+                "profile": acc["profile"],
+                "failure": acc.get("failure"),
+                "feed_pages": acc["pages"]["n"],
+                "posts_listed_in_window": len(acc["posts"]),
+                "posts_outside_window": len(acc["outside"]),
+                "threads_fetched": len(done),
                 "threads_failed": len(posts) - len(done),
                 "replies_fetched": sum(p["replies_fetched"] for p in done),
                 "replies_reported": sum(p["replies_reported"] for p in done),
                 "direct_replies_fetched": sum(p["direct_replies_fetched"] for p in done),
                 "direct_replies_reported": sum(p["direct_replies_reported"] for p in done),
-                "unavailable": 0, "profile_data": self._profile_data(acct, acc), "posts": posts}
+                "unavailable": 0,
+                "profile_data": self._profile_data(acct, acc),
+                "posts": posts,
+            }
             for rel, ex in exclude.items():
                 files.setdefault(rel, {})["exclude"] = ex
         for rel, info in self.c.state["files"].items():
             if info["run"] == self.key:
-                files.setdefault(rel, {}).update(format="mastodon", kind=info["kind"], level=info["level"],
-                                                 received_at=info["received_at"], url=info["url"],
-                                                 instance=self.instance)
+                files.setdefault(rel, {}).update(
+                    format="mastodon",
+                    kind=info["kind"],
+                    level=info["level"],
+                    received_at=info["received_at"],
+                    url=info["url"],
+                    instance=self.instance,
+                )
         return accounts, files
 
     def _post_counts(self, sid: str, page_rel: str, rel: str) -> dict:
         status = next(s for s in self.c.read_json(page_rel) if str(s.get("id")) == sid)
         desc = self.c.read_json(rel).get("descendants") or []
         direct = sum(1 for d in desc if str(d.get("in_reply_to_id")) == sid)
-        reported = (status.get("replies_count") or 0) + sum(d.get("replies_count") or 0 for d in desc)
-        return {"thread": "done", "file": rel, "direct_replies_reported": status.get("replies_count") or 0,
-                "direct_replies_fetched": direct, "replies_reported": reported, "replies_fetched": len(desc),
-                "unavailable": []}
+        reported = (status.get("replies_count") or 0) + sum(
+            d.get("replies_count") or 0 for d in desc
+        )
+        return {
+            "thread": "done",
+            "file": rel,
+            "direct_replies_reported": status.get("replies_count") or 0,
+            "direct_replies_fetched": direct,
+            "replies_reported": reported,
+            "replies_fetched": len(desc),
+            "unavailable": [],
+        }
 
     def _profile_data(self, acct: str, acc: dict) -> dict | None:
         if acc["profile"] != "done":
@@ -210,8 +276,22 @@ class MastodonCollector:
         from analysis.importers.mastodon import _text
 
         a = self.c.read_json(f"{self._dir(acct)}/account.json")
-        return {"handle": a.get("acct"), "display_name": a.get("display_name"), "description": _text(a.get("note")),
-                "followers": a.get("followers_count"), "posts": a.get("statuses_count"), "bot": a.get("bot"),
-                "group": a.get("group"), "url": a.get("url"),
-                "fields": [{"name": f.get("name"), "value": _text(f.get("value")), "verified": bool(f.get("verified_at"))}
-                           for f in a.get("fields") or [] if isinstance(f, dict)]}
+        return {
+            "handle": a.get("acct"),
+            "display_name": a.get("display_name"),
+            "description": _text(a.get("note")),
+            "followers": a.get("followers_count"),
+            "posts": a.get("statuses_count"),
+            "bot": a.get("bot"),
+            "group": a.get("group"),
+            "url": a.get("url"),
+            "fields": [
+                {
+                    "name": f.get("name"),
+                    "value": _text(f.get("value")),
+                    "verified": bool(f.get("verified_at")),
+                }
+                for f in a.get("fields") or []
+                if isinstance(f, dict)
+            ],
+        }

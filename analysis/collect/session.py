@@ -18,10 +18,21 @@ from analysis.collect.window import Window
 from analysis.ledger import now_utc
 
 
-def collect(platform: str, accounts: list[str], raw_dir: Path, *, instance: str | None = None,
-            since: str | None = None, until: str | None = None, base_url: str | None = None, depth: int = 100,
-            max_posts: int | None = None, progress: bool = True, client: HttpClient | None = None,
-            client_options: dict | None = None) -> dict:
+def collect(
+    platform: str,
+    accounts: list[str],
+    raw_dir: Path,
+    *,
+    instance: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    base_url: str | None = None,
+    depth: int = 100,
+    max_posts: int | None = None,
+    progress: bool = True,
+    client: HttpClient | None = None,
+    client_options: dict | None = None,
+) -> dict:
     """Collect ``accounts`` of ``platform`` (``bluesky`` or ``mastodon`` with ``instance``) into
     ``raw_dir``; resumes a run stopped earlier. Returns the summary written to ``collection.json``.
 
@@ -32,26 +43,44 @@ def collect(platform: str, accounts: list[str], raw_dir: Path, *, instance: str 
     coll = Collection(raw_dir)
     headers = {}
     if platform == "mastodon" and os.environ.get("DIALOGIC_MASTODON_TOKEN"):
-        headers["Authorization"] = f"Bearer {os.environ['DIALOGIC_MASTODON_TOKEN']}"  # never logged
+        headers["Authorization"] = (
+            f"Bearer {os.environ['DIALOGIC_MASTODON_TOKEN']}"  # never logged
+        )
     http = client or HttpClient(headers=headers, **(client_options or {}))
     http.on_request = coll.on_request
     try:
         if platform == "bluesky":
             from analysis.collect.bluesky import DEFAULT_BASE_URL, BlueskyCollector
 
-            collector = BlueskyCollector(coll, http, window=window, base_url=base_url or DEFAULT_BASE_URL,
-                                         depth=depth, max_posts=max_posts, progress=progress)
+            collector = BlueskyCollector(
+                coll,
+                http,
+                window=window,
+                base_url=base_url or DEFAULT_BASE_URL,
+                depth=depth,
+                max_posts=max_posts,
+                progress=progress,
+            )
         elif platform == "mastodon":
             from analysis.collect.mastodon import MastodonCollector
 
             if not instance:
                 raise ValueError("a Mastodon collection needs the instance, e.g. mastodon.social")
-            collector = MastodonCollector(coll, http, instance, window=window, base_url=base_url,
-                                          max_posts=max_posts, progress=progress)
+            collector = MastodonCollector(
+                coll,
+                http,
+                instance,
+                window=window,
+                base_url=base_url,
+                max_posts=max_posts,
+                progress=progress,
+            )
         else:
             raise ValueError(f"unknown platform {platform!r}: bluesky or mastodon")
         key = collector.key
-        coll.log("run", run=key, accounts=accounts, resumed=coll.resumed, params=collector.run["params"])
+        coll.log(
+            "run", run=key, accounts=accounts, resumed=coll.resumed, params=collector.run["params"]
+        )
         coll.commit()
         try:
             collector.collect(list(accounts))
@@ -70,18 +99,37 @@ def write_summary(coll: Collection, key: str, collector) -> dict:
     old = orjson.loads(path.read_bytes()) if path.exists() else {}
     accounts, files = collector.summary()
     runs = old.get("runs") or {}
-    runs[key] = {"params": collector.run["params"], "accounts": accounts, "totals": _totals(accounts)}
+    runs[key] = {
+        "params": collector.run["params"],
+        "accounts": accounts,
+        "totals": _totals(accounts),
+    }
     kept = {rel: info for rel, info in (old.get("files") or {}).items() if info.get("run") != key}
     kept.update({rel: {**info, "run": key} for rel, info in files.items()})
-    summary = {"name": coll.root.name, "updated_at": now_utc(), "requests_logged": coll.requests_logged(),
-               "runs": runs, "files": kept}
+    summary = {
+        "name": coll.root.name,
+        "updated_at": now_utc(),
+        "requests_logged": coll.requests_logged(),
+        "runs": runs,
+        "files": kept,
+    }
     coll.write_summary(summary)
     return summary
 
 
 def _totals(accounts: dict) -> dict:
-    keys = ("feed_pages", "posts_listed_in_window", "posts_outside_window", "threads_fetched", "threads_failed",
-            "replies_fetched", "replies_reported", "direct_replies_fetched", "direct_replies_reported", "unavailable")
+    keys = (
+        "feed_pages",
+        "posts_listed_in_window",
+        "posts_outside_window",
+        "threads_fetched",
+        "threads_failed",
+        "replies_fetched",
+        "replies_reported",
+        "direct_replies_fetched",
+        "direct_replies_reported",
+        "unavailable",
+    )
     return {k: sum(a.get(k) or 0 for a in accounts.values()) for k in keys}
 
 
@@ -96,6 +144,14 @@ def reported_vs_fetched(summary: dict) -> dict[str, dict]:
         for acc in run["accounts"].values():
             for pid, p in acc["posts"].items():
                 cid = bsky_id(pid) if key == "bluesky" else masto_id(key.split(":", 1)[1], pid)
-                out[cid] = {k: p.get(k) for k in ("thread", "direct_replies_reported", "direct_replies_fetched",
-                                                  "replies_reported", "replies_fetched")}
+                out[cid] = {
+                    k: p.get(k)
+                    for k in (
+                        "thread",
+                        "direct_replies_reported",
+                        "direct_replies_fetched",
+                        "replies_reported",
+                        "replies_fetched",
+                    )
+                }
     return out

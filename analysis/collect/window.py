@@ -38,8 +38,10 @@ class Window:
                 return day + timedelta(days=1) if end else day
             dt = parse_time(text)
             if dt is None:
-                raise ValueError(f"{text!r} is not a date. Fix: write YYYY-MM-DD or an ISO 8601 time, "
-                                 "e.g. 2024-03-01 or 2024-03-01T12:00:00Z")
+                raise ValueError(
+                    f"{text!r} is not a date. Fix: write YYYY-MM-DD or an ISO 8601 time, "
+                    "e.g. 2024-03-01 or 2024-03-01T12:00:00Z"
+                )
             return dt
 
         w = cls(one(since, False), one(until, True))
@@ -48,8 +50,10 @@ class Window:
         return w
 
     def params(self) -> dict:
-        return {"since": self.since.isoformat() if self.since else None,
-                "until": self.until.isoformat() if self.until else None}
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
 
     def position(self, t: datetime | None) -> str:
         """``inside``, ``newer`` (after until), ``older`` (before since) or ``unknown``."""
@@ -65,7 +69,11 @@ class Window:
         where = self.position(t)
         if where == "unknown":
             return "no readable creation time: outside the collection window; its thread was not collected"
-        bound = f"--until {self.until.isoformat()}" if where == "newer" else f"--since {self.since.isoformat()}"
+        bound = (
+            f"--until {self.until.isoformat()}"
+            if where == "newer"
+            else f"--since {self.since.isoformat()}"
+        )
         return f"outside the collection window ({where} than {bound}): listed, its thread was not collected"
 
 
@@ -73,5 +81,10 @@ def progress_bar(total: int, desc: str, enabled: bool):
     """A tqdm bar on stderr, shown only on a terminal (silent in CI logs and pipes)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="thread", leave=False,
-                disable=not (enabled and sys.stderr.isatty()))
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="thread",
+        leave=False,
+        disable=not (enabled and sys.stderr.isatty()),
+    )

@@ -12,20 +12,32 @@ See docs/importers.md for the formats, the thread model of each platform and the
 
 from __future__ import annotations
 
+# Formats register themselves on import; order = auto-detection priority (specific before general).
+from analysis.importers import (
+    canonical,  # noqa: E402,F401
+    fourcat,  # noqa: E402,F401  (before reddit: 4CAT NDJSON may hold Reddit objects)
+    mapping,  # noqa: E402,F401  (never auto-detected: needs --mapping)
+)
 from analysis.importers.core import FORMATS, Format, Sink, get_format, register
 from analysis.importers.pipeline import ImportSummary, detect_format, import_paths
 
-# Formats register themselves on import; order = auto-detection priority (specific before general).
-from analysis.importers import canonical  # noqa: E402,F401
-from analysis.importers import mapping  # noqa: E402,F401  (never auto-detected: needs --mapping)
-from analysis.importers import fourcat  # noqa: E402,F401  (before reddit: 4CAT NDJSON may hold Reddit objects)
-
-__all__ = ["FORMATS", "Format", "ImportSummary", "Sink", "detect_format", "get_format", "import_paths", "register"]
-from analysis.importers import twitter  # noqa: E402,F401
-from analysis.importers import jsondocs  # noqa: E402,F401  (cassettes: before the JSON formats they hold)
-from analysis.importers import reddit  # noqa: E402,F401
-from analysis.importers import youtube  # noqa: E402,F401
-from analysis.importers import mastodon  # noqa: E402,F401
-from analysis.importers import bluesky  # noqa: E402,F401
-from analysis.importers import facebook  # noqa: E402,F401
-from analysis.importers import facepager  # noqa: E402,F401  (Facepager CSV; its .db is refused with the reason)
+__all__ = [
+    "FORMATS",
+    "Format",
+    "ImportSummary",
+    "Sink",
+    "detect_format",
+    "get_format",
+    "import_paths",
+    "register",
+]
+from analysis.importers import (
+    bluesky,  # noqa: E402,F401
+    facebook,  # noqa: E402,F401
+    facepager,  # noqa: E402,F401  (Facepager CSV; its .db is refused with the reason)
+    jsondocs,  # noqa: E402,F401  (cassettes: before the JSON formats they hold)
+    mastodon,  # noqa: E402,F401
+    reddit,  # noqa: E402,F401
+    twitter,  # noqa: E402,F401
+    youtube,  # noqa: E402,F401
+)

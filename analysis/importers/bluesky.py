@@ -26,18 +26,42 @@ def _post_view(pv: dict, sink: Sink, loc: str) -> None:
     langs = rec.get("langs") or []
     lang = langs[0] if langs else None
     if root:
-        sink.comment(loc, comment_id=f"{P}:{uri}" if uri else None, post_id=f"{P}:{root}",
-                     parent_id=f"{P}:{parent}" if parent else None, author=aid, created_at=rec.get("createdAt"),
-                     text=rec.get("text"), lang=lang)
+        sink.comment(
+            loc,
+            comment_id=f"{P}:{uri}" if uri else None,
+            post_id=f"{P}:{root}",
+            parent_id=f"{P}:{parent}" if parent else None,
+            author=aid,
+            created_at=rec.get("createdAt"),
+            text=rec.get("text"),
+            lang=lang,
+        )
         return
-    sink.profile(aid, platform=P, handle=author.get("handle"), display_name=author.get("displayName"),
-                 followers=author.get("followersCount"), _source=sink.source)
+    sink.profile(
+        aid,
+        platform=P,
+        handle=author.get("handle"),
+        display_name=author.get("displayName"),
+        followers=author.get("followersCount"),
+        _source=sink.source,
+    )
     rkey = uri.rsplit("/", 1)[-1] if uri else None
-    sink.post(loc, post_id=f"{P}:{uri}" if uri else None, account_id=aid, platform=P,
-              created_at=rec.get("createdAt"), text=rec.get("text"), lang=lang,
-              media_type="media" if rec.get("embed") else "text",
-              url=f"https://bsky.app/profile/{author.get('handle') or did}/post/{rkey}" if rkey else None,
-              reported_comments=pv.get("replyCount"), likes=pv.get("likeCount"), shares=pv.get("repostCount"))
+    sink.post(
+        loc,
+        post_id=f"{P}:{uri}" if uri else None,
+        account_id=aid,
+        platform=P,
+        created_at=rec.get("createdAt"),
+        text=rec.get("text"),
+        lang=lang,
+        media_type="media" if rec.get("embed") else "text",
+        url=f"https://bsky.app/profile/{author.get('handle') or did}/post/{rkey}"
+        if rkey
+        else None,
+        reported_comments=pv.get("replyCount"),
+        likes=pv.get("likeCount"),
+        shares=pv.get("repostCount"),
+    )
 
 
 def _thread(node: dict, sink: Sink, loc: str) -> None:
@@ -46,16 +70,24 @@ def _thread(node: dict, sink: Sink, loc: str) -> None:
         if kind.endswith(("notFoundPost", "blockedPost")):
             sink.reject("comments", loc, f"unavailable: {kind} {node.get('uri', '')}", raw=node)
         else:
-            sink.reject("unparsed", loc, "not a thread view node (no `post`)", raw=node if isinstance(node, dict)
-                        else repr(node))
+            sink.reject(
+                "unparsed",
+                loc,
+                "not a thread view node (no `post`)",
+                raw=node if isinstance(node, dict) else repr(node),
+            )
         return
     if isinstance(node.get("parent"), dict):
         _thread_up(node["parent"], sink, loc + ".parent")
     _post_view(node["post"], sink, loc + ".post")
     replies = node.get("replies") or []
     if not isinstance(replies, list):
-        sink.reject("unparsed", loc + ".replies", f"`replies` is a {type(replies).__name__}, not a list",
-                    raw=repr(replies))
+        sink.reject(
+            "unparsed",
+            loc + ".replies",
+            f"`replies` is a {type(replies).__name__}, not a list",
+            raw=repr(replies),
+        )
         return
     for i, child in enumerate(replies):
         _thread(child, sink, f"{loc}.replies[{i}]")
@@ -64,9 +96,14 @@ def _thread(node: dict, sink: Sink, loc: str) -> None:
 def _thread_up(node: dict, sink: Sink, loc: str) -> None:
     if "post" not in node:
         kind = str(node.get("$type", ""))
-        sink.reject("comments" if kind.endswith(("notFoundPost", "blockedPost")) else "unparsed", loc,
-                    f"unavailable: {kind} {node.get('uri', '')}" if kind else "not a thread view node (no `post`)",
-                    raw=node)
+        sink.reject(
+            "comments" if kind.endswith(("notFoundPost", "blockedPost")) else "unparsed",
+            loc,
+            f"unavailable: {kind} {node.get('uri', '')}"
+            if kind
+            else "not a thread view node (no `post`)",
+            raw=node,
+        )
         return
     if isinstance(node.get("parent"), dict):
         _thread_up(node["parent"], sink, loc + ".parent")
@@ -75,8 +112,13 @@ def _thread_up(node: dict, sink: Sink, loc: str) -> None:
 
 def is_profile(obj) -> bool:
     """An ``app.bsky.actor.getProfile`` response (a profileViewDetailed): a profile, not a record."""
-    return isinstance(obj, dict) and str(obj.get("did", "")).startswith("did:") and "handle" in obj \
-        and "uri" not in obj and "post" not in obj
+    return (
+        isinstance(obj, dict)
+        and str(obj.get("did", "")).startswith("did:")
+        and "handle" in obj
+        and "uri" not in obj
+        and "post" not in obj
+    )
 
 
 def _profile(obj: dict, sink: Sink) -> None:
@@ -86,8 +128,15 @@ def _profile(obj: dict, sink: Sink) -> None:
         signals.append(f"bluesky_verified={verification['verifiedStatus']}")
     if dig(obj, "associated", "labeler"):
         signals.append("bluesky_labeler=true")
-    sink.profile(f"{P}:{obj['did']}", platform=P, handle=obj.get("handle"), display_name=obj.get("displayName"),
-                 followers=obj.get("followersCount"), signal=";".join(signals) or None, _source=sink.source)
+    sink.profile(
+        f"{P}:{obj['did']}",
+        platform=P,
+        handle=obj.get("handle"),
+        display_name=obj.get("displayName"),
+        followers=obj.get("followersCount"),
+        signal=";".join(signals) or None,
+        _source=sink.source,
+    )
 
 
 def detect_obj(obj) -> bool:
@@ -111,8 +160,12 @@ def read_obj(obj: dict, sink: Sink, loc: str) -> None:
         for i, item in enumerate(obj["feed"]):
             where = f"{loc}.feed[{i}]"
             if dig(item, "reason", "$type", default="").endswith("reasonRepost"):
-                sink.reject("posts", where, "repost: a share, neither a post nor a reply",
-                            raw={"uri": dig(item, "post", "uri")})
+                sink.reject(
+                    "posts",
+                    where,
+                    "repost: a share, neither a post nor a reply",
+                    raw={"uri": dig(item, "post", "uri")},
+                )
                 continue
             _post_view(item.get("post") or {}, sink, where + ".post")
     else:
@@ -120,6 +173,10 @@ def read_obj(obj: dict, sink: Sink, loc: str) -> None:
             _post_view(pv, sink, f"{loc}.posts[{i}]")
 
 
-register_json("bluesky", detect_obj, read_obj,
-              description="Bluesky getAuthorFeed / getPostThread / searchPosts / getProfile responses",
-              example="dialogic import bluesky feed.json thread_*.json")
+register_json(
+    "bluesky",
+    detect_obj,
+    read_obj,
+    description="Bluesky getAuthorFeed / getPostThread / searchPosts / getProfile responses",
+    example="dialogic import bluesky feed.json thread_*.json",
+)

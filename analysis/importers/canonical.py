@@ -36,9 +36,13 @@ def _frame(f: Path) -> pd.DataFrame:
     try:
         if f.suffix.lower() == ".parquet":
             return pd.read_parquet(f)
-        return pd.read_csv(f, dtype=str, keep_default_na=False, na_values=[""], encoding_errors="replace")
+        return pd.read_csv(
+            f, dtype=str, keep_default_na=False, na_values=[""], encoding_errors="replace"
+        )
     except Exception as exc:
-        raise UnreadableFile(f"{f.name} cannot be read as a table ({exc}). Fix: re-export it") from exc
+        raise UnreadableFile(
+            f"{f.name} cannot be read as a table ({exc}). Fix: re-export it"
+        ) from exc
 
 
 def read(path: Path, sink: Sink) -> None:
@@ -53,11 +57,17 @@ def read(path: Path, sink: Sink) -> None:
         if table == "comments":
             cols = [c if c != "author_id" else "author" for c in cols]
             df = df.rename(columns={"author_id": "author"})
-        missing = [c for c in cols if c not in df.columns and c not in ("is_owner", "depth", "parent_id")]
+        missing = [
+            c for c in cols if c not in df.columns and c not in ("is_owner", "depth", "parent_id")
+        ]
         if missing:
             for i in range(len(df)):
-                sink.reject(table, f"row {i + 1}", f"missing field: {', '.join(missing)} (column absent from "
-                            f"{f.name})", raw=df.iloc[i].to_dict())
+                sink.reject(
+                    table,
+                    f"row {i + 1}",
+                    f"missing field: {', '.join(missing)} (column absent from {f.name})",
+                    raw=df.iloc[i].to_dict(),
+                )
             continue
         df = df.astype(object).where(df.notna(), None)
         use = [c for c in cols if c in df.columns]
@@ -66,6 +76,11 @@ def read(path: Path, sink: Sink) -> None:
             fn(f"row {i + 1}", **dict(zip(use, rec)))
 
 
-register("canonical", detect, read, folder=True,
-         description="canonical tables (accounts/posts/comments .parquet or .csv) in a folder",
-         example="dialogic import canonical data/raw/demo")
+register(
+    "canonical",
+    detect,
+    read,
+    folder=True,
+    description="canonical tables (accounts/posts/comments .parquet or .csv) in a folder",
+    example="dialogic import canonical data/raw/demo",
+)

@@ -28,12 +28,43 @@ import orjson
 import pandas as pd
 from tqdm.auto import tqdm
 
-POST_FIELDS = ("post_id", "account_id", "platform", "created_at", "text", "lang", "media_type", "url",
-               "reported_comments", "likes", "shares", "collected_at")
-COMMENT_FIELDS = ("comment_id", "post_id", "parent_id", "author", "created_at", "text", "lang",
-                  "is_owner", "depth")
-ACCOUNT_FIELDS = ("account_id", "platform", "handle", "display_name", "account_type", "account_type_source",
-                  "followers", "category", "collected_at", "signal")
+POST_FIELDS = (
+    "post_id",
+    "account_id",
+    "platform",
+    "created_at",
+    "text",
+    "lang",
+    "media_type",
+    "url",
+    "reported_comments",
+    "likes",
+    "shares",
+    "collected_at",
+)
+COMMENT_FIELDS = (
+    "comment_id",
+    "post_id",
+    "parent_id",
+    "author",
+    "created_at",
+    "text",
+    "lang",
+    "is_owner",
+    "depth",
+)
+ACCOUNT_FIELDS = (
+    "account_id",
+    "platform",
+    "handle",
+    "display_name",
+    "account_type",
+    "account_type_source",
+    "followers",
+    "category",
+    "collected_at",
+    "signal",
+)
 _META = ("_source", "_locator")
 _CHUNK = 10_000
 PROGRESS_MIN_BYTES = 8 << 20
@@ -51,7 +82,7 @@ class Format:
 
     name: str
     detect: Callable[[Path, bytes], bool]
-    read: Callable[[Path, "Sink"], None]
+    read: Callable[[Path, Sink], None]
     description: str = ""
     example: str = ""
     folder: bool = False
@@ -60,8 +91,15 @@ class Format:
 FORMATS: dict[str, Format] = {}
 
 
-def register(name: str, detect: Callable, read: Callable, *, description: str = "", example: str = "",
-             folder: bool = False) -> Format:
+def register(
+    name: str,
+    detect: Callable,
+    read: Callable,
+    *,
+    description: str = "",
+    example: str = "",
+    folder: bool = False,
+) -> Format:
     """Register an importer under ``name`` (``dialogic import <name> ...``); returns the :class:`Format`.
 
     Formats are tried for auto-detection in registration order, so register specific layouts
@@ -79,8 +117,10 @@ def get_format(name: str) -> Format:
     try:
         return FORMATS[name]
     except KeyError:
-        raise ValueError(f"unknown format {name!r}. Fix: use one of {', '.join(FORMATS)} "
-                         "(or omit the format to auto-detect)") from None
+        raise ValueError(
+            f"unknown format {name!r}. Fix: use one of {', '.join(FORMATS)} "
+            "(or omit the format to auto-detect)"
+        ) from None
 
 
 # ----------------------------------------------------------------------------------------- sink
@@ -99,7 +139,9 @@ class Sink:
     naive_tz: str | None = None
     state: dict = field(default_factory=dict)
     quarantine: object = None  # an open analysis.ledger.Quarantine: rejects stream to disk
-    spill: object = None  # an analysis.importers.spill.Spill: posts and comments go to disk by chunk
+    spill: object = (
+        None  # an analysis.importers.spill.Spill: posts and comments go to disk by chunk
+    )
 
     def __post_init__(self):
         self._rows = {"posts": [], "comments": [], "accounts": []}
@@ -109,33 +151,122 @@ class Sink:
         self.rejects: list[tuple] = []
         self.streamed: dict[str, int] = {}
         self.notes: list[str] = []
-        self.records = 0  # records emitted so far (kept rows and rejects): how `guarded` knows what is done
+        self.records = (
+            0  # records emitted so far (kept rows and rejects): how `guarded` knows what is done
+        )
 
     # records -------------------------------------------------------------------------------
-    def post(self, locator: str, *, post_id, account_id, created_at, platform, text=None, lang=None,
-             media_type=None, url=None, reported_comments=None, likes=None, shares=None,
-             collected_at=None) -> None:
+    def post(
+        self,
+        locator: str,
+        *,
+        post_id,
+        account_id,
+        created_at,
+        platform,
+        text=None,
+        lang=None,
+        media_type=None,
+        url=None,
+        reported_comments=None,
+        likes=None,
+        shares=None,
+        collected_at=None,
+    ) -> None:
         """One post of a studied account (ids already namespaced ``platform:id``)."""
-        if self._excluded("posts", locator, post_id, account_id=account_id, created_at=created_at, text=text):
+        if self._excluded(
+            "posts", locator, post_id, account_id=account_id, created_at=created_at, text=text
+        ):
             return
-        self._add("posts", (post_id, account_id, platform, created_at, text, lang, media_type, url,
-                            reported_comments, likes, shares, collected_at or self.collected_default(),
-                            self.source, locator))
+        self._add(
+            "posts",
+            (
+                post_id,
+                account_id,
+                platform,
+                created_at,
+                text,
+                lang,
+                media_type,
+                url,
+                reported_comments,
+                likes,
+                shares,
+                collected_at or self.collected_default(),
+                self.source,
+                locator,
+            ),
+        )
 
-    def comment(self, locator: str, *, comment_id, post_id, author, created_at, parent_id=None, text=None,
-                lang=None, is_owner=None, depth=None) -> None:
+    def comment(
+        self,
+        locator: str,
+        *,
+        comment_id,
+        post_id,
+        author,
+        created_at,
+        parent_id=None,
+        text=None,
+        lang=None,
+        is_owner=None,
+        depth=None,
+    ) -> None:
         """One comment or reply; ``parent_id`` None (or equal to ``post_id``) means top level."""
-        if self._excluded("comments", locator, comment_id, post_id=post_id, created_at=created_at, text=text):
+        if self._excluded(
+            "comments", locator, comment_id, post_id=post_id, created_at=created_at, text=text
+        ):
             return
-        self._add("comments", (comment_id, post_id, parent_id, author, created_at, text, lang, is_owner, depth,
-                               self.source, locator))
+        self._add(
+            "comments",
+            (
+                comment_id,
+                post_id,
+                parent_id,
+                author,
+                created_at,
+                text,
+                lang,
+                is_owner,
+                depth,
+                self.source,
+                locator,
+            ),
+        )
 
-    def account(self, locator: str, *, account_id, platform, handle, display_name=None, account_type=None,
-                account_type_source=None, followers=None, category=None, collected_at=None,
-                signal=None) -> None:
+    def account(
+        self,
+        locator: str,
+        *,
+        account_id,
+        platform,
+        handle,
+        display_name=None,
+        account_type=None,
+        account_type_source=None,
+        followers=None,
+        category=None,
+        collected_at=None,
+        signal=None,
+    ) -> None:
         """One account *record* (tabular sources); duplicates of it are quarantined."""
-        self._add("accounts", (account_id, platform, handle, display_name, account_type, account_type_source,
-                               followers, category, collected_at or self.collected_default(), signal, self.source, locator))
+        self._add(
+            "accounts",
+            (
+                account_id,
+                platform,
+                handle,
+                display_name,
+                account_type,
+                account_type_source,
+                followers,
+                category,
+                collected_at or self.collected_default(),
+                signal,
+                self.source,
+                locator,
+            ),
+        )
 
     def profile(self, account_id: str, **fields) -> None:
         """Describe an account (first value of each field wins); rows are made for post authors only.
@@ -186,8 +317,14 @@ class Sink:
         self.records += 1
         if self.quarantine is not None:
             text = raw if isinstance(raw, (str, bytes)) else None
-            self.quarantine.add(table, self.source, locator, reason, raw=text,
-                                record=None if text is not None else raw)
+            self.quarantine.add(
+                table,
+                self.source,
+                locator,
+                reason,
+                raw=text,
+                record=None if text is not None else raw,
+            )
             self.streamed[table] = self.streamed.get(table, 0) + 1
             return
         self.rejects.append((table, self.source, locator, reason, raw))
@@ -206,7 +343,9 @@ class Sink:
     def _flush(self, table):
         rows = self._rows[table]
         if rows:
-            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[table] + _META
+            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[
+                table
+            ] + _META
             df = pd.DataFrame.from_records(rows, columns=list(cols))
             self._rows[table] = []
             if self.spill is not None and table in self.spill.tables:
@@ -227,14 +366,21 @@ class Sink:
                 continue
             self.source = row.pop("_source", "")
             if not row.get("account_id"):
-                self.reject("posts", f"post {pid} (derived from its comments)", "post not found: the post's own "
-                            "record is missing and its comments do not name its account; import it too", raw=row)
+                self.reject(
+                    "posts",
+                    f"post {pid} (derived from its comments)",
+                    "post not found: the post's own "
+                    "record is missing and its comments do not name its account; import it too",
+                    raw=row,
+                )
                 continue
             used += 1
             self.post(f"post {pid} (derived from its comments)", post_id=pid, **row)
         if used:
-            self.notes.append(f"{used} post(s) known only from their comments: created_at set to the first "
-                              "comment's time (an upper bound); import the posts' own records for exact times")
+            self.notes.append(
+                f"{used} post(s) known only from their comments: created_at set to the first "
+                "comment's time (an upper bound); import the posts' own records for exact times"
+            )
         self.stubs = {}
 
     def flush_all(self) -> None:
@@ -250,7 +396,9 @@ class Sink:
         self._flush(table)
         chunks = self._chunks[table]
         if not chunks:
-            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[table] + _META
+            cols = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS, "accounts": ACCOUNT_FIELDS}[
+                table
+            ] + _META
             return pd.DataFrame(columns=list(cols))
         df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
         self._chunks[table] = [df]
@@ -276,8 +424,14 @@ def progress_bar(size: int, name: str, wanted: bool = True):
     Shown only on files of at least :data:`PROGRESS_MIN_BYTES` when ``wanted`` (``progress=True``)
     and stderr is a terminal (tqdm's ``disable=None``), so CI logs and pipes stay clean.
     """
-    return tqdm(total=size, unit="B", unit_scale=True, desc=name, leave=False,
-                disable=True if not wanted or size < PROGRESS_MIN_BYTES else None)
+    return tqdm(
+        total=size,
+        unit="B",
+        unit_scale=True,
+        desc=name,
+        leave=False,
+        disable=True if not wanted or size < PROGRESS_MIN_BYTES else None,
+    )
 
 
 def iter_lines(path: Path, sink: Sink) -> Iterator[tuple[int, bytes]]:
@@ -316,8 +470,10 @@ def load_json(path: Path, sink: Sink):
     try:
         return loads_lenient(data, sink)
     except orjson.JSONDecodeError as exc:
-        raise UnreadableFile(f"{path.name} is not valid JSON ({exc}); the file may be truncated. "
-                             "Fix: re-export or re-download it") from exc
+        raise UnreadableFile(
+            f"{path.name} is not valid JSON ({exc}); the file may be truncated. "
+            "Fix: re-export or re-download it"
+        ) from exc
 
 
 def read_text(path: Path, sink: Sink) -> str:
@@ -330,18 +486,25 @@ def read_text(path: Path, sink: Sink) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def csv_rows(path: Path, sink: Sink, delimiter: str | None = None, fieldnames=None
-             ) -> Iterator[tuple[int, dict]]:
+def csv_rows(
+    path: Path, sink: Sink, delimiter: str | None = None, fieldnames=None
+) -> Iterator[tuple[int, dict]]:
     """Yield ``(row_number, dict)`` for a CSV file of any common encoding and delimiter (, ; tab)."""
     text = read_text(path, sink)
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, fieldnames=fieldnames)
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=delimiter, fieldnames=fieldnames
+    )
     for n, row in enumerate(reader, 1 if fieldnames else 2):
         if None in row:
-            sink.reject("unparsed", f"row {n}", f"row has {len(row) - 1 + len(row[None])} fields, header has "
-                        f"{len(row) - 1}", raw=delimiter.join(str(v) for v in row.values() if v is not None))
+            sink.reject(
+                "unparsed",
+                f"row {n}",
+                f"row has {len(row) - 1 + len(row[None])} fields, header has {len(row) - 1}",
+                raw=delimiter.join(str(v) for v in row.values() if v is not None),
+            )
             continue
         yield n, row
 
@@ -434,7 +597,10 @@ def guarded(table: str, nested=None):
                         family += list(nested(obj))
                     except _RECORD_ERRORS:
                         pass  # a family that cannot be walked counts as its one record
-                reject_family(sink, family[sink.records - before:], loc, why, "a malformed record")
+                reject_family(
+                    sink, family[sink.records - before :], loc, why, "a malformed record"
+                )
+
         return wrapper
 
     return deco
@@ -444,5 +610,9 @@ def reject_family(sink: Sink, family: list, loc: str, why: str, what: str) -> No
     """Quarantine a record that could not be read and the records it holds, ``(table, locator
     suffix, raw)`` each: the first with ``why``, the others as being inside ``what`` at ``loc``."""
     for i, (table, suffix, raw) in enumerate(family):
-        sink.reject(table, loc + suffix, why if i == 0 else f"inside {what} at {loc} ({why})",
-                    raw=raw if isinstance(raw, (dict, list, str, bytes)) else repr(raw))
+        sink.reject(
+            table,
+            loc + suffix,
+            why if i == 0 else f"inside {what} at {loc} ({why})",
+            raw=raw if isinstance(raw, (dict, list, str, bytes)) else repr(raw),
+        )

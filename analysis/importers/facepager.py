@@ -28,7 +28,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.importers.core import Sink, UnreadableFile, csv_header, csv_rows, head_bytes, int_or_none, nonempty, register
+from analysis.importers.core import (
+    Sink,
+    UnreadableFile,
+    csv_header,
+    csv_rows,
+    head_bytes,
+    int_or_none,
+    nonempty,
+    register,
+)
 
 P = "facebook"
 FACEPAGER_COLS = {"level", "id", "parent_id", "object_id", "object_type", "query_type"}
@@ -37,7 +46,7 @@ _NOT_RECORDS = {"seed", "offcut"}
 
 
 def detect_csv(path: Path, head: bytes) -> bool:
-    return FACEPAGER_COLS <= set(csv_header(head))
+    return set(csv_header(head)) >= FACEPAGER_COLS
 
 
 def _edge(query_type: str) -> tuple[str, str]:
@@ -69,43 +78,73 @@ def read_csv(path: Path, sink: Sink) -> None:
         loc = f"row {n}"
         module, edge = _edge(r.get("query_type"))
         if kind != "data":
-            sink.reject("unparsed", loc, f"Facepager object_type {kind or None!r}: expected data, seed or offcut",
-                        raw=r)
+            sink.reject(
+                "unparsed",
+                loc,
+                f"Facepager object_type {kind or None!r}: expected data, seed or offcut",
+                raw=r,
+            )
         elif module.lower() != "facebook":
-            sink.reject("unparsed", loc, f"Facepager query {r.get('query_type')!r} is not a Facebook Graph query; "
-                        "only Facebook posts/comments are read. Fix: map this export with --mapping", raw=r)
+            sink.reject(
+                "unparsed",
+                loc,
+                f"Facepager query {r.get('query_type')!r} is not a Facebook Graph query; "
+                "only Facebook posts/comments are read. Fix: map this export with --mapping",
+                raw=r,
+            )
         elif edge in _POST_EDGES:
             _post(r, rows, path, sink, loc)
         elif edge == "comments":
             _comment(r, rows, path, sink, loc)
         else:
-            sink.reject("unparsed", loc, f"Facepager query {r.get('query_type')!r}: neither posts nor comments",
-                        raw=r)
+            sink.reject(
+                "unparsed",
+                loc,
+                f"Facepager query {r.get('query_type')!r}: neither posts nor comments",
+                raw=r,
+            )
     if any(skipped.values()):
-        sink.note(f"{skipped['seed']} seed and {skipped['offcut']} offcut row(s) are Facepager query nodes "
-                  "(the pages asked for, paging leftovers), not records")
+        sink.note(
+            f"{skipped['seed']} seed and {skipped['offcut']} offcut row(s) are Facepager query nodes "
+            "(the pages asked for, paging leftovers), not records"
+        )
 
 
 def _post(r: dict, rows: dict, path: Path, sink: Sink, loc: str) -> None:
     pid = nonempty(r.get("object_id"))
     page = pid.split("_", 1)[0] if pid and "_" in pid else None
     seed = rows.get(str(r.get("parent_id")))
-    handle = nonempty(seed.get("object_id")) if seed and seed.get("object_type") == "seed" else None
+    handle = (
+        nonempty(seed.get("object_id")) if seed and seed.get("object_type") == "seed" else None
+    )
     if page:
         sink.profile(f"{P}:{page}", platform=P, handle=handle or page, _source=sink.source)
-    sink.post(loc, post_id=f"{P}:{pid}" if pid else None, account_id=f"{P}:{page}" if page else None, platform=P,
-              created_at=nonempty(r.get("created_time")), text=nonempty(r.get("message")),
-              url=nonempty(r.get("permalink_url")),
-              reported_comments=int_or_none(r.get("comments.summary.total_count") or r.get("comment_count")),
-              likes=int_or_none(r.get("reactions.summary.total_count") or r.get("like_count")),
-              shares=int_or_none(r.get("shares.count")))
+    sink.post(
+        loc,
+        post_id=f"{P}:{pid}" if pid else None,
+        account_id=f"{P}:{page}" if page else None,
+        platform=P,
+        created_at=nonempty(r.get("created_time")),
+        text=nonempty(r.get("message")),
+        url=nonempty(r.get("permalink_url")),
+        reported_comments=int_or_none(
+            r.get("comments.summary.total_count") or r.get("comment_count")
+        ),
+        likes=int_or_none(r.get("reactions.summary.total_count") or r.get("like_count")),
+        shares=int_or_none(r.get("shares.count")),
+    )
 
 
 def _comment(r: dict, rows: dict, path: Path, sink: Sink, loc: str) -> None:
     parent = rows.get(str(r.get("parent_id")))
     if parent is None or parent is r:
-        sink.reject("comments", loc, f"parent missing: Facepager node {r.get('parent_id')!r} (the row this comment "
-                    "was fetched from) is not in the file", raw=r)
+        sink.reject(
+            "comments",
+            loc,
+            f"parent missing: Facepager node {r.get('parent_id')!r} (the row this comment "
+            "was fetched from) is not in the file",
+            raw=r,
+        )
         return
     _, parent_edge = _edge(parent.get("query_type"))
     if parent_edge == "comments":  # a reply: its post is the grandparent's
@@ -118,17 +157,29 @@ def _comment(r: dict, rows: dict, path: Path, sink: Sink, loc: str) -> None:
         cid = f"facepager/{path.stem}/{r.get('id')}"
         if not sink.state.get("facepager_node_ids"):
             sink.state["facepager_node_ids"] = True
-            sink.note("comment rows repeat their post's object_id instead of their own id: comment ids are "
-                      "facebook:facepager/<file>/<Facepager node id> (stable for this export only)")
+            sink.note(
+                "comment rows repeat their post's object_id instead of their own id: comment ids are "
+                "facebook:facepager/<file>/<Facepager node id> (stable for this export only)"
+            )
     r["_cid"] = f"{P}:{cid}"
-    sink.comment(loc, comment_id=r["_cid"], post_id=f"{P}:{post_id}" if post_id else None, parent_id=parent_id,
-                 author=_author(r, cid, sink), created_at=nonempty(r.get("created_time")),
-                 text=nonempty(r.get("message")))
+    sink.comment(
+        loc,
+        comment_id=r["_cid"],
+        post_id=f"{P}:{post_id}" if post_id else None,
+        parent_id=parent_id,
+        author=_author(r, cid, sink),
+        created_at=nonempty(r.get("created_time")),
+        text=nonempty(r.get("message")),
+    )
 
 
-register("facepager", detect_csv, read_csv,
-         description="Facepager CSV export of Facebook Graph queries (level;id;parent_id;object_id;...)",
-         example="dialogic import facepager export.csv")
+register(
+    "facepager",
+    detect_csv,
+    read_csv,
+    description="Facepager CSV export of Facebook Graph queries (level;id;parent_id;object_id;...)",
+    example="dialogic import facepager export.csv",
+)
 
 
 # ----------------------------------------------------------------------------- database: refused
@@ -137,12 +188,18 @@ def detect_db(path: Path, head: bytes) -> bool:
 
 
 def read_db(path: Path, sink: Sink) -> None:
-    raise UnreadableFile(f"{path.name} is a Facepager database (SQLite): not supported, because its nodes hold "
-                         "raw responses of any API (Facebook, YouTube, Reddit/Pushshift, generic URLs) with no "
-                         "fixed layout. Fix: open it in Facepager and use Export data (CSV), then import that "
-                         "CSV (format facepager), or map the CSV with --mapping")
+    raise UnreadableFile(
+        f"{path.name} is a Facepager database (SQLite): not supported, because its nodes hold "
+        "raw responses of any API (Facebook, YouTube, Reddit/Pushshift, generic URLs) with no "
+        "fixed layout. Fix: open it in Facepager and use Export data (CSV), then import that "
+        "CSV (format facepager), or map the CSV with --mapping"
+    )
 
 
-register("facepager-db", detect_db, read_db,
-         description="Facepager SQLite database: recognised only to say why it is not read (export the CSV)",
-         example="dialogic import facepager export.csv   # not the .db")
+register(
+    "facepager-db",
+    detect_db,
+    read_db,
+    description="Facepager SQLite database: recognised only to say why it is not read (export the CSV)",
+    example="dialogic import facepager export.csv   # not the .db",
+)

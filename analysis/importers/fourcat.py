@@ -36,8 +36,17 @@ from pathlib import Path
 
 import orjson
 
-from analysis.importers.core import (Sink, csv_header, csv_rows, dig, iso_from_epoch, iter_lines, loads_lenient,
-                                     nonempty, register)
+from analysis.importers.core import (
+    Sink,
+    csv_header,
+    csv_rows,
+    dig,
+    iso_from_epoch,
+    iter_lines,
+    loads_lenient,
+    nonempty,
+    register,
+)
 
 _REQUIRED = {"id", "thread_id", "author", "body"}
 _TIME_COLS = ("unix_timestamp", "timestamp", "created_at", "date")
@@ -45,14 +54,35 @@ _PARENT_COLS = ("parent", "parent_id", "in_reply_to", "in_reply_to_id", "reply_t
 _GONE = {"[deleted]", "[removed]", "anonymous", "deleted", ""}
 _REDDIT_PREFIX = re.compile(r"^t\d_")
 # first present column wins
-_LIKES = ("like_count", "likes", "score", "likes_count", "num_likes", "favorite_count", "reactions")
-_SHARES = ("repost_count", "reposts", "shares", "share_count", "retweet_count", "retweets", "forwards")
+_LIKES = (
+    "like_count",
+    "likes",
+    "score",
+    "likes_count",
+    "num_likes",
+    "favorite_count",
+    "reactions",
+)
+_SHARES = (
+    "repost_count",
+    "reposts",
+    "shares",
+    "share_count",
+    "retweet_count",
+    "retweets",
+    "forwards",
+)
 _REPLIES = ("reply_count", "num_comments", "comments", "num_replies", "replies")
 _URL = ("link", "url", "permalink", "post_url")
 # (column present in the export, platform of its ids); first match wins
 # columns that say ``thread_id`` names a channel/chat rather than the thread's root item
 _CONTAINER_COLS = ("chat",)
-_PLATFORM_HINTS = (("subreddit", "reddit"), ("chat", "telegram"), ("board", "4chan"), ("channel_id", "youtube"))
+_PLATFORM_HINTS = (
+    ("subreddit", "reddit"),
+    ("chat", "telegram"),
+    ("board", "4chan"),
+    ("channel_id", "youtube"),
+)
 
 
 def _first(row: dict, cols):
@@ -87,7 +117,9 @@ def _time(row: dict, sink: Sink):
         try:
             return iso_from_epoch(unix)
         except (TypeError, ValueError, OverflowError, OSError):
-            return str(unix)  # quarantined by the pipeline as an unreadable timestamp, with the value
+            return str(
+                unix
+            )  # quarantined by the pipeline as an unreadable timestamp, with the value
     for col in _TIME_COLS[1:]:
         v = nonempty(row.get(col))
         if v is None:
@@ -96,7 +128,9 @@ def _time(row: dict, sink: Sink):
             return iso_from_epoch(v)
         text = str(v).strip()
         # 4CAT writes naive UTC; a zone given on the command line means the export was written elsewhere
-        if sink.naive_tz is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
+        if sink.naive_tz is None and re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text
+        ):
             return text.replace(" ", "T") + "+00:00"
         return text
     return None
@@ -148,22 +182,51 @@ def _emit_all(items: list[tuple[str, dict]], sink: Sink) -> None:
     for loc, row, iid, thread, parent in kept:
         platform = _platform(row)
         author, handle = _author(row, platform, iid)
-        text = "\n\n".join(str(x) for x in (nonempty(row.get("subject")), nonempty(row.get("body"))) if x is not None)
+        text = "\n\n".join(
+            str(x)
+            for x in (nonempty(row.get("subject")), nonempty(row.get("body")))
+            if x is not None
+        )
         created = _time(row, sink)
         if is_post(iid):
-            sink.profile(author, platform=platform, handle=handle or author.split(":", 1)[1],
-                         display_name=_first(row, ("author_fullname", "author_name")), _source=sink.source)
-            sink.post(loc, post_id=f"{platform}:{iid}", account_id=author, platform=platform, created_at=created,
-                      text=text or None, lang=_first(row, ("lang", "language")), url=_first(row, _URL),
-                      media_type=_first(row, ("attachment_type", "media_type", "type")),
-                      reported_comments=_first(row, _REPLIES), likes=_first(row, _LIKES),
-                      shares=_first(row, _SHARES))
+            sink.profile(
+                author,
+                platform=platform,
+                handle=handle or author.split(":", 1)[1],
+                display_name=_first(row, ("author_fullname", "author_name")),
+                _source=sink.source,
+            )
+            sink.post(
+                loc,
+                post_id=f"{platform}:{iid}",
+                account_id=author,
+                platform=platform,
+                created_at=created,
+                text=text or None,
+                lang=_first(row, ("lang", "language")),
+                url=_first(row, _URL),
+                media_type=_first(row, ("attachment_type", "media_type", "type")),
+                reported_comments=_first(row, _REPLIES),
+                likes=_first(row, _LIKES),
+                shares=_first(row, _SHARES),
+            )
             continue
         top = root(iid)
-        post = top if top is not None and is_post(top) else (thread if thread and thread != iid else top)
-        sink.comment(loc, comment_id=f"{platform}:{iid}", post_id=f"{platform}:{post}" if post else None,
-                     parent_id=f"{platform}:{parent}" if parent and parent != post else None, author=author,
-                     created_at=created, text=text or None, lang=_first(row, ("lang", "language")))
+        post = (
+            top
+            if top is not None and is_post(top)
+            else (thread if thread and thread != iid else top)
+        )
+        sink.comment(
+            loc,
+            comment_id=f"{platform}:{iid}",
+            post_id=f"{platform}:{post}" if post else None,
+            parent_id=f"{platform}:{parent}" if parent and parent != post else None,
+            author=author,
+            created_at=created,
+            text=text or None,
+            lang=_first(row, ("lang", "language")),
+        )
 
 
 # ------------------------------------------------------------------------------ original objects
@@ -172,36 +235,59 @@ def _from_bluesky(obj: dict) -> dict:
     rec = obj.get("record") or {}
     author = obj.get("author") or {}
     root = dig(rec, "reply", "root", "uri")
-    return {"id": obj["uri"], "thread_id": root or obj["uri"], "parent": dig(rec, "reply", "parent", "uri"),
-            "author": author.get("handle"), "author_id": author.get("did"),
-            "author_name": author.get("display_name") or author.get("displayName"), "body": rec.get("text"),
-            "created_at": rec.get("created_at") or rec.get("createdAt"),
-            "lang": (rec.get("langs") or [None])[0],
-            "like_count": obj.get("like_count", obj.get("likeCount")),
-            "repost_count": obj.get("repost_count", obj.get("repostCount")),
-            "reply_count": obj.get("reply_count", obj.get("replyCount"))}
+    return {
+        "id": obj["uri"],
+        "thread_id": root or obj["uri"],
+        "parent": dig(rec, "reply", "parent", "uri"),
+        "author": author.get("handle"),
+        "author_id": author.get("did"),
+        "author_name": author.get("display_name") or author.get("displayName"),
+        "body": rec.get("text"),
+        "created_at": rec.get("created_at") or rec.get("createdAt"),
+        "lang": (rec.get("langs") or [None])[0],
+        "like_count": obj.get("like_count", obj.get("likeCount")),
+        "repost_count": obj.get("repost_count", obj.get("repostCount")),
+        "reply_count": obj.get("reply_count", obj.get("replyCount")),
+    }
 
 
 def _from_reddit(obj: dict) -> dict:
     """A Pushshift-style Reddit submission or comment (4CAT's Reddit datasource) as 4CAT columns."""
     is_sub = "title" in obj
-    return {"id": obj["id"], "thread_id": obj["id"] if is_sub else obj.get("link_id"),
-            "parent": None if is_sub else obj.get("parent_id"), "author": obj.get("author"),
-            "body": obj.get("selftext") if is_sub else obj.get("body"), "subject": obj.get("title"),
-            "unix_timestamp": obj.get("created_utc"), "subreddit": obj.get("subreddit"), "score": obj.get("score"),
-            "num_comments": obj.get("num_comments"),
-            "url": f"https://www.reddit.com{obj['permalink']}" if obj.get("permalink") else obj.get("url")}
+    return {
+        "id": obj["id"],
+        "thread_id": obj["id"] if is_sub else obj.get("link_id"),
+        "parent": None if is_sub else obj.get("parent_id"),
+        "author": obj.get("author"),
+        "body": obj.get("selftext") if is_sub else obj.get("body"),
+        "subject": obj.get("title"),
+        "unix_timestamp": obj.get("created_utc"),
+        "subreddit": obj.get("subreddit"),
+        "score": obj.get("score"),
+        "num_comments": obj.get("num_comments"),
+        "url": f"https://www.reddit.com{obj['permalink']}"
+        if obj.get("permalink")
+        else obj.get("url"),
+    }
 
 
 # (recognise an original object, map it to 4CAT's columns); first match wins
 ORIGINAL_MAPPERS = (
-    (lambda o: "uri" in o and isinstance(o.get("record"), dict) and isinstance(o.get("author"), dict), _from_bluesky),
-    (lambda o: "subreddit" in o and "created_utc" in o and ("body" in o or "title" in o), _from_reddit),
+    (
+        lambda o: (
+            "uri" in o and isinstance(o.get("record"), dict) and isinstance(o.get("author"), dict)
+        ),
+        _from_bluesky,
+    ),
+    (
+        lambda o: "subreddit" in o and "created_utc" in o and ("body" in o or "title" in o),
+        _from_reddit,
+    ),
 )
 
 
 def _mapped(obj: dict) -> dict | None:
-    if _REQUIRED <= set(obj):
+    if set(obj) >= _REQUIRED:
         return obj
     for recognise, mapper in ORIGINAL_MAPPERS:
         if recognise(obj):
@@ -214,7 +300,7 @@ def detect_csv(path: Path, head: bytes) -> bool:
     if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return False
     cols = set(csv_header(head))
-    return _REQUIRED <= cols and bool(cols & {"timestamp", "unix_timestamp", "created_at"})
+    return cols >= _REQUIRED and bool(cols & {"timestamp", "unix_timestamp", "created_at"})
 
 
 def read_csv(path: Path, sink: Sink) -> None:
@@ -251,16 +337,29 @@ def read_ndjson(path: Path, sink: Sink) -> None:
             continue
         if row is None:
             source = dig(obj, "__import_meta", "source_platform") or "unknown datasource"
-            sink.reject("unparsed", loc, f"4CAT item of {source} has no reader here: export the dataset as CSV "
-                        "from 4CAT (its mapped columns are read) or import the original collection", raw=obj)
+            sink.reject(
+                "unparsed",
+                loc,
+                f"4CAT item of {source} has no reader here: export the dataset as CSV "
+                "from 4CAT (its mapped columns are read) or import the original collection",
+                raw=obj,
+            )
             continue
         items.append((loc, row))
     _emit_all(items, sink)
 
 
-register("4cat", detect_csv, read_csv,
-         description="4CAT dataset CSV (id, thread_id, author, body, timestamp, ...)",
-         example="dialogic import 4cat 4cat-dataset.csv")
-register("4cat-ndjson", detect_ndjson, read_ndjson,
-         description="4CAT dataset NDJSON (mapped items or the datasource's original objects)",
-         example="dialogic import 4cat-ndjson 4cat-dataset.ndjson")
+register(
+    "4cat",
+    detect_csv,
+    read_csv,
+    description="4CAT dataset CSV (id, thread_id, author, body, timestamp, ...)",
+    example="dialogic import 4cat 4cat-dataset.csv",
+)
+register(
+    "4cat-ndjson",
+    detect_ndjson,
+    read_ndjson,
+    description="4CAT dataset NDJSON (mapped items or the datasource's original objects)",
+    example="dialogic import 4cat-ndjson 4cat-dataset.ndjson",
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +40,9 @@ def _doc(path: Path):
         return None
 
 
-def register_json(name: str, detect_obj: Callable, read_obj: Callable, *, description: str, example: str = ""):
+def register_json(
+    name: str, detect_obj: Callable, read_obj: Callable, *, description: str, example: str = ""
+):
     """Register a JSON-document format: whole ``.json`` files, and bodies inside cassettes."""
     JSON_FORMATS[name] = (detect_obj, read_obj)
 
@@ -51,10 +53,17 @@ def register_json(name: str, detect_obj: Callable, read_obj: Callable, *, descri
     def read(path: Path, sink: Sink) -> None:
         obj = load_json(path, sink)
         if not detect_obj(obj):
-            sink.reject("unparsed", "whole file", f"not a {name} document (its keys: "
-                        f"{sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__})", raw=None)
+            sink.reject(
+                "unparsed",
+                "whole file",
+                f"not a {name} document (its keys: "
+                f"{sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__})",
+                raw=None,
+            )
             return
-        context = _collection_context(path)  # a file written by `dialogic collect`: its instance, time, exclusions
+        context = _collection_context(
+            path
+        )  # a file written by `dialogic collect`: its instance, time, exclusions
         if not context:
             read_obj(obj, sink, "$")
             return
@@ -94,9 +103,20 @@ def _interactions(path: Path, sink: Sink) -> tuple[list, str | None]:
 
 
 # Authentication exchanges are not data, and their bodies (and some query strings) hold secrets.
-_AUTH_PATH = re.compile(r"(access_token|/oauth2?/|/token$|/tokens?/|/api/v1/apps$|/authorize$|/revoke$|/login$)", re.I)
-_SECRET_KEYS = {"access_token", "refresh_token", "id_token", "client_secret", "token_type", "password"}
-_SECRET_PARAM = re.compile(r"^(.*token|.*secret|.*_?key|password|sig|signature|code|auth|oauth_.*)$", re.I)
+_AUTH_PATH = re.compile(
+    r"(access_token|/oauth2?/|/token$|/tokens?/|/api/v1/apps$|/authorize$|/revoke$|/login$)", re.I
+)
+_SECRET_KEYS = {
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "client_secret",
+    "token_type",
+    "password",
+}
+_SECRET_PARAM = re.compile(
+    r"^(.*token|.*secret|.*_?key|password|sig|signature|code|auth|oauth_.*)$", re.I
+)
 
 
 def _redacted_uri(uri) -> str:
@@ -104,7 +124,10 @@ def _redacted_uri(uri) -> str:
     u = urlparse(str(uri))
     if not u.query:
         return str(uri)
-    q = [(k, "<redacted>" if _SECRET_PARAM.search(k) else v) for k, v in parse_qsl(u.query, keep_blank_values=True)]
+    q = [
+        (k, "<redacted>" if _SECRET_PARAM.search(k) else v)
+        for k, v in parse_qsl(u.query, keep_blank_values=True)
+    ]
     return u._replace(query=urlencode(q, safe="<>")).geturl()
 
 
@@ -136,8 +159,8 @@ def recorded_utc(value) -> str | None:
     else:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).isoformat()
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat()
 
 
 def detect_cassette(path: Path, head: bytes) -> bool:
@@ -148,30 +171,62 @@ def read_cassette(path: Path, sink: Sink) -> None:
     interactions, recorded = _interactions(path, sink)
     recorded_file = recorded_utc(recorded)
     if recorded and not recorded_file:
-        sink.note(f"{path.name}: recorded_at {str(recorded)[:40]!r} is not a readable time; collected_at = import time")
+        sink.note(
+            f"{path.name}: recorded_at {str(recorded)[:40]!r} is not a readable time; collected_at = import time"
+        )
     if not isinstance(interactions, list):
-        raise UnreadableFile(f"{path.name}: `interactions` is a {type(interactions).__name__}, not a list")
+        raise UnreadableFile(
+            f"{path.name}: `interactions` is a {type(interactions).__name__}, not a list"
+        )
     for i, it in enumerate(interactions):
         if not isinstance(it, dict) or not isinstance(it.get("response"), dict):
-            sink.reject("unparsed", f"interactions[{i}]", "an interaction without a response mapping", raw=repr(it))
+            sink.reject(
+                "unparsed",
+                f"interactions[{i}]",
+                "an interaction without a response mapping",
+                raw=repr(it),
+            )
             continue
-        req, resp = it.get("request") if isinstance(it.get("request"), dict) else {}, it["response"]
+        req, resp = (
+            it.get("request") if isinstance(it.get("request"), dict) else {},
+            it["response"],
+        )
         body = resp.get("body") or {}
         text = body.get("string") if isinstance(body, dict) else body
         loc = f"interactions[{i}] {req.get('method', '')} {_redacted_uri(req.get('uri', ''))}"
-        status = (resp.get("status") or {}).get("code") if isinstance(resp.get("status"), dict) else resp.get("status")
-        if not text or (isinstance(status, int) and status >= 400) or str(req.get("method")).upper() == "DELETE":
+        status = (
+            (resp.get("status") or {}).get("code")
+            if isinstance(resp.get("status"), dict)
+            else resp.get("status")
+        )
+        if (
+            not text
+            or (isinstance(status, int) and status >= 400)
+            or str(req.get("method")).upper() == "DELETE"
+        ):
             continue  # not data: errors, deletes, empty bodies
         if not isinstance(text, (str, bytes)):
-            sink.reject("unparsed", loc, f"response body is a {type(text).__name__}, not text", raw=repr(text))
+            sink.reject(
+                "unparsed",
+                loc,
+                f"response body is a {type(text).__name__}, not text",
+                raw=repr(text),
+            )
             continue
         try:
             obj = loads_lenient(text.encode() if isinstance(text, str) else text, sink)
         except orjson.JSONDecodeError:
             continue  # HTML pages, form posts: not records
-        if _auth_exchange(req.get("uri", ""), obj):  # a token endpoint: not data; its body may hold secrets
-            sink.reject("unparsed", loc, f"not a data response: {loc.split(' ', 1)[1].strip()} is an "
-                        "authentication exchange (its body is not kept: it may hold credentials)", raw=None)
+        if _auth_exchange(
+            req.get("uri", ""), obj
+        ):  # a token endpoint: not data; its body may hold secrets
+            sink.reject(
+                "unparsed",
+                loc,
+                f"not a data response: {loc.split(' ', 1)[1].strip()} is an "
+                "authentication exchange (its body is not kept: it may hold credentials)",
+                raw=None,
+            )
             continue
         sink.state["instance"] = urlparse(str(req.get("uri", ""))).netloc or None
         sink.state["collected_at"] = recorded_utc(it.get("recorded_at")) or recorded_file
@@ -181,12 +236,20 @@ def read_cassette(path: Path, sink: Sink) -> None:
                 break
         else:  # a JSON body no format reads: say so rather than drop it
             keys = sorted(obj)[:8] if isinstance(obj, dict) else type(obj).__name__
-            sink.reject("unparsed", loc, f"response body is JSON of no known format (its keys: {keys})",
-                        raw=text[:5000] if isinstance(text, str) else None)
+            sink.reject(
+                "unparsed",
+                loc,
+                f"response body is JSON of no known format (its keys: {keys})",
+                raw=text[:5000] if isinstance(text, str) else None,
+            )
     sink.state.pop("instance", None)
     sink.state.pop("collected_at", None)
 
 
-register("cassette", detect_cassette, read_cassette,
-         description="recorded HTTP exchanges (VCR.py YAML, Betamax JSON) holding any JSON format below",
-         example="dialogic import cassette tests/cassettes/*.yaml")
+register(
+    "cassette",
+    detect_cassette,
+    read_cassette,
+    description="recorded HTTP exchanges (VCR.py YAML, Betamax JSON) holding any JSON format below",
+    example="dialogic import cassette tests/cassettes/*.yaml",
+)

@@ -49,20 +49,55 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from analysis.importers.core import (ACCOUNT_FIELDS, COMMENT_FIELDS, POST_FIELDS, Sink, UnreadableFile, csv_rows,
-                                     iso_from_epoch, nonempty, register)
+from analysis.importers.core import (
+    ACCOUNT_FIELDS,
+    COMMENT_FIELDS,
+    POST_FIELDS,
+    Sink,
+    UnreadableFile,
+    csv_rows,
+    iso_from_epoch,
+    nonempty,
+    register,
+)
 
 STATE_KEY = "column_mapping"
 ID_FIELDS = ("post_id", "account_id", "comment_id", "parent_id", "author")
 TIME_FIELDS = ("created_at", "collected_at")
-FIELDS = {"posts": POST_FIELDS, "comments": COMMENT_FIELDS + ("author_id",),
-          "accounts": tuple(f for f in ACCOUNT_FIELDS if f != "signal")}
-REQUIRED = {"posts": ("post_id", "account_id", "created_at"), "comments": ("comment_id", "post_id", "author",
-                                                                            "created_at"),
-            "accounts": ("account_id",)}
-_RULE_KEYS = {"column", "const", "template", "first", "regex", "replace", "map", "default", "format"}
-_TOP_KEYS = {"platform", "namespace_ids", "time_zone", "time_format", "comments_available", "files", "posts",
-             "comments", "accounts", "description", "label_source"}
+FIELDS = {
+    "posts": POST_FIELDS,
+    "comments": COMMENT_FIELDS + ("author_id",),
+    "accounts": tuple(f for f in ACCOUNT_FIELDS if f != "signal"),
+}
+REQUIRED = {
+    "posts": ("post_id", "account_id", "created_at"),
+    "comments": ("comment_id", "post_id", "author", "created_at"),
+    "accounts": ("account_id",),
+}
+_RULE_KEYS = {
+    "column",
+    "const",
+    "template",
+    "first",
+    "regex",
+    "replace",
+    "map",
+    "default",
+    "format",
+}
+_TOP_KEYS = {
+    "platform",
+    "namespace_ids",
+    "time_zone",
+    "time_format",
+    "comments_available",
+    "files",
+    "posts",
+    "comments",
+    "accounts",
+    "description",
+    "label_source",
+}
 _ENTRY_KEYS = {"match", "skip", "posts", "comments", "accounts"}
 _TEMPLATE_FIELD = re.compile(r"{([^{}]+)}")
 
@@ -103,7 +138,11 @@ class Rule:
             v = (m.group(1) if m.groups() else m.group(0)) if m else None
         if self.map is not None:
             key = v if not isinstance(v, str) else v.strip()
-            v = self.map.get(key, self.map.get(str(key).lower(), self.default)) if v is not None else self.default
+            v = (
+                self.map.get(key, self.map.get(str(key).lower(), self.default))
+                if v is not None
+                else self.default
+            )
         elif v is None:
             v = self.default
         return v
@@ -151,24 +190,49 @@ def _rule(path: Path, where: str, spec) -> Rule:
     if isinstance(spec, str):
         return Rule(column=spec)
     if not isinstance(spec, dict):
-        _fail(path, where, f"expected a column name or a rule, got {spec!r}",
-              "write `field: column` or `field: {column: ..., map: {...}}`")
+        _fail(
+            path,
+            where,
+            f"expected a column name or a rule, got {spec!r}",
+            "write `field: column` or `field: {column: ..., map: {...}}`",
+        )
     unknown = set(spec) - _RULE_KEYS
     if unknown:
-        _fail(path, where, f"unknown rule key(s) {sorted(unknown)}", f"use only {sorted(_RULE_KEYS)}")
+        _fail(
+            path, where, f"unknown rule key(s) {sorted(unknown)}", f"use only {sorted(_RULE_KEYS)}"
+        )
     sources = [k for k in ("column", "const", "template") if k in spec]
     if len(sources) != 1:
-        _fail(path, where, f"a rule needs exactly one of column, const, template (has {sources or 'none'})",
-              "give the source column, a constant, or a template")
+        _fail(
+            path,
+            where,
+            f"a rule needs exactly one of column, const, template (has {sources or 'none'})",
+            "give the source column, a constant, or a template",
+        )
     if "map" in spec and not isinstance(spec["map"], dict):
-        _fail(path, where, "`map` must be a table of value: replacement", "write map: {a: b, c: d}")
+        _fail(
+            path, where, "`map` must be a table of value: replacement", "write map: {a: b, c: d}"
+        )
     try:
         regex = re.compile(spec["regex"]) if "regex" in spec else None
     except re.error as exc:
-        _fail(path, where, f"regex {spec['regex']!r} does not compile ({exc})", "fix the regular expression")
-    return Rule(column=spec.get("column"), const=spec.get("const"), template=spec.get("template"),
-                first=bool(spec.get("first", False)), regex=regex, replace=spec.get("replace"), map=spec.get("map"),
-                default=spec.get("default"), format=spec.get("format"))
+        _fail(
+            path,
+            where,
+            f"regex {spec['regex']!r} does not compile ({exc})",
+            "fix the regular expression",
+        )
+    return Rule(
+        column=spec.get("column"),
+        const=spec.get("const"),
+        template=spec.get("template"),
+        first=bool(spec.get("first", False)),
+        regex=regex,
+        replace=spec.get("replace"),
+        map=spec.get("map"),
+        default=spec.get("default"),
+        format=spec.get("format"),
+    )
 
 
 def _entry(path: Path, where: str, raw: dict) -> Entry:
@@ -180,30 +244,53 @@ def _entry(path: Path, where: str, raw: dict) -> Entry:
         if raw.get(table) is None:
             continue
         if not isinstance(raw[table], dict):
-            _fail(path, f"{where}.{table}", "expected a table of canonical field: source", "see docs/importers.md")
+            _fail(
+                path,
+                f"{where}.{table}",
+                "expected a table of canonical field: source",
+                "see docs/importers.md",
+            )
         rules = {}
         for name, spec in raw[table].items():
             name = "author" if (table, name) == ("comments", "author_id") else name
             if name not in FIELDS[table]:
-                _fail(path, f"{where}.{table}.{name}", f"{name!r} is not a field of {table}",
-                      f"use one of {', '.join(f for f in FIELDS[table] if f != 'author_id')}")
+                _fail(
+                    path,
+                    f"{where}.{table}.{name}",
+                    f"{name!r} is not a field of {table}",
+                    f"use one of {', '.join(f for f in FIELDS[table] if f != 'author_id')}",
+                )
             rules[name] = _rule(path, f"{where}.{table}.{name}", spec)
         tables[table] = rules
     if not tables:
         _fail(path, where, "maps no table", "add posts:, comments: or accounts:")
     if "posts" in tables and "comments" in tables:
-        _fail(path, where, "maps both posts and comments", "use one `files` entry per table, told apart by `match`")
+        _fail(
+            path,
+            where,
+            "maps both posts and comments",
+            "use one `files` entry per table, told apart by `match`",
+        )
     record = next(t for t in ("posts", "comments", "accounts") if t in tables)
     for name in REQUIRED[record]:
         if name not in tables[record]:
-            _fail(path, f"{where}.{record}", f"required field {name!r} is not mapped", f"add `{name}: <column>`")
+            _fail(
+                path,
+                f"{where}.{record}",
+                f"required field {name!r} is not mapped",
+                f"add `{name}: <column>`",
+            )
     if "accounts" in tables and record == "posts":
         tables["accounts"].setdefault("account_id", tables["posts"]["account_id"])
     skip = raw.get("skip") or []
     for i, s in enumerate(skip):
         if not isinstance(s, dict) or "column" not in s or not ({"equals", "in"} & set(s)):
-            _fail(path, f"{where}.skip[{i}]", "a skip rule needs `column` and `equals` (or `in`)",
-                  "write {column: is_reply, equals: true, reason: ...}")
+            _fail(
+                path,
+                f"{where}.skip[{i}]",
+                "a skip rule needs `column` and `equals` (or `in`)",
+                "write {column: is_reply, equals: true, reason: ...}",
+            )
     return Entry(match=str(raw.get("match", "*")), tables=tables, skip=list(skip))
 
 
@@ -213,12 +300,16 @@ def load_mapping(path: Path) -> MappingSpec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the column mapping ({exc}). Fix: check the path and the YAML") from exc
+        raise ValueError(
+            f"{path}: cannot read the column mapping ({exc}). Fix: check the path and the YAML"
+        ) from exc
     if not isinstance(raw, dict):
         _fail(path, "top level", "expected a YAML mapping", "start with `platform: <name>`")
     unknown = set(raw) - _TOP_KEYS
     if unknown:
-        _fail(path, "top level", f"unknown key(s) {sorted(unknown)}", f"use only {sorted(_TOP_KEYS)}")
+        _fail(
+            path, "top level", f"unknown key(s) {sorted(unknown)}", f"use only {sorted(_TOP_KEYS)}"
+        )
     platform = raw.get("platform")
     if not isinstance(platform, str) or not platform.strip():
         _fail(path, "platform", "missing", "add `platform: bluesky` (or twitter, facebook, ...)")
@@ -227,17 +318,38 @@ def load_mapping(path: Path) -> MappingSpec:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            _fail(path, "time_zone", f"{zone!r} is not a known zone ({exc})", "use an IANA name such as UTC")
+            _fail(
+                path,
+                "time_zone",
+                f"{zone!r} is not a known zone ({exc})",
+                "use an IANA name such as UTC",
+            )
     if "files" in raw:
         if not isinstance(raw["files"], list) or not raw["files"]:
-            _fail(path, "files", "expected a list of entries", "write files: [- match: ..., posts: ...]")
-        entries = [_entry(path, f"files[{i}]", e if isinstance(e, dict) else {}) for i, e in enumerate(raw["files"])]
+            _fail(
+                path,
+                "files",
+                "expected a list of entries",
+                "write files: [- match: ..., posts: ...]",
+            )
+        entries = [
+            _entry(path, f"files[{i}]", e if isinstance(e, dict) else {})
+            for i, e in enumerate(raw["files"])
+        ]
     else:
-        entries = [_entry(path, "top level", {k: raw.get(k) for k in ("posts", "comments", "accounts")})]
-    return MappingSpec(path=path, platform=platform.strip(), entries=entries,
-                       namespace_ids=bool(raw.get("namespace_ids", True)), time_zone=zone,
-                       time_format=raw.get("time_format"), comments_available=raw.get("comments_available"),
-                       label_source=raw.get("label_source") or f"mapping:{path.name}")
+        entries = [
+            _entry(path, "top level", {k: raw.get(k) for k in ("posts", "comments", "accounts")})
+        ]
+    return MappingSpec(
+        path=path,
+        platform=platform.strip(),
+        entries=entries,
+        namespace_ids=bool(raw.get("namespace_ids", True)),
+        time_zone=zone,
+        time_format=raw.get("time_format"),
+        comments_available=raw.get("comments_available"),
+        label_source=raw.get("label_source") or f"mapping:{path.name}",
+    )
 
 
 # ------------------------------------------------------------------------------------ values
@@ -264,7 +376,11 @@ def _time(value, fmt: str | None, zone: str | None):
     if dt is None:
         text = str(value).strip()
         try:
-            dt = datetime.strptime(text, fmt) if fmt else datetime.fromisoformat(text.replace("Z", "+00:00"))
+            dt = (
+                datetime.strptime(text, fmt)
+                if fmt
+                else datetime.fromisoformat(text.replace("Z", "+00:00"))
+            )
         except ValueError:
             return text  # quarantined by the pipeline as unreadable, with the value in the reason
     if dt.tzinfo is None and zone:
@@ -311,7 +427,9 @@ def _rows(path: Path, sink: Sink) -> Iterator[tuple[str, dict]]:
         try:
             pf = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise UnreadableFile(f"{path.name} cannot be read as Parquet ({exc}). Fix: re-export it") from exc
+            raise UnreadableFile(
+                f"{path.name} cannot be read as Parquet ({exc}). Fix: re-export it"
+            ) from exc
         n = 0
         for batch in pf.iter_batches(batch_size=20_000):
             for row in batch.to_pylist():
@@ -333,11 +451,15 @@ def _columns(path: Path, sink: Sink, first: dict | None) -> set[str]:
 def read(path: Path, sink: Sink) -> None:
     spec: MappingSpec | None = sink.state.get(STATE_KEY)
     if spec is None:
-        raise UnreadableFile("no column mapping given. Fix: pass --mapping FILE.yaml (see docs/importers.md)")
+        raise UnreadableFile(
+            "no column mapping given. Fix: pass --mapping FILE.yaml (see docs/importers.md)"
+        )
     entry = spec.entry_for(path)
     if entry is None:
-        raise UnreadableFile(f"no `files` entry of {spec.path.name} matches {path.name} (patterns: "
-                             f"{', '.join(e.match for e in spec.entries)}). Fix: add an entry for this layout")
+        raise UnreadableFile(
+            f"no `files` entry of {spec.path.name} matches {path.name} (patterns: "
+            f"{', '.join(e.match for e in spec.entries)}). Fix: add an entry for this layout"
+        )
     if "comments" in entry.tables:
         sink.state["comments_available"] = True
     elif sink.state.get("comments_available") is not True:
@@ -351,8 +473,10 @@ def read(path: Path, sink: Sink) -> None:
         if not checked:
             missing = sorted(entry.columns() - _columns(path, sink, row))
             if missing:
-                raise UnreadableFile(f"{path.name} lacks column(s) {', '.join(missing)} named by {spec.path.name} "
-                                     f"(entry {entry.match!r}). Fix: correct the mapping or the file")
+                raise UnreadableFile(
+                    f"{path.name} lacks column(s) {', '.join(missing)} named by {spec.path.name} "
+                    f"(entry {entry.match!r}). Fix: correct the mapping or the file"
+                )
             checked = True
         why = _skipped(entry, row)
         if why:
@@ -381,6 +505,10 @@ def detect(path: Path, head: bytes) -> bool:
     return False  # a table of unknown layout: only read with an explicit --mapping
 
 
-register("mapping", detect, read,
-         description="any CSV/Parquet table through a column-mapping YAML (--mapping FILE)",
-         example="dialogic import mapping posts.parquet --mapping docs/mappings/bluesky-keegan.yaml")
+register(
+    "mapping",
+    detect,
+    read,
+    description="any CSV/Parquet table through a column-mapping YAML (--mapping FILE)",
+    example="dialogic import mapping posts.parquet --mapping docs/mappings/bluesky-keegan.yaml",
+)

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import orjson
 
-from analysis.importers.core import Sink, dig, guarded, iso_from_epoch, iter_lines, loads_lenient, register
+from analysis.importers.core import (
+    Sink,
+    dig,
+    guarded,
+    iso_from_epoch,
+    iter_lines,
+    loads_lenient,
+    register,
+)
 from analysis.importers.jsondocs import register_json
 
 P = "reddit"
@@ -29,19 +37,30 @@ def _author(d: dict, fallback_id: str) -> str:
 def _submission(d: dict, sink: Sink, loc: str) -> None:
     pid = d.get("name") or (f"t3_{d['id']}" if d.get("id") else None)
     acc = _author(d, pid or "?")
-    sink.profile(acc, platform=P, handle=d.get("author") or acc.split(":", 1)[1], _source=sink.source)
+    sink.profile(
+        acc, platform=P, handle=d.get("author") or acc.split(":", 1)[1], _source=sink.source
+    )
     sink.state.setdefault("reddit_op", {})[pid] = acc
     text = "\n\n".join(x for x in (d.get("title"), d.get("selftext")) if x)
-    sink.post(loc, post_id=f"{P}:{pid}" if pid else None, account_id=acc, platform=P,
-              created_at=iso_from_epoch(d.get("created_utc")), text=text or None,
-              media_type="text" if d.get("is_self") else "link",
-              url=f"https://www.reddit.com{d['permalink']}" if d.get("permalink") else d.get("url"),
-              reported_comments=d.get("num_comments"), likes=d.get("score"))
+    sink.post(
+        loc,
+        post_id=f"{P}:{pid}" if pid else None,
+        account_id=acc,
+        platform=P,
+        created_at=iso_from_epoch(d.get("created_utc")),
+        text=text or None,
+        media_type="text" if d.get("is_self") else "link",
+        url=f"https://www.reddit.com{d['permalink']}" if d.get("permalink") else d.get("url"),
+        reported_comments=d.get("num_comments"),
+        likes=d.get("score"),
+    )
 
 
 def _reply_tree(listing, suffix: str):
     """The things beneath a reply listing as ``guarded`` lists them, in the order `_things` reads them."""
-    children = dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    children = (
+        dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    )
     for i, thing in enumerate(children if isinstance(children, list) else ()):
         kind = thing.get("kind") if isinstance(thing, dict) else None
         if kind == "more":
@@ -60,19 +79,31 @@ def _comment(d: dict, sink: Sink, loc: str) -> None:
     op = sink.state.get("reddit_op", {}).get(link)
     if d.get("is_submitter") and op:
         author = op
-    sink.comment(loc, comment_id=f"{P}:{cid}" if cid else None, post_id=f"{P}:{link}" if link else None,
-                 parent_id=f"{P}:{d['parent_id']}" if d.get("parent_id") else None, author=author,
-                 created_at=iso_from_epoch(d.get("created_utc")), text=d.get("body"))
+    sink.comment(
+        loc,
+        comment_id=f"{P}:{cid}" if cid else None,
+        post_id=f"{P}:{link}" if link else None,
+        parent_id=f"{P}:{d['parent_id']}" if d.get("parent_id") else None,
+        author=author,
+        created_at=iso_from_epoch(d.get("created_utc")),
+        text=d.get("body"),
+    )
     replies = d.get("replies")
     if isinstance(replies, dict):
         _things(replies, sink, loc + ".replies")
 
 
 def _things(listing, sink: Sink, loc: str) -> None:
-    children = dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    children = (
+        dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
+    )
     if children and not isinstance(children, list):
-        sink.reject("unparsed", loc, f"listing children is a {type(children).__name__}, not a list of things",
-                    raw=listing if isinstance(listing, dict) else str(listing))
+        sink.reject(
+            "unparsed",
+            loc,
+            f"listing children is a {type(children).__name__}, not a list of things",
+            raw=listing if isinstance(listing, dict) else str(listing),
+        )
         return
     for i, thing in enumerate(children or ()):
         _thing(thing, sink, f"{loc}[{i}]")
@@ -94,7 +125,9 @@ def detect_obj(obj) -> bool:
     if isinstance(obj, list) and obj and isinstance(obj[0], dict):
         return obj[0].get("kind") == "Listing"
     if isinstance(obj, dict):
-        return obj.get("kind") == "Listing" or isinstance(obj.get("json", {}).get("data", {}).get("things"), list)
+        return obj.get("kind") == "Listing" or isinstance(
+            obj.get("json", {}).get("data", {}).get("things"), list
+        )
     return False
 
 
@@ -108,16 +141,24 @@ def read_obj(obj, sink: Sink, loc: str) -> None:
         _things(obj["json"]["data"]["things"], sink, f"{loc}.json.data.things")
 
 
-register_json("reddit", detect_obj, read_obj,
-              description="Reddit .json thread listings and /api/morechildren bodies",
-              example="dialogic import reddit comments_abc123.json morechildren_*.json")
+register_json(
+    "reddit",
+    detect_obj,
+    read_obj,
+    description="Reddit .json thread listings and /api/morechildren bodies",
+    example="dialogic import reddit comments_abc123.json morechildren_*.json",
+)
 
 
 # ------------------------------------------------------------------------------------ pushshift
 def detect_pushshift(path: Path, head: bytes) -> bool:
     first = head.split(b"\n", 1)[0]
-    return (first.startswith(b"{") and b'"subreddit"' in first and b'"created_utc"' in first
-            and (b'"body"' in first or b'"title"' in first))
+    return (
+        first.startswith(b"{")
+        and b'"subreddit"' in first
+        and b'"created_utc"' in first
+        and (b'"body"' in first or b'"title"' in first)
+    )
 
 
 def read_pushshift(path: Path, sink: Sink) -> None:
@@ -140,9 +181,15 @@ def read_pushshift(path: Path, sink: Sink) -> None:
             d.setdefault("name", f"t1_{d.get('id')}")
             _comment(d, sink, f"line {n}")
         elif "title" not in d:
-            sink.reject("unparsed", f"line {n}", "neither a submission (title) nor a comment (body)", raw=d)
+            sink.reject(
+                "unparsed", f"line {n}", "neither a submission (title) nor a comment (body)", raw=d
+            )
 
 
-register("pushshift", detect_pushshift, read_pushshift,
-         description="Pushshift / Arctic Shift style NDJSON (one submission or comment per line)",
-         example="dialogic import pushshift RS_2023-01.ndjson RC_2023-01.ndjson")
+register(
+    "pushshift",
+    detect_pushshift,
+    read_pushshift,
+    description="Pushshift / Arctic Shift style NDJSON (one submission or comment per line)",
+    example="dialogic import pushshift RS_2023-01.ndjson RC_2023-01.ndjson",
+)

@@ -34,16 +34,52 @@ from analysis.schema import coerce_table, empty_table
 
 _STR, _TIME = pa.string(), pa.timestamp("ns", tz="UTC")
 SCHEMAS = {
-    "posts": pa.schema([("post_id", _STR), ("account_id", _STR), ("platform", _STR), ("created_at", _TIME),
-                        ("text", _STR), ("lang", _STR), ("media_type", _STR), ("url", _STR),
-                        ("reported_comments", pa.int64()), ("likes", pa.int64()), ("shares", pa.int64()),
-                        ("collected_at", _TIME), ("_source", _STR), ("_locator", _STR)]),
-    "comments": pa.schema([("comment_id", _STR), ("post_id", _STR), ("parent_id", _STR), ("author", _STR),
-                           ("created_at", _TIME), ("text", _STR), ("lang", _STR), ("is_owner", pa.bool_()),
-                           ("depth", pa.float64()), ("_source", _STR), ("_locator", _STR)]),
+    "posts": pa.schema(
+        [
+            ("post_id", _STR),
+            ("account_id", _STR),
+            ("platform", _STR),
+            ("created_at", _TIME),
+            ("text", _STR),
+            ("lang", _STR),
+            ("media_type", _STR),
+            ("url", _STR),
+            ("reported_comments", pa.int64()),
+            ("likes", pa.int64()),
+            ("shares", pa.int64()),
+            ("collected_at", _TIME),
+            ("_source", _STR),
+            ("_locator", _STR),
+        ]
+    ),
+    "comments": pa.schema(
+        [
+            ("comment_id", _STR),
+            ("post_id", _STR),
+            ("parent_id", _STR),
+            ("author", _STR),
+            ("created_at", _TIME),
+            ("text", _STR),
+            ("lang", _STR),
+            ("is_owner", pa.bool_()),
+            ("depth", pa.float64()),
+            ("_source", _STR),
+            ("_locator", _STR),
+        ]
+    ),
 }
-KEYS = {"posts": ("post_id", "account_id", "created_at"),
-        "comments": ("comment_id", "post_id", "parent_id", "author", "created_at", "depth", "is_owner")}
+KEYS = {
+    "posts": ("post_id", "account_id", "created_at"),
+    "comments": (
+        "comment_id",
+        "post_id",
+        "parent_id",
+        "author",
+        "created_at",
+        "depth",
+        "is_owner",
+    ),
+}
 _READ_BATCH = 10_000
 _LIBC_NAME = ctypes.util.find_library("c")
 _LIBC = ctypes.CDLL(_LIBC_NAME) if _LIBC_NAME else None
@@ -78,7 +114,9 @@ def system_allocator():
 
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as pandas with Arrow-backed strings (compact) and nullable booleans."""
-    return table.to_pandas(types_mapper={_STR: pd.StringDtype("pyarrow"), pa.bool_(): pd.BooleanDtype()}.get)
+    return table.to_pandas(
+        types_mapper={_STR: pd.StringDtype("pyarrow"), pa.bool_(): pd.BooleanDtype()}.get
+    )
 
 
 def _owner_hint(v):
@@ -157,7 +195,9 @@ class Spill:
         self.counts[table].read += len(df)
         raw_ids = df["post_id"] if table == "posts" else None
         df = _basic(table, df, self.drop, self.naive_tz)
-        if raw_ids is not None and len(raw_ids) > len(df):  # a stub must not replace a rejected real post
+        if raw_ids is not None and len(raw_ids) > len(
+            df
+        ):  # a stub must not replace a rejected real post
             self.rejected_post_ids |= set(raw_ids.drop(df.index).dropna().astype(str))
         if not len(df):
             return
@@ -165,7 +205,9 @@ class Spill:
             df["depth"] = pd.to_numeric(df["depth"], errors="coerce").astype("float64")
             df["is_owner"] = df["is_owner"].map(_owner_hint, na_action="ignore").astype("boolean")
         schema = SCHEMAS[table]
-        cols = {f.name: (df[f.name].astype("string") if f.type == _STR else df[f.name]) for f in schema}
+        cols = {
+            f.name: (df[f.name].astype("string") if f.type == _STR else df[f.name]) for f in schema
+        }
         batch = pa.Table.from_pandas(pd.DataFrame(cols), schema=schema, preserve_index=False)
         if table not in self._writers:
             self._writers[table] = pq.ParquetWriter(self.path(table), schema, compression="lz4")
@@ -186,8 +228,9 @@ class Spill:
         trim()
         return arrow_to_pandas(merged)
 
-    def finish(self, table: str, kept: pd.DataFrame, reasons: pd.Series, rename=None, replace=()
-               ) -> pd.DataFrame:
+    def finish(
+        self, table: str, kept: pd.DataFrame, reasons: pd.Series, rename=None, replace=()
+    ) -> pd.DataFrame:
         """Quarantine the rejected rows, return the kept ones as the canonical table (Arrow-backed strings).
 
         Parameters

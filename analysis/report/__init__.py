@@ -13,8 +13,17 @@
 from analysis.report.data import ReportData, load_report_data, run_test
 from analysis.report.parameters import NOTEBOOK_PARAMETERS, from_namespace, validate_parameters
 from analysis.report.result import RESULT_MIME, build_record, extract_result
-from analysis.report.views import (publish_result, show_data, show_figure, show_glossary, show_header,
-                                   show_methods, show_results, show_sensitivity, show_statistics)
+from analysis.report.views import (
+    publish_result,
+    show_data,
+    show_figure,
+    show_glossary,
+    show_header,
+    show_methods,
+    show_results,
+    show_sensitivity,
+    show_statistics,
+)
 
 
 def __getattr__(name):  # rendering pulls in nbconvert: import it only when asked for
@@ -25,7 +34,26 @@ def __getattr__(name):  # rendering pulls in nbconvert: import it only when aske
     raise AttributeError(f"module 'analysis.report' has no attribute {name!r}")
 
 
-__all__ = ["AUDIENCES", "NOTEBOOK_PARAMETERS", "RESULT_MIME", "ReportData", "brief_to_pdf", "build_record",
-           "extract_result", "from_namespace", "load_report_data", "publish_result", "render_report", "run_test",
-           "show_data", "show_figure", "show_glossary", "show_header", "show_methods", "show_results",
-           "show_sensitivity", "show_statistics", "validate_parameters"]
+__all__ = [
+    "AUDIENCES",
+    "NOTEBOOK_PARAMETERS",
+    "RESULT_MIME",
+    "ReportData",
+    "brief_to_pdf",
+    "build_record",
+    "extract_result",
+    "from_namespace",
+    "load_report_data",
+    "publish_result",
+    "render_report",
+    "run_test",
+    "show_data",
+    "show_figure",
+    "show_glossary",
+    "show_header",
+    "show_methods",
+    "show_results",
+    "show_sensitivity",
+    "show_statistics",
+    "validate_parameters",
+]

@@ -16,6 +16,7 @@ from analysis.ledger import read_dataset_info
 from analysis.progress import steps
 from analysis.report.parameters import resolve_data_dir, validate_parameters
 
+
 @dataclass
 class ReportData:
     """The data one report is built on.
@@ -55,11 +56,21 @@ class ReportData:
         if self.coverage_pages is None:
             self.coverage_pages = page_coverage(self.tables.posts, self.tables.comments)
         stored = self.dataset.get("coverage") or {}
-        owners = int(self.tables.comments["is_owner"].astype(bool).sum()) if len(self.tables.comments) else 0
-        return summarise(self.coverage_pages, missing_parents=int(stored.get("missing_parents") or 0),
-                         owner_identifiable=self.dataset.get("owner_identifiable", stored.get("owner_identifiable")),
-                         owner_comments=owners, threshold=self.params.get("coverage_threshold", 0.8),
-                         window=collection_window(self.tables.posts))
+        owners = (
+            int(self.tables.comments["is_owner"].astype(bool).sum())
+            if len(self.tables.comments)
+            else 0
+        )
+        return summarise(
+            self.coverage_pages,
+            missing_parents=int(stored.get("missing_parents") or 0),
+            owner_identifiable=self.dataset.get(
+                "owner_identifiable", stored.get("owner_identifiable")
+            ),
+            owner_comments=owners,
+            threshold=self.params.get("coverage_threshold", 0.8),
+            window=collection_window(self.tables.posts),
+        )
 
     @property
     def simulated(self) -> bool:
@@ -87,9 +98,16 @@ class ReportData:
             "comments": int(len(com)),
             "audience_comments": int((~com["is_owner"].astype(bool)).sum()),
             "owner_comments": int(com["is_owner"].astype(bool).sum()),
-            "collected_at": (posts["collected_at"].max().date().isoformat() if len(posts) else None),
-            "exclusions": [{k: (int(v) if k in ("accounts", "posts", "comments") else str(v))
-                            for k, v in row.items()} for row in self.exclusions.to_dict("records")],
+            "collected_at": (
+                posts["collected_at"].max().date().isoformat() if len(posts) else None
+            ),
+            "exclusions": [
+                {
+                    k: (int(v) if k in ("accounts", "posts", "comments") else str(v))
+                    for k, v in row.items()
+                }
+                for row in self.exclusions.to_dict("records")
+            ],
             "coverage": self.coverage,
         }
 
@@ -116,14 +134,25 @@ def load_report_data(params: dict[str, Any]) -> ReportData:
     params = validate_parameters(params)
     data_dir = resolve_data_dir(params["data_dir"])
     if not data_dir.is_dir():
-        raise ValueError(f"data_dir {params['data_dir']!r} does not exist (looked in {data_dir}); "
-                         f"run `dialogic demo` for the demo data or import yours with `dialogic import`")
+        raise ValueError(
+            f"data_dir {params['data_dir']!r} does not exist (looked in {data_dir}); "
+            f"run `dialogic demo` for the demo data or import yours with `dialogic import`"
+        )
     dataset = read_dataset_info(data_dir)
     key = measures_cache.measures_key(data_dir, params)
-    frames = measures_cache.load(data_dir, key) or _computed_and_stored(data_dir, key, params, dataset)
+    frames = measures_cache.load(data_dir, key) or _computed_and_stored(
+        data_dir, key, params, dataset
+    )
     tables = CanonicalTables(frames["accounts"], frames["posts"], frames["comments"])
-    return ReportData(params=params, data_dir=data_dir, tables=tables, exclusions=frames["exclusions"],
-                      posts=frames["post_measures"], comments=frames["comment_measures"], dataset=dataset)
+    return ReportData(
+        params=params,
+        data_dir=data_dir,
+        tables=tables,
+        exclusions=frames["exclusions"],
+        posts=frames["post_measures"],
+        comments=frames["comment_measures"],
+        dataset=dataset,
+    )
 
 
 def warm_measures(params: dict[str, Any], dask: str | None = None) -> bool:
@@ -160,13 +189,21 @@ def measures_pending(params: dict[str, Any]) -> str | None:
     return None if measures_cache.entry_dir(data_dir, key).is_dir() else key
 
 
-def _computed_and_stored(data_dir: Path, key: str, params: dict[str, Any], dataset: dict[str, Any],
-                         dask: str | None = None) -> dict[str, pd.DataFrame]:
+def _computed_and_stored(
+    data_dir: Path,
+    key: str,
+    params: dict[str, Any],
+    dataset: dict[str, Any],
+    dask: str | None = None,
+) -> dict[str, pd.DataFrame]:
     """The frames computed (on Dask when ``dask`` names a scheduler) and stored under ``key``."""
     from analysis import measures_cache
 
-    frames = (compute_frames_dask(data_dir, params, dataset, dask) if dask
-              else compute_frames(data_dir, params, dataset))
+    frames = (
+        compute_frames_dask(data_dir, params, dataset, dask)
+        if dask
+        else compute_frames(data_dir, params, dataset)
+    )
     measures_cache.store(data_dir, key, frames)
     return frames
 
@@ -175,11 +212,18 @@ def _filtered(tables: Any, params: dict[str, Any]):
     """:func:`analysis.measures.filter_tables` with the study's filter parameters."""
     from analysis.measures import filter_tables
 
-    return filter_tables(tables, platforms=params["platforms"] or None, start=params["start"] or None,
-                         end=params["end"] or None, min_posts=params["min_posts"])
+    return filter_tables(
+        tables,
+        platforms=params["platforms"] or None,
+        start=params["start"] or None,
+        end=params["end"] or None,
+        min_posts=params["min_posts"],
+    )
 
 
-def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any]) -> dict[str, pd.DataFrame]:
+def compute_frames(
+    data_dir: Path, params: dict[str, Any], dataset: dict[str, Any]
+) -> dict[str, pd.DataFrame]:
     """Read, filter and measure the data set: the frames :mod:`analysis.measures_cache` stores.
 
     The comment table is kept as what the reports read of it after the measures (``post_id,
@@ -197,19 +241,35 @@ def compute_frames(data_dir: Path, params: dict[str, Any], dataset: dict[str, An
         step("filters")
         kept, exclusions = _filtered(tables, params)
         del tables
-        threads = bool(dataset.get("comments_available", True))  # False: post-level aggregates, no threads
+        threads = bool(
+            dataset.get("comments_available", True)
+        )  # False: post-level aggregates, no threads
         step("thread index")
         index = ThreadIndex(kept)
         text_cache = cache_dir(data_dir)
         step("post measures")
-        post_m = post_measures(kept, comments_available=threads, cache_dir=text_cache, threads=index)
+        post_m = post_measures(
+            kept, comments_available=threads, cache_dir=text_cache, threads=index
+        )
         # authors and parents are read by the post measures and the thread index only: free them first
-        kept = CanonicalTables(kept.accounts, kept.posts, kept.comments.drop(columns=["author_id", "parent_id"]),
-                               thread_rows=kept.thread_rows)
+        kept = CanonicalTables(
+            kept.accounts,
+            kept.posts,
+            kept.comments.drop(columns=["author_id", "parent_id"]),
+            thread_rows=kept.thread_rows,
+        )
         step("comment measures")
-        comment_m = comment_measures(kept, params["reply_window_h"], cache_dir=text_cache, threads=index)
-    return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments[["post_id", "is_owner"]],
-            "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
+        comment_m = comment_measures(
+            kept, params["reply_window_h"], cache_dir=text_cache, threads=index
+        )
+    return {
+        "accounts": kept.accounts,
+        "posts": kept.posts,
+        "comments": kept.comments[["post_id", "is_owner"]],
+        "exclusions": exclusions,
+        "post_measures": post_m,
+        "comment_measures": comment_m,
+    }
 
 
 def _comment_rows(data_dir: Path) -> int:
@@ -222,8 +282,9 @@ def _comment_rows(data_dir: Path) -> int:
         return 0
 
 
-def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[str, Any],
-                        scheduler: str) -> dict[str, pd.DataFrame]:
+def compute_frames_dask(
+    data_dir: Path, params: dict[str, Any], dataset: dict[str, Any], scheduler: str
+) -> dict[str, pd.DataFrame]:
     """:func:`compute_frames` with the measures on Dask (:func:`analysis.measures_dask.dask_measures`).
 
     For data above what one machine holds: the comment threads are read, validated and measured
@@ -240,24 +301,37 @@ def compute_frames_dask(data_dir: Path, params: dict[str, Any], dataset: dict[st
     from analysis.measures_dask import connect, dask_measures, local_client
     from analysis.schema import CanonicalTables, coerce_table
 
-    accounts = coerce_table(pd.read_parquet(data_dir / "accounts.parquet"), "accounts", str(data_dir))
+    accounts = coerce_table(
+        pd.read_parquet(data_dir / "accounts.parquet"), "accounts", str(data_dir)
+    )
     posts = coerce_table(pd.read_parquet(data_dir / "posts.parquet"), "posts", str(data_dir))
-    comments = pq.read_table(data_dir / "comments.parquet", columns=["post_id", "is_owner"],
-                             read_dictionary=["post_id"]).to_pandas()
+    comments = pq.read_table(
+        data_dir / "comments.parquet", columns=["post_id", "is_owner"], read_dictionary=["post_id"]
+    ).to_pandas()
     comments["is_owner"] = comments["is_owner"].astype("boolean")
     kept, exclusions = _filtered(CanonicalTables(accounts, posts, comments), params)
     client = local_client() if scheduler == "local" else connect(scheduler)
     with client:
-        post_m, comment_m = dask_measures(data_dir, params["reply_window_h"], client,
-                                          comments_available=bool(dataset.get("comments_available", True)),
-                                          cache_dir=cache_dir(data_dir))
+        post_m, comment_m = dask_measures(
+            data_dir,
+            params["reply_window_h"],
+            client,
+            comments_available=bool(dataset.get("comments_available", True)),
+            cache_dir=cache_dir(data_dir),
+        )
     kept_ids = pd.Index(kept.posts["post_id"].to_numpy(), dtype=kept.posts["post_id"].dtype)
     post_m = post_m[post_m["post_id"].isin(kept_ids)].reset_index(drop=True)
     comment_m = comment_m[comment_m["post_id"].isin(kept_ids)].reset_index(drop=True)
     comment_m["post_id"] = comment_m["post_id"].cat.set_categories(kept_ids)
     comment_m["text"] = texts_as_categorical(comment_m["text"])
-    return {"accounts": kept.accounts, "posts": kept.posts, "comments": kept.comments,
-            "exclusions": exclusions, "post_measures": post_m, "comment_measures": comment_m}
+    return {
+        "accounts": kept.accounts,
+        "posts": kept.posts,
+        "comments": kept.comments,
+        "exclusions": exclusions,
+        "post_measures": post_m,
+        "comment_measures": comment_m,
+    }
 
 
 #: Notebook parameters passed to ``run_hypothesis`` only when set (empty / 0 = the catalogue's).
@@ -281,9 +355,17 @@ def run_test(data: ReportData):
         extra["direction"] = p["direction"]
     with steps(f"hypothesis {p['hypothesis']}", 1, len(data.comments)) as step:
         step("model and robustness tests")
-        result = run_hypothesis(p["hypothesis"], posts=data.posts, comments=data.comments, alpha=p["alpha"],
-                                min_posts=p["min_posts"], **extra)
-    return relabel(result, p)  # question, claim and groups in words (the study's own claim if given)
+        result = run_hypothesis(
+            p["hypothesis"],
+            posts=data.posts,
+            comments=data.comments,
+            alpha=p["alpha"],
+            min_posts=p["min_posts"],
+            **extra,
+        )
+    return relabel(
+        result, p
+    )  # question, claim and groups in words (the study's own claim if given)
 
 
 class ThreadsUnavailable(ValueError):
@@ -305,13 +387,19 @@ def threads_needed(params: dict[str, Any], data_dir: Path | str) -> str | None:
     if hyp is None:
         return None  # an unknown id is the parameter check's to report
     unit, outcome = params.get("unit") or hyp.unit, params.get("outcome") or hyp.outcome
-    if not (unit == "comment" or outcome in THREAD_MEASURES or (unit == "page" and outcome.endswith("replies"))):
+    if not (
+        unit == "comment"
+        or outcome in THREAD_MEASURES
+        or (unit == "page" and outcome.endswith("replies"))
+    ):
         return None
-    return (f"hypothesis {hypothesis} (outcome `{outcome}`, unit `{unit}`) needs comment threads, and the data "
-            f"set {data_dir} has none (dataset.json: comments_available false; a post-level aggregate source "
-            f"such as the UCI Facebook metrics). Fix: test a post-level count the platform reported, e.g. "
-            f"hypothesis=generic, outcome=reported_comments, unit=post, contrast=account_type, or import the "
-            f"comment threads")
+    return (
+        f"hypothesis {hypothesis} (outcome `{outcome}`, unit `{unit}`) needs comment threads, and the data "
+        f"set {data_dir} has none (dataset.json: comments_available false; a post-level aggregate source "
+        f"such as the UCI Facebook metrics). Fix: test a post-level count the platform reported, e.g. "
+        f"hypothesis=generic, outcome=reported_comments, unit=post, contrast=account_type, or import the "
+        f"comment threads"
+    )
 
 
 def check_threads_available(data: ReportData) -> None:
@@ -348,10 +436,18 @@ def without_low_coverage(data: ReportData) -> tuple[ReportData | None, int]:
         return None, len(low)
     keep_posts = ~data.tables.posts["account_id"].astype(str).isin(low)
     posts = data.tables.posts[keep_posts]
-    tables = CanonicalTables(data.tables.accounts[~data.tables.accounts["account_id"].astype(str).isin(low)],
-                             posts, data.tables.comments[data.tables.comments["post_id"].isin(posts["post_id"])])
-    sub = ReportData(params=data.params, data_dir=data.data_dir, tables=tables, exclusions=data.exclusions,
-                     posts=data.posts[~data.posts["account_id"].astype(str).isin(low)],
-                     comments=data.comments[~data.comments["account_id"].astype(str).isin(low)],
-                     dataset=data.dataset)
+    tables = CanonicalTables(
+        data.tables.accounts[~data.tables.accounts["account_id"].astype(str).isin(low)],
+        posts,
+        data.tables.comments[data.tables.comments["post_id"].isin(posts["post_id"])],
+    )
+    sub = ReportData(
+        params=data.params,
+        data_dir=data.data_dir,
+        tables=tables,
+        exclusions=data.exclusions,
+        posts=data.posts[~data.posts["account_id"].astype(str).isin(low)],
+        comments=data.comments[~data.comments["account_id"].astype(str).isin(low)],
+        dataset=data.dataset,
+    )
     return sub, len(low)

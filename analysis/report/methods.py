@@ -18,8 +18,14 @@ ESTIMATE_NAMES: dict[str, dict[str, str]] = {
     "IRR": {"en": "incidence rate ratio (IRR)", "fr": "rapport des taux d'incidence (IRR)"},
     "OR": {"en": "odds ratio (OR)", "fr": "rapport de cotes (OR)"},
     "HR": {"en": "hazard ratio (HR)", "fr": "rapport des risques instantanés (HR)"},
-    "GMR": {"en": "ratio of geometric mean delays (GMR)", "fr": "rapport des moyennes géométriques des délais (GMR)"},
-    "rho": {"en": "Spearman's rank correlation (ρ)", "fr": "corrélation des rangs de Spearman (ρ)"},
+    "GMR": {
+        "en": "ratio of geometric mean delays (GMR)",
+        "fr": "rapport des moyennes géométriques des délais (GMR)",
+    },
+    "rho": {
+        "en": "Spearman's rank correlation (ρ)",
+        "fr": "corrélation des rangs de Spearman (ρ)",
+    },
 }
 
 #: Model key -> description in words and the references it rests on.
@@ -46,18 +52,18 @@ MODELS: dict[str, dict[str, Any]] = {
     },
     "page_poisson": {
         "en": "Poisson (quasi-likelihood) regression of the pages' values on their group, one page one observation, "
-              "with robust standard errors",
+        "with robust standard errors",
         "fr": "régression de Poisson (quasi-vraisemblance) des valeurs des pages sur leur groupe, une page par "
-              "observation, avec erreurs types robustes",
+        "observation, avec erreurs types robustes",
         "refs": ("cameron_trivedi", "statsmodels"),
     },
     "log_time": {
         "en": "least-squares regression of the log time to the page's first answer, among comments answered within "
-              "the reply window, with page-clustered standard errors (the larger of CR1 and the leave-one-page-out "
-              "jackknife)",
+        "the reply window, with page-clustered standard errors (the larger of CR1 and the leave-one-page-out "
+        "jackknife)",
         "fr": "régression par moindres carrés du logarithme du délai avant la première réponse de la page, parmi les "
-              "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page (la plus grande "
-              "de CR1 et du jackknife retirant une page à la fois)",
+        "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page (la plus grande "
+        "de CR1 et du jackknife retirant une page à la fois)",
         "refs": ("cameron_miller", "mackinnon_nielsen_webb", "farewell", "statsmodels"),
     },
     "spearman_tost": {
@@ -69,10 +75,17 @@ MODELS: dict[str, dict[str, Any]] = {
 
 #: Robustness key -> references.
 ROBUSTNESS_REFS: dict[str, tuple[str, ...]] = {
-    "page_permutation": ("good",), "page_rank": ("mann_whitney",), "within_page_signed_rank": ("wilcoxon",),
-    "km_medians": ("kaplan_meier",), "page_share_24h": (), "ph_test": ("grambsch_therneau",),
-    "page_geomean_permutation": ("good",), "answered_medians": (),
-    "rho_bootstrap": ("efron",), "elasticity": ("cameron_trivedi",), "per_language": (),
+    "page_permutation": ("good",),
+    "page_rank": ("mann_whitney",),
+    "within_page_signed_rank": ("wilcoxon",),
+    "km_medians": ("kaplan_meier",),
+    "page_share_24h": (),
+    "ph_test": ("grambsch_therneau",),
+    "page_geomean_permutation": ("good",),
+    "answered_medians": (),
+    "rho_bootstrap": ("efron",),
+    "elasticity": ("cameron_trivedi",),
+    "per_language": (),
 }
 
 REFERENCES: dict[str, str] = {
@@ -114,7 +127,9 @@ def model_words(model: str, language: str) -> str:
     return MODELS.get(model, {}).get(language, model)
 
 
-def references(model: str, robustness: tuple[str, ...] | list[str], adjusted: bool = False) -> list[str]:
+def references(
+    model: str, robustness: tuple[str, ...] | list[str], adjusted: bool = False
+) -> list[str]:
     """The references (HTML, APA style) for a model, its robustness tests and a Holm correction."""
     keys = list(MODELS.get(model, {}).get("refs", ()))
     for r in robustness:
@@ -132,33 +147,70 @@ def _version(package: str) -> str:
         return "?"
 
 
-def methods_paragraph(row: dict[str, Any], hypothesis: Any, params: dict[str, Any], language: str) -> str:
+def methods_paragraph(
+    row: dict[str, Any], hypothesis: Any, params: dict[str, Any], language: str
+) -> str:
     """The methods paragraph (plain text) written from the fitted model's row and the parameters."""
     unit = t(f"unit.{row.get('unit', hypothesis.unit)}", language)
     alt = row.get("alternative") or row.get("direction") or hypothesis.direction
     unit_key = row.get("unit", hypothesis.unit)
-    intro = (t("methods.intro_pages", language, n_clusters=fmt_int(row.get("n_clusters"), language)) if unit_key == "page"
-             else t("methods.intro", language, unit=unit, n_obs=fmt_int(row.get("n_obs"), language),
-                    n_clusters=fmt_int(row.get("n_clusters"), language)))
-    common = dict(model=model_words(hypothesis.model, language),
-                  estimate_name=estimate_name(row.get("estimate_name", hypothesis.effect_name), language),
-                  ci_level=fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0),
-                  alpha=fmt_number(params["alpha"], language, 3).rstrip("0").rstrip(",."))
+    intro = (
+        t("methods.intro_pages", language, n_clusters=fmt_int(row.get("n_clusters"), language))
+        if unit_key == "page"
+        else t(
+            "methods.intro",
+            language,
+            unit=unit,
+            n_obs=fmt_int(row.get("n_obs"), language),
+            n_clusters=fmt_int(row.get("n_clusters"), language),
+        )
+    )
+    common = dict(
+        model=model_words(hypothesis.model, language),
+        estimate_name=estimate_name(row.get("estimate_name", hypothesis.effect_name), language),
+        ci_level=fmt_number(100 * float(row.get("ci_level") or 0.95), language, 0),
+        alpha=fmt_number(params["alpha"], language, 3).rstrip("0").rstrip(",."),
+    )
     if row.get("kind") == "equivalence" or getattr(hypothesis, "kind", "") == "equivalence":
-        model = t("methods.model_equivalence", language, bound=fmt_number(row.get("equivalence_bound"), language), **common)
+        model = t(
+            "methods.model_equivalence",
+            language,
+            bound=fmt_number(row.get("equivalence_bound"), language),
+            **common,
+        )
     else:
-        model = t("methods.model", language, alternative=ALTERNATIVES.get(alt, {}).get(language, alt), **common)
+        model = t(
+            "methods.model",
+            language,
+            alternative=ALTERNATIVES.get(alt, {}).get(language, alt),
+            **common,
+        )
     parts = [
         intro,
-        t("methods.filter", language, min_posts=params["min_posts"],
-          window=fmt_number(params["reply_window_h"], language, 0)),
+        t(
+            "methods.filter",
+            language,
+            min_posts=params["min_posts"],
+            window=fmt_number(params["reply_window_h"], language, 0),
+        ),
         model,
     ]
     if row.get("robustness_test"):
         p_rob = row.get("robustness_p")
         test = stats_text(row["robustness_test"], language)
-        parts.append(t("methods.robustness", language, test=test, p=fmt_p(p_rob, language))
-                     if p_rob is not None and p_rob == p_rob else t("methods.robustness_ci", language, test=test))
-    parts.append(t("methods.software", language, statsmodels=_version("statsmodels"), scipy=_version("scipy"),
-                   pandas=_version("pandas"), python=_platform.python_version()))
+        parts.append(
+            t("methods.robustness", language, test=test, p=fmt_p(p_rob, language))
+            if p_rob is not None and p_rob == p_rob
+            else t("methods.robustness_ci", language, test=test)
+        )
+    parts.append(
+        t(
+            "methods.software",
+            language,
+            statsmodels=_version("statsmodels"),
+            scipy=_version("scipy"),
+            pandas=_version("pandas"),
+            python=_platform.python_version(),
+        )
+    )
     return " ".join(parts)

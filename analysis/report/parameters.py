@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from analysis import config
 
@@ -55,7 +56,11 @@ class Parameter:
 
     def declaration(self) -> str:
         """The notebook line ``name: type = default  # meaning``."""
-        literal = json.dumps(self.default, ensure_ascii=False) if self.type in (str, list) else repr(self.default)
+        literal = (
+            json.dumps(self.default, ensure_ascii=False)
+            if self.type in (str, list)
+            else repr(self.default)
+        )
         return f"{self.name}: {self.type.__name__} = {literal}  # {self.meaning}"
 
 
@@ -64,40 +69,112 @@ def _p(name, typ, default, meaning, allowed=None) -> Parameter:
 
 
 #: Every parameter of ``notebooks/hypothesis.ipynb``, in the order of its parameters cell.
-NOTEBOOK_PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
-    _p("data_dir", str, "data/processed/demo",
-       "folder of canonical tables (Parquet), relative to the project root or absolute"),
-    _p("hypothesis", str, "H1", "hypothesis id from the catalogue (H1..H6) or 'generic'"),
-    _p("platforms", list, [], "platforms to keep, e.g. ['facebook']; empty for all"),
-    _p("start", str, "", "first day kept, ISO date YYYY-MM-DD; empty for the first post"),
-    _p("end", str, "", "last day kept, ISO date YYYY-MM-DD; empty for the last post"),
-    _p("min_posts", int, config.DEFAULT_MIN_POSTS, "pages with fewer posts in the window are excluded"),
-    _p("alpha", float, config.DEFAULT_ALPHA, "significance level of the one-sided test"),
-    _p("direction", str, "catalogue", "direction of the test: catalogue (as registered), less or greater",
-       ("catalogue", "less", "greater")),
-    _p("reply_window_h", float, config.DEFAULT_REPLY_WINDOW_H,
-       "hours after which an unanswered comment counts as censored"),
-    _p("language", str, "en", "language of the report: en or fr", ("en", "fr")),
-    _p("client_name", str, "", "client named on the brief; empty for none"),
-    _p("logo", str, "", "image file shown on the brief (PNG, JPEG or SVG); empty for none"),
-    _p("study", str, "adhoc", "name of the study this report belongs to"),
-    _p("outcome", str, "", "generic hypothesis: outcome measure (a column of the measures); empty for the catalogue's"),
-    _p("unit", str, "", "generic hypothesis: unit of analysis (post, comment or page); empty for the catalogue's",
-       ("", "post", "comment", "page")),
-    _p("contrast", str, "", "generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's"),
-    _p("model", str, "", "generic hypothesis: model name from analysis.stats; empty for the catalogue's"),
-    _p("equivalence_bound", float, 0.0,
-       "equivalence tests (H5): largest effect still called weak; 0 for the catalogue's"),
-    _p("claim", str, "", "the study's own wording of the claim in English; empty for the catalogue's or a derived one"),
-    _p("claim_fr", str, "", "the study's own wording of the claim in French; empty for the catalogue's or a derived one"),
-    _p("correction", str, "holm", "multiple-testing correction of the study index (holm, bh or none), named on the page",
-       ("holm", "bh", "none")),
-    _p("coverage_threshold", float, config.DEFAULT_COVERAGE_THRESHOLD,
-       "pages holding less than this share of their platform-reported comments are left out of the sensitivity rerun"),
-]}
+NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        _p(
+            "data_dir",
+            str,
+            "data/processed/demo",
+            "folder of canonical tables (Parquet), relative to the project root or absolute",
+        ),
+        _p("hypothesis", str, "H1", "hypothesis id from the catalogue (H1..H6) or 'generic'"),
+        _p("platforms", list, [], "platforms to keep, e.g. ['facebook']; empty for all"),
+        _p("start", str, "", "first day kept, ISO date YYYY-MM-DD; empty for the first post"),
+        _p("end", str, "", "last day kept, ISO date YYYY-MM-DD; empty for the last post"),
+        _p(
+            "min_posts",
+            int,
+            config.DEFAULT_MIN_POSTS,
+            "pages with fewer posts in the window are excluded",
+        ),
+        _p("alpha", float, config.DEFAULT_ALPHA, "significance level of the one-sided test"),
+        _p(
+            "direction",
+            str,
+            "catalogue",
+            "direction of the test: catalogue (as registered), less or greater",
+            ("catalogue", "less", "greater"),
+        ),
+        _p(
+            "reply_window_h",
+            float,
+            config.DEFAULT_REPLY_WINDOW_H,
+            "hours after which an unanswered comment counts as censored",
+        ),
+        _p("language", str, "en", "language of the report: en or fr", ("en", "fr")),
+        _p("client_name", str, "", "client named on the brief; empty for none"),
+        _p("logo", str, "", "image file shown on the brief (PNG, JPEG or SVG); empty for none"),
+        _p("study", str, "adhoc", "name of the study this report belongs to"),
+        _p(
+            "outcome",
+            str,
+            "",
+            "generic hypothesis: outcome measure (a column of the measures); empty for the catalogue's",
+        ),
+        _p(
+            "unit",
+            str,
+            "",
+            "generic hypothesis: unit of analysis (post, comment or page); empty for the catalogue's",
+            ("", "post", "comment", "page"),
+        ),
+        _p(
+            "contrast",
+            str,
+            "",
+            "generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's",
+        ),
+        _p(
+            "model",
+            str,
+            "",
+            "generic hypothesis: model name from analysis.stats; empty for the catalogue's",
+        ),
+        _p(
+            "equivalence_bound",
+            float,
+            0.0,
+            "equivalence tests (H5): largest effect still called weak; 0 for the catalogue's",
+        ),
+        _p(
+            "claim",
+            str,
+            "",
+            "the study's own wording of the claim in English; empty for the catalogue's or a derived one",
+        ),
+        _p(
+            "claim_fr",
+            str,
+            "",
+            "the study's own wording of the claim in French; empty for the catalogue's or a derived one",
+        ),
+        _p(
+            "correction",
+            str,
+            "holm",
+            "multiple-testing correction of the study index (holm, bh or none), named on the page",
+            ("holm", "bh", "none"),
+        ),
+        _p(
+            "coverage_threshold",
+            float,
+            config.DEFAULT_COVERAGE_THRESHOLD,
+            "pages holding less than this share of their platform-reported comments are left out of the sensitivity rerun",
+        ),
+    ]
+}
 
 #: Parameters that only shape how the report looks; changing them needs no new statistics.
-PRESENTATION_PARAMETERS = ("language", "client_name", "logo", "study", "claim", "claim_fr", "correction")
+PRESENTATION_PARAMETERS = (
+    "language",
+    "client_name",
+    "logo",
+    "study",
+    "claim",
+    "claim_fr",
+    "correction",
+)
 
 
 def parameters_cell_source() -> str:
@@ -118,7 +195,8 @@ def _coerce(p: Parameter, value: Any) -> Any:
     if not isinstance(value, p.type) or (p.type is int and isinstance(value, bool)):
         raise ValueError(
             f"parameter `{p.name}` = {value!r} has type {type(value).__name__}; expected "
-            f"{p.type.__name__} ({p.meaning}), e.g. {p.name}={p.default!r}")
+            f"{p.type.__name__} ({p.meaning}), e.g. {p.name}={p.default!r}"
+        )
     if p.type is float and not math.isfinite(value):
         raise ValueError(f"parameter `{p.name}` = {value!r} must be a finite number ({p.meaning})")
     return value
@@ -147,34 +225,50 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     """
     unknown = sorted(set(values) - set(NOTEBOOK_PARAMETERS))
     if unknown:
-        raise ValueError(f"unknown notebook parameter(s) {unknown}; the notebook takes: "
-                         f"{', '.join(NOTEBOOK_PARAMETERS)}")
+        raise ValueError(
+            f"unknown notebook parameter(s) {unknown}; the notebook takes: "
+            f"{', '.join(NOTEBOOK_PARAMETERS)}"
+        )
     out: dict[str, Any] = {}
     for name, p in NOTEBOOK_PARAMETERS.items():
         value = _coerce(p, values.get(name, p.default))
         if p.allowed is not None and value not in p.allowed:
-            raise ValueError(f"parameter `{name}` = {value!r} is not allowed; use one of: "
-                             f"{', '.join(repr(a) if a == '' else str(a) for a in p.allowed)}")
+            raise ValueError(
+                f"parameter `{name}` = {value!r} is not allowed; use one of: "
+                f"{', '.join(repr(a) if a == '' else str(a) for a in p.allowed)}"
+            )
         if p.type is list and not all(isinstance(v, str) for v in value):
-            raise ValueError(f"parameter `{name}` = {value!r} must be a list of strings ({p.meaning})")
+            raise ValueError(
+                f"parameter `{name}` = {value!r} must be a list of strings ({p.meaning})"
+            )
         out[name] = value
     for name in ("start", "end"):
         if out[name]:
             try:
                 date.fromisoformat(out[name])
             except ValueError:
-                raise ValueError(f"parameter `{name}` = {out[name]!r} is not an ISO date; "
-                                 f"write YYYY-MM-DD, e.g. 2024-03-31, or leave it empty") from None
+                raise ValueError(
+                    f"parameter `{name}` = {out[name]!r} is not an ISO date; "
+                    f"write YYYY-MM-DD, e.g. 2024-03-31, or leave it empty"
+                ) from None
     if out["start"] and out["end"] and out["start"] > out["end"]:
-        raise ValueError(f"parameter `start` = {out['start']!r} is after `end` = {out['end']!r}; swap them")
+        raise ValueError(
+            f"parameter `start` = {out['start']!r} is after `end` = {out['end']!r}; swap them"
+        )
     if not 0 < out["alpha"] < 1:
-        raise ValueError(f"parameter `alpha` = {out['alpha']!r} must lie between 0 and 1, e.g. 0.05")
+        raise ValueError(
+            f"parameter `alpha` = {out['alpha']!r} must lie between 0 and 1, e.g. 0.05"
+        )
     for name in ("min_posts", "reply_window_h", "equivalence_bound"):
         if out[name] < 0:
-            raise ValueError(f"parameter `{name}` = {out[name]!r} must not be negative ({NOTEBOOK_PARAMETERS[name].meaning})")
+            raise ValueError(
+                f"parameter `{name}` = {out[name]!r} must not be negative ({NOTEBOOK_PARAMETERS[name].meaning})"
+            )
     if not 0 <= out["coverage_threshold"] <= 1:
-        raise ValueError(f"parameter `coverage_threshold` = {out['coverage_threshold']!r} must be a share between "
-                         f"0 and 1, e.g. 0.8")
+        raise ValueError(
+            f"parameter `coverage_threshold` = {out['coverage_threshold']!r} must be a share between "
+            f"0 and 1, e.g. 0.8"
+        )
     if out["logo"]:
         logo_file(out["logo"])  # a real image, checked by its content, before any kernel starts
     return out
@@ -187,13 +281,22 @@ def from_namespace(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
 #: largest logo embedded in a brief (the page carries it as base64)
 MAX_LOGO_BYTES = 5 * 1024 * 1024
-_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
-                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 #: what a file that is not an image is, by its first bytes (for the error message)
-_OTHER_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
-                (b"\x7fELF", "a program (ELF executable)"), (b"\x1f\x8b", "a gzip archive"),
-                (b"BM", "a BMP bitmap (convert it to PNG)"), (b"II*\x00", "a TIFF image (convert it to PNG)"),
-                (b"MM\x00*", "a TIFF image (convert it to PNG)"))
+_OTHER_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BM", "a BMP bitmap (convert it to PNG)"),
+    (b"II*\x00", "a TIFF image (convert it to PNG)"),
+    (b"MM\x00*", "a TIFF image (convert it to PNG)"),
+)
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -210,8 +313,11 @@ def _svg_problem(data: bytes) -> str | None:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        return f"a text file that is not an image (not valid XML either: {exc})" if "<svg" in text else \
-            f"a text file of {len(data)} bytes, not an image"
+        return (
+            f"a text file that is not an image (not valid XML either: {exc})"
+            if "<svg" in text
+            else f"a text file of {len(data)} bytes, not an image"
+        )
     if root.tag not in ("svg", _SVG_NS + "svg"):
         return f"XML whose root element is <{root.tag.rsplit('}', 1)[-1]}>, not <svg>"
     for el in root.iter():
@@ -243,14 +349,20 @@ def logo_file(logo: str | Path) -> tuple[Path, str]:
     path = path if path.is_absolute() else config.PROJECT_ROOT / path
     fix = "give a PNG, JPEG, GIF, WebP or SVG image, or leave `logo` empty"
     if not path.exists():
-        raise ValueError(f"parameter `logo` = {str(logo)!r}: file {path} not found; give the path of an image file "
-                         f"relative to the project root, or leave `logo` empty")
+        raise ValueError(
+            f"parameter `logo` = {str(logo)!r}: file {path} not found; give the path of an image file "
+            f"relative to the project root, or leave `logo` empty"
+        )
     if not path.is_file():
-        raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is not a regular file (a folder or a device); {fix}")
+        raise ValueError(
+            f"parameter `logo` = {str(logo)!r}: {path} is not a regular file (a folder or a device); {fix}"
+        )
     size = path.stat().st_size
     if size > MAX_LOGO_BYTES:
-        raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is {size / 2**20:.1f} MB, more than a logo may be "
-                         f"({MAX_LOGO_BYTES // 2**20} MB); use a smaller image")
+        raise ValueError(
+            f"parameter `logo` = {str(logo)!r}: {path} is {size / 2**20:.1f} MB, more than a logo may be "
+            f"({MAX_LOGO_BYTES // 2**20} MB); use a smaller image"
+        )
     with open(path, "rb") as fh:
         data = fh.read(MAX_LOGO_BYTES + 1)
     for magic, mime in _IMAGE_MAGIC:
@@ -261,7 +373,9 @@ def logo_file(logo: str | Path) -> tuple[Path, str]:
     if not data.strip():
         what = "an empty file"
     else:
-        what = next((w for magic, w in _OTHER_MAGIC if data.startswith(magic)), None) or _svg_problem(data)
+        what = next(
+            (w for magic, w in _OTHER_MAGIC if data.startswith(magic)), None
+        ) or _svg_problem(data)
         if what is None:
             return path, "image/svg+xml"
     raise ValueError(f"parameter `logo` = {str(logo)!r}: {path} is {what}, not an image; {fix}")
@@ -277,4 +391,6 @@ def check_declarations() -> None:
     """Raise ValueError if a meaning holds '=' (papermill skips such lines in --help-notebook)."""
     for p in NOTEBOOK_PARAMETERS.values():
         if "=" in p.meaning or "\n" in p.meaning:
-            raise ValueError(f"meaning of parameter `{p.name}` must be one line without '=': {p.meaning!r}")
+            raise ValueError(
+                f"meaning of parameter `{p.name}` must be one line without '=': {p.meaning!r}"
+            )

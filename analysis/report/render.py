@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from analysis import __version__, config
+from analysis import __version__
 from analysis.report.i18n import LANGUAGES, STRINGS, fmt_date, t
 from analysis.report.result import extract_result
 from analysis.report.views import simulated_notice_html
@@ -57,10 +57,18 @@ class Audience:
 
 
 AUDIENCES: dict[str, Audience] = {
-    "academic": Audience(frozenset({"brief", "remove"}), show_code=True, drop_streams=False,
-                         title_key="title.academic"),
-    "brief": Audience(frozenset({"academic", "parameters", "injected-parameters", "setup", "remove"}),
-                      show_code=False, drop_streams=True, title_key="title.brief"),
+    "academic": Audience(
+        frozenset({"brief", "remove"}),
+        show_code=True,
+        drop_streams=False,
+        title_key="title.academic",
+    ),
+    "brief": Audience(
+        frozenset({"academic", "parameters", "injected-parameters", "setup", "remove"}),
+        show_code=False,
+        drop_streams=True,
+        title_key="title.brief",
+    ),
 }
 
 #: Cell tags whose code toggle gets its own label ("Default parameters" rather than "Show code").
@@ -106,13 +114,19 @@ def _value_html(value: Any) -> str:
 
 
 def _name_value_table(values: dict[str, Any], language: str) -> str:
-    rows = "".join(f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
-                   for k, v in values.items())
-    return (f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
-            f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>')
+    rows = "".join(
+        f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
+        for k, v in values.items()
+    )
+    return (
+        f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
+        f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
 
 
-def provenance_for_page(provenance: dict[str, Any], language: str, record: dict[str, Any]) -> dict[str, Any]:
+def provenance_for_page(
+    provenance: dict[str, Any], language: str, record: dict[str, Any]
+) -> dict[str, Any]:
     """``provenance`` as it applies to this page: the language actually rendered, the claim in it.
 
     The runner gives one provenance record to every language of a report; in it ``parameters``
@@ -131,8 +145,12 @@ def provenance_for_page(provenance: dict[str, Any], language: str, record: dict[
     return prov
 
 
-def provenance_html(provenance: dict[str, Any] | None, language: str, audience: str = "academic",
-                    record: dict[str, Any] | None = None) -> str:
+def provenance_html(
+    provenance: dict[str, Any] | None,
+    language: str,
+    audience: str = "academic",
+    record: dict[str, Any] | None = None,
+) -> str:
     """The provenance of a page: the full appendix (academic) or a short plain block (brief).
 
     Academic: parameters, input hashes, versions, command and anything else given, as tables.
@@ -144,10 +162,17 @@ def provenance_html(provenance: dict[str, Any] | None, language: str, audience: 
     provenance = provenance_for_page(provenance, language, record or {})
     if audience == "brief":
         return provenance_brief_html(provenance, language)
-    known = {"parameters": "prov.parameters", "inputs": "prov.inputs", "input_hashes": "prov.inputs",
-             "versions": "prov.versions", "command": "prov.command"}
-    parts = [f'<section class="dlg-appendix" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
-             f'{esc(t("h.provenance", language))}</h2>']
+    known = {
+        "parameters": "prov.parameters",
+        "inputs": "prov.inputs",
+        "input_hashes": "prov.inputs",
+        "versions": "prov.versions",
+        "command": "prov.command",
+    }
+    parts = [
+        f'<section class="dlg-appendix" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
+        f"{esc(t('h.provenance', language))}</h2>"
+    ]
     other = {}
     for key, value in provenance.items():
         heading = t(known[key], language) if key in known else None
@@ -160,7 +185,9 @@ def provenance_html(provenance: dict[str, Any] | None, language: str, audience: 
         else:
             parts.append(f"<pre>{esc(str(value))}</pre>")
     if other:
-        parts.append(f'<h3>{esc(t("prov.other", language))}</h3>{_name_value_table(other, language)}')
+        parts.append(
+            f"<h3>{esc(t('prov.other', language))}</h3>{_name_value_table(other, language)}"
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -175,37 +202,55 @@ def provenance_brief_html(provenance: dict[str, Any], language: str) -> str:
     dataset = data.get("path") or params.get("data_dir") or ""
     version = code.get("analysis_version") or versions.get("dialogic") or __version__
     commit = str(code.get("git_commit") or "")
-    code_words = (t("prov.code_commit", language, version=version, commit=commit[:12])
-                  if commit and commit != "unknown" else t("prov.code_plain", language, version=version))
-    rows = [(t("prov.date", language), esc(fmt_date(str(when)[:10], language)) if when else ""),
-            (t("prov.dataset", language), f"<code>{esc(str(dataset))}</code>" if dataset else ""),
-            (t("prov.command", language), f"<code>{esc(str(provenance['command']))}</code>" if provenance.get("command") else ""),
-            (t("prov.code", language), esc(code_words))]
+    code_words = (
+        t("prov.code_commit", language, version=version, commit=commit[:12])
+        if commit and commit != "unknown"
+        else t("prov.code_plain", language, version=version)
+    )
+    rows = [
+        (t("prov.date", language), esc(fmt_date(str(when)[:10], language)) if when else ""),
+        (t("prov.dataset", language), f"<code>{esc(str(dataset))}</code>" if dataset else ""),
+        (
+            t("prov.command", language),
+            f"<code>{esc(str(provenance['command']))}</code>" if provenance.get("command") else "",
+        ),
+        (t("prov.code", language), esc(code_words)),
+    ]
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v)
-    return (f'<section class="dlg-appendix dlg-provenance-brief" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
-            f'{esc(t("h.provenance", language))}</h2><dl>{items}</dl></section>')
+    return (
+        f'<section class="dlg-appendix dlg-provenance-brief" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
+        f"{esc(t('h.provenance', language))}</h2><dl>{items}</dl></section>"
+    )
 
 
-def _masthead(record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date) -> tuple[str, str]:
+def _masthead(
+    record: dict[str, Any], audience: Audience, audience_name: str, language: str, run_date
+) -> tuple[str, str]:
     params = record.get("parameters", {})
     hid = record.get("hypothesis", "")
     key = audience.title_key
-    if hid == "generic" and f"{key}.generic" in STRINGS:  # "Hypothesis generic" would read as a name
+    if (
+        hid == "generic" and f"{key}.generic" in STRINGS
+    ):  # "Hypothesis generic" would read as a name
         key = f"{key}.generic"
     title = t(key, language, hid=hid)
     client = params.get("client_name", "")
     meta = []
     if client and audience_name == "brief":
         meta.append(esc(t("prepared_for", language, client=client)))
-    meta.append(esc(t("generated", language, date=fmt_date(run_date, language), version=__version__)))
+    meta.append(
+        esc(t("generated", language, date=fmt_date(run_date, language), version=__version__))
+    )
     logo = ""
     if params.get("logo") and audience_name == "brief":
         alt = t("logo_alt", language, client=client) if client else t("logo_alt_plain", language)
         logo = f'<img class="dlg-logo" src="{logo_data_uri(params["logo"])}" alt="{esc(alt, quote=True)}">'
     study = params.get("study", "")
     kicker = "Dialogic" + (f" · {study}" if study and study != "adhoc" else "")
-    html_ = (f'<div><p class="dlg-kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
-             f'<p class="dlg-meta">{" · ".join(meta)}</p></div>{logo}')
+    html_ = (
+        f'<div><p class="dlg-kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
+        f'<p class="dlg-meta">{" · ".join(meta)}</p></div>{logo}'
+    )
     return html_, title
 
 
@@ -217,45 +262,69 @@ def _prepare(nb: Any, audience: Audience) -> Any:
     return nb
 
 
-def export_html(nb: Any, audience_name: str, language: str | None = None,
-                provenance: dict[str, Any] | None = None) -> str:
+def export_html(
+    nb: Any,
+    audience_name: str,
+    language: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> str:
     """The HTML page of ``nb`` for ``audience_name`` as a string (see :func:`render_report`)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     if audience_name not in AUDIENCES:
-        raise ValueError(f"audience {audience_name!r} is unknown; use one of: {', '.join(AUDIENCES)}")
+        raise ValueError(
+            f"audience {audience_name!r} is unknown; use one of: {', '.join(AUDIENCES)}"
+        )
     audience = AUDIENCES[audience_name]
     record = extract_result(nb)
     nb_language = record.get("parameters", {}).get("language", "en")
     language = language or nb_language
     if language not in LANGUAGES:
-        raise ValueError(f"language {language!r} is not supported; use one of {', '.join(LANGUAGES)}")
+        raise ValueError(
+            f"language {language!r} is not supported; use one of {', '.join(LANGUAGES)}"
+        )
     if language != nb_language:
-        raise ValueError(f"the notebook was executed with language={nb_language!r} but the report is asked in "
-                         f"{language!r}; execute it again with language={language!r} (its texts are written by the kernel)")
+        raise ValueError(
+            f"the notebook was executed with language={nb_language!r} but the report is asked in "
+            f"{language!r}; execute it again with language={language!r} (its texts are written by the kernel)"
+        )
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = set(audience.remove_tags)
     c.HTMLExporter.exclude_input = not audience.show_code
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
-    exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter = HTMLExporter(
+        config=c, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)]
+    )
     run_date = _run_date(nb)
     masthead, title = _masthead(record, audience, audience_name, language, run_date)
     simulated = bool(record.get("simulated"))
-    banner = (f'<div class="dlg-banner" role="note">{esc(t("simulated.short", language))}</div>'
-              if simulated else "")
+    banner = (
+        f'<div class="dlg-banner" role="note">{esc(t("simulated.short", language))}</div>'
+        if simulated
+        else ""
+    )
     footer = esc(t("generated", language, date=fmt_date(run_date, language), version=__version__))
     if simulated:
         footer = simulated_notice_html(language) + footer
-    resources = {"dialogic": {
-        "lang": language, "audience": audience_name, "title": esc(title), "css": _css(), "banner": banner,
-        "masthead": masthead, "appendix": provenance_html(provenance, language, audience_name, record),
-        "footer": footer,
-        "show_code": esc(t("show_code", language)),
-        "code_labels": {tag: esc(t(f"code.{tag}", language)) for tag in CODE_LABEL_TAGS}, "skip": esc(t("skip", language)), "version": __version__,
-    }}
+    resources = {
+        "dialogic": {
+            "lang": language,
+            "audience": audience_name,
+            "title": esc(title),
+            "css": _css(),
+            "banner": banner,
+            "masthead": masthead,
+            "appendix": provenance_html(provenance, language, audience_name, record),
+            "footer": footer,
+            "show_code": esc(t("show_code", language)),
+            "code_labels": {tag: esc(t(f"code.{tag}", language)) for tag in CODE_LABEL_TAGS},
+            "skip": esc(t("skip", language)),
+            "version": __version__,
+        }
+    }
     body, _ = exporter.from_notebook_node(_prepare(nb, audience), resources=resources)
     return body
 
@@ -276,8 +345,13 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def render_report(executed_nb: Any, audience: str, out_html: Path, language: str | None = None,
-                  provenance: dict[str, Any] | None = None) -> Path:
+def render_report(
+    executed_nb: Any,
+    audience: str,
+    out_html: Path,
+    language: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> Path:
     """Render an executed report notebook to a self-contained HTML file for one audience.
 
     Parameters
@@ -310,11 +384,19 @@ def render_report(executed_nb: Any, audience: str, out_html: Path, language: str
 #: Debian's chromium; ``DIALOGIC_CHROMIUM`` names another one (or hides it: ``DIALOGIC_CHROMIUM=/nonexistent``
 #: runs everything as on a machine without a browser: HTML pages made, PDFs and browser tests skipped)
 CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
-def brief_to_pdf(html_path: Path, pdf_path: Path, language: str = "en", simulated: bool | None = None) -> Path:
+def brief_to_pdf(
+    html_path: Path, pdf_path: Path, language: str = "en", simulated: bool | None = None
+) -> Path:
     """Print a rendered page to PDF (A4) with headless Chromium (Debian's, driven by Playwright).
 
     The simulated-data notice is repeated in the header of every PDF page when the page carries
@@ -327,29 +409,47 @@ def brief_to_pdf(html_path: Path, pdf_path: Path, language: str = "en", simulate
     if not html_path.is_file():
         raise ValueError(f"{html_path} does not exist; render it first with render_report(...)")
     if not Path(CHROMIUM).exists():
-        raise ValueError(f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)")
+        raise ValueError(
+            f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)"
+        )
     url = html_path.as_uri()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
     os.close(fd)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 page = browser.new_page()
-                page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+                page.route(
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url == url else route.abort(),
+                )
                 page.goto(url, wait_until="load")
                 lang = page.evaluate("document.documentElement.lang") or language
                 if simulated is None:
                     simulated = page.locator(".dlg-banner").count() > 0
-                header = (f'<div style="font-size:8px;width:100%;text-align:center;color:#5c2d91;">'
-                          f'{esc(t("simulated.short", lang if lang in LANGUAGES else "en"))}</div>'
-                          if simulated else "<div></div>")
-                footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
-                          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
-                page.pdf(path=tmp, format="A4", print_background=True, display_header_footer=True,
-                         header_template=header, footer_template=footer,
-                         margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+                header = (
+                    f'<div style="font-size:8px;width:100%;text-align:center;color:#5c2d91;">'
+                    f"{esc(t('simulated.short', lang if lang in LANGUAGES else 'en'))}</div>"
+                    if simulated
+                    else "<div></div>"
+                )
+                footer = (
+                    '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+                )
+                page.pdf(
+                    path=tmp,
+                    format="A4",
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template=header,
+                    footer_template=footer,
+                    margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+                )
             finally:
                 browser.close()
         os.chmod(tmp, 0o644)

@@ -42,7 +42,9 @@ def json_safe(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-def build_record(result: Any, data: Any = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_record(
+    result: Any, data: Any = None, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The JSON-safe record of one report: ``version, hypothesis, verdict, parameters, data, result``.
 
     Parameters
@@ -101,9 +103,13 @@ def extract_result(nb: Any) -> dict[str, Any]:
                 found.append(json.loads(value) if isinstance(value, str) else dict(value))
     if not found:
         where = source if isinstance(source, (str, Path)) else "the notebook"
-        raise ValueError(f"no output with MIME type {RESULT_MIME} in {where}; execute the notebook "
-                         f"(papermill) and check that it reached `report.publish_result(...)`")
+        raise ValueError(
+            f"no output with MIME type {RESULT_MIME} in {where}; execute the notebook "
+            f"(papermill) and check that it reached `report.publish_result(...)`"
+        )
     first = json.dumps(found[0], sort_keys=True)
     if any(json.dumps(f, sort_keys=True) != first for f in found[1:]):
-        raise ValueError(f"{len(found)} different result records in the notebook; publish one result only")
+        raise ValueError(
+            f"{len(found)} different result records in the notebook; publish one result only"
+        )
     return json.loads(first)

@@ -19,8 +19,12 @@ around :func:`run_study` and :func:`reproduce_report`. One concern per module:
 See ``docs/runner.md`` for the user's view.
 """
 
-_EXPORTS = {"run_study": "analysis.runner.run", "plan_study": "analysis.runner.run",
-            "load_study": "analysis.runner.study", "reproduce_report": "analysis.runner.reproduce"}
+_EXPORTS = {
+    "run_study": "analysis.runner.run",
+    "plan_study": "analysis.runner.run",
+    "load_study": "analysis.runner.study",
+    "reproduce_report": "analysis.runner.reproduce",
+}
 
 
 def __getattr__(name):  # keep `python -m analysis.runner.kernels` (the kernel factory) light

@@ -17,7 +17,8 @@ finish, so the rest of the runner (cache, publication, index) does not know whic
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from analysis.runner.engine import execute_job, warm_up
 
@@ -58,26 +59,41 @@ def run_local(jobs: list[dict[str, Any]], workers: int, **_: Any) -> Iterator[di
     # be copied half-alive); otherwise spawn, and each worker imports for itself.
     warm_up()
     method = "fork" if threading.active_count() == 1 else "spawn"
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init,
-                             mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        initializer=_worker_init,
+        mp_context=multiprocessing.get_context(method),
+    ) as pool:
         for future in as_completed([pool.submit(execute_job, job) for job in jobs]):
             yield future.result()
 
 
-def run_dask(jobs: list[dict[str, Any]], workers: int, scheduler: str = "local", **_: Any) -> Iterator[dict[str, Any]]:
+def run_dask(
+    jobs: list[dict[str, Any]], workers: int, scheduler: str = "local", **_: Any
+) -> Iterator[dict[str, Any]]:
     """Run ``jobs`` as tasks on Dask distributed (``scheduler`` = ``"local"`` or ``tcp://host:port``)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler == "local":
         # one thread per worker: papermill changes the process's working directory per job
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler, timeout="30s")
     try:
-        futures = client.map(execute_job, jobs, pure=False, key=[f"dialogic-{j['report']}-{j['language']}" for j in jobs])
+        futures = client.map(
+            execute_job,
+            jobs,
+            pure=False,
+            key=[f"dialogic-{j['report']}-{j['language']}" for j in jobs],
+        )
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -89,6 +105,8 @@ def run_dask(jobs: list[dict[str, Any]], workers: int, scheduler: str = "local",
 BACKENDS = {"local": run_local, "dask": run_dask}
 
 
-def run_jobs(backend: str, jobs: Iterable[dict[str, Any]], **options: Any) -> Iterator[dict[str, Any]]:
+def run_jobs(
+    backend: str, jobs: Iterable[dict[str, Any]], **options: Any
+) -> Iterator[dict[str, Any]]:
     """Dispatch to a registered backend by name."""
     return BACKENDS[backend](list(jobs), **options)

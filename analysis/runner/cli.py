@@ -32,27 +32,75 @@ def from_root(path: str) -> str:
 
 @click.command("run")
 @click.argument("study_file", type=click.Path(dir_okay=False))
-@click.option("-p", "--parameter", "pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a parameter for every report (YAML value: 3, 0.5, true, [a, b]); "
-                   "on a grid dimension it replaces the sweep. Repeatable.")
-@click.option("-f", "--parameters-file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="YAML file of NAME: VALUE overrides (applied before -p). Repeatable.")
-@click.option("-j", "--workers", type=click.IntRange(1), default=None,
-              help="Reports run in parallel [default: number of cores].")
-@click.option("--force", is_flag=True, help="Rerun every report even when nothing it depends on changed.")
-@click.option("--only", metavar="GLOB", help="Run only the reports whose folder name matches, e.g. 'h1__*'.")
-@click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
-              help="Run the reports as tasks on a local Dask distributed cluster, and their measures "
-                   "on Dask over the Parquet partitions (for data above what one process holds).")
-@click.option("--dask-scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Run the reports, and their measures, on a running Dask scheduler (e.g. from dask-jobqueue).")
-@click.option("--list", "list_only", is_flag=True,
-              help="Check the study (parameters, hypotheses, data, coverage) and list its reports and cache state; "
-                   "run nothing. Exits non-zero, with the fix, on what the run would stop at.")
-@click.option("--allow-low-coverage", is_flag=True,
-              help="Run even when the data hold less of the conversation than the study's coverage_threshold "
-                   "(80 % of the platform-reported comments by default); every report shows the figure.")
-def run(study_file, pairs, files, workers, force, only, dask_local, dask_scheduler, list_only, allow_low_coverage):
+@click.option(
+    "-p",
+    "--parameter",
+    "pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a parameter for every report (YAML value: 3, 0.5, true, [a, b]); "
+    "on a grid dimension it replaces the sweep. Repeatable.",
+)
+@click.option(
+    "-f",
+    "--parameters-file",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML file of NAME: VALUE overrides (applied before -p). Repeatable.",
+)
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Reports run in parallel [default: number of cores].",
+)
+@click.option(
+    "--force", is_flag=True, help="Rerun every report even when nothing it depends on changed."
+)
+@click.option(
+    "--only", metavar="GLOB", help="Run only the reports whose folder name matches, e.g. 'h1__*'."
+)
+@click.option(
+    "--dask",
+    "dask_local",
+    type=click.Choice(["local"]),
+    default=None,
+    help="Run the reports as tasks on a local Dask distributed cluster, and their measures "
+    "on Dask over the Parquet partitions (for data above what one process holds).",
+)
+@click.option(
+    "--dask-scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run the reports, and their measures, on a running Dask scheduler (e.g. from dask-jobqueue).",
+)
+@click.option(
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="Check the study (parameters, hypotheses, data, coverage) and list its reports and cache state; "
+    "run nothing. Exits non-zero, with the fix, on what the run would stop at.",
+)
+@click.option(
+    "--allow-low-coverage",
+    is_flag=True,
+    help="Run even when the data hold less of the conversation than the study's coverage_threshold "
+    "(80 % of the platform-reported comments by default); every report shows the figure.",
+)
+def run(
+    study_file,
+    pairs,
+    files,
+    workers,
+    force,
+    only,
+    dask_local,
+    dask_scheduler,
+    list_only,
+    allow_low_coverage,
+):
     """Run a study: check parameters, run what changed in parallel, write reports and an index.
 
     \b
@@ -96,13 +144,26 @@ def run(study_file, pairs, files, workers, force, only, dask_local, dask_schedul
             for note in dict.fromkeys(n for p in planned for n in p.notes):
                 _echo(f"WARNING: {note}")
             for item in planned:
-                state = "inconclusive" if item.inconclusive else "cached" if item.cached else "to run"
-                click.echo(f"{state:<7} {item.spec.name}" + (f"  ({item.inconclusive})" if item.inconclusive else ""))
+                state = (
+                    "inconclusive" if item.inconclusive else "cached" if item.cached else "to run"
+                )
+                click.echo(
+                    f"{state:<7} {item.spec.name}"
+                    + (f"  ({item.inconclusive})" if item.inconclusive else "")
+                )
             sys.exit(EXIT_INCONCLUSIVE if any(p.inconclusive for p in planned) else 0)
         with RunDisplay() as display:  # live bar in a terminal, plain lines in CI logs
-            summary = run_study(study_file, overrides, workers=workers, force=force, only=only,
-                                dask=dask_scheduler or dask_local, progress=display.line, states=display.state,
-                                allow_low_coverage=allow_low_coverage)
+            summary = run_study(
+                study_file,
+                overrides,
+                workers=workers,
+                force=force,
+                only=only,
+                dask=dask_scheduler or dask_local,
+                progress=display.line,
+                states=display.state,
+                allow_low_coverage=allow_low_coverage,
+            )
     except RunnerError as exc:
         _echo(f"Error: {exc}")
         sys.exit(exc.exit_code)

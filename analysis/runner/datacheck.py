@@ -33,8 +33,10 @@ def _time_range(path: Path, column: str) -> tuple[str, str] | None:
     meta = pq.ParquetFile(path).metadata
     names = [meta.schema.column(i).name for i in range(meta.num_columns)]
     if column not in names:
-        raise DataError(f"{path} has no column `{column}`; rebuild the data with `dialogic import` "
-                        f"(canonical schema: analysis/schema.py)")
+        raise DataError(
+            f"{path} has no column `{column}`; rebuild the data with `dialogic import` "
+            f"(canonical schema: analysis/schema.py)"
+        )
     index = names.index(column)
     lows, highs = [], []
     for rg in range(meta.num_row_groups):
@@ -80,18 +82,26 @@ def data_facts(data: Path, inputs: dict[str, str]) -> dict[str, Any]:
         try:
             if ACCOUNTS in inputs:
                 try:
-                    column = pq.read_table(data / ACCOUNTS, columns=["platform"]).column("platform")
+                    column = pq.read_table(data / ACCOUNTS, columns=["platform"]).column(
+                        "platform"
+                    )
                 except KeyError:
-                    raise DataError(f"{data / ACCOUNTS} has no column `platform`; rebuild the data with "
-                                    f"`dialogic import` (canonical schema: analysis/schema.py)") from None
-                facts["platforms"] = sorted(str(v) for v in set(column.to_pylist()) if v is not None)
+                    raise DataError(
+                        f"{data / ACCOUNTS} has no column `platform`; rebuild the data with "
+                        f"`dialogic import` (canonical schema: analysis/schema.py)"
+                    ) from None
+                facts["platforms"] = sorted(
+                    str(v) for v in set(column.to_pylist()) if v is not None
+                )
             if POSTS in inputs:
                 window = _time_range(data / POSTS, "created_at")
                 if window:
                     facts["start"], facts["end"] = window
         except (OSError, pa.ArrowException) as exc:
-            raise DataError(f"cannot read the tables of {data}: {exc}; rebuild the data with "
-                            f"`dialogic import` or `dialogic demo`") from None
+            raise DataError(
+                f"cannot read the tables of {data}: {exc}; rebuild the data with "
+                f"`dialogic import` or `dialogic demo`"
+            ) from None
     hashing.atomic_write(memo, json.dumps(facts).encode())
     return facts
 
@@ -117,14 +127,16 @@ def check_filters(params: dict[str, Any], data: Path, inputs: dict[str, str], wh
             raise ParameterError(
                 f"parameter `platforms` = {wanted!r} ({where}): platform {missing[0]!r} is not in the data "
                 f"{data}, which has: {', '.join(known) or 'no accounts'}. Fix the study file or the "
-                f"-p/-f override (an empty list keeps every platform).")
+                f"-p/-f override (an empty list keeps every platform)."
+            )
     first, last = facts.get("start"), facts.get("end")
     start, end = str(params.get("start") or ""), str(params.get("end") or "")
     if first and last and ((start and start > last) or (end and end < first)):
         name, value = ("start", start) if start and start > last else ("end", end)
         raise ParameterError(
             f"parameter `{name}` = {value!r} ({where}): the period {start or '…'} to {end or '…'} holds no "
-            f"post of the data {data}, which runs from {first} to {last}. Pick dates in that range.")
+            f"post of the data {data}, which runs from {first} to {last}. Pick dates in that range."
+        )
 
 
 def check_threads(params: dict[str, Any], data: Path, where: str) -> None:

@@ -62,8 +62,15 @@ class RunDisplay:
         else:
             print(text, file=self.stream, flush=True)
 
-    def state(self, name: str, state: str, seconds: float | None = None, note: str | None = None,
-              error: str | None = None, page: str | None = None) -> None:
+    def state(
+        self,
+        name: str,
+        state: str,
+        seconds: float | None = None,
+        note: str | None = None,
+        error: str | None = None,
+        page: str | None = None,
+    ) -> None:
         """Report ``name`` is now in ``state`` (one of :data:`STATES`).
 
         ``seconds`` (the report's execution time) and ``note`` (a failure's kind: parameter, data,
@@ -71,13 +78,23 @@ class RunDisplay:
         ``page`` (the failure page's path) on indented lines below a failed one.
         """
         if state not in STATES:
-            raise ValueError(f"unknown report state {state!r}; expected one of {', '.join(STATES)}")
+            raise ValueError(
+                f"unknown report state {state!r}; expected one of {', '.join(STATES)}"
+            )
         self.states[name] = state
         todo = [n for n, s in self.states.items() if s != "cached"]
         if self.live and self.bar is None and state == "running":
-            self.bar = tqdm(total=len(todo), desc="reports", unit="report", file=self.stream, leave=False,
-                            dynamic_ncols=True)
-        extra = "; ".join(x for x in (f"{seconds:.1f} s" if seconds is not None else "", note or "") if x)
+            self.bar = tqdm(
+                total=len(todo),
+                desc="reports",
+                unit="report",
+                file=self.stream,
+                leave=False,
+                dynamic_ncols=True,
+            )
+        extra = "; ".join(
+            x for x in (f"{seconds:.1f} s" if seconds is not None else "", note or "") if x
+        )
         text = f"{state:<9} {name}" + (f"  ({extra})" if extra else "")
         if state in FINAL:
             done = sum(self.states[n] in FINAL for n in todo)
@@ -101,8 +118,10 @@ class RunDisplay:
         busy = [n for n, s in self.states.items() if s in ("running", "rendering")]
         c = self.counts()
         self.bar.n = c["done"] + c["failed"]
-        self.bar.set_postfix_str(f"{c['failed']} failed, {c['queued']} queued; now: {', '.join(busy) or '-'}",
-                                 refresh=False)
+        self.bar.set_postfix_str(
+            f"{c['failed']} failed, {c['queued']} queued; now: {', '.join(busy) or '-'}",
+            refresh=False,
+        )
         self.bar.refresh()
 
     def close(self) -> None:

@@ -61,9 +61,14 @@ def _failing_cell(nb) -> dict[str, Any]:
     for index, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
-                return {"cell_index": index, "execution_count": cell.get("execution_count"),
-                        "source": cell.source, "ename": out.get("ename", ""), "evalue": out.get("evalue", ""),
-                        "traceback": strip_ansi("\n".join(out.get("traceback", [])))}
+                return {
+                    "cell_index": index,
+                    "execution_count": cell.get("execution_count"),
+                    "source": cell.source,
+                    "ename": out.get("ename", ""),
+                    "evalue": out.get("evalue", ""),
+                    "traceback": strip_ansi("\n".join(out.get("traceback", []))),
+                }
     return {}
 
 
@@ -76,8 +81,16 @@ def _stable_cell_ids(nb) -> None:
 
 
 def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any]:
-    return {"report": job["report"], "language": job["language"], "ok": False, "kind": kind,
-            "error": error, "files": {}, "result": None, "seconds": time.monotonic() - started}
+    return {
+        "report": job["report"],
+        "language": job["language"],
+        "ok": False,
+        "kind": kind,
+        "error": error,
+        "files": {},
+        "result": None,
+        "seconds": time.monotonic() - started,
+    }
 
 
 def execute_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -93,15 +106,22 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="dialogic-job-"))
     try:
-        os.environ[progress.ENV] = "0"  # the terminal shows each report's state; no bar in the reports
+        os.environ[progress.ENV] = (
+            "0"  # the terminal shows each report's state; no bar in the reports
+        )
         if job.get("preload"):
             os.environ.setdefault(kernels.ENV_PRELOAD, " ".join(job["preload"]))
         nb_in = nbformat.reads(job["notebook_json"], as_version=4)
         executed = workdir / "notebook.ipynb"
         try:
             nb = papermill.execute_notebook(
-                nb_in, str(executed), parameters=job["parameters"], cwd=str(workdir),
-                progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+                nb_in,
+                str(executed),
+                parameters=job["parameters"],
+                cwd=str(workdir),
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                log_output=False,
                 kernel_name=job.get("kernel_name") or None,
                 kernel_manager_class=kernels.ForkedKernelManager,
                 shutdown_kernel="immediate",  # a throwaway fork: kill it, no graceful handshake
@@ -109,8 +129,12 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
         except PapermillExecutionError as exc:
             nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
             error = (_failing_cell(nb) if nb is not None else {}) or {
-                "ename": exc.ename, "evalue": exc.evalue, "traceback": "\n".join(exc.traceback),
-                "execution_count": exc.exec_count, "source": exc.source}
+                "ename": exc.ename,
+                "evalue": exc.evalue,
+                "traceback": "\n".join(exc.traceback),
+                "execution_count": exc.exec_count,
+                "source": exc.source,
+            }
             kind = "data" if error.get("ename", "").endswith(DATA_ERRORS) else "notebook"
             return _failure(job, kind, error, started)
         _stable_cell_ids(nb)
@@ -121,21 +145,54 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
         files: dict[str, bytes] = {}
         for audience, language, filename in job["outputs"]:
             out = workdir / filename
-            if audience == "brief-pdf":  # the brief as the client reads it, printed by headless chromium
+            if (
+                audience == "brief-pdf"
+            ):  # the brief as the client reads it, printed by headless chromium
                 html = workdir / f"{filename}.html"
-                render_report(str(executed), "brief", str(html), language=language, provenance=job["provenance"])
+                render_report(
+                    str(executed),
+                    "brief",
+                    str(html),
+                    language=language,
+                    provenance=job["provenance"],
+                )
                 brief_to_pdf(html, out)
             else:
-                render_report(str(executed), audience, str(out), language=language, provenance=job["provenance"])
+                render_report(
+                    str(executed),
+                    audience,
+                    str(out),
+                    language=language,
+                    provenance=job["provenance"],
+                )
             files[filename] = out.read_bytes()
         if job.get("primary"):
-            files["results.json"] = (json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False,
-                                                allow_nan=False) + "\n").encode()
+            files["results.json"] = (
+                json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+                + "\n"
+            ).encode()
             files["notebook.ipynb"] = executed.read_bytes()
-        return {"report": job["report"], "language": job["language"], "ok": True, "kind": None,
-                "error": None, "files": files, "result": result, "seconds": time.monotonic() - started}
+        return {
+            "report": job["report"],
+            "language": job["language"],
+            "ok": True,
+            "kind": None,
+            "error": None,
+            "files": files,
+            "result": result,
+            "seconds": time.monotonic() - started,
+        }
     except Exception as exc:  # noqa: BLE001 - any other failure becomes this report's failure page
-        return _failure(job, "notebook", {"ename": type(exc).__name__, "evalue": str(exc),
-                                          "traceback": traceback.format_exc(), "source": ""}, started)
+        return _failure(
+            job,
+            "notebook",
+            {
+                "ename": type(exc).__name__,
+                "evalue": str(exc),
+                "traceback": traceback.format_exc(),
+                "source": "",
+            },
+            started,
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -32,7 +32,11 @@ EXIT_SECRET_LEAK = 6
 EXIT_INCONCLUSIVE = 7
 
 #: failure kind of a report -> exit code; the first one present in a run decides its code.
-FAILURE_EXIT_CODES = {"secret": EXIT_SECRET_LEAK, "data": EXIT_BAD_DATA, "notebook": EXIT_NOTEBOOK_FAILED}
+FAILURE_EXIT_CODES = {
+    "secret": EXIT_SECRET_LEAK,
+    "data": EXIT_BAD_DATA,
+    "notebook": EXIT_NOTEBOOK_FAILED,
+}
 
 
 class RunnerError(Exception):

@@ -63,7 +63,9 @@ def default_file_mode() -> int:
 
 def canonical_json(value: Any) -> str:
     """Sorted-key, compact JSON: equal values give equal text, hence equal hashes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
 
 
 def _load_memo() -> dict[str, list]:
@@ -107,8 +109,11 @@ def tree_hashes(root: Path, pattern: str = "**/*") -> dict[str, str]:
     root = Path(root)
     if root.is_file():
         return {root.name: file_sha256(root)}
-    files = sorted(p for p in root.glob(pattern)
-                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    files = sorted(
+        p
+        for p in root.glob(pattern)
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
     return {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
 
 
@@ -119,8 +124,11 @@ def digest(value: Any) -> str:
 
 def code_hash() -> str:
     """Hash of the ``analysis`` package source the notebooks call (the runner itself excluded)."""
-    files = {k: v for k, v in tree_hashes(config.PACKAGE_DIR, "**/*").items()
-             if not k.startswith("runner/") and "__pycache__" not in k and not k.endswith(".pyc")}
+    files = {
+        k: v
+        for k, v in tree_hashes(config.PACKAGE_DIR, "**/*").items()
+        if not k.startswith("runner/") and "__pycache__" not in k and not k.endswith(".pyc")
+    }
     return digest(files)
 
 

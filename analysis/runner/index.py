@@ -24,9 +24,11 @@ from typing import Any
 from analysis.runner import hashing
 from analysis.runner.publish import FAILURE_PAGE, render_template
 
-CORRECTION_TEXT = {"holm": "Holm method (family-wise error rate)",
-                   "bh": "Benjamini-Hochberg method (false discovery rate)",
-                   "none": "no correction"}
+CORRECTION_TEXT = {
+    "holm": "Holm method (family-wise error rate)",
+    "bh": "Benjamini-Hochberg method (false discovery rate)",
+    "none": "no correction",
+}
 
 
 def output_name(audience: str, language: str, languages: list[str]) -> str:
@@ -50,9 +52,23 @@ def headline(record: dict[str, Any]) -> dict[str, Any]:
     """The numbers the index shows, from a ``results.json`` record (the result table row)."""
     result = record.get("result") if isinstance(record.get("result"), dict) else record
     row = result.get("table") if isinstance(result.get("table"), dict) else result
-    return {k: row.get(k) for k in ("estimate_name", "estimate", "ci_low", "ci_high", "p_value", "n_obs",
-                                    "n_clusters", "unit", "alpha", "reliable", "kind", "equivalence_bound")} | {
-        "verdict": row.get("verdict") or record.get("verdict"), "_row": row}
+    return {
+        k: row.get(k)
+        for k in (
+            "estimate_name",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "n_obs",
+            "n_clusters",
+            "unit",
+            "alpha",
+            "reliable",
+            "kind",
+            "equivalence_bound",
+        )
+    } | {"verdict": row.get("verdict") or record.get("verdict"), "_row": row}
 
 
 def adjust(rows: list[dict[str, Any]], method: str) -> None:
@@ -61,7 +77,11 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
 
     for r in rows:
         r["p_adjusted"] = None
-    family = [r for r in rows if isinstance(r.get("p_value"), (int, float)) and math.isfinite(r["p_value"])]
+    family = [
+        r
+        for r in rows
+        if isinstance(r.get("p_value"), (int, float)) and math.isfinite(r["p_value"])
+    ]
     if method == "none" or not family:
         return
     from statsmodels.stats.multitest import multipletests
@@ -80,7 +100,11 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
 
 def _coverage_figure(record: dict[str, Any]) -> str:
     """``13 of ~467 reported replies (3 %)`` from a results.json record, '' when it has no audit."""
-    cov = (record.get("data") or {}).get("coverage") if isinstance(record.get("data"), dict) else None
+    cov = (
+        (record.get("data") or {}).get("coverage")
+        if isinstance(record.get("data"), dict)
+        else None
+    )
     if not isinstance(cov, dict) or cov.get("ratio") is None:
         return ""
     from analysis.coverage import figure
@@ -103,20 +127,39 @@ def study_entries(study) -> list[dict[str, Any]]:
     ``audiences``/``languages`` its pages were made for. A folder counts as the study's when its
     ``provenance.json`` says ``"study": <name>``.
     """
-    entries = [{"name": s.name, "hypothesis": s.hypothesis, "claim": s.claim, "grid": s.grid, "in_plan": True,
-                "audiences": study.audiences, "languages": study.languages} for s in study.reports]
+    entries = [
+        {
+            "name": s.name,
+            "hypothesis": s.hypothesis,
+            "claim": s.claim,
+            "grid": s.grid,
+            "in_plan": True,
+            "audiences": study.audiences,
+            "languages": study.languages,
+        }
+        for s in study.reports
+    ]
     planned = {e["name"] for e in entries}
-    folders = sorted(p for p in study.output.iterdir() if p.is_dir()) if study.output.is_dir() else []
+    folders = (
+        sorted(p for p in study.output.iterdir() if p.is_dir()) if study.output.is_dir() else []
+    )
     for folder in folders:
         if folder.name in planned or folder.name.startswith("."):
             continue
         prov = _read_json(folder / "provenance.json")
         if prov.get("study") != study.name:
             continue
-        entries.append({"name": folder.name, "hypothesis": str(prov.get("hypothesis", "")),
-                        "claim": str(prov.get("claim", "")), "grid": prov.get("grid") or {}, "in_plan": False,
-                        "audiences": prov.get("audiences") or study.audiences,
-                        "languages": prov.get("languages") or study.languages})
+        entries.append(
+            {
+                "name": folder.name,
+                "hypothesis": str(prov.get("hypothesis", "")),
+                "claim": str(prov.get("claim", "")),
+                "grid": prov.get("grid") or {},
+                "in_plan": False,
+                "audiences": prov.get("audiences") or study.audiences,
+                "languages": prov.get("languages") or study.languages,
+            }
+        )
     return entries
 
 
@@ -132,35 +175,69 @@ def write_index(study, force: bool = False) -> Path:
         key = _read_json(folder / "provenance.json").get("cache_key") if record else None
         failed = (folder / FAILURE_PAGE).is_file()
         # one line per language: "EN academic · brief · brief PDF"
-        link_groups = [(lang.upper() if len(languages) > 1 else "",
-                        [(aud.replace("-pdf", " PDF"), f"{name}/{output_name(aud, lang, languages)}")
-                         for aud in entry["audiences"] if (folder / output_name(aud, lang, languages)).is_file()])
-                       for lang in languages]
+        link_groups = [
+            (
+                lang.upper() if len(languages) > 1 else "",
+                [
+                    (aud.replace("-pdf", " PDF"), f"{name}/{output_name(aud, lang, languages)}")
+                    for aud in entry["audiences"]
+                    if (folder / output_name(aud, lang, languages)).is_file()
+                ],
+            )
+            for lang in languages
+        ]
         link_groups = [g for g in link_groups if g[1]]
-        rows.append({"name": name, "hypothesis": entry["hypothesis"],
-                     # a part of a split hypothesis (H4a) has no claim in the study file: its own from the result
-                     "claim": entry["claim"] or str(headline(record)["_row"].get("claim") or ""),
-                     "grid": {k: _grid_text(v) for k, v in entry["grid"].items()}, "in_plan": entry["in_plan"],
-                     "failed": failed, "link_groups": link_groups,
-                     "simulated": bool(record.get("simulated")),
-                     "why": record.get("inconclusive_reason"), "coverage": _coverage_figure(record),
-                     **headline(record)})
+        rows.append(
+            {
+                "name": name,
+                "hypothesis": entry["hypothesis"],
+                # a part of a split hypothesis (H4a) has no claim in the study file: its own from the result
+                "claim": entry["claim"] or str(headline(record)["_row"].get("claim") or ""),
+                "grid": {k: _grid_text(v) for k, v in entry["grid"].items()},
+                "in_plan": entry["in_plan"],
+                "failed": failed,
+                "link_groups": link_groups,
+                "simulated": bool(record.get("simulated")),
+                "why": record.get("inconclusive_reason"),
+                "coverage": _coverage_figure(record),
+                **headline(record),
+            }
+        )
         state.append([name, key, failed, entry["in_plan"]])
     grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))
     index = out / "index.html"
-    template = "".join(p.read_text(encoding="utf-8")  # the page and what it includes (style)
-                       for p in sorted((Path(__file__).parent / "templates").glob("*.j2")))
-    key = hashing.digest([state, study.correction, study.title, study.audiences, study.languages, template,
-                          study.unavailable])
+    template = "".join(
+        p.read_text(encoding="utf-8")  # the page and what it includes (style)
+        for p in sorted((Path(__file__).parent / "templates").glob("*.j2"))
+    )
+    key = hashing.digest(
+        [
+            state,
+            study.correction,
+            study.title,
+            study.audiences,
+            study.languages,
+            template,
+            study.unavailable,
+        ]
+    )
     if not force and index.is_file() and f'content="{key}"' in index.read_text(encoding="utf-8"):
         return index
     adjust(rows, study.correction)
     from analysis.runner.provenance import code_version, relative
 
     html = render_template(
-        "index.html.j2", key=key, title=study.title, study_file=relative(study.path), rows=rows,
-        grid_names=grid_names, correction_text=CORRECTION_TEXT[study.correction],
-        unavailable=list(study.unavailable.values()), earlier=sum(not r["in_plan"] for r in rows),
-        simulated=any(r["simulated"] for r in rows), code=code_version()["git_commit"][:10])
+        "index.html.j2",
+        key=key,
+        title=study.title,
+        study_file=relative(study.path),
+        rows=rows,
+        grid_names=grid_names,
+        correction_text=CORRECTION_TEXT[study.correction],
+        unavailable=list(study.unavailable.values()),
+        earlier=sum(not r["in_plan"] for r in rows),
+        simulated=any(r["simulated"] for r in rows),
+        code=code_version()["git_commit"][:10],
+    )
     hashing.atomic_write(index, html.encode())
     return index

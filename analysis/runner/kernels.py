@@ -64,7 +64,9 @@ PRELOAD = (
     "IPython.display",
 )
 ENV_ADDRESS = "DIALOGIC_KERNEL_FACTORY"
-ENV_PRELOAD = "DIALOGIC_KERNEL_PRELOAD"  # extra modules (space-separated) for a lazily started factory
+ENV_PRELOAD = (
+    "DIALOGIC_KERNEL_PRELOAD"  # extra modules (space-separated) for a lazily started factory
+)
 SVG_HASHSALT = "dialogic"
 SOURCE_DATE_EPOCH = "0"
 
@@ -92,7 +94,9 @@ def notebook_imports(paths) -> list[str]:
                     found += [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     found.append(node.module)  # `from analysis import report`: the submodule too
-                    found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
+                    found += [
+                        f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"
+                    ]
     return list(dict.fromkeys(found))
 
 
@@ -117,8 +121,12 @@ def _warm_calls() -> None:
     except ImportError:  # pragma: no cover
         return
 
-    values = {"texts": pd.Series(["Is this open on Sunday? Great shop!", "Super boutique, merci ! -20 % ce week-end"]),
-              "langs": pd.Series(["en", "fr"])}
+    values = {
+        "texts": pd.Series(
+            ["Is this open on Sunday? Great shop!", "Super boutique, merci ! -20 % ce week-end"]
+        ),
+        "langs": pd.Series(["en", "fr"]),
+    }
     for module, function, args in WARM_CALLS:
         try:
             getattr(importlib.import_module(module), function)(*(values[a] for a in args))
@@ -147,7 +155,11 @@ def _become_kernel(request: dict) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     null = os.open(os.devnull, os.O_RDWR)
-    log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if request.get("log") else null
+    log = (
+        os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if request.get("log")
+        else null
+    )
     os.dup2(null, 0)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -165,8 +177,14 @@ def _become_kernel(request: dict) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     # parent_handle: ipykernel exits when the factory goes away, so a killed run leaves no kernel behind
-    IPKernelApp.launch_instance(argv=["-f", request["connection_file"], "--HistoryManager.enabled=False",
-                                      f"--IPKernelApp.parent_handle={os.getppid()}"])
+    IPKernelApp.launch_instance(
+        argv=[
+            "-f",
+            request["connection_file"],
+            "--HistoryManager.enabled=False",
+            f"--IPKernelApp.parent_handle={os.getppid()}",
+        ]
+    )
 
 
 def serve(address: str, modules) -> None:
@@ -210,12 +228,20 @@ class KernelFactory:
     def __init__(self, modules=(), wait: bool = True):
         self.dir = tempfile.mkdtemp(prefix="dialogic-kf-")
         self.address = os.path.join(self.dir, "factory.sock")
-        env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env = dict(
+            os.environ,
+            PYTHONHASHSEED="0",
+            OPENBLAS_NUM_THREADS="1",
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            PYDEVD_DISABLE_FILE_VALIDATION="1",
+        )
         env.pop(ENV_ADDRESS, None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "analysis.runner.kernels", self.address, *PRELOAD, *modules],
-            env=env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
         )
         self._ready = False
         atexit.register(self.close)
@@ -227,7 +253,9 @@ class KernelFactory:
         if not self._ready:
             line = self.process.stdout.readline()
             if line.strip() != b"ready":
-                raise RuntimeError(f"the kernel factory did not start (exit code {self.process.poll()})")
+                raise RuntimeError(
+                    f"the kernel factory did not start (exit code {self.process.poll()})"
+                )
             self._ready = True
 
     def close(self) -> None:
@@ -268,7 +296,9 @@ def factory_address() -> str:
     return _PROCESS_FACTORY.address
 
 
-def fork_kernel(address: str, connection_file: str, cwd: str, env: dict, log: str | None = None) -> int:
+def fork_kernel(
+    address: str, connection_file: str, cwd: str, env: dict, log: str | None = None
+) -> int:
     """Ask the factory at ``address`` for a kernel on ``connection_file``; return the kernel's pid."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         for attempt in range(600):  # the factory may still be importing (first report of a run)
@@ -349,7 +379,9 @@ class ForkedKernelManager(AsyncKernelManager):
             import uuid
 
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            self.provisioner = ForkProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
         return await super()._async_pre_start_kernel(**kw)
 
 

@@ -55,8 +55,10 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
 
     declared = {k: dict(v) for k, v in papermill.inspect_notebook(str(notebook)).items()}
     if not declared:
-        raise ParameterError(f"notebook {notebook} has no cell tagged `parameters`; tag the cell that "
-                             f"declares `name: type = default  # meaning` lines")
+        raise ParameterError(
+            f"notebook {notebook} has no cell tagged `parameters`; tag the cell that "
+            f"declares `name: type = default  # meaning` lines"
+        )
     hashing.atomic_write(cache, json.dumps(declared).encode())
     return declared
 
@@ -79,7 +81,7 @@ def _base_type(type_name: str) -> str:
     name = (type_name or "").strip()
     for prefix in ("Optional[", "typing.Optional["):
         if name.startswith(prefix):
-            name = name[len(prefix):-1]
+            name = name[len(prefix) : -1]
     return name.split("[", 1)[0].split("|", 1)[0].strip().lower()
 
 
@@ -92,7 +94,10 @@ def dates_as_text(values: dict[str, Any], declared: dict[str, dict[str, Any]]) -
     """
     out = dict(values)
     for name, value in values.items():
-        if isinstance(value, (date, datetime)) and _base_type(declared.get(name, {}).get("inferred_type_name", "")) == "str":
+        if (
+            isinstance(value, (date, datetime))
+            and _base_type(declared.get(name, {}).get("inferred_type_name", "")) == "str"
+        ):
             out[name] = value.isoformat()
     return out
 
@@ -124,8 +129,21 @@ def check_parameters(notebook: Path, values: dict[str, Any], report: str = "") -
     """
     where = f"notebook {notebook.name}" + (f", report {report}" if report else "")
     values = dates_as_text(values, declared_parameters(notebook))
-    memo = hashing.CACHE_DIR / "checks" / (hashing.digest(
-        [hashing.file_sha256(notebook), _spec_source_hash(notebook), values, sorted(secrets.secret_values().keys())])[:32] + ".json")
+    memo = (
+        hashing.CACHE_DIR
+        / "checks"
+        / (
+            hashing.digest(
+                [
+                    hashing.file_sha256(notebook),
+                    _spec_source_hash(notebook),
+                    values,
+                    sorted(secrets.secret_values().keys()),
+                ]
+            )[:32]
+            + ".json"
+        )
+    )
     if memo.is_file():
         return json.loads(memo.read_text())
     checked = _check(notebook, values, where)
@@ -139,21 +157,27 @@ def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]
     if unknown:
         raise ParameterError(
             f"parameter `{unknown[0]}` is not a parameter of {where}; it takes: {', '.join(declared)}. "
-            f"Fix the study file or the -p/-f override.")
+            f"Fix the study file or the -p/-f override."
+        )
     for name, value in values.items():
         secret = secrets.secret_in_parameter(name, value)
         if secret:
-            raise ParameterError(f"parameter `{name}` ({where}) {secret}; secrets come only from the "
-                                 f"environment: read os.environ in the package, never pass them as parameters")
+            raise ParameterError(
+                f"parameter `{name}` ({where}) {secret}; secrets come only from the "
+                f"environment: read os.environ in the package, never pass them as parameters"
+            )
         meta = declared[name]
         accepted = _TYPES.get(_base_type(meta.get("inferred_type_name", "")))
-        if accepted is None or (value is None and "Optional" in meta.get("inferred_type_name", "")):
+        if accepted is None or (
+            value is None and "Optional" in meta.get("inferred_type_name", "")
+        ):
             continue
         if not isinstance(value, accepted) or (bool not in accepted and isinstance(value, bool)):
             raise ParameterError(
                 f"parameter `{name}` = {value!r} ({where}) has type {type(value).__name__}; the notebook "
                 f"declares {meta['inferred_type_name']} ({meta.get('help') or 'no description'}), "
-                f"default {meta.get('default')}")
+                f"default {meta.get('default')}"
+            )
     spec = _spec_module(notebook)
     if spec is None:
         return dict(values)
@@ -162,7 +186,11 @@ def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]
     except ValueError as exc:
         allowed = ""
         for name, p in getattr(spec, "NOTEBOOK_PARAMETERS", {}).items():
-            if f"`{name}`" in str(exc) and getattr(p, "allowed", None) and "use one of" not in str(exc):
+            if (
+                f"`{name}`" in str(exc)
+                and getattr(p, "allowed", None)
+                and "use one of" not in str(exc)
+            ):
                 allowed = f" Allowed values of `{name}`: {', '.join(map(repr, p.allowed))}."
         raise ParameterError(f"{exc} ({where}).{allowed}") from None
     # keep only what was given or differs from nothing: papermill injects the given values

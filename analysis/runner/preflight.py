@@ -36,8 +36,16 @@ from analysis.runner import hashing
 from analysis.runner.errors import DataError, ParameterError
 
 #: Measures that count or time the page's own replies: meaningless when owners cannot be identified.
-OWNER_MEASURES = ("answered", "answered_in_window", "time_to_owner_reply_h", "reply_observed", "owner_replies",
-                  "answered_share", "first_owner_reply_h", "dialogue_turns")
+OWNER_MEASURES = (
+    "answered",
+    "answered_in_window",
+    "time_to_owner_reply_h",
+    "reply_observed",
+    "owner_replies",
+    "answered_share",
+    "first_owner_reply_h",
+    "dialogue_turns",
+)
 _NUMERIC = ("count", "number", "bool")
 
 
@@ -77,8 +85,11 @@ def describe_hypothesis(params: dict[str, Any], where: str) -> dict[str, Any]:
         An unknown hypothesis id or model, a generic hypothesis without outcome, unit or contrast,
         an outcome or contrast that is not a measure of the unit or not of a usable type.
     """
-    key = ["hypothesis", {k: params.get(k) for k in ("hypothesis", "outcome", "unit", "contrast", "model")},
-           hashing.code_hash()]
+    key = [
+        "hypothesis",
+        {k: params.get(k) for k in ("hypothesis", "outcome", "unit", "contrast", "model")},
+        hashing.code_hash(),
+    ]
     found = _memoised("hypothesis", key, lambda: _describe(params))
     if "error" in found:
         raise ParameterError(f"{found['error']} {_fix(where)}")
@@ -93,61 +104,103 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
     from analysis.runner.study import SPLIT
 
     if hid in SPLIT:
-        return {"error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one by one: use "
-                         f"{' or '.join(SPLIT[hid])} (a study file's `- id: {hid}` makes a report of each)"}
+        return {
+            "error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one by one: use "
+            f"{' or '.join(SPLIT[hid])} (a study file's `- id: {hid}` makes a report of each)"
+        }
     if hid not in CATALOGUE:
-        return {"error": f"parameter `hypothesis` = {hid!r}: not in the catalogue, which has "
-                         f"{', '.join(CATALOGUE)} (a study's own hypothesis is `hypothesis: generic` with "
-                         f"outcome, unit, contrast and direction)"}
+        return {
+            "error": f"parameter `hypothesis` = {hid!r}: not in the catalogue, which has "
+            f"{', '.join(CATALOGUE)} (a study's own hypothesis is `hypothesis: generic` with "
+            f"outcome, unit, contrast and direction)"
+        }
     hyp = CATALOGUE[hid]
     model = params.get("model") or ""
     if model and model not in MODELS:
-        return {"error": f"parameter `model` = {model!r} is not a registered model; use one of {', '.join(MODELS)} "
-                         f"(or leave it empty for the hypothesis's own)"}
+        return {
+            "error": f"parameter `model` = {model!r} is not a registered model; use one of {', '.join(MODELS)} "
+            f"(or leave it empty for the hypothesis's own)"
+        }
     if hid == "generic":
         missing = [k for k in ("outcome", "unit", "contrast") if not params.get(k)]
         if missing:
-            return {"error": f"the generic hypothesis needs {', '.join(f'`{m}`' for m in missing)}: e.g. "
-                             f"outcome: replies, unit: post, contrast: is_promotional, direction: less"}
+            return {
+                "error": f"the generic hypothesis needs {', '.join(f'`{m}`' for m in missing)}: e.g. "
+                f"outcome: replies, unit: post, contrast: is_promotional, direction: less"
+            }
     unit = params.get("unit") or hyp.unit
     outcome = params.get("outcome") or hyp.outcome
     contrast = params.get("contrast") or hyp.contrast
-    two_groups = contrast == "account_type" or "=" in contrast or MEASURE_KINDS.get(unit, {}).get(contrast) == "bool"
-    model = model or (hyp.model if hid != "generic" else
-                      {"post": "negbin", "comment": "gee_logit",
-                       "page": "page_poisson" if two_groups else "spearman_tost"}.get(unit, ""))
+    two_groups = (
+        contrast == "account_type"
+        or "=" in contrast
+        or MEASURE_KINDS.get(unit, {}).get(contrast) == "bool"
+    )
+    model = model or (
+        hyp.model
+        if hid != "generic"
+        else {
+            "post": "negbin",
+            "comment": "gee_logit",
+            "page": "page_poisson" if two_groups else "spearman_tost",
+        }.get(unit, "")
+    )
     if unit not in MEASURE_KINDS:
         return {"error": f"parameter `unit` = {unit!r}: use post, comment or page"}
     kinds = MEASURE_KINDS[unit]
     usable = [c for c, k in kinds.items() if k in _NUMERIC]
     if kinds.get(outcome) not in _NUMERIC:
-        what = "is not a measure of" if outcome not in kinds else f"is a {kinds[outcome]} column of"
-        return {"error": f"parameter `outcome` = {outcome!r} {what} the {unit} measures; numeric outcomes "
-                         f"of a {unit}: {', '.join(usable)}"}
+        what = (
+            "is not a measure of" if outcome not in kinds else f"is a {kinds[outcome]} column of"
+        )
+        return {
+            "error": f"parameter `outcome` = {outcome!r} {what} the {unit} measures; numeric outcomes "
+            f"of a {unit}: {', '.join(usable)}"
+        }
     column, _, value = contrast.partition("=")
     kind = kinds.get(column)
     correlation = model == "spearman_tost"
-    contrasts = ", ".join(["account_type"] + [c for c, k in kinds.items() if k == "bool"]
-                          + [f"{c}=<value>" for c, k in kinds.items() if k == "category" and c != "account_type"])
+    contrasts = ", ".join(
+        ["account_type"]
+        + [c for c, k in kinds.items() if k == "bool"]
+        + [f"{c}=<value>" for c, k in kinds.items() if k == "category" and c != "account_type"]
+    )
     if kind is None:
-        return {"error": f"parameter `contrast` = {contrast!r}: `{column}` is not a measure of the {unit} "
-                         f"measures; contrasts of a {unit}: {contrasts}"}
+        return {
+            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a measure of the {unit} "
+            f"measures; contrasts of a {unit}: {contrasts}"
+        }
     if correlation:
         if kind not in ("count", "number") or value:
-            return {"error": f"parameter `contrast` = {contrast!r}: the correlation model spearman_tost needs "
-                             f"a numeric column of the {unit} measures, e.g. followers"}
+            return {
+                "error": f"parameter `contrast` = {contrast!r}: the correlation model spearman_tost needs "
+                f"a numeric column of the {unit} measures, e.g. followers"
+            }
     elif value:
         if kind != "category":
-            return {"error": f"parameter `contrast` = {contrast!r}: `{column}=<value>` compares one value of a "
-                             f"category column with the rest, and `{column}` is a {kind} column; contrasts "
-                             f"of a {unit}: {contrasts}"}
+            return {
+                "error": f"parameter `contrast` = {contrast!r}: `{column}=<value>` compares one value of a "
+                f"category column with the rest, and `{column}` is a {kind} column; contrasts "
+                f"of a {unit}: {contrasts}"
+            }
     elif column != "account_type" and kind != "bool":
-        hint = (f"write `{column}=<value>` to compare one value with the rest" if kind == "category"
-                else f"contrasts of a {unit}: {contrasts}")
-        return {"error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column ({kind}); {hint}"}
-    return {"hypothesis": hid, "unit": unit, "outcome": outcome, "contrast": contrast, "model": model,
-            "kind": "equivalence" if correlation else "superiority",
-            "interaction": hyp.interaction if hid != "generic" else None}
+        hint = (
+            f"write `{column}=<value>` to compare one value with the rest"
+            if kind == "category"
+            else f"contrasts of a {unit}: {contrasts}"
+        )
+        return {
+            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column ({kind}); {hint}"
+        }
+    return {
+        "hypothesis": hid,
+        "unit": unit,
+        "outcome": outcome,
+        "contrast": contrast,
+        "model": model,
+        "kind": "equivalence" if correlation else "superiority",
+        "interaction": hyp.interaction if hid != "generic" else None,
+    }
 
 
 def needs_threads(found: dict[str, Any]) -> bool:
@@ -155,8 +208,12 @@ def needs_threads(found: dict[str, Any]) -> bool:
     from analysis.measures import THREAD_MEASURES
 
     outcome = found["outcome"]
-    return found["unit"] == "comment" or outcome in THREAD_MEASURES or outcome in OWNER_MEASURES or (
-        found["unit"] == "page" and outcome.endswith("replies"))
+    return (
+        found["unit"] == "comment"
+        or outcome in THREAD_MEASURES
+        or outcome in OWNER_MEASURES
+        or (found["unit"] == "page" and outcome.endswith("replies"))
+    )
 
 
 def needs_owner(found: dict[str, Any]) -> bool:
@@ -166,35 +223,59 @@ def needs_owner(found: dict[str, Any]) -> bool:
 
 # --------------------------------------------------------------------------- data checks
 
-def coverage_of(data: Path, inputs: dict[str, str], platforms: list[str] | None,
-                threshold: float) -> dict[str, Any]:
+
+def coverage_of(
+    data: Path, inputs: dict[str, str], platforms: list[str] | None, threshold: float
+) -> dict[str, Any]:
     """The coverage audit of the data folder (restricted to ``platforms``), memoised by content hash."""
 
     def compute():
-        from analysis.coverage import page_coverage, summarise
         import pyarrow.parquet as pq
 
-        posts = pq.read_table(data / "posts.parquet", columns=["post_id", "account_id", "platform",
-                                                              "reported_comments"]).to_pandas()
-        comments = (pq.read_table(data / "comments.parquet", columns=["post_id", "is_owner"]).to_pandas()
-                    if (data / "comments.parquet").is_file() else posts.iloc[:0][["post_id"]].assign(is_owner=False))
+        from analysis.coverage import page_coverage, summarise
+
+        posts = pq.read_table(
+            data / "posts.parquet",
+            columns=["post_id", "account_id", "platform", "reported_comments"],
+        ).to_pandas()
+        comments = (
+            pq.read_table(data / "comments.parquet", columns=["post_id", "is_owner"]).to_pandas()
+            if (data / "comments.parquet").is_file()
+            else posts.iloc[:0][["post_id"]].assign(is_owner=False)
+        )
         if platforms:
             posts = posts[posts["platform"].isin(platforms)]
             comments = comments[comments["post_id"].isin(posts["post_id"])]
         info = read_dataset_info(data)
         stored = info.get("coverage") or {}
         pages = page_coverage(posts, comments)
-        return summarise(pages, missing_parents=int(stored.get("missing_parents") or 0),
-                         owner_identifiable=info.get("owner_identifiable", stored.get("owner_identifiable")),
-                         owner_comments=int(comments["is_owner"].astype(bool).sum()), threshold=threshold)
+        return summarise(
+            pages,
+            missing_parents=int(stored.get("missing_parents") or 0),
+            owner_identifiable=info.get("owner_identifiable", stored.get("owner_identifiable")),
+            owner_comments=int(comments["is_owner"].astype(bool).sum()),
+            threshold=threshold,
+        )
 
-    return _memoised("coverage", ["coverage", str(data), inputs, sorted(platforms or []), threshold,
-                                  hashing.code_hash()],
-                     compute, tables=True)
+    return _memoised(
+        "coverage",
+        ["coverage", str(data), inputs, sorted(platforms or []), threshold, hashing.code_hash()],
+        compute,
+        tables=True,
+    )
 
 
-def check_coverage(found: dict[str, Any], params: dict[str, Any], data: Path, inputs: dict[str, str], *,
-                   threshold: float, allow_low: bool, where: str, study_path: Path | str) -> list[str]:
+def check_coverage(
+    found: dict[str, Any],
+    params: dict[str, Any],
+    data: Path,
+    inputs: dict[str, str],
+    *,
+    threshold: float,
+    allow_low: bool,
+    where: str,
+    study_path: Path | str,
+) -> list[str]:
     """Refuse (or, with ``allow_low``, warn about) a thread measure on data that miss the conversation.
 
     Returns
@@ -223,28 +304,39 @@ def check_coverage(found: dict[str, Any], params: dict[str, Any], data: Path, in
             f"and the source of {data} cannot tell them apart from the audience's (dataset.json: "
             f"owner_identifiable false; the export redacts or omits comment authors). Every comment would look "
             f"unanswered. Fix: test what the data hold (H1 replies per post, H3 question posts), or collect the "
-            f"threads with their authors (e.g. `dialogic collect`, the Graph API with `from`)")
+            f"threads with their authors (e.g. `dialogic collect`, the Graph API with `from`)"
+        )
     notes = []
     if needs_owner(found) and not cov.get("owner_comments"):
-        notes.append(f"{where}: no reply by a page was found in {data}, so every comment will count as unanswered "
-                     f"(`{found['outcome']}`); check that the source keeps the pages' own replies")
+        notes.append(
+            f"{where}: no reply by a page was found in {data}, so every comment will count as unanswered "
+            f"(`{found['outcome']}`); check that the source keeps the pages' own replies"
+        )
     if cov.get("ratio") is None:
-        return notes + [f"coverage of {data} cannot be checked ({figure(cov)}); the reports say so"]
+        return notes + [
+            f"coverage of {data} cannot be checked ({figure(cov)}); the reports say so"
+        ]
     if cov["ratio"] >= threshold:
         return notes
-    text = (f"coverage of {data}: {figure(cov)}, below the study's threshold of {percent(threshold)} "
-            f"(coverage_threshold); {describe(cov, headline=False)}")
+    text = (
+        f"coverage of {data}: {figure(cov)}, below the study's threshold of {percent(threshold)} "
+        f"(coverage_threshold); {describe(cov, headline=False)}"
+    )
     if allow_low:
-        return notes + [f"low coverage allowed (--allow-low-coverage): {text}; every report shows the figure"]
+        return notes + [
+            f"low coverage allowed (--allow-low-coverage): {text}; every report shows the figure"
+        ]
     raise DataError(
         f"{where}: {text}. A verdict from this share of the conversation could mislead. Fix: collect the whole threads "
         f"(e.g. `dialogic collect bluesky ...`, or import the replies' posts too), or, to publish anyway with "
         f"the coverage shown on every page, rerun with --allow-low-coverage (or lower `coverage_threshold:` in "
-        f"{study_path})")
+        f"{study_path})"
+    )
 
 
-def inconclusive_reason(found: dict[str, Any], params: dict[str, Any], data: Path,
-                        inputs: dict[str, str]) -> str | None:
+def inconclusive_reason(
+    found: dict[str, Any], params: dict[str, Any], data: Path, inputs: dict[str, str]
+) -> str | None:
     """Why a business-vs-personal test cannot be run on this data, or None when it can.
 
     Counts, per account type, the pages with at least ``min_posts`` posts in the period and the
@@ -260,31 +352,48 @@ def inconclusive_reason(found: dict[str, Any], params: dict[str, Any], data: Pat
         import pandas as pd
         import pyarrow.parquet as pq
 
-        acc = pq.read_table(data / "accounts.parquet", columns=["account_id", "platform", "account_type"]).to_pandas()
-        posts = pq.read_table(data / "posts.parquet", columns=["account_id", "platform", "created_at"]).to_pandas()
+        acc = pq.read_table(
+            data / "accounts.parquet", columns=["account_id", "platform", "account_type"]
+        ).to_pandas()
+        posts = pq.read_table(
+            data / "posts.parquet", columns=["account_id", "platform", "created_at"]
+        ).to_pandas()
         if filters["platforms"]:
             posts = posts[posts["platform"].isin(filters["platforms"])]
         if filters["start"]:
             posts = posts[posts["created_at"] >= pd.Timestamp(filters["start"], tz="UTC")]
         if filters["end"]:
-            posts = posts[posts["created_at"] < pd.Timestamp(filters["end"], tz="UTC") + pd.Timedelta(days=1)]
+            posts = posts[
+                posts["created_at"] < pd.Timestamp(filters["end"], tz="UTC") + pd.Timedelta(days=1)
+            ]
         n = posts.groupby("account_id").size()
         kept = set(n.index[n >= int(filters["min_posts"] or 0)])
         types = acc[acc["account_id"].isin(kept)]["account_type"].astype(str).value_counts()
-        return {"business": int(types.get("business", 0)), "personal": int(types.get("personal", 0)),
-                "unknown": int(types.get("unknown", 0)), "pages": len(kept), "all_pages": int(len(acc))}
+        return {
+            "business": int(types.get("business", 0)),
+            "personal": int(types.get("personal", 0)),
+            "unknown": int(types.get("unknown", 0)),
+            "pages": len(kept),
+            "all_pages": int(len(acc)),
+        }
 
     counts = _memoised("groups", ["groups", str(data), inputs, filters], compute, tables=True)
     if counts is None or counts["business"] >= 2 and counts["personal"] >= 2:
         return None
-    where_posts = f"with at least {filters['min_posts']} posts" + (" in the period" if filters["start"] or filters["end"] else "")
+    where_posts = f"with at least {filters['min_posts']} posts" + (
+        " in the period" if filters["start"] or filters["end"] else ""
+    )
     fixes = []
     if counts["unknown"]:
-        fixes.append(f"label the {counts['unknown']} page{'s' if counts['unknown'] > 1 else ''} of unknown type "
-                     f"(`dialogic label export`, then `dialogic import ... --labels`)")
+        fixes.append(
+            f"label the {counts['unknown']} page{'s' if counts['unknown'] > 1 else ''} of unknown type "
+            f"(`dialogic label export`, then `dialogic import ... --labels`)"
+        )
     if counts["pages"] < counts["all_pages"]:
         fixes.append("lower `min_posts` or widen the period")
     fixes.append("or test a contrast within pages (H3)")
-    return (f"each group needs at least two pages {where_posts}; the data have {counts['business']} business "
-            f"and {counts['personal']} personal page{'s' if counts['personal'] != 1 else ''} "
-            f"({counts['unknown']} of unknown type). Fix: " + ", ".join(fixes))
+    return (
+        f"each group needs at least two pages {where_posts}; the data have {counts['business']} business "
+        f"and {counts['personal']} personal page{'s' if counts['personal'] != 1 else ''} "
+        f"({counts['unknown']} of unknown type). Fix: " + ", ".join(fixes)
+    )

@@ -11,7 +11,7 @@ import platform
 import shlex
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -21,8 +21,23 @@ from analysis import __version__, config
 from analysis.runner import hashing
 
 #: Packages whose versions every report names (the full set is fixed by the lock file's hash).
-PACKAGES = ("dialogic", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "scipy",
-            "statsmodels", "matplotlib", "seaborn", "pyarrow", "lifelines", "dask", "distributed")
+PACKAGES = (
+    "dialogic",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "lifelines",
+    "dask",
+    "distributed",
+)
 
 
 @lru_cache(maxsize=1)
@@ -39,22 +54,30 @@ def package_versions() -> dict[str, str]:
 
 def code_version() -> dict[str, Any]:
     """Git commit of the project and whether the working tree differs from it."""
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=config.PROJECT_ROOT, capture_output=True,
-                                  text=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
     commit = git("rev-parse", "HEAD")
-    dirty = bool(git("status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks"))
-    return {"git_commit": commit or "unknown", "dirty": dirty, "analysis_version": __version__,
-            "analysis_sha256": hashing.code_hash()}
+    dirty = bool(
+        git("status", "--porcelain", "--untracked-files=no", "--", "analysis", "notebooks")
+    )
+    return {
+        "git_commit": commit or "unknown",
+        "dirty": dirty,
+        "analysis_version": __version__,
+        "analysis_sha256": hashing.code_hash(),
+    }
 
 
 def now_utc() -> str:
     """The current UTC time, ISO 8601 to the second (the only field that differs between reruns)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def relative(path: Path) -> str:
@@ -69,36 +92,57 @@ def reproduce_command(study_path: Path, report: str, overrides: dict[str, Any]) 
     """The one command that rebuilds this report from the study file (with the same overrides)."""
     args = ["dialogic", "run", relative(study_path), "--only", report, "--force"]
     for name, value in overrides.items():
-        args += ["-p", f"{name}={hashing.canonical_json(value) if not isinstance(value, str) else value}"]
+        args += [
+            "-p",
+            f"{name}={hashing.canonical_json(value) if not isinstance(value, str) else value}",
+        ]
     return shlex.join(args)
 
 
-def build(*, study, spec, inputs: dict[str, str], notebook_sha: str, cache_key: str, engine: str,
-          code: dict[str, Any] | None = None) -> dict[str, Any]:
+def build(
+    *,
+    study,
+    spec,
+    inputs: dict[str, str],
+    notebook_sha: str,
+    cache_key: str,
+    engine: str,
+    code: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The provenance record of one report (everything but ``time`` is the same on a rerun);
     ``code`` is :func:`code_version`, computed once per run by the caller."""
-    return deep_sorted({
-        "study": study.name,
-        "report": spec.name,
-        "hypothesis": spec.hypothesis,
-        "claim": spec.claim,
-        "grid": _json_safe(spec.grid),  # a YAML date in a grid value is recorded as ISO text
-        "parameters": _json_safe(spec.parameters),
-        "notebook": {"path": relative(spec.notebook), "sha256": notebook_sha},
-        "data": {"parameter": study.data_parameter, "path": str(spec.parameters.get(study.data_parameter, "")),
-                 "sha256": hashing.digest(inputs), "files": inputs},
-        "environment": {"lock_file": relative(config.LOCK_FILE), "lock_sha256": hashing.lock_hash(),
-                        "python": platform.python_version(), "platform": sys.platform,
-                        "packages": package_versions()},
-        "code": code or code_version(),
-        "audiences": study.audiences,
-        "languages": study.languages,
-        "engine": engine,
-        "time": now_utc(),
-        "command": reproduce_command(study.path, spec.name, study.overrides),
-        "reproduce": f"dialogic reproduce {relative(study.output / spec.name)}",
-        "cache_key": cache_key,
-    })
+    return deep_sorted(
+        {
+            "study": study.name,
+            "report": spec.name,
+            "hypothesis": spec.hypothesis,
+            "claim": spec.claim,
+            "grid": _json_safe(spec.grid),  # a YAML date in a grid value is recorded as ISO text
+            "parameters": _json_safe(spec.parameters),
+            "notebook": {"path": relative(spec.notebook), "sha256": notebook_sha},
+            "data": {
+                "parameter": study.data_parameter,
+                "path": str(spec.parameters.get(study.data_parameter, "")),
+                "sha256": hashing.digest(inputs),
+                "files": inputs,
+            },
+            "environment": {
+                "lock_file": relative(config.LOCK_FILE),
+                "lock_sha256": hashing.lock_hash(),
+                "python": platform.python_version(),
+                "platform": sys.platform,
+                "packages": package_versions(),
+            },
+            "code": code or code_version(),
+            "audiences": study.audiences,
+            "languages": study.languages,
+            "engine": engine,
+            "time": now_utc(),
+            "command": reproduce_command(study.path, spec.name, study.overrides),
+            "reproduce": f"dialogic reproduce {relative(study.output / spec.name)}",
+            "cache_key": cache_key,
+        }
+    )
 
 
 def _json_safe(value: Any) -> Any:

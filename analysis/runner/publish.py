@@ -38,8 +38,11 @@ KIND_TEXT = {
 def _templates():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              autoescape=True, keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
 
 
 def render_template(name: str, **context: Any) -> str:
@@ -109,7 +112,9 @@ def error_line(error: dict[str, Any] | None, width: int = ERROR_LINE_WIDTH) -> s
     evalue = _ANSI.sub("", str(error.get("evalue") or ""))
     lines = [ln.strip() for ln in evalue.splitlines() if ln.strip()]
     first = lines[0] + (" ..." if len(lines) > 1 else "") if lines else ""
-    text = secrets.redact(f"{ename}: {first}" if ename and first else ename or first or "unknown error")
+    text = secrets.redact(
+        f"{ename}: {first}" if ename and first else ename or first or "unknown error"
+    )
     text = " ".join(text.split())  # no tabs or stray control characters in a log line
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -127,15 +132,36 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def write_failure_page(output: Path, name: str, *, study: str, notebook: str, language: str | None,
-                       kind: str, error: dict[str, Any], parameters: dict[str, Any], time: str,
-                       command: str, good_time: str | None) -> Path:
+def write_failure_page(
+    output: Path,
+    name: str,
+    *,
+    study: str,
+    notebook: str,
+    language: str | None,
+    kind: str,
+    error: dict[str, Any],
+    parameters: dict[str, Any],
+    time: str,
+    command: str,
+    good_time: str | None,
+) -> Path:
     """Write ``output/name/failed.html`` (failing cell and traceback), secrets redacted, good files untouched."""
     error = {k: secrets.redact(str(v)) if v is not None else "" for k, v in (error or {}).items()}
     html = render_template(
-        "failure.html.j2", report=name, study=study, notebook=notebook, language=language,
-        kind_text=KIND_TEXT.get(kind, kind), error=error, parameters=parameters, time=time,
-        command=command, has_good=good_time is not None, good_time=good_time)
+        "failure.html.j2",
+        report=name,
+        study=study,
+        notebook=notebook,
+        language=language,
+        kind_text=KIND_TEXT.get(kind, kind),
+        error=error,
+        parameters=parameters,
+        time=time,
+        command=command,
+        has_good=good_time is not None,
+        good_time=good_time,
+    )
     path = output / name / FAILURE_PAGE
     atomic_write(path, secrets.redact(html).encode())
     return path

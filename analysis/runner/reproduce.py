@@ -17,9 +17,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from analysis import config
 from analysis.runner import hashing, provenance
@@ -28,9 +29,11 @@ from analysis.runner.errors import EXIT_NOT_IDENTICAL, EXIT_OK, FAILURE_EXIT_COD
 from analysis.runner.index import output_name
 
 # ISO timestamps and the dates a page prints (e.g. "22 November 2025", "22 novembre 2025", 2025-11-22).
-_TIME_PATTERNS = [re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
-                  re.compile(rb"\b\d{1,2}(?:er)? [A-Za-z\xc3\xa9\xc3\xbb]+\.? \d{4}\b"),
-                  re.compile(rb"\b\d{4}-\d{2}-\d{2}\b")]
+_TIME_PATTERNS = [
+    re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
+    re.compile(rb"\b\d{1,2}(?:er)? [A-Za-z\xc3\xa9\xc3\xbb]+\.? \d{4}\b"),
+    re.compile(rb"\b\d{4}-\d{2}-\d{2}\b"),
+]
 
 
 @dataclass
@@ -53,7 +56,9 @@ class Verdict:
     def lines(self) -> list[str]:
         out = []
         if self.changed_inputs:
-            out.append("inputs changed since the report was made: " + ", ".join(self.changed_inputs))
+            out.append(
+                "inputs changed since the report was made: " + ", ".join(self.changed_inputs)
+            )
         if self.failure:
             out.append(f"NOT REPRODUCED: the rerun failed: {self.failure}")
             return out
@@ -61,8 +66,14 @@ class Verdict:
             out.append(f"identical  {name}")
         for name, diff in self.different.items():
             out.append(f"DIFFERENT  {name}: {diff}")
-        out.append(f"{self.report}: " + ("results identical (HTML identical apart from the recorded time)"
-                                         if not self.different else "NOT identical"))
+        out.append(
+            f"{self.report}: "
+            + (
+                "results identical (HTML identical apart from the recorded time)"
+                if not self.different
+                else "NOT identical"
+            )
+        )
         return out
 
 
@@ -88,7 +99,11 @@ def _changed_inputs(prov: dict[str, Any], notebook: Path, data_dir: Path | None)
         changed.append(f"notebook {prov['notebook']['path']}")
     if data_dir is not None and data_dir.exists():
         now = hashing.tree_hashes(data_dir)
-        diff = sorted(k for k in set(now) | set(prov["data"]["files"]) if now.get(k) != prov["data"]["files"].get(k))
+        diff = sorted(
+            k
+            for k in set(now) | set(prov["data"]["files"])
+            if now.get(k) != prov["data"]["files"].get(k)
+        )
         changed += [f"data file {k}" for k in diff]
     if hashing.lock_hash() != prov["environment"]["lock_sha256"]:
         changed.append("requirements.lock")
@@ -97,7 +112,9 @@ def _changed_inputs(prov: dict[str, Any], notebook: Path, data_dir: Path | None)
     return changed
 
 
-def reproduce_report(report_dir: str | Path, progress: Callable[[str], None] = lambda line: None) -> Verdict:
+def reproduce_report(
+    report_dir: str | Path, progress: Callable[[str], None] = lambda line: None
+) -> Verdict:
     """Rerun the report in ``report_dir`` and compare it with the recorded files (see module docstring)."""
     from analysis.runner.backends import run_local
     from analysis.runner.kernels import notebook_imports
@@ -107,31 +124,56 @@ def reproduce_report(report_dir: str | Path, progress: Callable[[str], None] = l
     try:
         prov = json.loads((folder / "provenance.json").read_text())
     except (OSError, ValueError) as exc:
-        raise StudyError(f"{folder} has no readable provenance.json ({exc}); give a report folder "
-                         f"such as reports/demo/h1") from None
+        raise StudyError(
+            f"{folder} has no readable provenance.json ({exc}); give a report folder "
+            f"such as reports/demo/h1"
+        ) from None
     notebook = config.PROJECT_ROOT / prov["notebook"]["path"]
     if not notebook.is_file():
-        raise StudyError(f"the notebook {notebook} recorded in {folder}/provenance.json no longer exists")
+        raise StudyError(
+            f"the notebook {notebook} recorded in {folder}/provenance.json no longer exists"
+        )
     data_path = prov["data"].get("path")
     data_dir = None
     if data_path:
-        data_dir = Path(data_path) if Path(data_path).is_absolute() else config.PROJECT_ROOT / data_path
+        data_dir = (
+            Path(data_path) if Path(data_path).is_absolute() else config.PROJECT_ROOT / data_path
+        )
     verdict = Verdict(prov["report"], changed_inputs=_changed_inputs(prov, notebook, data_dir))
     languages, audiences = prov["languages"], prov["audiences"]
-    if "brief-pdf" in audiences and not Path(study_module.CHROMIUM).exists():  # PDFs are not compared anyway
+    if (
+        "brief-pdf" in audiences and not Path(study_module.CHROMIUM).exists()
+    ):  # PDFs are not compared anyway
         audiences = [a for a in audiences if a != "brief-pdf"]
-        progress(f"WARNING: {study_module.CHROMIUM} is not installed (apt-get install chromium): the PDF is not reprinted")
+        progress(
+            f"WARNING: {study_module.CHROMIUM} is not installed (apt-get install chromium): the PDF is not reprinted"
+        )
     params = dict(sorted(prov["parameters"].items()))
-    variants = ({lang: {**params, "language": lang} for lang in languages}
-                if "language" in declared_parameters(notebook) and params.get("language") == languages[0]
-                else {None: params})
+    variants = (
+        {lang: {**params, "language": lang} for lang in languages}
+        if "language" in declared_parameters(notebook) and params.get("language") == languages[0]
+        else {None: params}
+    )
     new_prov = dict(prov, time=provenance.now_utc())
     text = notebook.read_text(encoding="utf-8")
-    jobs = [{"report": prov["report"], "language": lang, "notebook": str(notebook), "notebook_json": text,
-             "parameters": p, "primary": i == 0, "provenance": new_prov,
-             "preload": notebook_imports([notebook]),
-             "outputs": [[a, lg, output_name(a, lg, languages)] for lg in ([lang] if lang else languages) for a in audiences]}
-            for i, (lang, p) in enumerate(variants.items())]
+    jobs = [
+        {
+            "report": prov["report"],
+            "language": lang,
+            "notebook": str(notebook),
+            "notebook_json": text,
+            "parameters": p,
+            "primary": i == 0,
+            "provenance": new_prov,
+            "preload": notebook_imports([notebook]),
+            "outputs": [
+                [a, lg, output_name(a, lg, languages)]
+                for lg in ([lang] if lang else languages)
+                for a in audiences
+            ],
+        }
+        for i, (lang, p) in enumerate(variants.items())
+    ]
     progress(f"reproducing {folder} ({len(jobs)} execution{'s' if len(jobs) > 1 else ''})")
     files: dict[str, bytes] = {}
     for outcome in run_local(jobs, workers=1):

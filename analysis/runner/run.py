@@ -21,14 +21,21 @@ from __future__ import annotations
 import fnmatch
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from analysis import config
 from analysis.runner import hashing, preflight, provenance, publish, secrets
 from analysis.runner.datacheck import check_filters, check_threads
-from analysis.runner.errors import EXIT_INCONCLUSIVE, EXIT_OK, FAILURE_EXIT_CODES, DataError, StudyError
+from analysis.runner.errors import (
+    EXIT_INCONCLUSIVE,
+    EXIT_OK,
+    FAILURE_EXIT_CODES,
+    DataError,
+    StudyError,
+)
 from analysis.runner.index import output_name, write_index
 from analysis.runner.parameters import check_parameters, declared_parameters
 from analysis.runner.study import ReportSpec, Study, load_study
@@ -39,7 +46,9 @@ class Planned:
     """One report with its checked parameters per language, its cache key and whether it must run."""
 
     spec: ReportSpec
-    variants: dict[str | None, dict[str, Any]]  # language (None = not a notebook parameter) -> parameters
+    variants: dict[
+        str | None, dict[str, Any]
+    ]  # language (None = not a notebook parameter) -> parameters
     notebook_sha: str
     inputs: dict[str, str]
     cache_key: str
@@ -59,7 +68,9 @@ class RunSummary:
     ran: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # name -> kind
-    inconclusive: dict[str, str] = field(default_factory=dict)  # name -> why (pre-flight, no kernel)
+    inconclusive: dict[str, str] = field(
+        default_factory=dict
+    )  # name -> why (pre-flight, no kernel)
     errors: dict[str, str] = field(default_factory=dict)  # failed name -> its exception, one line
     failure_pages: dict[str, Path] = field(default_factory=dict)  # failed name -> its failed.html
     leaks: list[tuple[str, str]] = field(default_factory=list)  # (file, variable)
@@ -98,13 +109,19 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
             base.setdefault("study", study.name)
         # the study's own wording of the hypothesis, for notebooks that declare it
         # and the study-wide multiple-testing correction, which the pages name
-        for pname, text in (("claim", spec.claim), ("claim_fr", spec.claim_fr), ("correction", study.correction),
-                            ("coverage_threshold", study.coverage_threshold)):
+        for pname, text in (
+            ("claim", spec.claim),
+            ("claim_fr", spec.claim_fr),
+            ("correction", study.correction),
+            ("coverage_threshold", study.coverage_threshold),
+        ):
             if text is not None and text != "" and pname in declared:
                 base.setdefault(pname, text)
         if "language" in declared and "language" not in study.overrides:
-            variants = {lang: check_parameters(spec.notebook, {**base, "language": lang}, spec.name)
-                        for lang in study.languages}
+            variants = {
+                lang: check_parameters(spec.notebook, {**base, "language": lang}, spec.name)
+                for lang in study.languages
+            }
         else:
             variants = {None: check_parameters(spec.notebook, base, spec.name)}
         first = next(iter(variants.values()))
@@ -114,37 +131,66 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
         notes: list[str] = []
         inconclusive = None
         where = f"report {spec.name}"
-        found = preflight.describe_hypothesis(first, f"notebook {spec.notebook.name}, {where}") \
-            if "hypothesis" in declared else None
+        found = (
+            preflight.describe_hypothesis(first, f"notebook {spec.notebook.name}, {where}")
+            if "hypothesis" in declared
+            else None
+        )
         if data is not None:
             if not data.exists():
-                raise DataError(f"report {spec.name}: data folder {data} does not exist; build it "
-                                f"(`dialogic demo` for the demo data, `dialogic import ...` for yours) or "
-                                f"fix `data:` in {study.path}")
+                raise DataError(
+                    f"report {spec.name}: data folder {data} does not exist; build it "
+                    f"(`dialogic demo` for the demo data, `dialogic import ...` for yours) or "
+                    f"fix `data:` in {study.path}"
+                )
             inputs = hashing.tree_hashes(data)
             if not inputs:
-                raise DataError(f"report {spec.name}: data folder {data} is empty; import data into it first")
+                raise DataError(
+                    f"report {spec.name}: data folder {data} is empty; import data into it first"
+                )
             if data.is_dir():
-                check_filters(first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}")
+                check_filters(
+                    first, data, inputs, f"notebook {spec.notebook.name}, report {spec.name}"
+                )
                 if found is not None:  # notebooks of the hypothesis catalogue
                     check_threads(first, data, where)
-                    notes += preflight.check_coverage(found, first, data, inputs, threshold=study.coverage_threshold,
-                                                      allow_low=study.allow_low_coverage, where=where,
-                                                      study_path=provenance.relative(study.path))
+                    notes += preflight.check_coverage(
+                        found,
+                        first,
+                        data,
+                        inputs,
+                        threshold=study.coverage_threshold,
+                        allow_low=study.allow_low_coverage,
+                        where=where,
+                        study_path=provenance.relative(study.path),
+                    )
                     inconclusive = preflight.inconclusive_reason(found, first, data, inputs)
         notebook_sha = hashing.file_sha256(spec.notebook)
-        key = hashing.digest({"notebook": notebook_sha, "parameters": variants, "inputs": inputs,
-                              "lock": hashing.lock_hash(), "code": hashing.code_hash() if study.cache_code else "",
-                              "audiences": study.audiences, "languages": study.languages,
-                              "format": hashing.FORMAT_VERSION})
-        cached = not force and _is_current(study, spec.name, key, preflight_only=inconclusive is not None)
-        planned.append(Planned(spec, variants, notebook_sha, inputs, key, cached, inconclusive, notes))
+        key = hashing.digest(
+            {
+                "notebook": notebook_sha,
+                "parameters": variants,
+                "inputs": inputs,
+                "lock": hashing.lock_hash(),
+                "code": hashing.code_hash() if study.cache_code else "",
+                "audiences": study.audiences,
+                "languages": study.languages,
+                "format": hashing.FORMAT_VERSION,
+            }
+        )
+        cached = not force and _is_current(
+            study, spec.name, key, preflight_only=inconclusive is not None
+        )
+        planned.append(
+            Planned(spec, variants, notebook_sha, inputs, key, cached, inconclusive, notes)
+        )
     return planned
 
 
 def _expected_files(study: Study) -> list[str]:
-    return ["provenance.json", "results.json"] + [output_name(a, lang, study.languages)
-                                                  for lang in study.languages for a in study.audiences]
+    return ["provenance.json", "results.json"] + [
+        output_name(a, lang, study.languages) for lang in study.languages for a in study.audiences
+    ]
 
 
 def _is_current(study: Study, name: str, key: str, preflight_only: bool = False) -> bool:
@@ -154,8 +200,11 @@ def _is_current(study: Study, name: str, key: str, preflight_only: bool = False)
     except (OSError, ValueError):
         return False
     expected = ["provenance.json", "results.json"] if preflight_only else _expected_files(study)
-    return (recorded == key and not (folder / publish.FAILURE_PAGE).exists()
-            and all((folder / f).is_file() for f in expected))
+    return (
+        recorded == key
+        and not (folder / publish.FAILURE_PAGE).exists()
+        and all((folder / f).is_file() for f in expected)
+    )
 
 
 def _publish_inconclusive(study: Study, item: Planned, summary: RunSummary) -> None:
@@ -165,28 +214,59 @@ def _publish_inconclusive(study: Study, item: Planned, summary: RunSummary) -> N
     parameters, and the index must not link a verdict the current data cannot give.
     """
     spec = item.spec
-    prov = provenance.build(study=study, spec=spec, inputs=item.inputs, notebook_sha=item.notebook_sha,
-                            cache_key=item.cache_key, engine="pre-flight (no kernel)", code=provenance.code_version())
-    record = {"hypothesis": spec.parameters.get("hypothesis", spec.hypothesis), "report": spec.name,
-              "verdict": "inconclusive", "inconclusive_reason": item.inconclusive, "preflight": True,
-              "parameters": spec.parameters}
-    files = {"results.json": (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
-             "provenance.json": (json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()}
+    prov = provenance.build(
+        study=study,
+        spec=spec,
+        inputs=item.inputs,
+        notebook_sha=item.notebook_sha,
+        cache_key=item.cache_key,
+        engine="pre-flight (no kernel)",
+        code=provenance.code_version(),
+    )
+    record = {
+        "hypothesis": spec.parameters.get("hypothesis", spec.hypothesis),
+        "report": spec.name,
+        "verdict": "inconclusive",
+        "inconclusive_reason": item.inconclusive,
+        "preflight": True,
+        "parameters": spec.parameters,
+    }
+    files = {
+        "results.json": (
+            json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        ).encode(),
+        "provenance.json": (
+            json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        ).encode(),
+    }
     publish.publish_report(study.output, spec.name, files)
     summary.inconclusive[spec.name] = item.inconclusive
 
 
-def _jobs(study: Study, item: Planned, prov: dict[str, Any], notebook_json: str, preload: list[str]) -> list[dict]:
+def _jobs(
+    study: Study, item: Planned, prov: dict[str, Any], notebook_json: str, preload: list[str]
+) -> list[dict]:
     jobs = []
     for i, (language, params) in enumerate(item.variants.items()):
         langs = study.languages if language is None else [language]
-        jobs.append({
-            "report": item.spec.name, "language": language, "notebook": str(item.spec.notebook),
-            # sorted: the injected cell then reads the same as on a rerun from provenance.json
-            "notebook_json": notebook_json, "parameters": dict(sorted(params.items())), "primary": i == 0,
-            "outputs": [[aud, lang, output_name(aud, lang, study.languages)] for lang in langs for aud in study.audiences],
-            "provenance": prov, "preload": preload,
-        })
+        jobs.append(
+            {
+                "report": item.spec.name,
+                "language": language,
+                "notebook": str(item.spec.notebook),
+                # sorted: the injected cell then reads the same as on a rerun from provenance.json
+                "notebook_json": notebook_json,
+                "parameters": dict(sorted(params.items())),
+                "primary": i == 0,
+                "outputs": [
+                    [aud, lang, output_name(aud, lang, study.languages)]
+                    for lang in langs
+                    for aud in study.audiences
+                ],
+                "provenance": prov,
+                "preload": preload,
+            }
+        )
     return jobs
 
 
@@ -197,7 +277,9 @@ def _good_time(folder: Path) -> str | None:
         return None
 
 
-def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summary: RunSummary) -> str:
+def _finish(
+    study: Study, item: Planned, prov: dict, outcomes: list[dict], summary: RunSummary
+) -> str:
     """Publish a report whose jobs all finished, or write its failure page. Returns the state."""
     name = item.spec.name
     failed = next((o for o in outcomes if not o["ok"]), None)
@@ -205,20 +287,36 @@ def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summa
     if failed is None:
         for o in outcomes:
             files.update(o["files"])
-        files["provenance.json"] = (json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        files["provenance.json"] = (
+            json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        ).encode()
         leaked = sorted({var for data in files.values() for var in secrets.find_secrets(data)})
         if leaked:
-            failed = {"kind": "secret", "language": None, "error": {
-                "ename": "SecretLeakError", "source": "",
-                "evalue": f"the output contains the value of ${', $'.join(leaked)}",
-                "traceback": "A notebook printed or displayed a secret from the environment. Remove the "
-                             "output that shows it; secrets may be read from os.environ but never shown."}}
+            failed = {
+                "kind": "secret",
+                "language": None,
+                "error": {
+                    "ename": "SecretLeakError",
+                    "source": "",
+                    "evalue": f"the output contains the value of ${', $'.join(leaked)}",
+                    "traceback": "A notebook printed or displayed a secret from the environment. Remove the "
+                    "output that shows it; secrets may be read from os.environ but never shown.",
+                },
+            }
     if failed is not None:
         summary.failure_pages[name] = publish.write_failure_page(
-            study.output, name, study=study.name, notebook=provenance.relative(item.spec.notebook),
-            language=failed.get("language"), kind=failed["kind"], error=failed["error"],
-            parameters=item.spec.parameters, time=prov["time"], command=prov["command"],
-            good_time=_good_time(study.output / name))
+            study.output,
+            name,
+            study=study.name,
+            notebook=provenance.relative(item.spec.notebook),
+            language=failed.get("language"),
+            kind=failed["kind"],
+            error=failed["error"],
+            parameters=item.spec.parameters,
+            time=prov["time"],
+            command=prov["command"],
+            good_time=_good_time(study.output / name),
+        )
         summary.failed[name] = failed["kind"]
         summary.errors[name] = publish.error_line(failed["error"])
         return f"FAILED ({failed['kind']})"
@@ -227,10 +325,18 @@ def _finish(study: Study, item: Planned, prov: dict, outcomes: list[dict], summa
     return "done"
 
 
-def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *, workers: int | None = None,
-              force: bool = False, only: str | None = None, dask: str | None = None,
-              progress: Callable[[str], None] = lambda line: None,
-              states: Callable[..., None] | None = None, allow_low_coverage: bool = False) -> RunSummary:
+def run_study(
+    study_path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    only: str | None = None,
+    dask: str | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+    states: Callable[..., None] | None = None,
+    allow_low_coverage: bool = False,
+) -> RunSummary:
     """Run a study: see the module docstring for the steps.
 
     Parameters
@@ -300,8 +406,10 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     todo = [p for p in planned_runs if not p.cached]
     summary.cached = [p.spec.name for p in planned if p.cached]
     workers = workers or default_workers()
-    progress(f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
-             + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else ""))
+    progress(
+        f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
+        + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else "")
+    )
     if todo:
         for item in planned_runs:
             states(item.spec.name, "cached" if item.cached else "queued")
@@ -314,13 +422,17 @@ def run_study(study_path: str | Path, overrides: dict[str, Any] | None = None, *
     for path, var in summary.leaks:
         progress(f"SECRET: the value of ${var} appears in {path}")
     summary.seconds = time.monotonic() - started
-    progress(f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed, "
-             f"{len(summary.inconclusive)} inconclusive before any kernel "
-             f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}")
+    progress(
+        f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed, "
+        f"{len(summary.inconclusive)} inconclusive before any kernel "
+        f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}"
+    )
     return summary
 
 
-def _warm_measures(jobs: list[dict], progress: Callable[[str], None], dask: str | None = None) -> None:
+def _warm_measures(
+    jobs: list[dict], progress: Callable[[str], None], dask: str | None = None
+) -> None:
     """Compute, once and in a child process, the measures several jobs share (each kernel then
     reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
     computing them at the same time). With ``dask`` every data set's measures are computed so,
@@ -340,20 +452,43 @@ def _warm_measures(jobs: list[dict], progress: Callable[[str], None], dask: str 
         if len(group) < 2 and not dask:
             continue
         data = group[0]["parameters"].get("data_dir")
-        progress(f"measures  of {data}, once for {len(group)} jobs" + (f" on Dask ({dask})" if dask else "") + " ...")
+        progress(
+            f"measures  of {data}, once for {len(group)} jobs"
+            + (f" on Dask ({dask})" if dask else "")
+            + " ..."
+        )
         t0 = time.monotonic()
-        code = ("import json, sys; from analysis.report.data import warm_measures; "
-                "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])")
-        proc = subprocess.run([sys.executable, "-c", code],
-                              input=json.dumps({"parameters": group[0]["parameters"], "dask": dask}, default=str),
-                              capture_output=True, text=True, cwd=config.PROJECT_ROOT)
+        code = (
+            "import json, sys; from analysis.report.data import warm_measures; "
+            "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps({"parameters": group[0]["parameters"], "dask": dask}, default=str),
+            capture_output=True,
+            text=True,
+            cwd=config.PROJECT_ROOT,
+        )
         last = (proc.stderr.strip().splitlines() or [""])[-1]
-        progress(f"measures  of {data} " + (f"done in {time.monotonic() - t0:.1f} s" if proc.returncode == 0
-                                           else f"failed ({last}); each report computes its own"))
+        progress(
+            f"measures  of {data} "
+            + (
+                f"done in {time.monotonic() - t0:.1f} s"
+                if proc.returncode == 0
+                else f"failed ({last}); each report computes its own"
+            )
+        )
 
 
-def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, summary: RunSummary, states,
-             progress: Callable[[str], None] = lambda line: None) -> None:
+def _execute(
+    study: Study,
+    todo: list[Planned],
+    workers: int,
+    dask: str | None,
+    summary: RunSummary,
+    states,
+    progress: Callable[[str], None] = lambda line: None,
+) -> None:
     from analysis.runner.backends import run_jobs
     from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
 
@@ -363,9 +498,15 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
     jobs, provs, pending = [], {}, {}
     code = provenance.code_version()
     for item in todo:
-        prov = provenance.build(study=study, spec=item.spec, inputs=item.inputs, notebook_sha=item.notebook_sha,
-                                cache_key=item.cache_key, engine=f"dask {dask}" if dask else "local",
-                                code=code)
+        prov = provenance.build(
+            study=study,
+            spec=item.spec,
+            inputs=item.inputs,
+            notebook_sha=item.notebook_sha,
+            cache_key=item.cache_key,
+            engine=f"dask {dask}" if dask else "local",
+            code=code,
+        )
         provs[item.spec.name] = prov
         item_jobs = _jobs(study, item, prov, texts[item.spec.notebook], preload)
         pending[item.spec.name] = len(item_jobs)
@@ -394,21 +535,30 @@ def _execute(study: Study, todo: list[Planned], workers: int, dask: str | None, 
     try:
         for _ in range(max(1, min(workers, len(jobs)))):
             start_next()
-        for outcome in run_jobs("dask" if dask else "local", jobs, workers=workers, scheduler=dask):
+        for outcome in run_jobs(
+            "dask" if dask else "local", jobs, workers=workers, scheduler=dask
+        ):
             name = outcome["report"]
             outcomes[name].append(outcome)
             start_next()
             if len(outcomes[name]) == pending[name]:
-                outcomes[name].sort(key=lambda o: list(by_name[name].variants).index(o["language"]))
+                outcomes[name].sort(
+                    key=lambda o: list(by_name[name].variants).index(o["language"])
+                )
                 states(name, "rendering")
                 state = _finish(study, by_name[name], provs[name], outcomes[name], summary)
                 seconds = sum(o["seconds"] for o in outcomes[name])
                 if state == "done":
                     states(name, "done", seconds=seconds)
                 else:  # the exception and the failure page's path, so the reason shows in the terminal
-                    states(name, "failed", seconds=seconds, note=summary.failed.get(name),
-                           error=summary.errors.get(name),
-                           page=publish.display_path(summary.failure_pages[name]))
+                    states(
+                        name,
+                        "failed",
+                        seconds=seconds,
+                        note=summary.failed.get(name),
+                        error=summary.errors.get(name),
+                        page=publish.display_path(summary.failure_pages[name]),
+                    )
     finally:
         if factory is not None:
             factory.close()

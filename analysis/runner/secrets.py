@@ -23,12 +23,25 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-SECRET_NAME = re.compile(r"TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION", re.I)
+SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION", re.I
+)
 MIN_SECRET_LENGTH = 8
 #: Variables that match the name pattern but are not secrets (paths and public settings).
-NOT_SECRET = {"DIALOGIC_KEY_FILE", "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "XAUTHORITY", "KEYTIMEOUT",
-              "JPY_SESSION_NAME", "DBUS_SESSION_BUS_ADDRESS", "XDG_SESSION_ID", "XDG_SESSION_TYPE",
-              "XDG_SESSION_CLASS", "XDG_SESSION_DESKTOP", "SESSION_MANAGER"}
+NOT_SECRET = {
+    "DIALOGIC_KEY_FILE",
+    "SSH_AUTH_SOCK",
+    "GPG_AGENT_INFO",
+    "XAUTHORITY",
+    "KEYTIMEOUT",
+    "JPY_SESSION_NAME",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "XDG_SESSION_ID",
+    "XDG_SESSION_TYPE",
+    "XDG_SESSION_CLASS",
+    "XDG_SESSION_DESKTOP",
+    "SESSION_MANAGER",
+}
 
 
 #: Names that point to where a secret is kept, not to the secret (``*_KEY_FILE``, ``*_TOKEN_PATH``).
@@ -42,9 +55,15 @@ def secret_values(environ=None) -> dict[str, str]:
     are not secrets: their value is where a secret lives, and paths appear in reports legitimately.
     """
     env = os.environ if environ is None else environ
-    return {k: v for k, v in env.items()
-            if SECRET_NAME.search(k) and k not in NOT_SECRET and not LOCATION_NAME.search(k)
-            and len(v.strip()) >= MIN_SECRET_LENGTH and not (v.startswith("/") and os.path.exists(v))}
+    return {
+        k: v
+        for k, v in env.items()
+        if SECRET_NAME.search(k)
+        and k not in NOT_SECRET
+        and not LOCATION_NAME.search(k)
+        and len(v.strip()) >= MIN_SECRET_LENGTH
+        and not (v.startswith("/") and os.path.exists(v))
+    }
 
 
 def _forms(value: str) -> set[bytes]:
@@ -54,7 +73,11 @@ def _forms(value: str) -> set[bytes]:
 
 def find_secrets(data: bytes, environ=None) -> list[str]:
     """Names of the secret variables whose value occurs in ``data``."""
-    return [name for name, value in secret_values(environ).items() if any(f in data for f in _forms(value))]
+    return [
+        name
+        for name, value in secret_values(environ).items()
+        if any(f in data for f in _forms(value))
+    ]
 
 
 def redact(text: str, environ=None) -> str:
@@ -78,7 +101,11 @@ def scan_tree(root: Path, environ=None) -> list[tuple[str, str]]:
 
 def secret_in_parameter(name: str, value) -> str:
     """Why a parameter must not be passed (a secret-looking name with a value, or a secret's value); '' if fine."""
-    if SECRET_NAME.search(name) and value not in ("", None, [], {}) and not isinstance(value, (bool, int, float)):
+    if (
+        SECRET_NAME.search(name)
+        and value not in ("", None, [], {})
+        and not isinstance(value, (bool, int, float))
+    ):
         return "looks like a secret (its name matches TOKEN/SECRET/KEY/PASSWORD...)"
     text = json.dumps(value, default=str).encode()
     leaked = find_secrets(text)

@@ -49,14 +49,33 @@ import yaml
 from analysis import config
 from analysis.runner.errors import ParameterError, StudyError
 
-AUDIENCES = ("academic", "brief", "brief-pdf")  # brief-pdf: the client brief printed to PDF by chromium
+AUDIENCES = (
+    "academic",
+    "brief",
+    "brief-pdf",
+)  # brief-pdf: the client brief printed to PDF by chromium
 #: The browser that prints ``brief-pdf`` (the path :data:`analysis.report.render.CHROMIUM` uses; a
 #: test keeps them equal). Read here so that checking it does not import the renderer (seconds).
 #: ``DIALOGIC_CHROMIUM`` names another browser (or hides it: ``DIALOGIC_CHROMIUM=/nonexistent``).
 CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
 CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
-_KEYS = {"name", "title", "notebook", "data", "data_parameter", "output", "audiences", "languages",
-         "correction", "parameters", "grid", "hypotheses", "description", "cache_code", "coverage_threshold"}
+_KEYS = {
+    "name",
+    "title",
+    "notebook",
+    "data",
+    "data_parameter",
+    "output",
+    "audiences",
+    "languages",
+    "correction",
+    "parameters",
+    "grid",
+    "hypotheses",
+    "description",
+    "cache_code",
+    "coverage_threshold",
+}
 _HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+[a-z]?$")
 #: Catalogue ids that stand for several claims (a copy of ``analysis.stats.hypotheses.SPLIT``, kept
@@ -69,9 +88,21 @@ def _split_entries(entries: list) -> list:
     """The study's hypothesis entries with each id of :data:`SPLIT` replaced by its parts."""
     out = []
     for entry in entries:
-        hid = entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None
-        if hid in SPLIT and not (isinstance(entry, dict) and (entry.get("parameters") or {}).get("hypothesis")):
-            base = {k: v for k, v in entry.items() if k not in ("claim", "claim_fr")} if isinstance(entry, dict) else {}
+        hid = (
+            entry
+            if isinstance(entry, str)
+            else entry.get("id")
+            if isinstance(entry, dict)
+            else None
+        )
+        if hid in SPLIT and not (
+            isinstance(entry, dict) and (entry.get("parameters") or {}).get("hypothesis")
+        ):
+            base = (
+                {k: v for k, v in entry.items() if k not in ("claim", "claim_fr")}
+                if isinstance(entry, dict)
+                else {}
+            )
             out += [dict(base, id=part) for part in SPLIT[hid]]
         else:
             out.append(entry)
@@ -161,7 +192,8 @@ def parse_value(text: str, name: str = "") -> Any:
         raise ParameterError(
             f"-p {name}={text}: the value of parameter `{name}` cannot be read ({problem}). A date must "
             f"exist (YYYY-MM-DD, e.g. 2024-03-31); to pass the text as it is, quote it: "
-            f"-p '{name}=\"{text}\"'") from None
+            f"-p '{name}=\"{text}\"'"
+        ) from None
 
 
 def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
@@ -173,10 +205,14 @@ def parse_overrides(pairs=(), files=()) -> dict[str, Any]:
         except (OSError, yaml.YAMLError) as exc:
             raise StudyError(f"cannot read parameters file {f}: {exc}") from None
         except ValueError as exc:  # YAML's date reader: `start: 2024-13-01`
-            raise ParameterError(f"parameters file {f}: a value cannot be read ({exc}); a date must exist "
-                                 f"(YYYY-MM-DD, e.g. 2024-03-31), or quote the value to pass it as text") from None
+            raise ParameterError(
+                f"parameters file {f}: a value cannot be read ({exc}); a date must exist "
+                f"(YYYY-MM-DD, e.g. 2024-03-31), or quote the value to pass it as text"
+            ) from None
         if not isinstance(data, dict):
-            raise StudyError(f"parameters file {f} must be a mapping `name: value`, got {type(data).__name__}")
+            raise StudyError(
+                f"parameters file {f} must be a mapping `name: value`, got {type(data).__name__}"
+            )
         out.update(data)
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -227,8 +263,10 @@ def check_name(study_path: Path, key: str, value: str, fix: str) -> str:
     """``value`` as a folder name, or a StudyError naming the file, the key and the fix."""
     problem = _folder_problem(value)
     if problem:
-        raise StudyError(f"{study_path}: `{key}` {value!r} {problem}; it names a folder under the output, so it "
-                         f"must be one plain name. {fix}")
+        raise StudyError(
+            f"{study_path}: `{key}` {value!r} {problem}; it names a folder under the output, so it "
+            f"must be one plain name. {fix}"
+        )
     return value
 
 
@@ -240,17 +278,23 @@ def resolve_output(study_path: Path, value: Any) -> Path:
     """
     text = str(value)
     p = Path(text).expanduser()
-    fix = (f"write `output: reports/<folder>` (inside {config.REPORTS_DIR}) or an absolute folder such as "
-           f"`output: /srv/dialogic/reports`")
+    fix = (
+        f"write `output: reports/<folder>` (inside {config.REPORTS_DIR}) or an absolute folder such as "
+        f"`output: /srv/dialogic/reports`"
+    )
     if ".." in p.parts or "\0" in text or not text.strip():
-        raise StudyError(f"{study_path}: `output` {text!r} {'contains `..`' if '..' in p.parts else 'is not a folder'}; "
-                         f"{fix}")
+        raise StudyError(
+            f"{study_path}: `output` {text!r} {'contains `..`' if '..' in p.parts else 'is not a folder'}; "
+            f"{fix}"
+        )
     if p.is_absolute():
         return p
     out = (config.PROJECT_ROOT / p).resolve()
     reports = Path(config.REPORTS_DIR).resolve()
     if out == reports or reports not in out.parents:
-        raise StudyError(f"{study_path}: `output` {text!r} is not a folder inside {config.REPORTS_DIR}; {fix}")
+        raise StudyError(
+            f"{study_path}: `output` {text!r} is not a folder inside {config.REPORTS_DIR}; {fix}"
+        )
     return config.PROJECT_ROOT / p
 
 
@@ -276,10 +320,13 @@ def _drop_unavailable_audiences(study: Study) -> None:
         study.audiences = [a for a in study.audiences if a != "brief-pdf"]
         study.unavailable["brief-pdf"] = (
             f"the brief as PDF is not available: {CHROMIUM} is not installed (apt-get install chromium); "
-            f"the HTML reports are made")
+            f"the HTML reports are made"
+        )
         if not study.audiences:
-            raise StudyError(f"{study.path}: `audiences` asks only for brief-pdf, which needs {CHROMIUM}; "
-                             f"install it (apt-get install chromium) or add brief")
+            raise StudyError(
+                f"{study.path}: `audiences` asks only for brief-pdf, which needs {CHROMIUM}; "
+                f"install it (apt-get install chromium) or add brief"
+            )
 
 
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
@@ -303,16 +350,27 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StudyError(f"study file {path} does not exist; see studies/demo.yaml for an example") from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist (2024-13-01)
+        raise StudyError(
+            f"study file {path} does not exist; see studies/demo.yaml for an example"
+        ) from None
+    except (
+        yaml.YAMLError,
+        ValueError,
+    ) as exc:  # ValueError: a date that does not exist (2024-13-01)
         raise StudyError(f"study file {path} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
-        raise StudyError(f"study file {path} must be a mapping with keys like name, notebook, hypotheses")
+        raise StudyError(
+            f"study file {path} must be a mapping with keys like name, notebook, hypotheses"
+        )
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise StudyError(f"{path}: unknown key(s) {unknown}; a study file takes {sorted(_KEYS)}")
-    name = check_name(path, "name", str(raw.get("name") or path.stem),
-                      "Use letters, digits, `-` or `_`, e.g. `name: demo` (it becomes reports/demo/).")
+    name = check_name(
+        path,
+        "name",
+        str(raw.get("name") or path.stem),
+        "Use letters, digits, `-` or `_`, e.g. `name: demo` (it becomes reports/demo/).",
+    )
     notebook = _resolve(raw.get("notebook", config.NOTEBOOKS_DIR / "hypothesis.ipynb"))
     if not notebook.is_file():
         raise StudyError(f"{path}: notebook {notebook} does not exist; fix `notebook:`")
@@ -322,31 +380,51 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         shared[data_parameter] = str(raw["data"])
     grid = raw.get("grid") or {}
     if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
-        raise StudyError(f"{path}: `grid` must map each parameter to a non-empty list of values, "
-                         f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}")
+        raise StudyError(
+            f"{path}: `grid` must map each parameter to a non-empty list of values, "
+            f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}"
+        )
     grid = {k: ([overrides[k]] if k in overrides else list(v)) for k, v in grid.items()}
     hypotheses = raw.get("hypotheses") or []
     if not hypotheses:
         raise StudyError(f"{path}: `hypotheses` is empty; add at least `- id: H1`")
     languages = [str(v) for v in _as_list(path, "languages", raw.get("languages", ["en"]))]
     study = Study(
-        path=path, name=name, title=str(raw.get("title", name)), notebook=notebook,
+        path=path,
+        name=name,
+        title=str(raw.get("title", name)),
+        notebook=notebook,
         data_parameter=data_parameter,
-        output=resolve_output(path, raw["output"]) if "output" in raw else config.REPORTS_DIR / name,
-        audiences=[str(v) for v in _as_list(path, "audiences", raw.get("audiences", ["academic", "brief"]), AUDIENCES)],
+        output=resolve_output(path, raw["output"])
+        if "output" in raw
+        else config.REPORTS_DIR / name,
+        audiences=[
+            str(v)
+            for v in _as_list(
+                path, "audiences", raw.get("audiences", ["academic", "brief"]), AUDIENCES
+            )
+        ],
         languages=languages,
         correction=str(raw.get("correction", "holm")),
         overrides=overrides,
         cache_code=bool(raw.get("cache_code", True)),
     )
     threshold = raw.get("coverage_threshold", config.DEFAULT_COVERAGE_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise StudyError(f"{path}: coverage_threshold {threshold!r}; give a share between 0 and 1, e.g. 0.8 "
-                         f"(0 turns the coverage check off)")
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not 0 <= threshold <= 1
+    ):
+        raise StudyError(
+            f"{path}: coverage_threshold {threshold!r}; give a share between 0 and 1, e.g. 0.8 "
+            f"(0 turns the coverage check off)"
+        )
     study.coverage_threshold = float(threshold)
     _drop_unavailable_audiences(study)
     if study.correction not in CORRECTIONS:
-        raise StudyError(f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}")
+        raise StudyError(
+            f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}"
+        )
     seen: set[str] = set()
     for entry in _split_entries(hypotheses):
         if isinstance(entry, str):
@@ -355,7 +433,9 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
             raise StudyError(f"{path}: each hypothesis needs an `id`, got {entry!r}")
         bad = sorted(set(entry) - _HYPOTHESIS_KEYS)
         if bad:
-            raise StudyError(f"{path}: hypothesis {entry['id']}: unknown key(s) {bad}; use {sorted(_HYPOTHESIS_KEYS)}")
+            raise StudyError(
+                f"{path}: hypothesis {entry['id']}: unknown key(s) {bad}; use {sorted(_HYPOTHESIS_KEYS)}"
+            )
         hid = str(entry["id"])
         own = dict(entry.get("parameters") or {})
         if _CATALOGUE_ID.match(hid):
@@ -372,12 +452,27 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
             params = {**shared, **own, **expanded, **overrides}
             rname = report_name(hid, point)
             if _folder_problem(rname):
-                check_name(path, f"hypotheses: id {hid!r}" + (" with its grid values" if point else ""), rname,
-                           "Give the hypothesis a plain id (`id: H1`, `id: promo-replies`) and long grid values "
-                           "a short `label`.")
+                check_name(
+                    path,
+                    f"hypotheses: id {hid!r}" + (" with its grid values" if point else ""),
+                    rname,
+                    "Give the hypothesis a plain id (`id: H1`, `id: promo-replies`) and long grid values "
+                    "a short `label`.",
+                )
             if rname in seen:
-                raise StudyError(f"{path}: two reports would both be called {rname}; give hypotheses distinct ids")
+                raise StudyError(
+                    f"{path}: two reports would both be called {rname}; give hypotheses distinct ids"
+                )
             seen.add(rname)
-            study.reports.append(ReportSpec(rname, hid, str(entry.get("claim", "")), point, params, nb,
-                                            str(entry.get("claim_fr", ""))))
+            study.reports.append(
+                ReportSpec(
+                    rname,
+                    hid,
+                    str(entry.get("claim", "")),
+                    point,
+                    params,
+                    nb,
+                    str(entry.get("claim_fr", "")),
+                )
+            )
     return study

@@ -21,5 +21,13 @@ from analysis.stats.hypotheses import CATALOGUE, MODELS, ROBUSTNESS, Hypothesis,
 from analysis.stats.multiple import adjust_pvalues
 from analysis.stats.result import HypothesisResult, decide
 
-__all__ = ["CATALOGUE", "MODELS", "ROBUSTNESS", "Hypothesis", "HypothesisResult", "adjust_pvalues", "decide",
-           "run_hypothesis"]
+__all__ = [
+    "CATALOGUE",
+    "MODELS",
+    "ROBUSTNESS",
+    "Hypothesis",
+    "HypothesisResult",
+    "adjust_pvalues",
+    "decide",
+    "run_hypothesis",
+]

@@ -24,15 +24,33 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
     p = max(p_lower, p_upper). ``statistic`` is the smaller of the two z statistics in absolute value.
     """
     if not 0 < bound < 1:
-        raise ValueError(f"bound={bound}: the equivalence bound on rho must lie in (0, 1), e.g. 0.3")
+        raise ValueError(
+            f"bound={bound}: the equivalence bound on rho must lie in (0, 1), e.g. 0.3"
+        )
     ok = x.notna() & y.notna()
     x, y = x[ok].astype(float), y[ok].astype(float)
     n = int(len(x))
     warn: list[str] = []
     if n < 4:
-        return {"coef": np.nan, "se": np.nan, "n": n, "warnings": [f"only {n} page{'' if n == 1 else 's'}: rho needs at least 4"],
-                **{k: np.nan for k in ("statistic", "p_value", "p_two_sided", "estimate", "ci_low", "ci_high", "df")},
-                "reference_distribution": "normal (Fisher z)"}
+        return {
+            "coef": np.nan,
+            "se": np.nan,
+            "n": n,
+            "warnings": [f"only {n} page{'' if n == 1 else 's'}: rho needs at least 4"],
+            **{
+                k: np.nan
+                for k in (
+                    "statistic",
+                    "p_value",
+                    "p_two_sided",
+                    "estimate",
+                    "ci_low",
+                    "ci_high",
+                    "df",
+                )
+            },
+            "reference_distribution": "normal (Fisher z)",
+        }
     rho = float(stats.spearmanr(x, y).statistic)
     rho_c = float(np.clip(rho, -0.999999, 0.999999))
     z, se = np.arctanh(rho_c), np.sqrt(1.06 / (n - 3))
@@ -42,25 +60,50 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
     p_low, p_up = stats.norm.sf(z_low), stats.norm.cdf(z_up)
     if n < 40:
         warn.append(f"few pages ({n}): the equivalence test has little power")
-    return {"coef": z, "se": se, "n": n, "warnings": warn,
-            "statistic": float(z_low if p_low >= p_up else z_up), "p_value": float(max(p_low, p_up)),
-            "p_two_sided": float(2 * stats.norm.sf(abs(z / se))), "estimate": rho,
-            "ci_low": float(np.tanh(z - q * se)), "ci_high": float(np.tanh(z + q * se)), "df": np.nan,
-            "reference_distribution": "normal (Fisher z)"}
+    return {
+        "coef": z,
+        "se": se,
+        "n": n,
+        "warnings": warn,
+        "statistic": float(z_low if p_low >= p_up else z_up),
+        "p_value": float(max(p_low, p_up)),
+        "p_two_sided": float(2 * stats.norm.sf(abs(z / se))),
+        "estimate": rho,
+        "ci_low": float(np.tanh(z - q * se)),
+        "ci_high": float(np.tanh(z + q * se)),
+        "df": np.nan,
+        "reference_distribution": "normal (Fisher z)",
+    }
 
 
-def bootstrap_rho(x: pd.Series, y: pd.Series, n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95) -> dict:
+def bootstrap_rho(
+    x: pd.Series, y: pd.Series, n_boot: int = 2000, seed: int = 0, ci_level: float = 0.95
+) -> dict:
     """Percentile bootstrap CI of Spearman rho over pages (scipy.stats.bootstrap, seeded)."""
     ok = x.notna() & y.notna()
     x, y = x[ok].to_numpy(float), y[ok].to_numpy(float)
     if len(x) < 4:
         return robustness_row("Spearman rho, bootstrap CI", note="fewer than 4 pages")
-    res = stats.bootstrap((x, y), lambda a, b: stats.spearmanr(a, b).statistic, paired=True, vectorized=False,
-                          n_resamples=n_boot, confidence_level=ci_level, method="percentile",
-                          random_state=np.random.default_rng(seed))
+    res = stats.bootstrap(
+        (x, y),
+        lambda a, b: stats.spearmanr(a, b).statistic,
+        paired=True,
+        vectorized=False,
+        n_resamples=n_boot,
+        confidence_level=ci_level,
+        method="percentile",
+        random_state=np.random.default_rng(seed),
+    )
     rho = stats.spearmanr(x, y).statistic
-    return robustness_row("Spearman rho, bootstrap CI", rho, np.nan, rho, res.confidence_interval.low,
-                          res.confidence_interval.high, note=f"percentile bootstrap, {n_boot} resamples, seed {seed}")
+    return robustness_row(
+        "Spearman rho, bootstrap CI",
+        rho,
+        np.nan,
+        rho,
+        res.confidence_interval.low,
+        res.confidence_interval.high,
+        note=f"percentile bootstrap, {n_boot} resamples, seed {seed}",
+    )
 
 
 def elasticity(posts: pd.DataFrame, outcome: str = "replies") -> dict:
@@ -70,15 +113,25 @@ def elasticity(posts: pd.DataFrame, outcome: str = "replies") -> dict:
     """
     from analysis.stats.models import fit_negbin, wald_test
 
-    data = posts[posts["followers"].notna() & (posts["followers"] > 0) & posts[outcome].notna()].copy()
+    data = posts[
+        posts["followers"].notna() & (posts["followers"] > 0) & posts[outcome].notna()
+    ].copy()
     if data["account_id"].nunique() < 4:
-        return robustness_row("elasticity of replies to followers", note="fewer than 4 pages with followers")
+        return robustness_row(
+            "elasticity of replies to followers", note="fewer than 4 pages with followers"
+        )
     data["cluster"] = data["account_id"].astype(str)
     data["group"] = np.log(data["followers"].astype(float))
     data["group_label"] = "log followers"
     fit = fit_negbin(data, outcome)
     fit.transform = "identity"
     t = wald_test(fit, "two-sided")
-    return robustness_row("elasticity of replies to followers (NB2, clustered)", t["statistic"], t["p_two_sided"],
-                          t["estimate"], t["ci_low"], t["ci_high"],
-                          note=f"{fit.n_obs} posts, {fit.n_clusters} pages; " + "; ".join(fit.warnings))
+    return robustness_row(
+        "elasticity of replies to followers (NB2, clustered)",
+        t["statistic"],
+        t["p_two_sided"],
+        t["estimate"],
+        t["ci_low"],
+        t["ci_high"],
+        note=f"{fit.n_obs} posts, {fit.n_clusters} pages; " + "; ".join(fit.warnings),
+    )

@@ -172,13 +172,18 @@ def aggregate_cells(groups: np.ndarray, X: np.ndarray, y: np.ndarray) -> Grouped
     overflow = False
     for c in codes:
         card = int(c.max()) + 1
-        if mult * card >= 2 ** 62:
+        if mult * card >= 2**62:
             overflow = True
             break
         key += c.astype(np.int64) * mult
         mult *= card
     if overflow:  # mixed-radix key would overflow: hash the code tuples instead
-        cell = pd.DataFrame(np.column_stack(codes)).groupby(list(range(len(codes))), sort=False).ngroup().to_numpy()
+        cell = (
+            pd.DataFrame(np.column_stack(codes))
+            .groupby(list(range(len(codes))), sort=False)
+            .ngroup()
+            .to_numpy()
+        )
     else:
         cell = pd.factorize(key)[0]
     # codes are numbered in order of first appearance: a cell's first row is where the running max grows
@@ -204,7 +209,11 @@ def _start_params(cells: GroupedCells) -> np.ndarray:
     y2 = np.concatenate([np.ones(len(cells.n)), np.zeros(len(cells.n))])
     w2 = np.concatenate([cells.S, cells.n - cells.S])
     keep = w2 > 0
-    return sm.GLM(y2[keep], X2[keep], family=sm.families.Binomial(), freq_weights=w2[keep]).fit().params
+    return (
+        sm.GLM(y2[keep], X2[keep], family=sm.families.Binomial(), freq_weights=w2[keep])
+        .fit()
+        .params
+    )
 
 
 class _Pieces:
@@ -216,31 +225,35 @@ class _Pieces:
         a = mu * (1.0 - mu)
         sa = np.sqrt(a)
         G = cells.n_pages
-        c = rho / (1.0 - rho) / (1.0 + rho * (m - 1.0))          # per page
-        rsum = S - n * mu                                           # Σ (y − μ) in the cell
-        u = _page_sum(cells.page, (n * sa)[:, None] * X, G)        # Σ √a x
+        c = rho / (1.0 - rho) / (1.0 + rho * (m - 1.0))  # per page
+        rsum = S - n * mu  # Σ (y − μ) in the cell
+        u = _page_sum(cells.page, (n * sa)[:, None] * X, G)  # Σ √a x
         t = np.bincount(cells.page, weights=rsum / sa, minlength=G)  # Σ (y − μ)/√a
-        Mi = _page_sum(cells.page, (n * a)[:, None, None] * X[:, :, None] * X[:, None, :], G) / (1.0 - rho)
+        Mi = _page_sum(cells.page, (n * a)[:, None, None] * X[:, :, None] * X[:, None, :], G) / (
+            1.0 - rho
+        )
         Mi -= c[:, None, None] * u[:, :, None] * u[:, None, :]
         si = _page_sum(cells.page, rsum[:, None] * X, G) / (1.0 - rho) - (c * t)[:, None] * u
         self.mu, self.a, self.Mi, self.si = mu, a, Mi, si
         self.M, self.s = Mi.sum(axis=0), si.sum(axis=0)
 
 
-def _dependence(cells: GroupedCells, m: np.ndarray, beta: np.ndarray, K: int) -> tuple[float, float]:
+def _dependence(
+    cells: GroupedCells, m: np.ndarray, beta: np.ndarray, K: int
+) -> tuple[float, float]:
     """statsmodels ``Exchangeable.update``: (ρ̂, φ̂) from pair sums of Pearson residuals."""
     X, n, S = cells.X, cells.n, cells.S
     mu = expit(X @ beta)
     a = mu * (1.0 - mu)
-    r1 = (S - n * mu) / np.sqrt(a)                       # Σ r in the cell
-    r2 = (S * (1.0 - mu) ** 2 + (n - S) * mu ** 2) / a   # Σ r² in the cell
+    r1 = (S - n * mu) / np.sqrt(a)  # Σ r in the cell
+    r2 = (S * (1.0 - mu) ** 2 + (n - S) * mu**2) / a  # Σ r² in the cell
     G = cells.n_pages
     R1 = np.bincount(cells.page, weights=r1, minlength=G)
     R2 = np.bincount(cells.page, weights=r2, minlength=G)
     N = float(n.sum())
     n_pairs = float(np.sum(0.5 * m * (m - 1.0)))
     phi = R2.sum() / (N * (N - K) / N)
-    pairs = np.sum((R1 ** 2 - R2) / 2.0) / phi
+    pairs = np.sum((R1**2 - R2) / 2.0) / phi
     rho = pairs / (n_pairs * (n_pairs - K) / n_pairs)
     return float(rho), float(phi)
 
@@ -252,8 +265,13 @@ def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.pinv(A) @ b
 
 
-def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxiter: int = 60,
-                    ctol: float = 1e-6, start_params: np.ndarray | None = None) -> GroupedGEEFit:
+def fit_gee_grouped(
+    cells: GroupedCells,
+    cov_struct: str = "exchangeable",
+    maxiter: int = 60,
+    ctol: float = 1e-6,
+    start_params: np.ndarray | None = None,
+) -> GroupedGEEFit:
     """Logistic GEE with the Mancl–DeRouen covariance from per-cell counts (see module notes).
 
     Parameters
@@ -276,9 +294,11 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
     Cost per iteration O(C·K² + G·K³) for C cells and G pages, independent of the page sizes.
     """
     if cov_struct not in ("exchangeable", "independence"):
-        raise ValueError(f"cov_struct must be 'exchangeable' or 'independence', not {cov_struct!r}")
+        raise ValueError(
+            f"cov_struct must be 'exchangeable' or 'independence', not {cov_struct!r}"
+        )
     G, K = cells.n_pages, cells.X.shape[1]
-    m = np.bincount(cells.page, weights=cells.n, minlength=G)   # page sizes
+    m = np.bincount(cells.page, weights=cells.n, minlength=G)  # page sizes
     beta = np.array(_start_params(cells) if start_params is None else start_params, dtype=float)
     rho, phi = 0.0, np.nan
     notes: list[str] = []  # statsmodels-style diagnostics; the report words them in fit_gee_logit
@@ -291,7 +311,7 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
             break
         beta = beta + _solve(p.M, p.s)
         n_iter = itr + 1
-        del_params = float(np.sqrt(np.sum(p.s ** 2)))
+        del_params = float(np.sqrt(np.sum(p.s**2)))
         if del_params < ctol and n_assoc > 0:
             break
         if cov_struct == "exchangeable":
@@ -310,8 +330,21 @@ def fit_gee_grouped(cells: GroupedCells, cov_struct: str = "exchangeable", maxit
     Ai = np.eye(K)[None] - p.Mi @ Minv
     g = np.linalg.solve(Ai, p.si[:, :, None])[:, :, 0]
     cov_bc = Minv @ (g.T @ g) @ Minv
-    return GroupedGEEFit(beta, cov_bc, cov_robust, Minv, float(rho), float(phi), bool(converged), n_iter,
-                         del_params, int(cells.n.sum()), G, len(cells.n), notes)
+    return GroupedGEEFit(
+        beta,
+        cov_bc,
+        cov_robust,
+        Minv,
+        float(rho),
+        float(phi),
+        bool(converged),
+        n_iter,
+        del_params,
+        int(cells.n.sum()),
+        G,
+        len(cells.n),
+        notes,
+    )
 
 
 def results_view(fit: GroupedGEEFit, names: list[str]) -> SimpleNamespace:
@@ -331,6 +364,12 @@ def results_view(fit: GroupedGEEFit, names: list[str]) -> SimpleNamespace:
         cov_robust=pd.DataFrame(fit.cov_robust, index=names, columns=names),
         cov_naive=pd.DataFrame(fit.cov_naive, index=names, columns=names),
         cov_params=lambda: cov,
-        nobs=fit.nobs, converged=fit.converged, score_norm=fit.score_norm, scale=1.0,
-        cov_struct=SimpleNamespace(dep_params=fit.rho), n_iter=fit.n_iter, phi=fit.phi, engine="grouped",
+        nobs=fit.nobs,
+        converged=fit.converged,
+        score_norm=fit.score_norm,
+        scale=1.0,
+        cov_struct=SimpleNamespace(dep_params=fit.rho),
+        n_iter=fit.n_iter,
+        phi=fit.phi,
+        engine="grouped",
     )

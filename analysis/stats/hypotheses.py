@@ -11,13 +11,15 @@ direction=..., model=...)``. Models and robustness tests are looked up by name i
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.stats import models, robustness as rob, survival, correlation
+from analysis.stats import correlation, models, survival
+from analysis.stats import robustness as rob
 from analysis.stats.power import mde_from_se
 from analysis.stats.result import ROBUSTNESS_COLUMNS, TABLE_COLUMNS, HypothesisResult, decide
 
@@ -92,98 +94,194 @@ class Hypothesis:
     subset: str | None = None
 
 
-_BUSINESS = dict(focal_en="business pages", reference_en="personal pages",
-                 focal_fr="les pages d'entreprise", reference_fr="les pages personnelles")
+_BUSINESS = dict(
+    focal_en="business pages",
+    reference_en="personal pages",
+    focal_fr="les pages d'entreprise",
+    reference_fr="les pages personnelles",
+)
 
 CATALOGUE: dict[str, Hypothesis] = {
     "H1": Hypothesis(
-        "H1", "business pages get fewer replies per post",
+        "H1",
+        "business pages get fewer replies per post",
         "les pages d'entreprise reçoivent moins de réponses par publication",
         "Do business pages get fewer replies per post than personal pages?",
         "Les pages d'entreprise reçoivent-elles moins de réponses par publication que les pages personnelles ?",
-        outcome="replies", unit="post", contrast="account_type", direction="less", model="negbin",
-        robustness=("page_permutation", "page_rank"), effect_name="IRR",
-        outcome_en="replies per post", outcome_fr="réponses par publication", fixed_effects=False, **_BUSINESS),
+        outcome="replies",
+        unit="post",
+        contrast="account_type",
+        direction="less",
+        model="negbin",
+        robustness=("page_permutation", "page_rank"),
+        effect_name="IRR",
+        outcome_en="replies per post",
+        outcome_fr="réponses par publication",
+        fixed_effects=False,
+        **_BUSINESS,
+    ),
     "H2": Hypothesis(
-        "H2", "business pages answer a smaller share of comments",
+        "H2",
+        "business pages answer a smaller share of comments",
         "les pages d'entreprise répondent à une plus faible part des commentaires",
         "Do business pages answer a smaller share of their comments than personal pages?",
         "Les pages d'entreprise répondent-elles à une plus faible part de leurs commentaires ?",
-        outcome="answered", unit="comment", contrast="account_type", direction="less", model="gee_logit",
-        robustness=("page_permutation",), effect_name="OR",
+        outcome="answered",
+        unit="comment",
+        contrast="account_type",
+        direction="less",
+        model="gee_logit",
+        robustness=("page_permutation",),
+        effect_name="OR",
         outcome_en="odds that a comment is answered by the page",
-        outcome_fr="chances qu'un commentaire reçoive une réponse de la page", **_BUSINESS),
+        outcome_fr="chances qu'un commentaire reçoive une réponse de la page",
+        **_BUSINESS,
+    ),
     "H3": Hypothesis(
-        "H3", "question posts get more replies", "les publications qui posent une question reçoivent plus de réponses",
+        "H3",
+        "question posts get more replies",
+        "les publications qui posent une question reçoivent plus de réponses",
         "Do posts that ask a question get more replies than other posts of the same page?",
         "Les publications qui posent une question reçoivent-elles plus de réponses que les autres publications de la même page ?",
-        outcome="replies", unit="post", contrast="is_question", direction="greater", model="poisson",
-        robustness=("within_page_signed_rank",), effect_name="IRR",
-        focal_en="question posts", reference_en="other posts of the same page",
-        focal_fr="les publications qui posent une question", reference_fr="les autres publications de la même page",
-        outcome_en="replies per post", outcome_fr="réponses par publication", fixed_effects=True),
+        outcome="replies",
+        unit="post",
+        contrast="is_question",
+        direction="greater",
+        model="poisson",
+        robustness=("within_page_signed_rank",),
+        effect_name="IRR",
+        focal_en="question posts",
+        reference_en="other posts of the same page",
+        focal_fr="les publications qui posent une question",
+        reference_fr="les autres publications de la même page",
+        outcome_en="replies per post",
+        outcome_fr="réponses par publication",
+        fixed_effects=True,
+    ),
     # H4 "business pages take longer to answer" is two claims (analysis.stats.survival, "Why H4 is two
     # claims"): answering less (H4a) and, among what gets answered, answering later (H4b). The id
     # "H4" stands for both (SPLIT): a study's `- id: H4` makes one report for each.
     "H4a": Hypothesis(
-        "H4a", "business pages answer fewer comments within the reply window",
+        "H4a",
+        "business pages answer fewer comments within the reply window",
         "les pages d'entreprise répondent à moins de commentaires dans la fenêtre de réponse",
         "Do business pages answer fewer of their comments within the reply window than personal pages?",
         "Les pages d'entreprise répondent-elles à moins de commentaires dans la fenêtre de réponse que les pages personnelles ?",
-        outcome="answered_in_window", unit="comment", contrast="account_type", direction="less",
-        model="gee_logit", robustness=("page_permutation",), effect_name="OR",
+        outcome="answered_in_window",
+        unit="comment",
+        contrast="account_type",
+        direction="less",
+        model="gee_logit",
+        robustness=("page_permutation",),
+        effect_name="OR",
         outcome_en="odds that a comment is answered by the page within the reply window",
-        outcome_fr="chances qu'un commentaire reçoive une réponse de la page dans la fenêtre de réponse", **_BUSINESS),
+        outcome_fr="chances qu'un commentaire reçoive une réponse de la page dans la fenêtre de réponse",
+        **_BUSINESS,
+    ),
     "H4b": Hypothesis(
-        "H4b", "among the comments they answer, business pages take longer to answer",
+        "H4b",
+        "among the comments they answer, business pages take longer to answer",
         "parmi les commentaires auxquels elles répondent, les pages d'entreprise mettent plus de temps à répondre",
         "Among the comments answered within the reply window, do business pages take longer than personal pages to answer?",
         "Parmi les commentaires qui reçoivent une réponse dans la fenêtre, les pages d'entreprise mettent-elles plus de temps à répondre ?",
-        outcome="time_to_owner_reply_h", unit="comment", contrast="account_type", direction="greater",
-        model="log_time", robustness=("page_geomean_permutation", "answered_medians"), effect_name="GMR",
+        outcome="time_to_owner_reply_h",
+        unit="comment",
+        contrast="account_type",
+        direction="greater",
+        model="log_time",
+        robustness=("page_geomean_permutation", "answered_medians"),
+        effect_name="GMR",
         outcome_en="time to the page's first answer",
-        outcome_fr="délai avant la première réponse de la page", subset="answered_in_window", **_BUSINESS),
+        outcome_fr="délai avant la première réponse de la page",
+        subset="answered_in_window",
+        **_BUSINESS,
+    ),
     "H5": Hypothesis(
-        "H5", "audience size is only weakly tied to dialogue",
+        "H5",
+        "audience size is only weakly tied to dialogue",
         "la taille de l'audience n'est que faiblement liée au dialogue",
         "Is audience size only weakly tied to the replies a page gets?",
         "La taille de l'audience n'est-elle que faiblement liée aux réponses qu'une page reçoit ?",
-        outcome="mean_replies", unit="page", contrast="followers", direction="two-sided", model="spearman_tost",
-        robustness=("rho_bootstrap", "elasticity"), effect_name="rho", kind="equivalence",
-        focal_en="audience size (followers)", reference_en="", focal_fr="la taille de l'audience (abonnés)",
-        reference_fr="", outcome_en="mean replies per post", outcome_fr="nombre moyen de réponses par publication"),
+        outcome="mean_replies",
+        unit="page",
+        contrast="followers",
+        direction="two-sided",
+        model="spearman_tost",
+        robustness=("rho_bootstrap", "elasticity"),
+        effect_name="rho",
+        kind="equivalence",
+        focal_en="audience size (followers)",
+        reference_en="",
+        focal_fr="la taille de l'audience (abonnés)",
+        reference_fr="",
+        outcome_en="mean replies per post",
+        outcome_fr="nombre moyen de réponses par publication",
+    ),
     "H6": Hypothesis(
-        "H6", "business pages answer negative comments less",
+        "H6",
+        "business pages answer negative comments less",
         "les pages d'entreprise répondent moins aux commentaires négatifs",
         "Is the gap between business and personal pages larger for negative comments?",
         "L'écart entre pages d'entreprise et pages personnelles est-il plus grand pour les commentaires négatifs ?",
-        outcome="answered", unit="comment", contrast="account_type", direction="less", model="gee_logit",
-        robustness=("per_language",), effect_name="OR", interaction="negative",
+        outcome="answered",
+        unit="comment",
+        contrast="account_type",
+        direction="less",
+        model="gee_logit",
+        robustness=("per_language",),
+        effect_name="OR",
+        interaction="negative",
         outcome_en="odds that a negative comment (relative to other comments) is answered",
-        outcome_fr="chances qu'un commentaire négatif (par rapport aux autres) reçoive une réponse", **_BUSINESS),
+        outcome_fr="chances qu'un commentaire négatif (par rapport aux autres) reçoive une réponse",
+        **_BUSINESS,
+    ),
     "generic": Hypothesis(
-        "generic", "the focal group differs on the outcome", "le groupe étudié diffère sur la mesure",
-        "Does the focal group differ on the outcome?", "Le groupe étudié diffère-t-il sur la mesure ?",
-        outcome="replies", unit="post", contrast="account_type", direction="less", model="negbin",
-        robustness=("page_permutation",), effect_name="IRR"),
+        "generic",
+        "the focal group differs on the outcome",
+        "le groupe étudié diffère sur la mesure",
+        "Does the focal group differ on the outcome?",
+        "Le groupe étudié diffère-t-il sur la mesure ?",
+        outcome="replies",
+        unit="post",
+        contrast="account_type",
+        direction="less",
+        model="negbin",
+        robustness=("page_permutation",),
+        effect_name="IRR",
+    ),
 }
 
-_MODEL_EFFECT = {"negbin": "IRR", "poisson": "IRR", "gee_logit": "OR", "cox": "HR", "spearman_tost": "rho",
-                 "page_poisson": "IRR", "log_time": "GMR"}
+_MODEL_EFFECT = {
+    "negbin": "IRR",
+    "poisson": "IRR",
+    "gee_logit": "OR",
+    "cox": "HR",
+    "spearman_tost": "rho",
+    "page_poisson": "IRR",
+    "log_time": "GMR",
+}
 
 #: A catalogue id that stands for several claims, each with its own test and verdict: a study's
 #: ``- id: H4`` makes one report per part (:mod:`analysis.runner.study` keeps a copy, checked by a
 #: test, so that reading a study file does not import statsmodels).
 SPLIT: dict[str, tuple[str, ...]] = {"H4": ("H4a", "H4b")}
-_MODEL_DEFAULT_ROBUSTNESS = {"negbin": ("page_permutation",), "poisson": ("within_page_signed_rank",),
-                             "gee_logit": ("page_permutation",), "cox": ("km_medians", "ph_test"),
-                             "log_time": ("page_geomean_permutation",),
-                             "spearman_tost": ("rho_bootstrap",), "page_poisson": ("page_permutation", "page_rank")}
+_MODEL_DEFAULT_ROBUSTNESS = {
+    "negbin": ("page_permutation",),
+    "poisson": ("within_page_signed_rank",),
+    "gee_logit": ("page_permutation",),
+    "cox": ("km_medians", "ph_test"),
+    "log_time": ("page_geomean_permutation",),
+    "spearman_tost": ("rho_bootstrap",),
+    "page_poisson": ("page_permutation", "page_rank"),
+}
 
 
 # --------------------------------------------------------------------------- data preparation
 
-def _group_indicator(frame: pd.DataFrame, contrast: str, hyp: Hypothesis) -> tuple[pd.Series, pd.Series]:
+
+def _group_indicator(
+    frame: pd.DataFrame, contrast: str, hyp: Hypothesis
+) -> tuple[pd.Series, pd.Series]:
     """0/1 focal indicator and its label from the contrast spec; NaN where not in either group."""
     if contrast == "account_type":
         col = frame["account_type"].astype("string")
@@ -191,30 +289,41 @@ def _group_indicator(frame: pd.DataFrame, contrast: str, hyp: Hypothesis) -> tup
         return g, col
     column, _, value = contrast.partition("=")
     if column not in frame:
-        raise ValueError(f"contrast column `{column}` is not in the {hyp.unit} measures; "
-                         f"available: {', '.join(map(str, frame.columns))}")
+        raise ValueError(
+            f"contrast column `{column}` is not in the {hyp.unit} measures; "
+            f"available: {', '.join(map(str, frame.columns))}"
+        )
     col = frame[column]
     if value:
         g = (col.astype("string") == value).astype(float).where(col.notna())
     else:
         if not (col.dropna().isin([0, 1, True, False]).all()):
-            raise ValueError(f"contrast column `{column}` is not boolean; write `{column}=<value>` to compare "
-                             "one value against the rest")
+            raise ValueError(
+                f"contrast column `{column}` is not boolean; write `{column}=<value>` to compare "
+                "one value against the rest"
+            )
         g = col.astype(float)
     labels = g.map({1.0: hyp.focal_en, 0.0: hyp.reference_en})
     return g, labels
 
 
-def _page_frame(posts: pd.DataFrame | None, comments: pd.DataFrame | None,
-                pages: pd.DataFrame | None) -> pd.DataFrame:
+def _page_frame(
+    posts: pd.DataFrame | None, comments: pd.DataFrame | None, pages: pd.DataFrame | None
+) -> pd.DataFrame:
     """One row per page: given ``pages`` or aggregated from post/comment measures."""
     if pages is not None:
         return pages.copy()
     if posts is None:
-        raise ValueError("page-level hypotheses need `posts` (post measures) or `pages` (page measures)")
+        raise ValueError(
+            "page-level hypotheses need `posts` (post measures) or `pages` (page measures)"
+        )
     agg = posts.groupby("account_id").agg(
-        platform=("platform", "first"), account_type=("account_type", "first"),
-        followers=("followers", "first"), posts=("post_id", "size"), mean_replies=("replies", "mean"))
+        platform=("platform", "first"),
+        account_type=("account_type", "first"),
+        followers=("followers", "first"),
+        posts=("post_id", "size"),
+        mean_replies=("replies", "mean"),
+    )
     if comments is not None and "answered" in comments:
         agg["answered_share"] = comments.groupby("account_id")["answered"].mean()
     return agg.reset_index()
@@ -238,12 +347,16 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
     else:
         frame = {"post": posts, "comment": comments}.get(hyp.unit)
         if frame is None:
-            raise ValueError(f"hypothesis {hyp.id} is about {hyp.unit}s: pass `{hyp.unit}s=` "
-                             f"({hyp.unit} measures from analysis.measures)")
+            raise ValueError(
+                f"hypothesis {hyp.id} is about {hyp.unit}s: pass `{hyp.unit}s=` "
+                f"({hyp.unit} measures from analysis.measures)"
+            )
     for col in (hyp.outcome, "account_id", *([hyp.subset] if hyp.subset else [])):
         if col not in frame:
-            raise ValueError(f"column `{col}` is missing in the {hyp.unit} measures needed by {hyp.id}; "
-                             f"compute it with analysis.measures or pick another outcome")
+            raise ValueError(
+                f"column `{col}` is missing in the {hyp.unit} measures needed by {hyp.id}; "
+                f"compute it with analysis.measures or pick another outcome"
+            )
     # rows are selected by masks and taken once (millions of comments: each copy of the frame
     # is a gigabyte); the caller's frame is never modified
     keep = np.ones(len(frame), dtype=bool)
@@ -273,11 +386,14 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
     frame["group"] = frame["group"].astype(int)
     if frame[hyp.outcome].dtype == bool or str(frame[hyp.outcome].dtype) == "boolean":
         frame[hyp.outcome] = frame[hyp.outcome].astype(int)
-    frame.index = pd.RangeIndex(len(frame))  # our own frame (taken above): renumbered in place, not copied
+    frame.index = pd.RangeIndex(
+        len(frame)
+    )  # our own frame (taken above): renumbered in place, not copied
     return frame, excluded
 
 
 # --------------------------------------------------------------------------- model registry
+
 
 @dataclass
 class Primary:
@@ -295,28 +411,46 @@ def _fe(hyp: Hypothesis, df: pd.DataFrame) -> bool:
 
 
 def _wald(fit: models.ModelFit, direction: str, params: dict) -> Primary:
-    return Primary(models.wald_test(fit, direction, params.get("ci_level", 0.95)), fit, list(fit.warnings))
+    return Primary(
+        models.wald_test(fit, direction, params.get("ci_level", 0.95)), fit, list(fit.warnings)
+    )
 
 
 def _run_negbin(hyp, df, direction, params):
-    fit = models.fit_negbin(df, hyp.outcome, list(hyp.covariates), fixed_effects=_fe(hyp, df),
-                            maxiter=params.get("maxiter", 100))
+    fit = models.fit_negbin(
+        df,
+        hyp.outcome,
+        list(hyp.covariates),
+        fixed_effects=_fe(hyp, df),
+        maxiter=params.get("maxiter", 100),
+    )
     return _wald(fit, direction, params)
 
 
 def _run_poisson(hyp, df, direction, params):
     fe = True if hyp.fixed_effects is None else hyp.fixed_effects
-    return _wald(models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=fe), direction, params)
+    return _wald(
+        models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=fe),
+        direction,
+        params,
+    )
 
 
 def _run_gee(hyp, df, direction, params):
-    fit = models.fit_gee_logit(df, hyp.outcome, list(hyp.covariates), interaction=hyp.interaction,
-                               cov_struct=params.get("cov_struct", "exchangeable"))
+    fit = models.fit_gee_logit(
+        df,
+        hyp.outcome,
+        list(hyp.covariates),
+        interaction=hyp.interaction,
+        cov_struct=params.get("cov_struct", "exchangeable"),
+    )
     return _wald(fit, direction, params)
 
 
 def _run_cox(hyp, df, direction, params):
-    fit = survival.fit_cox(df, hyp.outcome, params.get("event", "reply_observed"), list(hyp.covariates))
+    fit = survival.fit_cox(
+        df, hyp.outcome, params.get("event", "reply_observed"), list(hyp.covariates)
+    )
     return _wald(fit, direction, params)
 
 
@@ -324,7 +458,11 @@ def _run_page_poisson(hyp, df, direction, params):
     """Two groups of pages compared on a page measure: one page = one observation; Poisson
     quasi-likelihood (any non-negative outcome, e.g. mean replies per post), so exp(coef) is the
     ratio of the groups' averages of page values; robust SE, reference t(G−1)."""
-    return _wald(models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=False), direction, params)
+    return _wald(
+        models.fit_poisson(df, hyp.outcome, list(hyp.covariates), fixed_effects=False),
+        direction,
+        params,
+    )
 
 
 def _run_log_time(hyp, df, direction, params):
@@ -333,20 +471,38 @@ def _run_log_time(hyp, df, direction, params):
 
 def _run_spearman(hyp, df, direction, params):
     if not pd.api.types.is_numeric_dtype(df[hyp.contrast]):
-        raise ValueError(f"model spearman_tost correlates the outcome with a numeric page column; "
-                         f"`{hyp.contrast}` is not numeric. Fix: model='page_poisson' compares two groups of pages")
-    test = correlation.spearman_tost(df[hyp.contrast], df[hyp.outcome], bound=params.get("bound", 0.3),
-                                     ci_level=params.get("ci_level", 0.95))
-    fit = models.ModelFit(test.pop("coef"), test.pop("se"), None, "tanh", test["n"], test["n"],
-                          test["n"] >= 4, test.pop("warnings"))
+        raise ValueError(
+            f"model spearman_tost correlates the outcome with a numeric page column; "
+            f"`{hyp.contrast}` is not numeric. Fix: model='page_poisson' compares two groups of pages"
+        )
+    test = correlation.spearman_tost(
+        df[hyp.contrast],
+        df[hyp.outcome],
+        bound=params.get("bound", 0.3),
+        ci_level=params.get("ci_level", 0.95),
+    )
+    fit = models.ModelFit(
+        test.pop("coef"),
+        test.pop("se"),
+        None,
+        "tanh",
+        test["n"],
+        test["n"],
+        test["n"] >= 4,
+        test.pop("warnings"),
+    )
     return Primary(test, fit, list(fit.warnings))
 
 
 #: model name -> runner(hypothesis, analysed frame, direction, params) -> Primary
 MODELS: dict[str, Callable[..., Primary]] = {
-    "negbin": _run_negbin, "poisson": _run_poisson, "gee_logit": _run_gee, "cox": _run_cox,
+    "negbin": _run_negbin,
+    "poisson": _run_poisson,
+    "gee_logit": _run_gee,
+    "cox": _run_cox,
     "log_time": _run_log_time,
-    "spearman_tost": _run_spearman, "page_poisson": _run_page_poisson,
+    "spearman_tost": _run_spearman,
+    "page_poisson": _run_page_poisson,
 }
 
 _MODEL_WORDS = {
@@ -354,17 +510,26 @@ _MODEL_WORDS = {
     "poisson": "Poisson regression with page fixed effects and page-clustered SE",
     "gee_logit": "logistic GEE by page (exchangeable, bias-reduced robust covariance)",
     "cox": "Cox proportional hazards model (Efron ties) with page-clustered SE",
-    "log_time": ("least-squares regression of log hours to the first answer (answered comments only) with "
-                 "page-clustered SE (max of CR1 and page jackknife)"),
+    "log_time": (
+        "least-squares regression of log hours to the first answer (answered comments only) with "
+        "page-clustered SE (max of CR1 and page jackknife)"
+    ),
     "spearman_tost": "page-level Spearman correlation with TOST equivalence test",
     "page_poisson": "page-level Poisson (quasi-likelihood) regression of page values on the group, "
-                    "one page = one observation, robust SE",
+    "one page = one observation, robust SE",
 }
 
 
 def _rob_permutation(hyp, df, direction, params):
-    return [rob.page_permutation(df, hyp.outcome, direction, n_perm=params.get("n_perm", 4999),
-                                 seed=params.get("seed", 0))]
+    return [
+        rob.page_permutation(
+            df,
+            hyp.outcome,
+            direction,
+            n_perm=params.get("n_perm", 4999),
+            seed=params.get("seed", 0),
+        )
+    ]
 
 
 def _rob_rank(hyp, df, direction, params):
@@ -376,9 +541,17 @@ def _rob_signed_rank(hyp, df, direction, params):
 
 
 def _rob_share24(hyp, df, direction, params):
-    return [survival.page_share_within(df, hyp.outcome, params.get("event", "reply_observed"),
-                                       hours=params.get("within_h", 24.0), direction=direction,
-                                       n_perm=params.get("n_perm", 4999), seed=params.get("seed", 0))]
+    return [
+        survival.page_share_within(
+            df,
+            hyp.outcome,
+            params.get("event", "reply_observed"),
+            hours=params.get("within_h", 24.0),
+            direction=direction,
+            n_perm=params.get("n_perm", 4999),
+            seed=params.get("seed", 0),
+        )
+    ]
 
 
 def _rob_km(hyp, df, direction, params):
@@ -386,8 +559,15 @@ def _rob_km(hyp, df, direction, params):
 
 
 def _rob_geomean(hyp, df, direction, params):
-    return [survival.page_geomean_permutation(df, hyp.outcome, direction, n_perm=params.get("n_perm", 4999),
-                                              seed=params.get("seed", 0))]
+    return [
+        survival.page_geomean_permutation(
+            df,
+            hyp.outcome,
+            direction,
+            n_perm=params.get("n_perm", 4999),
+            seed=params.get("seed", 0),
+        )
+    ]
 
 
 def _rob_answered_medians(hyp, df, direction, params):
@@ -400,73 +580,124 @@ def _rob_ph(hyp, df, direction, params):
 
 def _rob_per_language(hyp, df, direction, params):
     rows = []
-    for lang, sub in sorted(df.groupby(df["lang"].astype("string").fillna("und")), key=lambda kv: str(kv[0])):
+    for lang, sub in sorted(
+        df.groupby(df["lang"].astype("string").fillna("und")), key=lambda kv: str(kv[0])
+    ):
         if sub["cluster"].nunique() < 4 or sub["group"].nunique() < 2:
-            rows.append(rob.robustness_row(f"{hyp.id} in language {lang}",
-                                           note=f"{sub['cluster'].nunique()} pages: too few to fit"))
+            rows.append(
+                rob.robustness_row(
+                    f"{hyp.id} in language {lang}",
+                    note=f"{sub['cluster'].nunique()} pages: too few to fit",
+                )
+            )
             continue
         pr = _run_gee(hyp, sub, direction, params)
         t = pr.test
-        rows.append(rob.robustness_row(f"{hyp.id} in language {lang}", t["statistic"], t["p_value"], t["estimate"],
-                                       t["ci_low"], t["ci_high"],
-                                       note=f"{pr.fit.n_obs} comments, {pr.fit.n_clusters} pages; "
-                                            + "; ".join(pr.warnings)))
+        rows.append(
+            rob.robustness_row(
+                f"{hyp.id} in language {lang}",
+                t["statistic"],
+                t["p_value"],
+                t["estimate"],
+                t["ci_low"],
+                t["ci_high"],
+                note=f"{pr.fit.n_obs} comments, {pr.fit.n_clusters} pages; "
+                + "; ".join(pr.warnings),
+            )
+        )
     return rows
 
 
 def _rob_rho_bootstrap(hyp, df, direction, params):
-    return [correlation.bootstrap_rho(df[hyp.contrast], df[hyp.outcome], n_boot=params.get("n_boot", 2000),
-                                      seed=params.get("seed", 0))]
+    return [
+        correlation.bootstrap_rho(
+            df[hyp.contrast],
+            df[hyp.outcome],
+            n_boot=params.get("n_boot", 2000),
+            seed=params.get("seed", 0),
+        )
+    ]
 
 
 def _rob_elasticity(hyp, df, direction, params):
     posts = params.get("_posts")
     if posts is None:
-        return [rob.robustness_row("elasticity of replies to followers", note="needs post measures")]
+        return [
+            rob.robustness_row("elasticity of replies to followers", note="needs post measures")
+        ]
     return [correlation.elasticity(posts[posts["account_id"].isin(df["account_id"])])]
 
 
 #: robustness name -> function(hypothesis, analysed frame, direction, params) -> list of rows
 ROBUSTNESS: dict[str, Callable[..., list[dict]]] = {
-    "page_permutation": _rob_permutation, "page_rank": _rob_rank,
-    "within_page_signed_rank": _rob_signed_rank, "page_share_24h": _rob_share24, "km_medians": _rob_km,
-    "ph_test": _rob_ph, "page_geomean_permutation": _rob_geomean, "answered_medians": _rob_answered_medians,
-    "per_language": _rob_per_language, "rho_bootstrap": _rob_rho_bootstrap,
+    "page_permutation": _rob_permutation,
+    "page_rank": _rob_rank,
+    "within_page_signed_rank": _rob_signed_rank,
+    "page_share_24h": _rob_share24,
+    "km_medians": _rob_km,
+    "ph_test": _rob_ph,
+    "page_geomean_permutation": _rob_geomean,
+    "answered_medians": _rob_answered_medians,
+    "per_language": _rob_per_language,
+    "rho_bootstrap": _rob_rho_bootstrap,
     "elasticity": _rob_elasticity,
 }
 
 
 # --------------------------------------------------------------------------- the entry point
 
-def generic_hypothesis(outcome: str, unit: str, contrast: str, direction: str, model: str | None = None,
-                       **labels: Any) -> Hypothesis:
+
+def generic_hypothesis(
+    outcome: str, unit: str, contrast: str, direction: str, model: str | None = None, **labels: Any
+) -> Hypothesis:
     """A study's own hypothesis as data (no code): see :func:`run_hypothesis`."""
     if unit not in ("post", "comment", "page"):
         raise ValueError(f"unit={unit!r}: use 'post', 'comment' or 'page'")
     if model is None:
-        group_contrast = contrast == "account_type" or "=" in contrast  # two groups of pages, not a correlation
-        model = {"post": "negbin", "comment": "gee_logit",
-                 "page": "page_poisson" if group_contrast else "spearman_tost"}[unit]
+        group_contrast = (
+            contrast == "account_type" or "=" in contrast
+        )  # two groups of pages, not a correlation
+        model = {
+            "post": "negbin",
+            "comment": "gee_logit",
+            "page": "page_poisson" if group_contrast else "spearman_tost",
+        }[unit]
     if model not in MODELS:
         raise ValueError(f"model={model!r} is unknown; use one of {', '.join(MODELS)}")
     base = CATALOGUE["H1"] if contrast == "account_type" else CATALOGUE["generic"]
     focal = {k: base.__dict__[k] for k in ("focal_en", "reference_en", "focal_fr", "reference_fr")}
     if contrast != "account_type":
         col, _, val = contrast.partition("=")
-        focal = {"focal_en": f"{unit}s with {col}{'=' + val if val else ''}",
-                 "reference_en": f"other {unit}s",
-                 "focal_fr": f"les {unit}s avec {col}{'=' + val if val else ''}",
-                 "reference_fr": f"les autres {unit}s"}
-    focal.update({k: v for k, v in labels.items() if k in focal or k.startswith("outcome_") or k.startswith("claim")})
+        focal = {
+            "focal_en": f"{unit}s with {col}{'=' + val if val else ''}",
+            "reference_en": f"other {unit}s",
+            "focal_fr": f"les {unit}s avec {col}{'=' + val if val else ''}",
+            "reference_fr": f"les autres {unit}s",
+        }
+    focal.update(
+        {
+            k: v
+            for k, v in labels.items()
+            if k in focal or k.startswith("outcome_") or k.startswith("claim")
+        }
+    )
     fields = dict(
-        id="generic", outcome=outcome, unit=unit, contrast=contrast, direction=direction, model=model,
-        robustness=_MODEL_DEFAULT_ROBUSTNESS[model], effect_name=_MODEL_EFFECT[model],
+        id="generic",
+        outcome=outcome,
+        unit=unit,
+        contrast=contrast,
+        direction=direction,
+        model=model,
+        robustness=_MODEL_DEFAULT_ROBUSTNESS[model],
+        effect_name=_MODEL_EFFECT[model],
         kind="equivalence" if model == "spearman_tost" else "superiority",
         claim_en=f"{focal['focal_en']} differ on {outcome} ({direction})",
         claim_fr=f"{focal['focal_fr']} diffèrent sur {outcome} ({direction})",
         question_en=f"Do {focal['focal_en']} differ from {focal['reference_en']} on {outcome}?",
         question_fr=f"{focal['focal_fr']} diffèrent-elles de {focal['reference_fr']} sur {outcome} ?",
-        outcome_en=outcome, outcome_fr=outcome, fixed_effects=None,
+        outcome_en=outcome,
+        outcome_fr=outcome,
+        fixed_effects=None,
     )
     fields.update(focal)
     for key in ("covariates",):
@@ -520,8 +751,10 @@ def run_hypothesis(
     >>> res.table[["estimate", "ci_low", "ci_high", "p_value", "verdict"]]  # doctest: +SKIP
     """
     if hid in SPLIT:
-        raise ValueError(f"hypothesis {hid} is {len(SPLIT[hid])} claims, each with its own test and verdict: run "
-                         f"{' and '.join(SPLIT[hid])} (a study's `- id: {hid}` makes one report for each)")
+        raise ValueError(
+            f"hypothesis {hid} is {len(SPLIT[hid])} claims, each with its own test and verdict: run "
+            f"{' and '.join(SPLIT[hid])} (a study's `- id: {hid}` makes one report for each)"
+        )
     if hid not in CATALOGUE:
         raise ValueError(f"hypothesis {hid!r} is not in the catalogue ({', '.join(CATALOGUE)})")
     if not 0 < alpha < 1:
@@ -530,17 +763,29 @@ def run_hypothesis(
     if hid == "generic":
         missing = [k for k in ("outcome", "unit", "contrast") if k not in extra]
         if missing:
-            raise ValueError(f"the generic hypothesis needs {', '.join(missing)}: e.g. run_hypothesis('generic', "
-                             "posts=..., outcome='replies', unit='post', contrast='is_promotional', direction='less')")
-        hyp = generic_hypothesis(extra.pop("outcome"), extra.pop("unit"), extra.pop("contrast"),
-                                 direction or "two-sided", extra.pop("model", None),
-                                 **{k: extra.pop(k) for k in list(extra) if k.startswith(("focal_", "reference_",
-                                                                                          "outcome_", "covariates"))})
+            raise ValueError(
+                f"the generic hypothesis needs {', '.join(missing)}: e.g. run_hypothesis('generic', "
+                "posts=..., outcome='replies', unit='post', contrast='is_promotional', direction='less')"
+            )
+        hyp = generic_hypothesis(
+            extra.pop("outcome"),
+            extra.pop("unit"),
+            extra.pop("contrast"),
+            direction or "two-sided",
+            extra.pop("model", None),
+            **{
+                k: extra.pop(k)
+                for k in list(extra)
+                if k.startswith(("focal_", "reference_", "outcome_", "covariates"))
+            },
+        )
     elif "covariates" in extra:
         hyp = replace(hyp, covariates=tuple(extra.pop("covariates")))
     direction = direction or hyp.direction
     if direction not in DIRECTIONS:
-        raise ValueError(f"direction={direction!r}: use one of {', '.join(DIRECTIONS)} (None = catalogue's)")
+        raise ValueError(
+            f"direction={direction!r}: use one of {', '.join(DIRECTIONS)} (None = catalogue's)"
+        )
     params = dict(extra)
     params["_posts"] = posts
 
@@ -550,14 +795,32 @@ def run_hypothesis(
         warnings.append(f"{excluded} page(s) with fewer than {min_posts} posts left out")
     pages_by_group = df.groupby("group")["cluster"].nunique().to_dict()
     reliable = True
-    one_group = hyp.kind != "equivalence" and (len(pages_by_group) < 2 or min(pages_by_group.values()) < 2)
+    one_group = hyp.kind != "equivalence" and (
+        len(pages_by_group) < 2 or min(pages_by_group.values()) < 2
+    )
     if one_group:  # nothing to compare: no model, and no robustness test either
-        primary = Primary({k: np.nan for k in ("statistic", "p_value", "p_two_sided", "estimate", "ci_low",
-                                               "ci_high", "df")} | {"reference_distribution": ""})
+        primary = Primary(
+            {
+                k: np.nan
+                for k in (
+                    "statistic",
+                    "p_value",
+                    "p_two_sided",
+                    "estimate",
+                    "ci_low",
+                    "ci_high",
+                    "df",
+                )
+            }
+            | {"reference_distribution": ""}
+        )
         reliable = False
         n_focal, n_ref = pages_by_group.get(1, 0), pages_by_group.get(0, 0)
-        counts = (f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}" if hyp.focal_en.endswith("pages")
-                  else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}")
+        counts = (
+            f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}"
+            if hyp.focal_en.endswith("pages")
+            else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}"
+        )
         warnings.append(f"{TOO_FEW_PAGES}; {counts}")
     else:
         primary = MODELS[hyp.model](hyp, df, direction, params)
@@ -567,8 +830,10 @@ def run_hypothesis(
     fit = primary.fit
     n_clusters = fit.n_clusters if fit is not None else df["cluster"].nunique()
     if fit is not None and fit.df is not None and n_clusters < models.FEW_CLUSTERS:
-        warnings.append(f"few clusters: {n_clusters} pages (< {models.FEW_CLUSTERS}); p and CI use t with "
-                        f"G−1 = {n_clusters - 1} df; check the page-level robustness test")
+        warnings.append(
+            f"few clusters: {n_clusters} pages (< {models.FEW_CLUSTERS}); p and CI use t with "
+            f"G−1 = {n_clusters - 1} df; check the page-level robustness test"
+        )
 
     rob_rows: list[dict] = []
     if robustness and not one_group:
@@ -576,39 +841,69 @@ def run_hypothesis(
             try:
                 rob_rows += ROBUSTNESS[name](hyp, df, direction, params)
             except Exception as exc:  # a robustness failure must not hide the primary result
-                rob_rows.append(rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}"))
+                rob_rows.append(
+                    rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}")
+                )
                 warnings.append(f"robustness test {name} failed ({type(exc).__name__}: {exc})")
     rob_df = pd.DataFrame(rob_rows, columns=ROBUSTNESS_COLUMNS)
     for row in rob_rows:
         if row["test"].startswith("proportional hazards") and row["p_value"] < 0.05:
-            warnings.append(f"proportional-hazards assumption questionable (Schoenfeld test p = {row['p_value']:.3g}); "
-                            "the HR is an average over follow-up time; see the Kaplan–Meier medians")
+            warnings.append(
+                f"proportional-hazards assumption questionable (Schoenfeld test p = {row['p_value']:.3g}); "
+                "the HR is an average over follow-up time; see the Kaplan–Meier medians"
+            )
 
     t = primary.test
     mde = np.nan
     if fit is not None and hyp.kind != "equivalence" and np.isfinite(fit.se):
-        mde = mde_from_se(fit.se, fit.df, alpha=alpha, power=0.8, direction=direction, transform=fit.transform)
+        mde = mde_from_se(
+            fit.se, fit.df, alpha=alpha, power=0.8, direction=direction, transform=fit.transform
+        )
     unit_counts = df.groupby("group_label" if hyp.kind != "equivalence" else "group").size()
     if fit is not None and fit.extra.get("analysed") is not None:
         df = fit.extra["analysed"]
     row = {
-        "hypothesis": hyp.id, "claim": hyp.claim_en, "outcome": hyp.outcome, "unit": hyp.unit,
-        "contrast": hyp.contrast if hyp.interaction is None else f"{hyp.contrast} × {hyp.interaction}",
-        "model": _MODEL_WORDS[hyp.model], "direction": direction,
-        "alternative": _alternative(hyp, direction, params), "estimate_name": hyp.effect_name,
-        "estimate": t.get("estimate"), "ci_low": t.get("ci_low"), "ci_high": t.get("ci_high"),
-        "ci_level": params.get("ci_level", 0.95), "statistic": t.get("statistic"), "p_value": t.get("p_value"),
-        "p_two_sided": t.get("p_two_sided"), "n_obs": int(fit.n_obs if fit is not None else len(df)),
-        "n_clusters": int(n_clusters), "n_groups": json.dumps({str(k): int(v) for k, v in unit_counts.items()},
-                                                              sort_keys=True),
+        "hypothesis": hyp.id,
+        "claim": hyp.claim_en,
+        "outcome": hyp.outcome,
+        "unit": hyp.unit,
+        "contrast": hyp.contrast
+        if hyp.interaction is None
+        else f"{hyp.contrast} × {hyp.interaction}",
+        "model": _MODEL_WORDS[hyp.model],
+        "direction": direction,
+        "alternative": _alternative(hyp, direction, params),
+        "estimate_name": hyp.effect_name,
+        "estimate": t.get("estimate"),
+        "ci_low": t.get("ci_low"),
+        "ci_high": t.get("ci_high"),
+        "ci_level": params.get("ci_level", 0.95),
+        "statistic": t.get("statistic"),
+        "p_value": t.get("p_value"),
+        "p_two_sided": t.get("p_two_sided"),
+        "n_obs": int(fit.n_obs if fit is not None else len(df)),
+        "n_clusters": int(n_clusters),
+        "n_groups": json.dumps({str(k): int(v) for k, v in unit_counts.items()}, sort_keys=True),
         "robustness_test": rob_rows[0]["test"] if rob_rows else "",
         "robustness_p": rob_rows[0]["p_value"] if rob_rows else np.nan,
-        "verdict": "", "warnings": "; ".join(warnings), "kind": hyp.kind,
-        "reference_distribution": t.get("reference_distribution", ""), "df": t.get("df", np.nan),
-        "alpha": alpha, "p_adjusted": np.nan, "p_adjust_method": "", "mde": mde, "reliable": bool(reliable),
+        "verdict": "",
+        "warnings": "; ".join(warnings),
+        "kind": hyp.kind,
+        "reference_distribution": t.get("reference_distribution", ""),
+        "df": t.get("df", np.nan),
+        "alpha": alpha,
+        "p_adjusted": np.nan,
+        "p_adjust_method": "",
+        "mde": mde,
+        "reliable": bool(reliable),
         "equivalence_bound": params.get("bound", 0.3) if hyp.kind == "equivalence" else np.nan,
-        "n_clusters_by_group": json.dumps({("focal" if k == 1 else "reference"): int(v)
-                                           for k, v in sorted(pages_by_group.items())}, sort_keys=True),
+        "n_clusters_by_group": json.dumps(
+            {
+                ("focal" if k == 1 else "reference"): int(v)
+                for k, v in sorted(pages_by_group.items())
+            },
+            sort_keys=True,
+        ),
         "n_pages_excluded": int(excluded),
     }
     row["verdict"] = decide(row)
@@ -620,5 +915,8 @@ def _alternative(hyp: Hypothesis, direction: str, params: dict) -> str:
     if hyp.kind == "equivalence":
         b = params.get("bound", 0.3)
         return f"-{b:g} < {hyp.effect_name} < {b:g}"
-    return {"less": f"{hyp.effect_name} < 1", "greater": f"{hyp.effect_name} > 1",
-            "two-sided": f"{hyp.effect_name} != 1"}[direction]
+    return {
+        "less": f"{hyp.effect_name} < 1",
+        "greater": f"{hyp.effect_name} > 1",
+        "two-sided": f"{hyp.effect_name} != 1",
+    }[direction]

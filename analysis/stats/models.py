@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.numdiff import approx_fprime, approx_hess
 
 #: Below this many pages the result carries a "few clusters" warning (the t(G−1) reference is
 #: used in every case).
@@ -140,7 +139,9 @@ def jackknife_cov(hessian: np.ndarray, cluster_hessians, cluster_scores: np.ndar
     Hg = np.asarray(cluster_hessians, float)
     scores = np.asarray(cluster_scores, float)
     G = Hg.shape[0]
-    deltas = np.linalg.solve(np.asarray(hessian, float)[None, :, :] - Hg, scores[:, :, None])[:, :, 0]
+    deltas = np.linalg.solve(np.asarray(hessian, float)[None, :, :] - Hg, scores[:, :, None])[
+        :, :, 0
+    ]
     centred = deltas - deltas.mean(axis=0)
     return (G - 1) / G * centred.T @ centred
 
@@ -156,12 +157,21 @@ def page_sums(groups: np.ndarray, values: np.ndarray, n_groups: int | None = Non
     values = np.asarray(values, float)
     if values.ndim == 1:
         return np.bincount(groups, weights=values, minlength=G)
-    return np.column_stack([np.bincount(groups, weights=values[:, k], minlength=G) for k in range(values.shape[1])]) \
-        if values.shape[1] else np.zeros((G, 0))
+    return (
+        np.column_stack(
+            [
+                np.bincount(groups, weights=values[:, k], minlength=G)
+                for k in range(values.shape[1])
+            ]
+        )
+        if values.shape[1]
+        else np.zeros((G, 0))
+    )
 
 
-def page_crossprods(groups: np.ndarray, X: np.ndarray, w: np.ndarray | None = None,
-                    n_groups: int | None = None) -> np.ndarray:
+def page_crossprods(
+    groups: np.ndarray, X: np.ndarray, w: np.ndarray | None = None, n_groups: int | None = None
+) -> np.ndarray:
     """Per-page weighted cross-products ``Σ_{i∈g} w_i x_i x_i'`` as a (G, K, K) array.
 
     One ``np.bincount`` per distinct pair of columns (K(K+1)/2 passes over the rows): memory
@@ -187,9 +197,13 @@ def _design(df: pd.DataFrame, covariates: list[str], fixed_effects: bool) -> pd.
         if col.dtype == bool or pd.api.types.is_numeric_dtype(col):
             parts.append(col.astype(float).rename(name))
         else:
-            parts.append(pd.get_dummies(col.astype(str), prefix=name, drop_first=True, dtype=float))
+            parts.append(
+                pd.get_dummies(col.astype(str), prefix=name, drop_first=True, dtype=float)
+            )
     if fixed_effects:
-        parts.append(pd.get_dummies(df["cluster"].astype(str), prefix="page", drop_first=True, dtype=float))
+        parts.append(
+            pd.get_dummies(df["cluster"].astype(str), prefix="page", drop_first=True, dtype=float)
+        )
         parts = [p for p in parts if getattr(p, "name", None) != "const"]
         parts.insert(0, pd.Series(1.0, index=df.index, name="const"))
     X = pd.concat(parts, axis=1)
@@ -207,7 +221,9 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
     if df["group"].nunique() > 2:  # continuous regressor: no groups to separate
         return None
     for g, y in df.groupby("group")[outcome]:  # the outcome only: no copy of the other columns
-        if (y == 0).all() or (set(pd.unique(y)) <= {0, 1} and (y == 1).all() and df[outcome].max() <= 1):
+        if (y == 0).all() or (
+            set(pd.unique(y)) <= {0, 1} and (y == 1).all() and df[outcome].max() <= 1
+        ):
             label = df.at[y.index[0], "group_label"] if "group_label" in df else g
             return f"separation: every {label} observation has {outcome} = {y.iloc[0]}; the ratio is not estimable"
     return None
@@ -218,8 +234,13 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
 EXACT_JACKKNIFE_MAX_PAGES = 200
 
 
-def nb2_page_score_information(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray,
-                               n_groups: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nb2_page_score_information(
+    y: np.ndarray,
+    Xa: np.ndarray,
+    groups: np.ndarray,
+    params: np.ndarray,
+    n_groups: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-page NB2 score and information (negative Hessian) w.r.t. ``(β, α)``, alpha last.
 
     The parameterisation of ``sm.NegativeBinomial(..., loglike_method="nb2")``: ``μ = exp(xβ)``,
@@ -255,19 +276,27 @@ def nb2_page_score_information(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray
     mu = np.exp(Xa @ beta)
     q = 1.0 + alpha * mu
     D = special.digamma(y + r) - special.digamma(r) - np.log(q) + 1.0 - (1.0 + alpha * y) / q
-    D1 = special.polygamma(1, y + r) - special.polygamma(1, r) + 1.0 / r - 1.0 / (r + mu) + (y - mu) / (r + mu) ** 2
+    D1 = (
+        special.polygamma(1, y + r)
+        - special.polygamma(1, r)
+        + 1.0 / r
+        - 1.0 / (r + mu)
+        + (y - mu) / (r + mu) ** 2
+    )
     scores = np.empty((G, K + 1))
     scores[:, :K] = page_sums(groups, Xa * ((y - mu) / q)[:, None], G)
     scores[:, K] = page_sums(groups, -r * r * D, G)
     info = np.empty((G, K + 1, K + 1))
-    info[:, :K, :K] = page_crossprods(groups, Xa, mu * (1.0 + alpha * y) / q ** 2, G)
-    cross = page_sums(groups, Xa * (mu * (y - mu) / q ** 2)[:, None], G)
+    info[:, :K, :K] = page_crossprods(groups, Xa, mu * (1.0 + alpha * y) / q**2, G)
+    cross = page_sums(groups, Xa * (mu * (y - mu) / q**2)[:, None], G)
     info[:, :K, K] = info[:, K, :K] = cross
-    info[:, K, K] = page_sums(groups, -(2 * r ** 3 * D + r ** 4 * D1), G)
+    info[:, K, K] = page_sums(groups, -(2 * r**3 * D + r**4 * D1), G)
     return scores, info
 
 
-def _negbin_cv3_one_step(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
+def _negbin_cv3_one_step(
+    y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int
+) -> float:
     """SE of coefficient ``j`` by the one-step page jackknife (:func:`jackknife_cov`) for NB2.
 
     Per-page scores and information are the analytic NB2 derivatives of
@@ -285,7 +314,9 @@ def _negbin_cv3_one_step(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, para
         return np.nan
 
 
-def _negbin_cv3_exact(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int) -> float:
+def _negbin_cv3_exact(
+    y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params: np.ndarray, j: int
+) -> float:
     """SE of coefficient ``j`` by the leave-one-page-out jackknife (CV3) with true NB2 refits.
 
     Each page is left out in turn and the model refitted by Newton from the full-sample estimate;
@@ -300,7 +331,8 @@ def _negbin_cv3_exact(y: np.ndarray, Xa: np.ndarray, groups: np.ndarray, params:
             keep = groups != g
             try:
                 res = sm.NegativeBinomial(y[keep], Xa[keep], loglike_method="nb2").fit(
-                    start_params=params, method="newton", maxiter=100, disp=0)
+                    start_params=params, method="newton", maxiter=100, disp=0
+                )
             except (np.linalg.LinAlgError, ValueError, FloatingPointError):
                 return np.nan
             if not res.mle_retvals.get("converged", False) or not np.isfinite(res.params[j]):
@@ -351,7 +383,9 @@ def fit_negbin(
     warn: list[str] = []
     sep = _separation_warning(df, outcome)
     if sep:
-        return ModelFit(np.nan, np.nan, None, "exp", len(df), df["cluster"].nunique(), False, [sep])
+        return ModelFit(
+            np.nan, np.nan, None, "exp", len(df), df["cluster"].nunique(), False, [sep]
+        )
     X = _design(df, covariates, fixed_effects)
     y = df[outcome].astype(float).to_numpy()
     groups = _cluster_codes(df)
@@ -361,8 +395,13 @@ def fit_negbin(
         _warnings.simplefilter("ignore")
         for method in ("newton", "bfgs"):
             try:
-                res = model.fit(method=method, maxiter=maxiter if method == "newton" else 500, disp=0,
-                                cov_type="cluster", cov_kwds={"groups": groups})
+                res = model.fit(
+                    method=method,
+                    maxiter=maxiter if method == "newton" else 500,
+                    disp=0,
+                    cov_type="cluster",
+                    cov_kwds={"groups": groups},
+                )
             except (np.linalg.LinAlgError, ValueError) as exc:  # singular Hessian
                 warn.append(f"negative binomial ({method}) failed: {exc}")
                 res = None
@@ -371,7 +410,16 @@ def fit_negbin(
                 break
     G = int(len(np.unique(groups)))
     if res is None:
-        return ModelFit(np.nan, np.nan, None, "exp", len(df), G, False, warn or ["negative binomial fit failed"])
+        return ModelFit(
+            np.nan,
+            np.nan,
+            None,
+            "exp",
+            len(df),
+            G,
+            False,
+            warn or ["negative binomial fit failed"],
+        )
     converged = bool(res.mle_retvals.get("converged", False))
     if not converged:
         warn.append("negative binomial did not converge; the estimate is not trustworthy")
@@ -380,18 +428,35 @@ def fit_negbin(
     se_cv3, cv3_method = np.nan, ""
     if not fixed_effects:  # with page dummies a page's own effect is not identified without it
         if G <= EXACT_JACKKNIFE_MAX_PAGES:
-            se_cv3, cv3_method = _negbin_cv3_exact(y, X.to_numpy(), groups, res.params.to_numpy(), j), "refits"
+            se_cv3, cv3_method = (
+                _negbin_cv3_exact(y, X.to_numpy(), groups, res.params.to_numpy(), j),
+                "refits",
+            )
         if not np.isfinite(se_cv3):
-            se_cv3, cv3_method = _negbin_cv3_one_step(y, X.to_numpy(), groups, res.params.to_numpy(), j), "one-step"
+            se_cv3, cv3_method = (
+                _negbin_cv3_one_step(y, X.to_numpy(), groups, res.params.to_numpy(), j),
+                "one-step",
+            )
     se_cr1 = float(res.bse["group"])
     if alpha < 1e-6:
         warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")
     se = max(se_cv3, se_cr1) if np.isfinite(se_cv3) else se_cr1
     return ModelFit(
-        coef=float(res.params["group"]), se=se, df=G - 1, transform="exp",
-        n_obs=int(res.nobs), n_clusters=G, reliable=converged and np.isfinite(se),
-        warnings=warn, extra={"alpha": alpha, "result": res, "se_cr1": se_cr1, "se_cv3": se_cv3,
-                             "cv3_method": cv3_method},
+        coef=float(res.params["group"]),
+        se=se,
+        df=G - 1,
+        transform="exp",
+        n_obs=int(res.nobs),
+        n_clusters=G,
+        reliable=converged and np.isfinite(se),
+        warnings=warn,
+        extra={
+            "alpha": alpha,
+            "result": res,
+            "se_cr1": se_cr1,
+            "se_cv3": se_cv3,
+            "cv3_method": cv3_method,
+        },
     )
 
 
@@ -418,12 +483,22 @@ def fit_poisson(
         data = df[informative]
         dropped = df["cluster"].nunique() - data["cluster"].nunique()
         if dropped:
-            warn.append(f"{dropped} page(s) without within-page contrast or without any {outcome} carry no "
-                        "information in the fixed-effects model and were left out")
+            warn.append(
+                f"{dropped} page(s) without within-page contrast or without any {outcome} carry no "
+                "information in the fixed-effects model and were left out"
+            )
     G = int(data["cluster"].nunique())
     if G < 2 or data["group"].nunique() < 2:
-        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
-                        warn + ["fewer than two pages show the within-page contrast; nothing to estimate"])
+        return ModelFit(
+            np.nan,
+            np.nan,
+            None,
+            "exp",
+            len(data),
+            G,
+            False,
+            warn + ["fewer than two pages show the within-page contrast; nothing to estimate"],
+        )
     if fixed_effects and G > POISSON_DUMMIES_MAX_PAGES:
         return _fit_poisson_fe_profiled(data, outcome, covariates, warn)
     X = _design(data, covariates, fixed_effects)
@@ -431,12 +506,22 @@ def fit_poisson(
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
         res = sm.GLM(data[outcome].astype(float).to_numpy(), X, family=sm.families.Poisson()).fit(
-            cov_type="cluster", cov_kwds={"groups": groups})
+            cov_type="cluster", cov_kwds={"groups": groups}
+        )
     converged = bool(getattr(res, "converged", True))
     if not converged:
         warn.append("Poisson IRLS did not converge")
-    return ModelFit(float(res.params["group"]), float(res.bse["group"]), G - 1, "exp", int(res.nobs), G,
-                    converged, warn, {"result": res, "analysed": data})
+    return ModelFit(
+        float(res.params["group"]),
+        float(res.bse["group"]),
+        G - 1,
+        "exp",
+        int(res.nobs),
+        G,
+        converged,
+        warn,
+        {"result": res, "analysed": data},
+    )
 
 
 #: Up to this many pages the fixed-effects Poisson is statsmodels' GLM with page dummies; above,
@@ -445,8 +530,14 @@ def fit_poisson(
 POISSON_DUMMIES_MAX_PAGES = 300
 
 
-def _fit_poisson_fe_profiled(data: pd.DataFrame, outcome: str, covariates: list[str], warn: list[str],
-                             tol: float = 1e-10, maxiter: int = 100) -> ModelFit:
+def _fit_poisson_fe_profiled(
+    data: pd.DataFrame,
+    outcome: str,
+    covariates: list[str],
+    warn: list[str],
+    tol: float = 1e-10,
+    maxiter: int = 100,
+) -> ModelFit:
     """Poisson with page fixed effects, the page intercepts profiled out; statsmodels' CR1 sandwich.
 
     Notes
@@ -474,7 +565,9 @@ def _fit_poisson_fe_profiled(data: pd.DataFrame, outcome: str, covariates: list[
     def fitted(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(μ, profile information) at ``β``, the page intercepts at their closed form."""
         eta = Xa @ beta
-        w = np.exp(eta - (np.bincount(g, weights=eta, minlength=G) / size)[g])  # centred per page: no overflow
+        w = np.exp(
+            eta - (np.bincount(g, weights=eta, minlength=G) / size)[g]
+        )  # centred per page: no overflow
         mu = Y[g] * w / np.bincount(g, weights=w, minlength=G)[g]
         mx = page_sums(g, Xa * mu[:, None], G)
         return mu, Xa.T @ (Xa * mu[:, None]) - (mx / np.where(Y > 0, Y, 1.0)[:, None]).T @ mx
@@ -496,9 +589,17 @@ def _fit_poisson_fe_profiled(data: pd.DataFrame, outcome: str, covariates: list[
     j = names.index("group")
     if not converged:
         warn = warn + ["Poisson IRLS did not converge"]
-    return ModelFit(float(beta[j]), float(np.sqrt(cov[j, j])), G - 1, "exp", int(N), G, converged, warn,
-                    {"analysed": data, "engine": "profiled", "params": dict(zip(names, beta)),
-                     "cov": cov})
+    return ModelFit(
+        float(beta[j]),
+        float(np.sqrt(cov[j, j])),
+        G - 1,
+        "exp",
+        int(N),
+        G,
+        converged,
+        warn,
+        {"analysed": data, "engine": "profiled", "params": dict(zip(names, beta)), "cov": cov},
+    )
 
 
 def fit_gee_logit(
@@ -560,44 +661,89 @@ def fit_gee_logit(
         cells = data.groupby(["group", interaction])[outcome].agg(["mean", "size"])
         bad = cells[(cells["mean"] == 0) | (cells["mean"] == 1)]
         if len(cells) < 4 or len(bad):
-            return ModelFit(np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False,
-                            [f"separation: a group × {interaction} cell has no variation in {outcome} "
-                             f"({len(cells)} cells observed); the interaction is not estimable"])
+            return ModelFit(
+                np.nan,
+                np.nan,
+                None,
+                "exp",
+                len(data),
+                data["cluster"].nunique(),
+                False,
+                [
+                    f"separation: a group × {interaction} cell has no variation in {outcome} "
+                    f"({len(cells)} cells observed); the interaction is not estimable"
+                ],
+            )
     else:
         sep = _separation_warning(data, outcome)
         if sep:
-            return ModelFit(np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False, [sep])
+            return ModelFit(
+                np.nan, np.nan, None, "exp", len(data), data["cluster"].nunique(), False, [sep]
+            )
     if engine not in ("auto", "grouped", "statsmodels"):
         raise ValueError(f"engine must be 'auto', 'grouped' or 'statsmodels', not {engine!r}")
     if cov_struct not in ("exchangeable", "independence"):
-        raise ValueError(f"cov_struct must be 'exchangeable' or 'independence', not {cov_struct!r}")
+        raise ValueError(
+            f"cov_struct must be 'exchangeable' or 'independence', not {cov_struct!r}"
+        )
     if engine != "statsmodels":
-        grouped = _fit_gee_logit_grouped(data, outcome, covariates, term, cov_struct, engine == "grouped")
+        grouped = _fit_gee_logit_grouped(
+            data, outcome, covariates, term, cov_struct, engine == "grouped"
+        )
         if grouped is not None:
             return grouped
     data = data.sort_values("cluster", kind="stable")
     X = _design(data, covariates, False)
     groups = _cluster_codes(data)
-    structure = {"exchangeable": sm.cov_struct.Exchangeable, "independence": sm.cov_struct.Independence}[cov_struct]()
-    model = sm.GEE(data[outcome].astype(float).to_numpy(), X, groups=groups,
-                   family=sm.families.Binomial(), cov_struct=structure)
+    structure = {
+        "exchangeable": sm.cov_struct.Exchangeable,
+        "independence": sm.cov_struct.Independence,
+    }[cov_struct]()
+    model = sm.GEE(
+        data[outcome].astype(float).to_numpy(),
+        X,
+        groups=groups,
+        family=sm.families.Binomial(),
+        cov_struct=structure,
+    )
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
         try:
             res = model.fit(cov_type="bias_reduced", maxiter=60)
         except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
-            return ModelFit(np.nan, np.nan, None, "exp", len(data), int(len(np.unique(groups))), False,
-                            [f"GEE failed: {exc}"], {"engine": "statsmodels"})
+            return ModelFit(
+                np.nan,
+                np.nan,
+                None,
+                "exp",
+                len(data),
+                int(len(np.unique(groups))),
+                False,
+                [f"GEE failed: {exc}"],
+                {"engine": "statsmodels"},
+            )
     converged = not any("converge" in str(w.message).lower() for w in caught)
     if not converged:
         warn.append("GEE did not converge; the estimate is not trustworthy")
     G = int(len(np.unique(groups)))
     se = float(res.bse[term])
-    return ModelFit(float(res.params[term]), se, G - 1, "exp", int(res.nobs), G,
-                    converged and np.isfinite(se), warn,
-                    {"result": res, "engine": "statsmodels",
-                     "dependence": float(np.atleast_1d(res.cov_struct.dep_params)[0])
-                     if cov_struct == "exchangeable" else 0.0})
+    return ModelFit(
+        float(res.params[term]),
+        se,
+        G - 1,
+        "exp",
+        int(res.nobs),
+        G,
+        converged and np.isfinite(se),
+        warn,
+        {
+            "result": res,
+            "engine": "statsmodels",
+            "dependence": float(np.atleast_1d(res.cov_struct.dep_params)[0])
+            if cov_struct == "exchangeable"
+            else 0.0,
+        },
+    )
 
 
 #: The grouped GEE engine is used when the page × covariate-pattern cells are at most this share
@@ -605,8 +751,14 @@ def fit_gee_logit(
 GEE_GROUPED_MAX_CELL_SHARE = 0.5
 
 
-def _fit_gee_logit_grouped(data: pd.DataFrame, outcome: str, covariates: list[str], term: str,
-                           cov_struct: str, force: bool) -> ModelFit | None:
+def _fit_gee_logit_grouped(
+    data: pd.DataFrame,
+    outcome: str,
+    covariates: list[str],
+    term: str,
+    cov_struct: str,
+    force: bool,
+) -> ModelFit | None:
     """The :func:`fit_gee_logit` fit on (page × pattern) sufficient statistics, or ``None`` when the
     design has too many cells (and ``force`` is false) so that statsmodels should fit the rows."""
     from analysis.stats import gee_grouped
@@ -623,15 +775,35 @@ def _fit_gee_logit_grouped(data: pd.DataFrame, outcome: str, covariates: list[st
     G = cells.n_pages
     try:
         with _warnings.catch_warnings(record=True) as caught:
-            _warnings.simplefilter("always")  # as on the statsmodels path: a start-GLM convergence warning counts
+            _warnings.simplefilter(
+                "always"
+            )  # as on the statsmodels path: a start-GLM convergence warning counts
             fit = gee_grouped.fit_gee_grouped(cells, cov_struct, maxiter=60)
     except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
-        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False, [f"GEE failed: {exc}"],
-                        {"engine": "grouped"})
+        return ModelFit(
+            np.nan,
+            np.nan,
+            None,
+            "exp",
+            len(data),
+            G,
+            False,
+            [f"GEE failed: {exc}"],
+            {"engine": "grouped"},
+        )
     converged = fit.converged and not any("converge" in str(w.message).lower() for w in caught)
     warn = [] if converged else ["GEE did not converge; the estimate is not trustworthy"]
     view = gee_grouped.results_view(fit, list(X.columns))
     view.grouped, view.n_cells = fit, fit.n_cells
     se = float(view.bse[term])
-    return ModelFit(float(view.params[term]), se, G - 1, "exp", fit.nobs, G, converged and np.isfinite(se),
-                    warn, {"result": view, "engine": "grouped", "dependence": fit.rho, "n_cells": fit.n_cells})
+    return ModelFit(
+        float(view.params[term]),
+        se,
+        G - 1,
+        "exp",
+        fit.nobs,
+        G,
+        converged and np.isfinite(se),
+        warn,
+        {"result": view, "engine": "grouped", "dependence": fit.rho, "n_cells": fit.n_cells},
+    )

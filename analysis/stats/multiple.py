@@ -19,7 +19,9 @@ from analysis.stats.result import HypothesisResult, decide
 METHODS = {"holm": "holm", "bh": "fdr_bh"}
 
 
-def adjust_pvalues(results: list[HypothesisResult], method: str = "holm") -> list[HypothesisResult]:
+def adjust_pvalues(
+    results: list[HypothesisResult], method: str = "holm"
+) -> list[HypothesisResult]:
     """Adjust the one-sided p-values of a study's results together and recompute the verdicts.
 
     Parameters
@@ -36,7 +38,9 @@ def adjust_pvalues(results: list[HypothesisResult], method: str = "holm") -> lis
         family.
     """
     if method not in METHODS:
-        raise ValueError(f"method={method!r}: use 'holm' (family-wise error) or 'bh' (false discovery rate)")
+        raise ValueError(
+            f"method={method!r}: use 'holm' (family-wise error) or 'bh' (false discovery rate)"
+        )
     out = [copy.copy(r) for r in results]
     for r in out:
         r.table = r.table.copy()

@@ -37,8 +37,14 @@ def _q_alpha(alpha: float, direction: str) -> float:
     return alpha / 2 if direction == "two-sided" else alpha
 
 
-def mde_from_se(se: float, df: float | None, alpha: float = 0.05, power: float = 0.8,
-                direction: str = "less", transform: str = "exp") -> float:
+def mde_from_se(
+    se: float,
+    df: float | None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "less",
+    transform: str = "exp",
+) -> float:
     """Minimum detectable effect on the estimate's scale (e.g. an IRR) in ``direction``.
 
     Parameters
@@ -63,36 +69,63 @@ def mde_from_se(se: float, df: float | None, alpha: float = 0.05, power: float =
     return float(back_transform(-delta if direction == "less" else delta, transform))
 
 
-def power_from_se(effect: float, se: float, df: float | None, alpha: float = 0.05,
-                  direction: str = "less") -> float:
+def power_from_se(
+    effect: float, se: float, df: float | None, alpha: float = 0.05, direction: str = "less"
+) -> float:
     """Power to detect a link-scale ``effect`` (e.g. log IRR) with standard error ``se``."""
     d = _dist(df)
     return float(d.sf(d.ppf(1 - _q_alpha(alpha, direction)) - abs(effect) / se))
 
 
-def se_log_ratio_pages(pages_focal: int, pages_reference: int, posts_per_page: float, mean: float,
-                       dispersion: float, page_sd: float) -> float:
+def se_log_ratio_pages(
+    pages_focal: int,
+    pages_reference: int,
+    posts_per_page: float,
+    mean: float,
+    dispersion: float,
+    page_sd: float,
+) -> float:
     """Approximate SE of a log IRR between two groups of pages (module Notes)."""
     if min(pages_focal, pages_reference) < 2 or posts_per_page <= 0 or mean <= 0:
         raise ValueError("need at least two pages per group, posts_per_page > 0 and mean > 0")
-    per_page = page_sd ** 2 + (1 / mean + dispersion) / posts_per_page
+    per_page = page_sd**2 + (1 / mean + dispersion) / posts_per_page
     return float(np.sqrt(per_page * (1 / pages_focal + 1 / pages_reference)))
 
 
-def mde_pages(pages_focal: int, pages_reference: int, posts_per_page: float = 20, mean: float = 6.0,
-              dispersion: float = 1.2, page_sd: float = 0.5, alpha: float = 0.05, power: float = 0.8,
-              direction: str = "less") -> float:
+def mde_pages(
+    pages_focal: int,
+    pages_reference: int,
+    posts_per_page: float = 20,
+    mean: float = 6.0,
+    dispersion: float = 1.2,
+    page_sd: float = 0.5,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "less",
+) -> float:
     """Minimum detectable IRR for a page-clustered count comparison (t with G−1 df).
 
     Defaults follow the demo data (mean 6 replies, NB2 alpha 1.2, page SD 0.5).
     """
-    se = se_log_ratio_pages(pages_focal, pages_reference, posts_per_page, mean, dispersion, page_sd)
+    se = se_log_ratio_pages(
+        pages_focal, pages_reference, posts_per_page, mean, dispersion, page_sd
+    )
     return mde_from_se(se, pages_focal + pages_reference - 1, alpha, power, direction, "exp")
 
 
-def power_pages(irr: float, pages_focal: int, pages_reference: int, posts_per_page: float = 20,
-                mean: float = 6.0, dispersion: float = 1.2, page_sd: float = 0.5, alpha: float = 0.05,
-                direction: str = "less") -> float:
+def power_pages(
+    irr: float,
+    pages_focal: int,
+    pages_reference: int,
+    posts_per_page: float = 20,
+    mean: float = 6.0,
+    dispersion: float = 1.2,
+    page_sd: float = 0.5,
+    alpha: float = 0.05,
+    direction: str = "less",
+) -> float:
     """Power to detect ``irr`` with the given pages (same variance model as :func:`mde_pages`)."""
-    se = se_log_ratio_pages(pages_focal, pages_reference, posts_per_page, mean, dispersion, page_sd)
+    se = se_log_ratio_pages(
+        pages_focal, pages_reference, posts_per_page, mean, dispersion, page_sd
+    )
     return power_from_se(np.log(irr), se, pages_focal + pages_reference - 1, alpha, direction)

@@ -36,13 +36,41 @@ VERDICTS = ("supported", "not supported", "inconclusive")
 #: Columns of ``HypothesisResult.table`` in order (docs/ARCHITECTURE.md "Hypothesis results",
 #: then the extra columns of this package).
 TABLE_COLUMNS = [
-    "hypothesis", "claim", "outcome", "unit", "contrast", "model", "direction", "alternative",
-    "estimate_name", "estimate", "ci_low", "ci_high", "ci_level", "statistic", "p_value",
-    "p_two_sided", "n_obs", "n_clusters", "n_groups", "robustness_test", "robustness_p", "verdict",
+    "hypothesis",
+    "claim",
+    "outcome",
+    "unit",
+    "contrast",
+    "model",
+    "direction",
+    "alternative",
+    "estimate_name",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "statistic",
+    "p_value",
+    "p_two_sided",
+    "n_obs",
+    "n_clusters",
+    "n_groups",
+    "robustness_test",
+    "robustness_p",
+    "verdict",
     "warnings",
     # extras
-    "kind", "reference_distribution", "df", "alpha", "p_adjusted", "p_adjust_method", "mde",
-    "reliable", "equivalence_bound", "n_clusters_by_group", "n_pages_excluded",
+    "kind",
+    "reference_distribution",
+    "df",
+    "alpha",
+    "p_adjusted",
+    "p_adjust_method",
+    "mde",
+    "reliable",
+    "equivalence_bound",
+    "n_clusters_by_group",
+    "n_pages_excluded",
 ]
 
 ROBUSTNESS_COLUMNS = ["test", "statistic", "p_value", "estimate", "ci_low", "ci_high", "note"]
@@ -100,7 +128,7 @@ class HypothesisResult:
         Problems that matter for reading the result (also ';'-joined in ``table.warnings``).
     """
 
-    hypothesis: "Hypothesis"
+    hypothesis: Hypothesis
     table: pd.DataFrame
     robustness: pd.DataFrame
     analysed: pd.DataFrame

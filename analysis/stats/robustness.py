@@ -15,11 +15,25 @@ import pandas as pd
 from scipy import stats
 
 
-def robustness_row(test: str, statistic=np.nan, p_value=np.nan, estimate=np.nan, ci_low=np.nan,
-                   ci_high=np.nan, note: str = "") -> dict:
+def robustness_row(
+    test: str,
+    statistic=np.nan,
+    p_value=np.nan,
+    estimate=np.nan,
+    ci_low=np.nan,
+    ci_high=np.nan,
+    note: str = "",
+) -> dict:
     """One row of ``HypothesisResult.robustness`` (columns test .. note)."""
-    return {"test": test, "statistic": float(statistic), "p_value": float(p_value),
-            "estimate": float(estimate), "ci_low": float(ci_low), "ci_high": float(ci_high), "note": note}
+    return {
+        "test": test,
+        "statistic": float(statistic),
+        "p_value": float(p_value),
+        "estimate": float(estimate),
+        "ci_low": float(ci_low),
+        "ci_high": float(ci_high),
+        "note": note,
+    }
 
 
 def _one_sided_from_null(observed: float, null_stats: np.ndarray, direction: str) -> float:
@@ -38,8 +52,9 @@ def _one_sided_from_null(observed: float, null_stats: np.ndarray, direction: str
 PERMUTATION_BLOCK_CELLS = 2_000_000
 
 
-def permutation_test_groups(values: np.ndarray, labels: np.ndarray, direction: str,
-                            n_perm: int = 4999, seed: int = 0) -> tuple[float, float]:
+def permutation_test_groups(
+    values: np.ndarray, labels: np.ndarray, direction: str, n_perm: int = 4999, seed: int = 0
+) -> tuple[float, float]:
     """Two-sample permutation test of the difference in means (focal label 1 minus label 0).
 
     Parameters
@@ -77,14 +92,25 @@ def permutation_test_groups(values: np.ndarray, labels: np.ndarray, direction: s
     # relabellings drawn in blocks of rows (the same stream as one (n_perm, n) draw: ``permuted``
     # shuffles the rows in order), so 10,000 pages × 4,999 relabellings never hold 400 MB at once
     block = max(1, PERMUTATION_BLOCK_CELLS // max(n, 1))
-    s1 = np.concatenate([rng.permuted(np.tile(labels.astype(np.int8), (min(block, n_perm - start), 1)), axis=1)
-                         @ values for start in range(0, n_perm, block)])
+    s1 = np.concatenate(
+        [
+            rng.permuted(np.tile(labels.astype(np.int8), (min(block, n_perm - start), 1)), axis=1)
+            @ values
+            for start in range(0, n_perm, block)
+        ]
+    )
     null = np.concatenate([[observed], s1 / n1 - (total - s1) / (n - n1)])
     return float(observed), _one_sided_from_null(observed, null, direction)
 
 
-def page_permutation(df: pd.DataFrame, outcome: str, direction: str, n_perm: int = 4999,
-                     seed: int = 0, label: str = "page-level permutation test on page means") -> dict:
+def page_permutation(
+    df: pd.DataFrame,
+    outcome: str,
+    direction: str,
+    n_perm: int = 4999,
+    seed: int = 0,
+    label: str = "page-level permutation test on page means",
+) -> dict:
     """Permutation test on page means of ``outcome`` between the two groups of pages.
 
     The estimate is the ratio of the groups' averages of page means (focal / reference), the
@@ -93,20 +119,30 @@ def page_permutation(df: pd.DataFrame, outcome: str, direction: str, n_perm: int
     pages = df.groupby("cluster").agg(value=(outcome, "mean"), group=("group", "first"))
     if pages["group"].nunique() < 2:
         return robustness_row(label, note="one group has no page")
-    stat, p = permutation_test_groups(pages["value"].to_numpy(), pages["group"].to_numpy(), direction,
-                                      n_perm=n_perm, seed=seed)
+    stat, p = permutation_test_groups(
+        pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
+    )
     m1 = pages.loc[pages.group == 1, "value"].mean()
     m0 = pages.loc[pages.group == 0, "value"].mean()
     ratio = m1 / m0 if m0 > 0 else np.nan
     n_comb = math.comb(len(pages), int(pages.group.sum()))
     how = "exact" if n_comb <= n_perm else f"{n_perm} random relabellings, seed {seed}"
-    return robustness_row(label, stat, p, ratio,
-                          note=f"difference of page means; ratio of group averages as estimate; {how}; "
-                               f"{len(pages)} pages")
+    return robustness_row(
+        label,
+        stat,
+        p,
+        ratio,
+        note=f"difference of page means; ratio of group averages as estimate; {how}; "
+        f"{len(pages)} pages",
+    )
 
 
-def page_rank_test(df: pd.DataFrame, outcome: str, direction: str,
-                   label: str = "page-level Mann–Whitney on page means") -> dict:
+def page_rank_test(
+    df: pd.DataFrame,
+    outcome: str,
+    direction: str,
+    label: str = "page-level Mann–Whitney on page means",
+) -> dict:
     """Mann–Whitney U on page means (one page = one observation), one-sided in ``direction``.
 
     Estimate: probability of superiority P(focal page > reference page) + ½P(tie) = U/(n1·n0).
@@ -117,12 +153,18 @@ def page_rank_test(df: pd.DataFrame, outcome: str, direction: str,
     if len(x) == 0 or len(y) == 0:
         return robustness_row(label, note="one group has no page")
     res = stats.mannwhitneyu(x, y, alternative=direction)
-    return robustness_row(label, res.statistic, res.pvalue, res.statistic / (len(x) * len(y)),
-                          note=f"probability of superiority as estimate; {len(x)} vs {len(y)} pages")
+    return robustness_row(
+        label,
+        res.statistic,
+        res.pvalue,
+        res.statistic / (len(x) * len(y)),
+        note=f"probability of superiority as estimate; {len(x)} vs {len(y)} pages",
+    )
 
 
-def within_page_signed_rank(df: pd.DataFrame, outcome: str, direction: str,
-                            label: str = "within-page Wilcoxon signed-rank") -> dict:
+def within_page_signed_rank(
+    df: pd.DataFrame, outcome: str, direction: str, label: str = "within-page Wilcoxon signed-rank"
+) -> dict:
     """Wilcoxon signed-rank test on per-page differences (mean in focal posts − mean in others).
 
     Only pages with both kinds of posts enter. Estimate: median within-page ratio
@@ -134,9 +176,16 @@ def within_page_signed_rank(df: pd.DataFrame, outcome: str, direction: str,
     means = means.dropna()
     diff = means[1] - means[0]
     if len(diff) < 2 or np.allclose(diff, 0):
-        return robustness_row(label, note=f"{len(diff)} page(s) with both kinds of posts; not testable")
+        return robustness_row(
+            label, note=f"{len(diff)} page(s) with both kinds of posts; not testable"
+        )
     res = stats.wilcoxon(diff, alternative=direction, zero_method="wilcox")
     pos = means[0] > 0
     ratio = float(np.median(means.loc[pos, 1] / means.loc[pos, 0])) if pos.any() else np.nan
-    return robustness_row(label, res.statistic, res.pvalue, ratio,
-                          note=f"{len(diff)} pages with both kinds of posts; median within-page ratio")
+    return robustness_row(
+        label,
+        res.statistic,
+        res.pvalue,
+        ratio,
+        note=f"{len(diff)} pages with both kinds of posts; median within-page ratio",
+    )

@@ -70,17 +70,25 @@ def simulate_measures(
     b_post = business[page_of_post]
     question = rng.random(len(page_of_post)) < question_share
     promo = rng.random(len(page_of_post)) < np.where(b_post == 1, promo_share[0], promo_share[1])
-    mu = mean * irr ** b_post * question_irr ** question * np.exp(u[page_of_post])
-    lam = rng.gamma(1 / dispersion, dispersion * mu)  # NB2: Poisson–gamma mixture, Var = mu + a·mu²
+    mu = mean * irr**b_post * question_irr**question * np.exp(u[page_of_post])
+    lam = rng.gamma(
+        1 / dispersion, dispersion * mu
+    )  # NB2: Poisson–gamma mixture, Var = mu + a·mu²
     replies = rng.poisson(lam)
     account_id = np.array([f"sim:{c}" for c in range(n_pages)])
-    posts = pd.DataFrame({
-        "post_id": [f"sim:p{i}" for i in range(len(page_of_post))],
-        "account_id": account_id[page_of_post], "platform": "sim",
-        "account_type": np.where(b_post == 1, "business", "personal"),
-        "followers": followers[page_of_post], "lang": page_lang[page_of_post],
-        "replies": replies, "is_question": question, "is_promotional": promo,
-    })
+    posts = pd.DataFrame(
+        {
+            "post_id": [f"sim:p{i}" for i in range(len(page_of_post))],
+            "account_id": account_id[page_of_post],
+            "platform": "sim",
+            "account_type": np.where(b_post == 1, "business", "personal"),
+            "followers": followers[page_of_post],
+            "lang": page_lang[page_of_post],
+            "replies": replies,
+            "is_question": question,
+            "is_promotional": promo,
+        }
+    )
     if not with_comments:
         return posts, None
     post_of_comment = np.repeat(np.arange(len(page_of_post)), replies)
@@ -89,25 +97,40 @@ def simulate_measures(
     negative = rng.random(len(page_c)) < negative_share
     v = rng.normal(0, page_sd, n_pages)
     w = rng.normal(0, page_sd, n_pages)
-    p = expit(logit(answer_p) + np.log(or_business) * b_c + np.log(or_interaction) * b_c * negative + v[page_c])
+    p = expit(
+        logit(answer_p)
+        + np.log(or_business) * b_c
+        + np.log(or_interaction) * b_c * negative
+        + v[page_c]
+    )
     answers = rng.random(len(page_c)) < p
     shape = 0.8
     scale = scale_h * np.exp(w[page_c]) / np.where(b_c == 1, hr, 1.0) ** (1 / shape)
     delay = scale * rng.weibull(shape, len(page_c))
     observed = answers & (delay <= window_h)
     time = np.where(observed, delay, window_h)
-    comments = pd.DataFrame({
-        "comment_id": [f"sim:c{j}" for j in range(len(page_c))],
-        "post_id": posts["post_id"].to_numpy()[post_of_comment], "account_id": account_id[page_c],
-        "platform": "sim", "account_type": np.where(b_c == 1, "business", "personal"),
-        "followers": followers[page_c], "lang": page_lang[page_c], "answered": observed,
-        "time_to_owner_reply_h": time, "reply_observed": observed, "answered_in_window": observed,
-        "negative": negative,
-    })
+    comments = pd.DataFrame(
+        {
+            "comment_id": [f"sim:c{j}" for j in range(len(page_c))],
+            "post_id": posts["post_id"].to_numpy()[post_of_comment],
+            "account_id": account_id[page_c],
+            "platform": "sim",
+            "account_type": np.where(b_c == 1, "business", "personal"),
+            "followers": followers[page_c],
+            "lang": page_lang[page_c],
+            "answered": observed,
+            "time_to_owner_reply_h": time,
+            "reply_observed": observed,
+            "answered_in_window": observed,
+            "negative": negative,
+        }
+    )
     return posts, comments
 
 
-def simulate_pages_rho(rng: np.random.Generator | int, n_pages: int = 40, rho_s: float = 0.3) -> pd.DataFrame:
+def simulate_pages_rho(
+    rng: np.random.Generator | int, n_pages: int = 40, rho_s: float = 0.3
+) -> pd.DataFrame:
     """Pages whose followers and mean replies have population Spearman correlation ``rho_s``.
 
     Bivariate normal with Pearson r = 2·sin(π·rho_s/6) (Pearson 1907: for a normal pair,
@@ -116,6 +139,13 @@ def simulate_pages_rho(rng: np.random.Generator | int, n_pages: int = 40, rho_s:
     rng = np.random.default_rng(rng)
     r = 2 * np.sin(np.pi * rho_s / 6)
     z = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], n_pages)
-    return pd.DataFrame({"account_id": [f"sim:{i}" for i in range(n_pages)], "platform": "sim",
-                         "account_type": "business", "followers": np.exp(8.5 + 1.5 * z[:, 0]),
-                         "posts": 20, "mean_replies": np.exp(1.5 + 0.5 * z[:, 1])})
+    return pd.DataFrame(
+        {
+            "account_id": [f"sim:{i}" for i in range(n_pages)],
+            "platform": "sim",
+            "account_type": "business",
+            "followers": np.exp(8.5 + 1.5 * z[:, 0]),
+            "posts": 20,
+            "mean_replies": np.exp(1.5 + 0.5 * z[:, 1]),
+        }
+    )

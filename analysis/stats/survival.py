@@ -24,21 +24,31 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
-from analysis.stats.models import ModelFit, _cluster_codes, _design, jackknife_cov, page_crossprods, page_sums
+from analysis.stats.models import (
+    ModelFit,
+    _cluster_codes,
+    _design,
+    jackknife_cov,
+    page_crossprods,
+    page_sums,
+)
 from analysis.stats.robustness import permutation_test_groups, robustness_row
 
 
 def _clean(df: pd.DataFrame, time: str, event: str) -> pd.DataFrame:
     if event not in df:
-        raise ValueError(f"column `{event}` (event flag: true = reply observed, false = censored) is missing "
-                         "in the comment measures; compute it with analysis.measures.comment_measures")
+        raise ValueError(
+            f"column `{event}` (event flag: true = reply observed, false = censored) is missing "
+            "in the comment measures; compute it with analysis.measures.comment_measures"
+        )
     data = df[df[time].notna() & (df[time] >= 0)].copy()
     data[event] = data[event].astype(bool).astype(int)
     return data
 
 
-def fit_cox(df: pd.DataFrame, time: str, event: str = "reply_observed",
-            covariates: list[str] | None = None) -> ModelFit:
+def fit_cox(
+    df: pd.DataFrame, time: str, event: str = "reply_observed", covariates: list[str] | None = None
+) -> ModelFit:
     """Cox proportional hazards model, Efron ties, robust SE clustered by page.
 
     Returns
@@ -58,10 +68,22 @@ def fit_cox(df: pd.DataFrame, time: str, event: str = "reply_observed",
     G = int(data["cluster"].nunique())
     events = data.groupby("group")[event].sum()
     if len(events) < 2 or (events == 0).any():
-        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
-                        ["separation: a group has no observed reply; the hazard ratio is not estimable"])
+        return ModelFit(
+            np.nan,
+            np.nan,
+            None,
+            "exp",
+            len(data),
+            G,
+            False,
+            ["separation: a group has no observed reply; the hazard ratio is not estimable"],
+        )
     X = _design(data, list(covariates or []), False).drop(columns="const")
-    frame = X.assign(_time=data[time].to_numpy(float), _event=data[event].to_numpy(), _cluster=data["cluster"].to_numpy())
+    frame = X.assign(
+        _time=data[time].to_numpy(float),
+        _event=data[event].to_numpy(),
+        _cluster=data["cluster"].to_numpy(),
+    )
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError
 
@@ -70,16 +92,38 @@ def fit_cox(df: pd.DataFrame, time: str, event: str = "reply_observed",
         try:
             cph = CoxPHFitter().fit(frame, "_time", "_event", cluster_col="_cluster")
         except ConvergenceError as exc:
-            return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False, [f"Cox model did not converge: {exc}"])
+            return ModelFit(
+                np.nan,
+                np.nan,
+                None,
+                "exp",
+                len(data),
+                G,
+                False,
+                [f"Cox model did not converge: {exc}"],
+            )
     converged = not any("converge" in str(w.message).lower() for w in caught)
     if not converged:
-        warn.append("Cox model: convergence warning from lifelines; the estimate may not be trustworthy")
+        warn.append(
+            "Cox model: convergence warning from lifelines; the estimate may not be trustworthy"
+        )
     se = float(cph.standard_errors_["group"])
-    return ModelFit(float(cph.params_["group"]), se, G - 1, "exp", len(data), G, converged and np.isfinite(se), warn,
-                    {"events": int(data[event].sum())})
+    return ModelFit(
+        float(cph.params_["group"]),
+        se,
+        G - 1,
+        "exp",
+        len(data),
+        G,
+        converged and np.isfinite(se),
+        warn,
+        {"events": int(data[event].sum())},
+    )
 
 
-def km_medians(df: pd.DataFrame, time: str, event: str = "reply_observed", ci_level: float = 0.95) -> list[dict]:
+def km_medians(
+    df: pd.DataFrame, time: str, event: str = "reply_observed", ci_level: float = 0.95
+) -> list[dict]:
     """Kaplan–Meier median time to first owner reply per group with CI (lifelines).
 
     The CI of the median comes from the exponential Greenwood band of the survival curve
@@ -96,10 +140,16 @@ def km_medians(df: pd.DataFrame, time: str, event: str = "reply_observed", ci_le
         med = float(kmf.median_survival_time_)
         ci = median_survival_times(kmf.confidence_interval_).iloc[0]
         label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
-        rows.append(robustness_row(f"Kaplan–Meier median hours to first reply: {label}", estimate=med,
-                                   ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
-                                   note=f"{len(sub)} comments, {int(sub[event].sum())} answered; "
-                                        "inf = fewer than half ever answered"))
+        rows.append(
+            robustness_row(
+                f"Kaplan–Meier median hours to first reply: {label}",
+                estimate=med,
+                ci_low=float(ci.iloc[0]),
+                ci_high=float(ci.iloc[1]),
+                note=f"{len(sub)} comments, {int(sub[event].sum())} answered; "
+                "inf = fewer than half ever answered",
+            )
+        )
     return rows
 
 
@@ -114,12 +164,23 @@ def ph_test(df: pd.DataFrame, time: str, event: str = "reply_observed") -> dict:
     data = _clean(df, time, event)[[time, event, "group"]]
     cph = CoxPHFitter().fit(data, duration_col=time, event_col=event)
     test = proportional_hazard_test(cph, data, time_transform="rank")
-    return robustness_row("proportional hazards (Schoenfeld, rank time)", float(np.ravel(test.test_statistic)[0]),
-                          float(np.ravel(test.p_value)[0]), note="small p: the HR varies over time (Grambsch & Therneau 1994)")
+    return robustness_row(
+        "proportional hazards (Schoenfeld, rank time)",
+        float(np.ravel(test.test_statistic)[0]),
+        float(np.ravel(test.p_value)[0]),
+        note="small p: the HR varies over time (Grambsch & Therneau 1994)",
+    )
 
 
-def page_share_within(df: pd.DataFrame, time: str, event: str = "reply_observed", hours: float = 24.0,
-                      direction: str = "less", n_perm: int = 4999, seed: int = 0) -> dict:
+def page_share_within(
+    df: pd.DataFrame,
+    time: str,
+    event: str = "reply_observed",
+    hours: float = 24.0,
+    direction: str = "less",
+    n_perm: int = 4999,
+    seed: int = 0,
+) -> dict:
     """Page-level share of comments answered within ``hours``, compared by permutation.
 
     Comments censored before ``hours`` (too young to tell) are left out. The statistic is the
@@ -128,15 +189,25 @@ def page_share_within(df: pd.DataFrame, time: str, event: str = "reply_observed"
     data = _clean(df, time, event)
     known = data[(data[event] == 1) | (data[time] >= hours)]
     within = ((known[event] == 1) & (known[time] <= hours)).astype(float)
-    pages = known.assign(w=within).groupby("cluster").agg(value=("w", "mean"), group=("group", "first"))
+    pages = (
+        known.assign(w=within)
+        .groupby("cluster")
+        .agg(value=("w", "mean"), group=("group", "first"))
+    )
     label = f"page-level share answered within {hours:g} h (permutation)"
     if pages["group"].nunique() < 2:
         return robustness_row(label, note="one group has no page")
-    stat, p = permutation_test_groups(pages["value"].to_numpy(), pages["group"].to_numpy(), direction,
-                                      n_perm=n_perm, seed=seed)
-    return robustness_row(label, stat, p, stat,
-                          note=f"difference of page shares (focal − reference); {len(pages)} pages; "
-                               f"comments censored before {hours:g} h left out")
+    stat, p = permutation_test_groups(
+        pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
+    )
+    return robustness_row(
+        label,
+        stat,
+        p,
+        stat,
+        note=f"difference of page shares (focal − reference); {len(pages)} pages; "
+        f"comments censored before {hours:g} h left out",
+    )
 
 
 #: Delays below this many hours (one minute) are set to it before taking logs: a reply stamped in
@@ -195,9 +266,19 @@ def fit_log_time(df: pd.DataFrame, time: str, covariates: list[str] | None = Non
     data = df[df[time].notna()]
     G = int(data["cluster"].nunique())
     if len(data) < 3 or data["group"].nunique() < 2:
-        return ModelFit(np.nan, np.nan, None, "exp", len(data), G, False,
-                        ["separation: a group has no comment answered within the window; the delay ratio is "
-                         "not estimable"])
+        return ModelFit(
+            np.nan,
+            np.nan,
+            None,
+            "exp",
+            len(data),
+            G,
+            False,
+            [
+                "separation: a group has no comment answered within the window; the delay ratio is "
+                "not estimable"
+            ],
+        )
     X = _design(data, list(covariates or []), False)
     y = log_delay(data[time])
     groups = _cluster_codes(data)
@@ -213,12 +294,22 @@ def fit_log_time(df: pd.DataFrame, time: str, covariates: list[str] | None = Non
         se_cv3 = np.nan
     se_cr1 = float(res.bse["group"])
     se = max(se_cr1, se_cv3) if np.isfinite(se_cv3) else se_cr1
-    return ModelFit(float(res.params["group"]), se, G - 1, "exp", int(res.nobs), G, bool(np.isfinite(se) and se > 0),
-                    [], {"result": res, "se_cr1": se_cr1, "se_cv3": se_cv3})
+    return ModelFit(
+        float(res.params["group"]),
+        se,
+        G - 1,
+        "exp",
+        int(res.nobs),
+        G,
+        bool(np.isfinite(se) and se > 0),
+        [],
+        {"result": res, "se_cr1": se_cr1, "se_cv3": se_cv3},
+    )
 
 
-def page_geomean_permutation(df: pd.DataFrame, time: str, direction: str = "greater", n_perm: int = 4999,
-                             seed: int = 0) -> dict:
+def page_geomean_permutation(
+    df: pd.DataFrame, time: str, direction: str = "greater", n_perm: int = 4999, seed: int = 0
+) -> dict:
     """Permutation test on page geometric mean delays (one page = one observation).
 
     Each page's mean log delay among its answered comments; the statistic is the difference of the
@@ -226,25 +317,45 @@ def page_geomean_permutation(df: pd.DataFrame, time: str, direction: str = "grea
     typical page geometric means. "greater" = focal pages answer later.
     """
     known = df[time].notna().to_numpy()  # the three columns it reads, not a copy of the frame
-    data = pd.DataFrame({"cluster": df["cluster"].to_numpy()[known], "group": df["group"].to_numpy()[known],
-                         "_log": log_delay(df[time].to_numpy()[known])})
+    data = pd.DataFrame(
+        {
+            "cluster": df["cluster"].to_numpy()[known],
+            "group": df["group"].to_numpy()[known],
+            "_log": log_delay(df[time].to_numpy()[known]),
+        }
+    )
     pages = data.groupby("cluster").agg(value=("_log", "mean"), group=("group", "first"))
     label = "page-level permutation test on page geometric mean delays"
     if pages["group"].nunique() < 2:
         return robustness_row(label, note="one group has no page")
-    stat, p = permutation_test_groups(pages["value"].to_numpy(), pages["group"].to_numpy(), direction,
-                                      n_perm=n_perm, seed=seed)
-    return robustness_row(label, stat, p, float(np.exp(stat)),
-                          note=f"ratio of group averages of page geometric means as estimate; {len(pages)} pages")
+    stat, p = permutation_test_groups(
+        pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
+    )
+    return robustness_row(
+        label,
+        stat,
+        p,
+        float(np.exp(stat)),
+        note=f"ratio of group averages of page geometric means as estimate; {len(pages)} pages",
+    )
 
 
 def answered_medians(df: pd.DataFrame, time: str) -> list[dict]:
     """Median delay (hours) per group among the comments answered within the window (descriptive)."""
     rows = []
-    for g, sub in sorted(df.loc[df[time].notna().to_numpy(), [c for c in ("group", "group_label", "cluster", time) if c in df]]
-                         .groupby("group"), key=lambda kv: -kv[0]):
+    for g, sub in sorted(
+        df.loc[
+            df[time].notna().to_numpy(),
+            [c for c in ("group", "group_label", "cluster", time) if c in df],
+        ].groupby("group"),
+        key=lambda kv: -kv[0],
+    ):
         label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
-        rows.append(robustness_row(f"median hours to first reply among answered comments: {label}",
-                                   estimate=float(sub[time].median()),
-                                   note=f"{len(sub)} answered comments, {sub['cluster'].nunique()} pages"))
+        rows.append(
+            robustness_row(
+                f"median hours to first reply among answered comments: {label}",
+                estimate=float(sub[time].median()),
+                note=f"{len(sub)} answered comments, {sub['cluster'].nunique()} pages",
+            )
+        )
     return rows

@@ -47,25 +47,42 @@ def _keys(texts: pd.Series, langs: pd.Series) -> np.ndarray:
     """64-bit content hash of each (text, given language) pair."""
     out = np.empty(len(texts), dtype=np.int64)
     for i, (t, lang) in enumerate(zip(texts.tolist(), langs.tolist())):
-        raw = ("\x00" if t is None or t is pd.NA else "\x01" + t) + "\x1f" + ("" if lang is None or lang is pd.NA else lang)
-        out[i] = int.from_bytes(hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                                "little", signed=True)
+        raw = (
+            ("\x00" if t is None or t is pd.NA else "\x01" + t)
+            + "\x1f"
+            + ("" if lang is None or lang is pd.NA else lang)
+        )
+        out[i] = int.from_bytes(
+            hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+            "little",
+            signed=True,
+        )
     return out
 
 
 def compute_signals(texts: pd.Series, langs: pd.Series) -> pd.DataFrame:
     """The five signals of each text, uncached: the language (the given one, else detected), then
     question, promotion, sentiment and negative tone in that language."""
-    from analysis.text import detect_language, is_negative, is_promotional, is_question, sentiment_score
+    from analysis.text import (
+        detect_language,
+        is_negative,
+        is_promotional,
+        is_question,
+        sentiment_score,
+    )
 
     texts = texts.reset_index(drop=True).astype("string")
     given = langs.reset_index(drop=True).astype("string")
     lang = given.where(given.notna(), detect_language(texts)) if given.isna().any() else given
-    return pd.DataFrame({"lang": lang.astype("string"),
-                         "is_question": is_question(texts, lang).astype(bool).to_numpy(),
-                         "is_promotional": is_promotional(texts, lang).astype(bool).to_numpy(),
-                         "sentiment": sentiment_score(texts, lang).astype(float).to_numpy(),
-                         "negative": is_negative(texts, lang).astype(bool).to_numpy()})
+    return pd.DataFrame(
+        {
+            "lang": lang.astype("string"),
+            "is_question": is_question(texts, lang).astype(bool).to_numpy(),
+            "is_promotional": is_promotional(texts, lang).astype(bool).to_numpy(),
+            "sentiment": sentiment_score(texts, lang).astype(float).to_numpy(),
+            "negative": is_negative(texts, lang).astype(bool).to_numpy(),
+        }
+    )
 
 
 def _distinct(texts: pd.Series, langs: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series]:
@@ -90,9 +107,16 @@ def _read_cache(path: Path | None) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-_EMPTY = pd.DataFrame({"key": pd.Series(dtype=np.int64), "lang": pd.Series(dtype="string"),
-                       "is_question": pd.Series(dtype=bool), "is_promotional": pd.Series(dtype=bool),
-                       "sentiment": pd.Series(dtype=float), "negative": pd.Series(dtype=bool)})
+_EMPTY = pd.DataFrame(
+    {
+        "key": pd.Series(dtype=np.int64),
+        "lang": pd.Series(dtype="string"),
+        "is_question": pd.Series(dtype=bool),
+        "is_promotional": pd.Series(dtype=bool),
+        "sentiment": pd.Series(dtype=float),
+        "negative": pd.Series(dtype=bool),
+    }
+)
 
 
 def _write_cache(path: Path, frame: pd.DataFrame) -> bool:
@@ -113,11 +137,20 @@ def _write_cache(path: Path, frame: pd.DataFrame) -> bool:
 
 def cache_path(cache_dir: Path | str | None) -> Path | None:
     """The cache file of today's text-signal code in ``cache_dir`` (None: no cache)."""
-    return None if cache_dir is None else Path(cache_dir) / f"text-signals-{signals_version()}.parquet"
+    return (
+        None
+        if cache_dir is None
+        else Path(cache_dir) / f"text-signals-{signals_version()}.parquet"
+    )
 
 
-def text_signals(texts: pd.Series, langs: pd.Series, cache_dir: Path | str | None = None,
-                 progress: bool | None = None, what: str = "texts") -> pd.DataFrame:
+def text_signals(
+    texts: pd.Series,
+    langs: pd.Series,
+    cache_dir: Path | str | None = None,
+    progress: bool | None = None,
+    what: str = "texts",
+) -> pd.DataFrame:
     """The five text signals of each row, computed once per distinct (text, language) pair.
 
     Parameters
@@ -150,15 +183,21 @@ def text_signals(texts: pd.Series, langs: pd.Series, cache_dir: Path | str | Non
     if len(todo):
         steps = range(0, len(todo), BATCH)
         show = progress if progress is not None else len(steps) > 1
-        for start in tqdm(steps, desc=f"text signals of {what}", unit="batch", disable=not show, leave=False):
-            idx = todo[start:start + BATCH]
+        for start in tqdm(
+            steps, desc=f"text signals of {what}", unit="batch", disable=not show, leave=False
+        ):
+            idx = todo[start : start + BATCH]
             part = compute_signals(distinct_t.iloc[idx], distinct_l.iloc[idx])
             part.insert(0, "key", keys[idx])
             parts.append(part)
         new = pd.concat(parts, ignore_index=True)
         if path is not None:
-            _write_cache(path, pd.concat([_read_cache(path), new], ignore_index=True)
-                         .drop_duplicates("key", keep="last"))
+            _write_cache(
+                path,
+                pd.concat([_read_cache(path), new], ignore_index=True).drop_duplicates(
+                    "key", keep="last"
+                ),
+            )
         table = pd.concat([cached, new], ignore_index=True) if len(cached) else new
     else:
         table = cached

@@ -94,14 +94,19 @@ def _as_strings(texts: pd.Series) -> list[str]:
             f"texts must be a pandas Series of strings, got {type(texts).__name__}; "
             "wrap it with pd.Series(...)"
         )
-    return ["" if (t is None or t is pd.NA or (isinstance(t, float) and t != t)) else str(t) for t in texts]
+    return [
+        "" if (t is None or t is pd.NA or (isinstance(t, float) and t != t)) else str(t)
+        for t in texts
+    ]
 
 
 @lru_cache(maxsize=200_000)
 def _normalize_one(text: str, urls: str, mentions: str, hashtags: str, elongations: bool) -> str:
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).replace("\ufeff", " ")  # fullwidth/math letters -> plain
+    text = unicodedata.normalize("NFKC", text).replace(
+        "\ufeff", " "
+    )  # fullwidth/math letters -> plain
     if "\\u" in text:
         text = ESCAPE_RE.sub(_unescape, text)
     if "&" in text:

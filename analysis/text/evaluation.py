@@ -18,8 +18,8 @@ Label mappings (documented in ``docs/text-signals.md``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -34,31 +34,48 @@ TAC_QUESTION_ACTS = ("QUE", "REQ")
 
 
 def _airline(root: Path) -> pd.DataFrame:
-    df = pd.read_csv(root / "twitter-us-airline-sentiment" / "Tweets_sample.csv", dtype={"tweet_id": str})
-    return pd.DataFrame({"text": df["text"], "lang": "en", "negative": df["airline_sentiment"].eq("negative")})
+    df = pd.read_csv(
+        root / "twitter-us-airline-sentiment" / "Tweets_sample.csv", dtype={"tweet_id": str}
+    )
+    return pd.DataFrame(
+        {"text": df["text"], "lang": "en", "negative": df["airline_sentiment"].eq("negative")}
+    )
 
 
 def _tweeteval(root: Path) -> pd.DataFrame:
     df = pd.read_csv(root / "tweeteval-sentiment-test" / "tweeteval_sentiment_test_sample.csv")
-    return pd.DataFrame({"text": df["text"], "lang": "en", "negative": df["label_name"].eq("negative")})
+    return pd.DataFrame(
+        {"text": df["text"], "lang": "en", "negative": df["label_name"].eq("negative")}
+    )
 
 
 def _umsab(root: Path) -> pd.DataFrame:
     df = pd.read_csv(root / "umsab-french-tweets-sentiment" / "umsab_french_sample.csv")
     return pd.DataFrame(
-        {"text": df["text"], "lang": "fr", "negative": df["label_name"].eq("negative"), "split": df["split"]}
+        {
+            "text": df["text"],
+            "lang": "fr",
+            "negative": df["label_name"].eq("negative"),
+            "split": df["split"],
+        }
     )
 
 
 def _sentiment140(root: Path) -> pd.DataFrame:
-    df = pd.read_csv(root / "sentiment140-manual-test" / "testdata.manual.2009.06.14.csv", header=None)
+    df = pd.read_csv(
+        root / "sentiment140-manual-test" / "testdata.manual.2009.06.14.csv", header=None
+    )
     return pd.DataFrame({"text": df[5], "lang": "en", "negative": df[0].eq(0)})
 
 
 def _sanders(root: Path) -> pd.DataFrame:
-    df = pd.read_csv(root / "sanders-twitter-sentiment" / "full-corpus_sample.csv", dtype={"TweetId": str})
+    df = pd.read_csv(
+        root / "sanders-twitter-sentiment" / "full-corpus_sample.csv", dtype={"TweetId": str}
+    )
     df = df[df["Sentiment"].ne("irrelevant")]  # "irrelevant" = not English or off topic
-    return pd.DataFrame({"text": df["TweetText"], "lang": "en", "negative": df["Sentiment"].eq("negative")})
+    return pd.DataFrame(
+        {"text": df["TweetText"], "lang": "en", "negative": df["Sentiment"].eq("negative")}
+    )
 
 
 def _allocine(root: Path) -> pd.DataFrame:
@@ -67,10 +84,17 @@ def _allocine(root: Path) -> pd.DataFrame:
 
 
 def _tweet_acts(root: Path) -> pd.DataFrame:
-    df = pd.read_csv(root / "tweet-acts-tac" / "TWEET_DATA_sample.csv", header=None, names=["text", "act"])
+    df = pd.read_csv(
+        root / "tweet-acts-tac" / "TWEET_DATA_sample.csv", header=None, names=["text", "act"]
+    )
     act = df["act"].str.strip()
     return pd.DataFrame(
-        {"text": df["text"], "lang": "en", "question": act.isin(TAC_QUESTION_ACTS), "question_que_only": act.eq("QUE")}
+        {
+            "text": df["text"],
+            "lang": "en",
+            "question": act.isin(TAC_QUESTION_ACTS),
+            "question_que_only": act.eq("QUE"),
+        }
     )
 
 
@@ -91,8 +115,12 @@ def _fr_candidates(root: Path) -> pd.DataFrame:
     second = pd.read_csv(folder / "tweets_debat_20170404.csv", dtype=str)
     first = first[first["is_retweet"].str.upper().eq("FALSE")]
     second = second[second["is_retweet"].str.upper().eq("FALSE")]
-    lang = pd.concat([first["lang"], pd.Series("fr", index=second.index)], ignore_index=True)  # 2nd file: French per SOURCE.md
-    return pd.DataFrame({"text": pd.concat([first["text"], second["tweet"]], ignore_index=True), "lang": lang})
+    lang = pd.concat(
+        [first["lang"], pd.Series("fr", index=second.index)], ignore_index=True
+    )  # 2nd file: French per SOURCE.md
+    return pd.DataFrame(
+        {"text": pd.concat([first["text"], second["tweet"]], ignore_index=True), "lang": lang}
+    )
 
 
 #: corpus name (folder in ../shared/data/real) -> (loader, role). ``dev`` corpora were used to
@@ -125,7 +153,9 @@ def load_corpus(name: str, root: Path, size: int | None = None, seed: int = 0) -
         raise ValueError(f"unknown corpus {name!r}; choose one of {sorted(CORPORA)}")
     folder = Path(root) / name
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder} not found; pass the folder that holds ../shared/data/real")
+        raise FileNotFoundError(
+            f"{folder} not found; pass the folder that holds ../shared/data/real"
+        )
     df = CORPORA[name][0](Path(root)).reset_index(drop=True)
     df["text"] = df["text"].astype(object)
     if size is not None and len(df) > size:
@@ -137,13 +167,26 @@ def binary_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
     """Confusion counts, precision, recall, F1 and accuracy of ``predicted`` against ``truth`` (both bool)."""
     t = np.asarray(truth, dtype=bool)
     p = np.asarray(predicted, dtype=bool)
-    tp, fp, fn, tn = int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum()), int((~t & ~p).sum())
+    tp, fp, fn, tn = (
+        int((t & p).sum()),
+        int((~t & p).sum()),
+        int((t & ~p).sum()),
+        int((~t & ~p).sum()),
+    )
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
     return {
-        "n": len(t), "positives": int(t.sum()), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        "precision": precision, "recall": recall, "f1": f1, "accuracy": (tp + tn) / len(t) if len(t) else float("nan"),
+        "n": len(t),
+        "positives": int(t.sum()),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "accuracy": (tp + tn) / len(t) if len(t) else float("nan"),
     }
 
 
@@ -164,12 +207,26 @@ def evaluate_corpora(root: Path, size: int | None = None) -> pd.DataFrame:
             if column not in df:
                 continue
             predicted = function(df["text"], lang)
-            rows.append({"signal": signal, "corpus": name, "role": role, "lang": _lang_label(lang),
-                         **binary_scores(df[column], predicted)})
+            rows.append(
+                {
+                    "signal": signal,
+                    "corpus": name,
+                    "role": role,
+                    "lang": _lang_label(lang),
+                    **binary_scores(df[column], predicted),
+                }
+            )
             if "split" in df and signal == "negative":
                 test = df["split"].eq("test")
-                rows.append({"signal": signal, "corpus": f"{name} (test split)", "role": role,
-                             "lang": _lang_label(lang), **binary_scores(df.loc[test, column], predicted[test])})
+                rows.append(
+                    {
+                        "signal": signal,
+                        "corpus": f"{name} (test split)",
+                        "role": role,
+                        "lang": _lang_label(lang),
+                        **binary_scores(df.loc[test, column], predicted[test]),
+                    }
+                )
         if lang.notna().all():
             rows.append(_language_row(df, name, role))
     return pd.DataFrame(rows)
@@ -184,8 +241,15 @@ def _language_row(df: pd.DataFrame, name: str, role: str) -> dict:
     detected = detect_language(df["text"])
     expected = df["lang"].astype("string")
     correct = detected.eq(expected).fillna(False)
-    return {"signal": "language", "corpus": name, "role": role, "lang": _lang_label(expected),
-            "n": len(df), "accuracy": float(correct.mean()), "undecided": float(detected.isna().mean())}
+    return {
+        "signal": "language",
+        "corpus": name,
+        "role": role,
+        "lang": _lang_label(expected),
+        "n": len(df),
+        "accuracy": float(correct.mean()),
+        "undecided": float(detected.isna().mean()),
+    }
 
 
 def describe_unlabelled(root: Path, size: int | None = None) -> pd.DataFrame:
@@ -198,14 +262,19 @@ def describe_unlabelled(root: Path, size: int | None = None) -> pd.DataFrame:
         detected = detect_language(df["text"])
         lang = df["lang"].astype("string")
         counts = detected.fillna("<NA>").value_counts(normalize=True)
-        rows.append({
-            "corpus": name, "n": len(df),
-            "question": float(is_question(df["text"], lang).mean()),
-            "promotional": float(is_promotional(df["text"], lang).mean()),
-            "negative": float(is_negative(df["text"], lang).mean()),
-            "detected fr": float(counts.get("fr", 0.0)),
-            "detected en": float(counts.get("en", 0.0)),
-            "detected other": float(1 - counts.get("fr", 0.0) - counts.get("en", 0.0) - counts.get("<NA>", 0.0)),
-            "undecided": float(counts.get("<NA>", 0.0)),
-        })
+        rows.append(
+            {
+                "corpus": name,
+                "n": len(df),
+                "question": float(is_question(df["text"], lang).mean()),
+                "promotional": float(is_promotional(df["text"], lang).mean()),
+                "negative": float(is_negative(df["text"], lang).mean()),
+                "detected fr": float(counts.get("fr", 0.0)),
+                "detected en": float(counts.get("en", 0.0)),
+                "detected other": float(
+                    1 - counts.get("fr", 0.0) - counts.get("en", 0.0) - counts.get("<NA>", 0.0)
+                ),
+                "undecided": float(counts.get("<NA>", 0.0)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -87,13 +87,19 @@ def resolve_language(texts: pd.Series, lang: pd.Series | None) -> pd.Series:
     if lang is None:
         return detect_language(texts)
     if not isinstance(lang, pd.Series):
-        raise ValueError(f"lang must be a pandas Series aligned on texts (or None), got {type(lang).__name__}")
+        raise ValueError(
+            f"lang must be a pandas Series aligned on texts (or None), got {type(lang).__name__}"
+        )
     if not lang.index.equals(texts.index):
         if not lang.index.is_unique:
-            raise ValueError("lang has a different, non-unique index from texts; align it on texts.index first")
+            raise ValueError(
+                "lang has a different, non-unique index from texts; align it on texts.index first"
+            )
         lang = lang.reindex(texts.index)
     codes = lang.astype("string").str.strip().str.lower().str.slice(0, 2)
-    codes = codes.mask(codes.isin(["", "un", "zx", "qm", "qc", "qh", "qs", "qt"]))  # Twitter's "und"/"zxx"/q* codes
+    codes = codes.mask(
+        codes.isin(["", "un", "zx", "qm", "qc", "qh", "qs", "qt"])
+    )  # Twitter's "und"/"zxx"/q* codes
     missing = codes.isna()
     if missing.any():
         codes = codes.copy()

@@ -35,7 +35,11 @@ def match_rules(cleaned: pd.Series, codes: pd.Series, rules: dict[str, list[str]
         ``{language: [regex, ...]}`` with an optional ``"*"`` entry for all languages.
     """
     out = np.zeros(len(cleaned), dtype=bool)
-    keys = codes.fillna(FALLBACK_LANGUAGE).where(lambda c: c.isin(list(rules)), FALLBACK_LANGUAGE).to_numpy()
+    keys = (
+        codes.fillna(FALLBACK_LANGUAGE)
+        .where(lambda c: c.isin(list(rules)), FALLBACK_LANGUAGE)
+        .to_numpy()
+    )
     for language in pd.unique(keys):
         pattern = _compiled(tuple(rules.get("*", [])) + tuple(rules.get(language, [])))
         rows = keys == language

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -22,41 +22,124 @@ import pandas as pd
 from analysis.text.clean import normalize
 from analysis.text.language import resolve_language
 
-
 #: Customer-service complaint vocabulary missing from VADER (valence on VADER's -4..+4 scale).
 #: Comments to business pages complain in words that are neutral elsewhere ("on hold", "still
 #: waiting"); multi-word phrases are joined by :data:`PHRASES` before scoring.
 EN_LEXICON_UPDATES = {
-    "delayed": -1.5, "delays": -1.3, "waiting": -0.8, "waited": -1.0, "stranded": -2.0, "late": -0.8,
-    "canceled": -1.0, "refund": -1.0, "nobody": -0.8, "unhelpful": -2.0, "disconnected": -1.2,
-    "poorly": -1.5, "inconveniently": -1.2, "on_hold": -1.5, "hung_up": -1.5, "no_one": -0.8,
-    "still_waiting": -1.5, "still_no": -1.2, "still_not": -1.2, "never_received": -2.0,
-    "no_response": -1.5, "no_answer": -1.2, "not_working": -1.5, "doesn't_work": -1.5,
+    "delayed": -1.5,
+    "delays": -1.3,
+    "waiting": -0.8,
+    "waited": -1.0,
+    "stranded": -2.0,
+    "late": -0.8,
+    "canceled": -1.0,
+    "refund": -1.0,
+    "nobody": -0.8,
+    "unhelpful": -2.0,
+    "disconnected": -1.2,
+    "poorly": -1.5,
+    "inconveniently": -1.2,
+    "on_hold": -1.5,
+    "hung_up": -1.5,
+    "no_one": -0.8,
+    "still_waiting": -1.5,
+    "still_no": -1.2,
+    "still_not": -1.2,
+    "never_received": -2.0,
+    "no_response": -1.5,
+    "no_answer": -1.2,
+    "not_working": -1.5,
+    "doesn't_work": -1.5,
 }
 #: vaderSentiment-fr's lexicon (translated from VADER) holds artefacts: neutral words with a
 #: valence ("prix" +2.3, "fois" -1.0, "sur" +0.4) and strong words scored weakly ("nul" -0.5,
 #: "merde" -0.5). These overrides put them back on VADER's scale; the complaint vocabulary is
 #: the French counterpart of :data:`EN_LEXICON_UPDATES`. Keys are accent-free, as in the port.
 FR_LEXICON_UPDATES = {
-    **{w: 0.0 for w in ("sur", "s", "fois", "nouveau", "nouvelle", "nouveaux", "nouvelles", "direct", "sous",
-                        "part", "prix", "energies", "energie", "energetique", "lance", "source", "juste", "cher",
-                        "prive", "privee", "partir")},
-    "nul": -2.0, "nulle": -2.0, "nuls": -2.0, "merde": -2.5, "decu": -2.0, "decue": -2.0, "decus": -2.0,
-    "degoute": -2.2, "degoutee": -2.2, "probleme": -1.5, "problemes": -1.5, "plainte": -1.2, "mal": -1.5,
-    "honteux": -2.3, "honteuse": -2.3, "pitoyable": -2.3, "minable": -2.3, "bof": -1.0, "marre": -2.0,
-    "retard": -1.5, "retards": -1.5, "annulation": -1.2, "panne": -1.5, "injoignable": -2.0,
-    "rembourse": -0.5, "remboursement": -1.0, "attente": -0.8, "en_attente": -1.2, "toujours_pas": -1.5,
-    "toujours_rien": -1.5, "aucune_reponse": -1.5, "ne_fonctionne_pas": -1.5, "ne_marche_pas": -1.5,
-    "personne_ne": -1.0, "honte": -2.3, "arnaque": -3.0, "escroquerie": -3.0, "lamentable": -2.5,
+    **{
+        w: 0.0
+        for w in (
+            "sur",
+            "s",
+            "fois",
+            "nouveau",
+            "nouvelle",
+            "nouveaux",
+            "nouvelles",
+            "direct",
+            "sous",
+            "part",
+            "prix",
+            "energies",
+            "energie",
+            "energetique",
+            "lance",
+            "source",
+            "juste",
+            "cher",
+            "prive",
+            "privee",
+            "partir",
+        )
+    },
+    "nul": -2.0,
+    "nulle": -2.0,
+    "nuls": -2.0,
+    "merde": -2.5,
+    "decu": -2.0,
+    "decue": -2.0,
+    "decus": -2.0,
+    "degoute": -2.2,
+    "degoutee": -2.2,
+    "probleme": -1.5,
+    "problemes": -1.5,
+    "plainte": -1.2,
+    "mal": -1.5,
+    "honteux": -2.3,
+    "honteuse": -2.3,
+    "pitoyable": -2.3,
+    "minable": -2.3,
+    "bof": -1.0,
+    "marre": -2.0,
+    "retard": -1.5,
+    "retards": -1.5,
+    "annulation": -1.2,
+    "panne": -1.5,
+    "injoignable": -2.0,
+    "rembourse": -0.5,
+    "remboursement": -1.0,
+    "attente": -0.8,
+    "en_attente": -1.2,
+    "toujours_pas": -1.5,
+    "toujours_rien": -1.5,
+    "aucune_reponse": -1.5,
+    "ne_fonctionne_pas": -1.5,
+    "ne_marche_pas": -1.5,
+    "personne_ne": -1.0,
+    "honte": -2.3,
+    "arnaque": -3.0,
+    "escroquerie": -3.0,
+    "lamentable": -2.5,
 }
 #: Phrases joined into one token before scoring (lower-case, regex -> replacement).
 PHRASES = {
-    "en": [(r"\bon hold\b", "on_hold"), (r"\bhung up\b", "hung_up"), (r"\bno one\b", "no_one"),
-           (r"\bstill (waiting|no|not)\b", r"still_\1"), (r"\bnever (received|got)\b", "never_received"),
-           (r"\bno (response|answer|reply)\b", r"no_\1"), (r"\b(not working|doesn't work|does not work)\b", "not_working")],
-    "fr": [(r"\ben attente\b", "en_attente"), (r"\btoujours (pas|rien)\b", r"toujours_\1"),
-           (r"\baucune (r[ée]ponse|nouvelle)\b", "aucune_reponse"), (r"\bpersonne ne\b", "personne_ne"),
-           (r"\bne (fonctionne|marche) (pas|plus)\b", r"ne_\1_pas"), (r"\bn['’ ](?:y )?(?:a|est) pas\b", "pas")],
+    "en": [
+        (r"\bon hold\b", "on_hold"),
+        (r"\bhung up\b", "hung_up"),
+        (r"\bno one\b", "no_one"),
+        (r"\bstill (waiting|no|not)\b", r"still_\1"),
+        (r"\bnever (received|got)\b", "never_received"),
+        (r"\bno (response|answer|reply)\b", r"no_\1"),
+        (r"\b(not working|doesn't work|does not work)\b", "not_working"),
+    ],
+    "fr": [
+        (r"\ben attente\b", "en_attente"),
+        (r"\btoujours (pas|rien)\b", r"toujours_\1"),
+        (r"\baucune (r[ée]ponse|nouvelle)\b", "aucune_reponse"),
+        (r"\bpersonne ne\b", "personne_ne"),
+        (r"\bne (fonctionne|marche) (pas|plus)\b", r"ne_\1_pas"),
+        (r"\bn['’ ](?:y )?(?:a|est) pas\b", "pas"),
+    ],
 }
 
 
@@ -71,7 +154,9 @@ def _vader_en():
 
 @lru_cache(maxsize=1)
 def _vader_fr():
-    with warnings.catch_warnings():  # fuzzywuzzy warns about a speed-up only its fuzzy mode (unused) needs
+    with (
+        warnings.catch_warnings()
+    ):  # fuzzywuzzy warns about a speed-up only its fuzzy mode (unused) needs
         warnings.simplefilter("ignore", UserWarning)
         from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -155,5 +240,7 @@ def is_negative(texts: pd.Series, lang: pd.Series | None = None) -> pd.Series:
     codes = resolve_language(texts, lang)
     scores = sentiment_score(texts, codes)
     default = NEGATIVE_THRESHOLD[FALLBACK_LANGUAGE]
-    threshold = np.array([NEGATIVE_THRESHOLD.get(c, default) for c in codes.fillna(FALLBACK_LANGUAGE)])
+    threshold = np.array(
+        [NEGATIVE_THRESHOLD.get(c, default) for c in codes.fillna(FALLBACK_LANGUAGE)]
+    )
     return pd.Series(scores.to_numpy() <= threshold, index=texts.index, dtype=bool)
