@@ -520,7 +520,7 @@ _MODEL_WORDS = {
 }
 
 
-def _rob_permutation(hyp, df, direction, params):
+def _rob_permutation(hyp, df, direction, params, *, posts=None):
     return [
         rob.page_permutation(
             df,
@@ -532,15 +532,15 @@ def _rob_permutation(hyp, df, direction, params):
     ]
 
 
-def _rob_rank(hyp, df, direction, params):
+def _rob_rank(hyp, df, direction, params, *, posts=None):
     return [rob.page_rank_test(df, hyp.outcome, direction)]
 
 
-def _rob_signed_rank(hyp, df, direction, params):
+def _rob_signed_rank(hyp, df, direction, params, *, posts=None):
     return [rob.within_page_signed_rank(df, hyp.outcome, direction)]
 
 
-def _rob_share24(hyp, df, direction, params):
+def _rob_share24(hyp, df, direction, params, *, posts=None):
     return [
         survival.page_share_within(
             df,
@@ -554,11 +554,11 @@ def _rob_share24(hyp, df, direction, params):
     ]
 
 
-def _rob_km(hyp, df, direction, params):
+def _rob_km(hyp, df, direction, params, *, posts=None):
     return survival.km_medians(df, hyp.outcome, params.get("event", "reply_observed"))
 
 
-def _rob_geomean(hyp, df, direction, params):
+def _rob_geomean(hyp, df, direction, params, *, posts=None):
     return [
         survival.page_geomean_permutation(
             df,
@@ -570,15 +570,15 @@ def _rob_geomean(hyp, df, direction, params):
     ]
 
 
-def _rob_answered_medians(hyp, df, direction, params):
+def _rob_answered_medians(hyp, df, direction, params, *, posts=None):
     return survival.answered_medians(df, hyp.outcome)
 
 
-def _rob_ph(hyp, df, direction, params):
+def _rob_ph(hyp, df, direction, params, *, posts=None):
     return [survival.ph_test(df, hyp.outcome, params.get("event", "reply_observed"))]
 
 
-def _rob_per_language(hyp, df, direction, params):
+def _rob_per_language(hyp, df, direction, params, *, posts=None):
     rows = []
     for lang, sub in sorted(
         df.groupby(df["lang"].astype("string").fillna("und")), key=lambda kv: str(kv[0])
@@ -608,7 +608,7 @@ def _rob_per_language(hyp, df, direction, params):
     return rows
 
 
-def _rob_rho_bootstrap(hyp, df, direction, params):
+def _rob_rho_bootstrap(hyp, df, direction, params, *, posts=None):
     return [
         correlation.bootstrap_rho(
             df[hyp.contrast],
@@ -619,8 +619,7 @@ def _rob_rho_bootstrap(hyp, df, direction, params):
     ]
 
 
-def _rob_elasticity(hyp, df, direction, params):
-    posts = params.get("_posts")
+def _rob_elasticity(hyp, df, direction, params, *, posts=None):
     if posts is None:
         return [
             rob.robustness_row("elasticity of replies to followers", note="needs post measures")
@@ -628,7 +627,8 @@ def _rob_elasticity(hyp, df, direction, params):
     return [correlation.elasticity(posts[posts["account_id"].isin(df["account_id"])])]
 
 
-#: robustness name -> function(hypothesis, analysed frame, direction, params) -> list of rows
+#: robustness name -> function(hypothesis, analysed frame, direction, params, *, posts) -> list of
+#: rows (``posts``: the post measures frame given to :func:`run_hypothesis`, or None)
 ROBUSTNESS: dict[str, Callable[..., list[dict]]] = {
     "page_permutation": _rob_permutation,
     "page_rank": _rob_rank,
@@ -750,119 +750,199 @@ def run_hypothesis(
     >>> res = run_hypothesis("H1", posts=post_m)                        # doctest: +SKIP
     >>> res.table[["estimate", "ci_low", "ci_high", "p_value", "verdict"]]  # doctest: +SKIP
     """
-    if hid in SPLIT:
-        raise ValueError(
-            f"hypothesis {hid} is {len(SPLIT[hid])} claims, each with its own test and verdict: run "
-            f"{' and '.join(SPLIT[hid])} (a study's `- id: {hid}` makes one report for each)"
-        )
-    if hid not in CATALOGUE:
-        raise ValueError(f"hypothesis {hid!r} is not in the catalogue ({', '.join(CATALOGUE)})")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha={alpha}: must lie strictly between 0 and 1, e.g. 0.05")
-    hyp = CATALOGUE[hid]
-    if hid == "generic":
-        missing = [k for k in ("outcome", "unit", "contrast") if k not in extra]
-        if missing:
-            raise ValueError(
-                f"the generic hypothesis needs {', '.join(missing)}: e.g. run_hypothesis('generic', "
-                "posts=..., outcome='replies', unit='post', contrast='is_promotional', direction='less')"
-            )
-        hyp = generic_hypothesis(
-            extra.pop("outcome"),
-            extra.pop("unit"),
-            extra.pop("contrast"),
-            direction or "two-sided",
-            extra.pop("model", None),
-            **{
-                k: extra.pop(k)
-                for k in list(extra)
-                if k.startswith(("focal_", "reference_", "outcome_", "covariates"))
-            },
-        )
-    elif "covariates" in extra:
-        hyp = replace(hyp, covariates=tuple(extra.pop("covariates")))
-    direction = direction or hyp.direction
-    if direction not in DIRECTIONS:
-        raise ValueError(
-            f"direction={direction!r}: use one of {', '.join(DIRECTIONS)} (None = catalogue's)"
-        )
+    _check_request(hid, alpha)
     params = dict(extra)
-    params["_posts"] = posts
+    hyp = _resolve_hypothesis(hid, direction, params)
+    direction = _resolve_direction(hyp, direction)
 
     df, excluded = prepare(hyp, posts, comments, pages, min_posts)
     warnings: list[str] = []
     if excluded:
         warnings.append(f"{excluded} page(s) with fewer than {min_posts} posts left out")
     pages_by_group = df.groupby("group")["cluster"].nunique().to_dict()
-    reliable = True
     one_group = hyp.kind != "equivalence" and (
         len(pages_by_group) < 2 or min(pages_by_group.values()) < 2
     )
     if one_group:  # nothing to compare: no model, and no robustness test either
-        primary = Primary(
-            {
-                k: np.nan
-                for k in (
-                    "statistic",
-                    "p_value",
-                    "p_two_sided",
-                    "estimate",
-                    "ci_low",
-                    "ci_high",
-                    "df",
-                )
-            }
-            | {"reference_distribution": ""}
-        )
-        reliable = False
-        n_focal, n_ref = pages_by_group.get(1, 0), pages_by_group.get(0, 0)
-        counts = (
-            f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}"
-            if hyp.focal_en.endswith("pages")
-            else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}"
-        )
-        warnings.append(f"{TOO_FEW_PAGES}; {counts}")
+        primary, reliable = _no_comparison(hyp, pages_by_group, warnings)
     else:
         primary = MODELS[hyp.model](hyp, df, direction, params)
-        if primary.fit is not None:
-            reliable = primary.fit.reliable
+        reliable = primary.fit.reliable if primary.fit is not None else True
     warnings += primary.warnings
-    fit = primary.fit
+    n_clusters = _n_clusters(primary.fit, df, warnings)
+
+    rob_rows: list[dict] = []
+    if robustness and not one_group:
+        rob_rows = _robustness_rows(hyp, df, direction, params, posts, warnings)
+    _ph_warnings(rob_rows, warnings)
+
+    unit_counts = df.groupby("group_label" if hyp.kind != "equivalence" else "group").size()
+    if primary.fit is not None and primary.fit.extra.get("analysed") is not None:
+        df = primary.fit.extra["analysed"]
+    row = _result_row(
+        hyp,
+        primary,
+        direction,
+        alpha,
+        params,
+        n_obs=int(primary.fit.n_obs if primary.fit is not None else len(df)),
+        n_clusters=n_clusters,
+        unit_counts=unit_counts,
+        pages_by_group=pages_by_group,
+        rob_rows=rob_rows,
+        warnings=warnings,
+        reliable=reliable,
+        excluded=excluded,
+    )
+    row["verdict"] = decide(row)
+    table = pd.DataFrame([row], columns=TABLE_COLUMNS)
+    rob_df = pd.DataFrame(rob_rows, columns=ROBUSTNESS_COLUMNS)
+    return HypothesisResult(hyp, table, rob_df, df, warnings)
+
+
+def _check_request(hid: str, alpha: float) -> None:
+    """Refuse a split hypothesis (H4), an unknown id or an alpha outside (0, 1)."""
+    if hid in SPLIT:
+        raise ValueError(
+            f"hypothesis {hid} is {len(SPLIT[hid])} claims, each with its own test and verdict: "
+            "run "
+            f"{' and '.join(SPLIT[hid])} (a study's `- id: {hid}` makes one report for each)"
+        )
+    if hid not in CATALOGUE:
+        raise ValueError(f"hypothesis {hid!r} is not in the catalogue ({', '.join(CATALOGUE)})")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha={alpha}: must lie strictly between 0 and 1, e.g. 0.05")
+
+
+def _resolve_hypothesis(hid: str, direction: str | None, extra: dict[str, Any]) -> Hypothesis:
+    """The catalogue's hypothesis, or the generic one built from ``extra``; the keys that define
+    the hypothesis (``outcome``, ``unit``, ``contrast``, ``model``, labels, ``covariates``) are
+    popped from ``extra``, which keeps the test options."""
+    if hid != "generic":
+        if "covariates" in extra:
+            return replace(CATALOGUE[hid], covariates=tuple(extra.pop("covariates")))
+        return CATALOGUE[hid]
+    missing = [k for k in ("outcome", "unit", "contrast") if k not in extra]
+    if missing:
+        raise ValueError(
+            f"the generic hypothesis needs {', '.join(missing)}: e.g. run_hypothesis('generic', "
+            "posts=..., outcome='replies', unit='post', contrast='is_promotional', "
+            "direction='less')"
+        )
+    return generic_hypothesis(
+        extra.pop("outcome"),
+        extra.pop("unit"),
+        extra.pop("contrast"),
+        direction or "two-sided",
+        extra.pop("model", None),
+        **{
+            k: extra.pop(k)
+            for k in list(extra)
+            if k.startswith(("focal_", "reference_", "outcome_", "covariates"))
+        },
+    )
+
+
+def _resolve_direction(hyp: Hypothesis, direction: str | None) -> str:
+    """The asked direction, else the hypothesis's; refused if not one of :data:`DIRECTIONS`."""
+    direction = direction or hyp.direction
+    if direction not in DIRECTIONS:
+        raise ValueError(
+            f"direction={direction!r}: use one of {', '.join(DIRECTIONS)} (None = catalogue's)"
+        )
+    return direction
+
+
+_NO_TEST_KEYS = ("statistic", "p_value", "p_two_sided", "estimate", "ci_low", "ci_high", "df")
+
+
+def _no_comparison(
+    hyp: Hypothesis, pages_by_group: dict, warnings: list[str]
+) -> tuple[Primary, bool]:
+    """An empty (unreliable) primary when a group has fewer than two pages, with the warning
+    that says how many pages each group has."""
+    primary = Primary({k: np.nan for k in _NO_TEST_KEYS} | {"reference_distribution": ""})
+    n_focal, n_ref = pages_by_group.get(1, 0), pages_by_group.get(0, 0)
+    counts = (
+        f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}"
+        if hyp.focal_en.endswith("pages")
+        else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}"
+    )
+    warnings.append(f"{TOO_FEW_PAGES}; {counts}")
+    return primary, False
+
+
+def _n_clusters(fit: Any, df: pd.DataFrame, warnings: list[str]) -> int:
+    """The number of pages of the fit (else of the analysed frame); warns when a small-sample t
+    reference is used with few clusters."""
     n_clusters = fit.n_clusters if fit is not None else df["cluster"].nunique()
     if fit is not None and fit.df is not None and n_clusters < models.FEW_CLUSTERS:
         warnings.append(
             f"few clusters: {n_clusters} pages (< {models.FEW_CLUSTERS}); p and CI use t with "
             f"G−1 = {n_clusters - 1} df; check the page-level robustness test"
         )
+    return n_clusters
 
-    rob_rows: list[dict] = []
-    if robustness and not one_group:
-        for name in hyp.robustness:
-            try:
-                rob_rows += ROBUSTNESS[name](hyp, df, direction, params)
-            except Exception as exc:  # a robustness failure must not hide the primary result
-                rob_rows.append(
-                    rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}")
-                )
-                warnings.append(f"robustness test {name} failed ({type(exc).__name__}: {exc})")
-    rob_df = pd.DataFrame(rob_rows, columns=ROBUSTNESS_COLUMNS)
+
+def _robustness_rows(
+    hyp: Hypothesis,
+    df: pd.DataFrame,
+    direction: str,
+    params: dict,
+    posts: pd.DataFrame | None,
+    warnings: list[str],
+) -> list[dict]:
+    """The hypothesis's robustness tests in order; one that fails becomes a row saying so (and a
+    warning) rather than hiding the primary result."""
+    rows: list[dict] = []
+    for name in hyp.robustness:
+        try:
+            rows += ROBUSTNESS[name](hyp, df, direction, params, posts=posts)
+        except Exception as exc:  # a robustness failure must not hide the primary result
+            rows.append(rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}"))
+            warnings.append(f"robustness test {name} failed ({type(exc).__name__}: {exc})")
+    return rows
+
+
+def _ph_warnings(rob_rows: list[dict], warnings: list[str]) -> None:
+    """Warn when a Schoenfeld test rejects proportional hazards."""
     for row in rob_rows:
         if row["test"].startswith("proportional hazards") and row["p_value"] < 0.05:
             warnings.append(
-                f"proportional-hazards assumption questionable (Schoenfeld test p = {row['p_value']:.3g}); "
+                "proportional-hazards assumption questionable "
+                f"(Schoenfeld test p = {row['p_value']:.3g}); "
                 "the HR is an average over follow-up time; see the Kaplan–Meier medians"
             )
 
-    t = primary.test
-    mde = np.nan
+
+def _mde(hyp: Hypothesis, fit: Any, alpha: float, direction: str) -> float:
+    """Minimum detectable effect at 80 % power (NaN for equivalence or without a finite SE)."""
     if fit is not None and hyp.kind != "equivalence" and np.isfinite(fit.se):
-        mde = mde_from_se(
+        return mde_from_se(
             fit.se, fit.df, alpha=alpha, power=0.8, direction=direction, transform=fit.transform
         )
-    unit_counts = df.groupby("group_label" if hyp.kind != "equivalence" else "group").size()
-    if fit is not None and fit.extra.get("analysed") is not None:
-        df = fit.extra["analysed"]
-    row = {
+    return np.nan
+
+
+def _result_row(
+    hyp: Hypothesis,
+    primary: Primary,
+    direction: str,
+    alpha: float,
+    params: dict,
+    *,
+    n_obs: int,
+    n_clusters: int,
+    unit_counts: pd.Series,
+    pages_by_group: dict,
+    rob_rows: list[dict],
+    warnings: list[str],
+    reliable: bool,
+    excluded: int,
+) -> dict:
+    """The one row of the result table (``verdict`` left empty for :func:`decide`)."""
+    t = primary.test
+    return {
         "hypothesis": hyp.id,
         "claim": hyp.claim_en,
         "outcome": hyp.outcome,
@@ -881,7 +961,7 @@ def run_hypothesis(
         "statistic": t.get("statistic"),
         "p_value": t.get("p_value"),
         "p_two_sided": t.get("p_two_sided"),
-        "n_obs": int(fit.n_obs if fit is not None else len(df)),
+        "n_obs": n_obs,
         "n_clusters": int(n_clusters),
         "n_groups": json.dumps({str(k): int(v) for k, v in unit_counts.items()}, sort_keys=True),
         "robustness_test": rob_rows[0]["test"] if rob_rows else "",
@@ -894,7 +974,7 @@ def run_hypothesis(
         "alpha": alpha,
         "p_adjusted": np.nan,
         "p_adjust_method": "",
-        "mde": mde,
+        "mde": _mde(hyp, primary.fit, alpha, direction),
         "reliable": bool(reliable),
         "equivalence_bound": params.get("bound", 0.3) if hyp.kind == "equivalence" else np.nan,
         "n_clusters_by_group": json.dumps(
@@ -906,9 +986,6 @@ def run_hypothesis(
         ),
         "n_pages_excluded": int(excluded),
     }
-    row["verdict"] = decide(row)
-    table = pd.DataFrame([row], columns=TABLE_COLUMNS)
-    return HypothesisResult(hyp, table, rob_df, df, warnings)
 
 
 def _alternative(hyp: Hypothesis, direction: str, params: dict) -> str:
