@@ -11,7 +11,7 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     audiences: [academic, brief]
     languages: [en, fr]                      # the first one is the notebook's `language`
     correction: holm                         # multiple testing across the study: holm | bh | none
-    coverage_threshold: 0.8                  # share of the platform-reported comments the data must hold
+    coverage_threshold: 0.8                  # share of the reported comments the data must hold
     cache_code: true                         # a change to the analysis package reruns the reports
     parameters: {alpha: 0.05}                # every report
     grid:                                    # one report per combination, per hypothesis
@@ -23,7 +23,8 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
       - id: H1                               # `hypothesis: H1` is implied for catalogue ids
       - id: promo-replies
         claim: promotional posts get fewer replies
-        parameters: {hypothesis: generic, outcome: replies, unit: post, contrast: is_promotional, direction: less}
+        parameters: {hypothesis: generic, outcome: replies, unit: post,
+                     contrast: is_promotional, direction: less}
 
 Precedence of parameter values (later wins): notebook default < study ``parameters`` <
 hypothesis ``parameters`` < grid value < ``-f params.yaml`` < ``-p name=value``. An override of
@@ -40,6 +41,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,8 +158,9 @@ class Study:
     correction: str
     overrides: dict[str, Any]
     cache_code: bool = True
-    #: share of the platform-reported comments the data must hold (analysis.coverage); below it the run
-    #: stops before any kernel unless ``allow_low_coverage`` (``dialogic run --allow-low-coverage``)
+    #: share of the platform-reported comments the data must hold (analysis.coverage); below it
+    #: the run stops before any kernel unless ``allow_low_coverage``
+    #: (``dialogic run --allow-low-coverage``)
     coverage_threshold: float = config.DEFAULT_COVERAGE_THRESHOLD
     allow_low_coverage: bool = False
     reports: list[ReportSpec] = field(default_factory=list)
@@ -190,7 +193,8 @@ def parse_value(text: str, name: str = "") -> Any:
     except (yaml.YAMLError, ValueError) as exc:
         problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParameterError(
-            f"-p {name}={text}: the value of parameter `{name}` cannot be read ({problem}). A date must "
+            f"-p {name}={text}: the value of parameter `{name}` cannot be read ({problem}). "
+            "A date must "
             f"exist (YYYY-MM-DD, e.g. 2024-03-31); to pass the text as it is, quote it: "
             f"-p '{name}=\"{text}\"'"
         ) from None
@@ -240,7 +244,8 @@ def report_name(hypothesis: str, grid: dict[str, Any]) -> str:
     return "__".join(parts)
 
 
-#: longest folder name a report may get (file systems allow 255 bytes; ``@pid`` is added in staging)
+#: longest folder name a report may get (file systems allow 255 bytes; ``@pid`` is added in
+#: staging)
 MAX_NAME_BYTES = 200
 
 
@@ -264,27 +269,32 @@ def check_name(study_path: Path, key: str, value: str, fix: str) -> str:
     problem = _folder_problem(value)
     if problem:
         raise StudyError(
-            f"{study_path}: `{key}` {value!r} {problem}; it names a folder under the output, so it "
+            f"{study_path}: `{key}` {value!r} {problem}; it names a folder under the output, "
+            "so it "
             f"must be one plain name. {fix}"
         )
     return value
 
 
 def resolve_output(study_path: Path, value: Any) -> Path:
-    """The study's output folder: under the project's reports folder, or an explicit absolute folder.
+    """The study's output folder: under the project's reports folder, or an explicit absolute
+    folder.
 
     A relative ``output:`` is read from the project root and must stay inside
-    :data:`analysis.config.REPORTS_DIR`; an absolute one is taken as given. Neither may contain ``..``.
+    :data:`analysis.config.REPORTS_DIR`; an absolute one is taken as given. Neither may contain
+    ``..``.
     """
     text = str(value)
     p = Path(text).expanduser()
     fix = (
-        f"write `output: reports/<folder>` (inside {config.REPORTS_DIR}) or an absolute folder such as "
+        f"write `output: reports/<folder>` (inside {config.REPORTS_DIR}) or an absolute folder "
+        "such as "
         f"`output: /srv/dialogic/reports`"
     )
     if ".." in p.parts or "\0" in text or not text.strip():
         raise StudyError(
-            f"{study_path}: `output` {text!r} {'contains `..`' if '..' in p.parts else 'is not a folder'}; "
+            f"{study_path}: `output` {text!r} "
+            f"{'contains `..`' if '..' in p.parts else 'is not a folder'}; "
             f"{fix}"
         )
     if p.is_absolute():
@@ -319,7 +329,8 @@ def _drop_unavailable_audiences(study: Study) -> None:
     if "brief-pdf" in study.audiences and not Path(CHROMIUM).exists():
         study.audiences = [a for a in study.audiences if a != "brief-pdf"]
         study.unavailable["brief-pdf"] = (
-            f"the brief as PDF is not available: {CHROMIUM} is not installed (apt-get install chromium); "
+            f"the brief as PDF is not available: {CHROMIUM} is not installed "
+            "(apt-get install chromium); "
             f"the HTML reports are made"
         )
         if not study.audiences:
@@ -327,6 +338,31 @@ def _drop_unavailable_audiences(study: Study) -> None:
                 f"{study.path}: `audiences` asks only for brief-pdf, which needs {CHROMIUM}; "
                 f"install it (apt-get install chromium) or add brief"
             )
+
+
+@dataclass
+class StudyFile:
+    """A study file read and checked, before its grid is expanded into reports.
+
+    Attributes
+    ----------
+    study : Study
+        Every setting of the study, its ``reports`` still empty.
+    notebook : Path
+        The study's notebook (a hypothesis may name its own).
+    shared : dict
+        The parameters of every report (``parameters``, and ``data`` as the data parameter).
+    grid : dict
+        Grid dimension -> its values (an override of a dimension replaces the sweep by it).
+    hypotheses : list
+        The ``hypotheses`` entries as written (ids of :data:`SPLIT` not yet split).
+    """
+
+    study: Study
+    notebook: Path
+    shared: dict[str, Any]
+    grid: dict[str, list]
+    hypotheses: list
 
 
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
@@ -345,8 +381,13 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         Naming the file, the key and the fix, for a missing file, an unknown key, an empty
         hypothesis list, a grid dimension that is not a list.
     """
-    path = Path(path)
-    overrides = dict(overrides or {})
+    parsed = parse_study(Path(path), dict(overrides or {}))
+    parsed.study.reports = expand_reports(parsed)
+    return parsed.study
+
+
+def read_study_file(path: Path) -> dict[str, Any]:
+    """The study file's YAML mapping, with only known keys (:class:`StudyError` otherwise)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -365,6 +406,13 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
         raise StudyError(f"{path}: unknown key(s) {unknown}; a study file takes {sorted(_KEYS)}")
+    return raw
+
+
+def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
+    """Read and check the study file at ``path`` (every setting; the reports come from
+    :func:`expand_reports`)."""
+    raw = read_study_file(path)
     name = check_name(
         path,
         "name",
@@ -378,13 +426,7 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     shared = dict(raw.get("parameters") or {})
     if "data" in raw:
         shared[data_parameter] = str(raw["data"])
-    grid = raw.get("grid") or {}
-    if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
-        raise StudyError(
-            f"{path}: `grid` must map each parameter to a non-empty list of values, "
-            f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}"
-        )
-    grid = {k: ([overrides[k]] if k in overrides else list(v)) for k, v in grid.items()}
+    grid = _parse_grid(path, raw, overrides)
     hypotheses = raw.get("hypotheses") or []
     if not hypotheses:
         raise StudyError(f"{path}: `hypotheses` is empty; add at least `- id: H1`")
@@ -409,6 +451,28 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         overrides=overrides,
         cache_code=bool(raw.get("cache_code", True)),
     )
+    study.coverage_threshold = _coverage_threshold(path, raw)
+    _drop_unavailable_audiences(study)
+    if study.correction not in CORRECTIONS:
+        raise StudyError(
+            f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}"
+        )
+    return StudyFile(study, notebook, shared, grid, hypotheses)
+
+
+def _parse_grid(path: Path, raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, list]:
+    """The ``grid`` mapping checked; an override of a dimension replaces its sweep."""
+    grid = raw.get("grid") or {}
+    if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
+        raise StudyError(
+            f"{path}: `grid` must map each parameter to a non-empty list of values, "
+            f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}"
+        )
+    return {k: ([overrides[k]] if k in overrides else list(v)) for k, v in grid.items()}
+
+
+def _coverage_threshold(path: Path, raw: dict[str, Any]) -> float:
+    """The study's ``coverage_threshold``: a share between 0 and 1."""
     threshold = raw.get("coverage_threshold", config.DEFAULT_COVERAGE_THRESHOLD)
     if (
         isinstance(threshold, bool)
@@ -419,52 +483,56 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
             f"{path}: coverage_threshold {threshold!r}; give a share between 0 and 1, e.g. 0.8 "
             f"(0 turns the coverage check off)"
         )
-    study.coverage_threshold = float(threshold)
-    _drop_unavailable_audiences(study)
-    if study.correction not in CORRECTIONS:
+    return float(threshold)
+
+
+def _hypothesis_entry(path: Path, entry: Any) -> dict[str, Any]:
+    """One ``hypotheses`` entry as a mapping with an ``id`` and known keys (a bare id allowed)."""
+    if isinstance(entry, str):
+        entry = {"id": entry}
+    if not isinstance(entry, dict) or "id" not in entry:
+        raise StudyError(f"{path}: each hypothesis needs an `id`, got {entry!r}")
+    bad = sorted(set(entry) - _HYPOTHESIS_KEYS)
+    if bad:
         raise StudyError(
-            f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}"
+            f"{path}: hypothesis {entry['id']}: unknown key(s) {bad}; "
+            f"use {sorted(_HYPOTHESIS_KEYS)}"
         )
+    return entry
+
+
+def grid_points(grid: dict[str, list]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each combination of the grid: ``(point, parameters)``, where ``point`` is the value of
+    each dimension and ``parameters`` what they set (a mapping value sets each of its keys but
+    ``label``)."""
+    for combo in itertools.product(*grid.values()):
+        point = dict(zip(grid, combo, strict=True))
+        expanded: dict[str, Any] = {}
+        for dim, value in point.items():
+            if isinstance(value, dict):
+                expanded.update({k: v for k, v in value.items() if k != "label"})
+            else:
+                expanded[dim] = value
+        yield point, expanded
+
+
+def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
+    """One :class:`ReportSpec` per hypothesis (each id of :data:`SPLIT` as its parts) and grid
+    combination, parameters merged in precedence order (see the module docstring)."""
+    path, overrides = parsed.study.path, parsed.study.overrides
+    reports: list[ReportSpec] = []
     seen: set[str] = set()
-    for entry in _split_entries(hypotheses):
-        if isinstance(entry, str):
-            entry = {"id": entry}
-        if not isinstance(entry, dict) or "id" not in entry:
-            raise StudyError(f"{path}: each hypothesis needs an `id`, got {entry!r}")
-        bad = sorted(set(entry) - _HYPOTHESIS_KEYS)
-        if bad:
-            raise StudyError(
-                f"{path}: hypothesis {entry['id']}: unknown key(s) {bad}; use {sorted(_HYPOTHESIS_KEYS)}"
-            )
+    for entry in _split_entries(parsed.hypotheses):
+        entry = _hypothesis_entry(path, entry)
         hid = str(entry["id"])
         own = dict(entry.get("parameters") or {})
         if _CATALOGUE_ID.match(hid):
             own.setdefault("hypothesis", hid)
-        nb = _resolve(entry["notebook"]) if "notebook" in entry else notebook
-        for combo in itertools.product(*grid.values()):
-            point = dict(zip(grid, combo))
-            expanded: dict[str, Any] = {}
-            for dim, value in point.items():
-                if isinstance(value, dict):
-                    expanded.update({k: v for k, v in value.items() if k != "label"})
-                else:
-                    expanded[dim] = value
-            params = {**shared, **own, **expanded, **overrides}
-            rname = report_name(hid, point)
-            if _folder_problem(rname):
-                check_name(
-                    path,
-                    f"hypotheses: id {hid!r}" + (" with its grid values" if point else ""),
-                    rname,
-                    "Give the hypothesis a plain id (`id: H1`, `id: promo-replies`) and long grid values "
-                    "a short `label`.",
-                )
-            if rname in seen:
-                raise StudyError(
-                    f"{path}: two reports would both be called {rname}; give hypotheses distinct ids"
-                )
-            seen.add(rname)
-            study.reports.append(
+        nb = _resolve(entry["notebook"]) if "notebook" in entry else parsed.notebook
+        for point, expanded in grid_points(parsed.grid):
+            rname = _unique_report_name(path, hid, point, seen)
+            params = {**parsed.shared, **own, **expanded, **overrides}
+            reports.append(
                 ReportSpec(
                     rname,
                     hid,
@@ -475,4 +543,23 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
                     str(entry.get("claim_fr", "")),
                 )
             )
-    return study
+    return reports
+
+
+def _unique_report_name(path: Path, hid: str, point: dict[str, Any], seen: set[str]) -> str:
+    """The report's folder name (:func:`report_name`), checked and not yet in ``seen`` (added)."""
+    rname = report_name(hid, point)
+    if _folder_problem(rname):
+        check_name(
+            path,
+            f"hypotheses: id {hid!r}" + (" with its grid values" if point else ""),
+            rname,
+            "Give the hypothesis a plain id (`id: H1`, `id: promo-replies`) and long grid "
+            "values a short `label`.",
+        )
+    if rname in seen:
+        raise StudyError(
+            f"{path}: two reports would both be called {rname}; give hypotheses distinct ids"
+        )
+    seen.add(rname)
+    return rname
