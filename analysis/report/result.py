@@ -9,37 +9,15 @@ The runner reads it with :func:`extract_result`; no notebook writes files.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
-import pandas as pd
+
+from analysis.serialize import json_safe  # noqa: F401  (re-exported: the record's helper)
 
 RESULT_MIME = "application/vnd.dialogic.result+json"
 RECORD_VERSION = 1
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with numpy/pandas scalars unwrapped, NaN/inf/NA as None, dates as ISO strings."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [json_safe(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(float(value)) else None
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value if isinstance(value, str) else str(value)
 
 
 def build_record(

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from analysis import catalog
+
 #: Measure column -> its name in the glossary (``term_*``, capitalised) and the phrase sentences use
 #: (``noun_*``: "{focal} get about 20 % fewer {noun}"), and how a comparison on it reads
 #: (``more_*`` / ``less_*``: verb phrases for the focal group being higher / lower).
@@ -199,6 +201,11 @@ CONTRAST_LABELS: dict[str, dict[str, str]] = {
     "negative": dict(focal_en="negative comments", focal_fr="les commentaires négatifs"),
 }
 
+for _labels in CONTRAST_LABELS.values():  # group labels, translated in a warning's words
+    for _side in ("focal_en", "reference_en"):
+        if _labels.get(_side):
+            catalog.register(f"group.{_labels[_side]}", _labels[_side])
+
 UNIT_PLURAL = {
     "en": {"post": "posts", "comment": "comments", "page": "pages"},
     "fr": {"post": "publications", "comment": "commentaires", "page": "pages"},
@@ -218,15 +225,27 @@ DEFINITE_FR = {
 }
 
 
+for _column, _labels in MEASURE_LABELS.items():  # the catalogues translate the English
+    for _field in ("term", "noun", "more", "less"):
+        if _labels.get(f"{_field}_en"):
+            catalog.register(f"measure.{_column}.{_field}", _labels[f"{_field}_en"])
+
+
+def _label(column: str, field: str, language: str) -> str | None:
+    english = MEASURE_LABELS.get(column, {}).get(f"{field}_en")
+    if english is None:
+        return None
+    return catalog.gettext(f"measure.{column}.{field}", english, language)
+
+
 def term(column: str, language: str) -> str:
     """The glossary name of ``column`` ('Replies' / 'Réponses du public'); the column when unknown."""
-    return MEASURE_LABELS.get(column, {}).get(f"term_{language}", column)
+    return _label(column, "term", language) or column
 
 
 def noun(column: str, language: str) -> str:
     """The measure as the noun a sentence uses ('replies'); the lower-cased term when not registered."""
-    labels = MEASURE_LABELS.get(column, {})
-    return labels.get(f"noun_{language}") or term(column, language).lower()
+    return _label(column, "noun", language) or term(column, language).lower()
 
 
 def definite_fr(column: str) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.messages import Message, joined
 from analysis.stats.robustness import robustness_row
 
 
@@ -36,7 +37,7 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
             "coef": np.nan,
             "se": np.nan,
             "n": n,
-            "warnings": [f"only {n} page{'' if n == 1 else 's'}: rho needs at least 4"],
+            "warnings": [Message("rho_few_pages", n=n)],
             **{
                 k: np.nan
                 for k in (
@@ -59,7 +60,7 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
     z_low, z_up = (z + zb) / se, (z - zb) / se
     p_low, p_up = stats.norm.sf(z_low), stats.norm.cdf(z_up)
     if n < 40:
-        warn.append(f"few pages ({n}): the equivalence test has little power")
+        warn.append(Message("few_pages_tost", n=n))
     return {
         "coef": z,
         "se": se,
@@ -83,7 +84,7 @@ def bootstrap_rho(
     ok = x.notna() & y.notna()
     x, y = x[ok].to_numpy(float), y[ok].to_numpy(float)
     if len(x) < 4:
-        return robustness_row("Spearman rho, bootstrap CI", note="fewer than 4 pages")
+        return robustness_row(Message("test_rho_bootstrap"), note=Message("few_pages_rho"))
     res = stats.bootstrap(
         (x, y),
         lambda a, b: stats.spearmanr(a, b).statistic,
@@ -96,13 +97,13 @@ def bootstrap_rho(
     )
     rho = stats.spearmanr(x, y).statistic
     return robustness_row(
-        "Spearman rho, bootstrap CI",
+        Message("test_rho_bootstrap"),
         rho,
         np.nan,
         rho,
         res.confidence_interval.low,
         res.confidence_interval.high,
-        note=f"percentile bootstrap, {n_boot} resamples, seed {seed}",
+        note=Message("bootstrap_note", n=n_boot, seed=str(seed)),
     )
 
 
@@ -117,9 +118,7 @@ def elasticity(posts: pd.DataFrame, outcome: str = "replies") -> dict:
         posts["followers"].notna() & (posts["followers"] > 0) & posts[outcome].notna()
     ].copy()
     if data["account_id"].nunique() < 4:
-        return robustness_row(
-            "elasticity of replies to followers", note="fewer than 4 pages with followers"
-        )
+        return robustness_row(Message("test_elasticity"), note=Message("few_pages_followers"))
     data["cluster"] = data["account_id"].astype(str)
     data["group"] = np.log(data["followers"].astype(float))
     data["group_label"] = "log followers"
@@ -127,11 +126,11 @@ def elasticity(posts: pd.DataFrame, outcome: str = "replies") -> dict:
     fit.transform = "identity"
     t = wald_test(fit, "two-sided")
     return robustness_row(
-        "elasticity of replies to followers (NB2, clustered)",
+        Message("test_elasticity_nb2"),
         t["statistic"],
         t["p_two_sided"],
         t["estimate"],
         t["ci_low"],
         t["ci_high"],
-        note=f"{fit.n_obs} posts, {fit.n_clusters} pages; " + "; ".join(fit.warnings),
+        note=joined(Message("fit_posts", n=fit.n_obs, pages=fit.n_clusters), *fit.warnings),
     )

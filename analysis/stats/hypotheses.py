@@ -18,13 +18,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import catalog
+from analysis.messages import MESSAGES, Group, Language, Message, Number, joined
 from analysis.stats import correlation, models, survival
 from analysis.stats import robustness as rob
 from analysis.stats.power import mde_from_se
 from analysis.stats.result import ROBUSTNESS_COLUMNS, TABLE_COLUMNS, HypothesisResult, decide
 
 DIRECTIONS = ("less", "greater", "two-sided")
-TOO_FEW_PAGES = "each group needs at least two pages"  # words.py translates warnings holding it
+#: Codes of the warnings saying that a group has fewer than two pages (no comparison possible).
+TOO_FEW_PAGES = ("too_few_pages", "too_few_pages_with")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,16 @@ class Hypothesis:
     interaction: str | None = None
     fixed_effects: bool | None = None
     subset: str | None = None
+
+    def text(self, field: str, language: str) -> str:
+        """The words ``field`` (claim, question, focal, reference, outcome) in ``language``: the
+        hypothesis's own (English, or French as the study or the catalogue states it), else the
+        catalogue's translation of the English (context ``hypothesis.<id>.<field>``)."""
+        own = getattr(self, f"{field}_{language}", None)
+        english = getattr(self, f"{field}_en")
+        if own is not None or not english:
+            return own if own is not None else english
+        return catalog.gettext(f"hypothesis.{self.id}.{field}", english, language)
 
 
 _BUSINESS = dict(
@@ -250,6 +263,10 @@ CATALOGUE: dict[str, Hypothesis] = {
         effect_name="IRR",
     ),
 }
+
+for _h in CATALOGUE.values():  # group labels of the catalogue, translated in a warning's words
+    for _label in filter(None, (_h.focal_en, _h.reference_en)):
+        catalog.register(f"group.{_label}", _label)
 
 _MODEL_EFFECT = {
     "negbin": "IRR",
@@ -505,20 +522,6 @@ MODELS: dict[str, Callable[..., Primary]] = {
     "page_poisson": _run_page_poisson,
 }
 
-_MODEL_WORDS = {
-    "negbin": "negative binomial regression (NB2, dispersion estimated) with page-clustered SE",
-    "poisson": "Poisson regression with page fixed effects and page-clustered SE",
-    "gee_logit": "logistic GEE by page (exchangeable, bias-reduced robust covariance)",
-    "cox": "Cox proportional hazards model (Efron ties) with page-clustered SE",
-    "log_time": (
-        "least-squares regression of log hours to the first answer (answered comments only) with "
-        "page-clustered SE (max of CR1 and page jackknife)"
-    ),
-    "spearman_tost": "page-level Spearman correlation with TOST equivalence test",
-    "page_poisson": "page-level Poisson (quasi-likelihood) regression of page values on the group, "
-    "one page = one observation, robust SE",
-}
-
 
 def _rob_permutation(hyp, df, direction, params, *, posts=None):
     return [
@@ -586,8 +589,8 @@ def _rob_per_language(hyp, df, direction, params, *, posts=None):
         if sub["cluster"].nunique() < 4 or sub["group"].nunique() < 2:
             rows.append(
                 rob.robustness_row(
-                    f"{hyp.id} in language {lang}",
-                    note=f"{sub['cluster'].nunique()} pages: too few to fit",
+                    Message("test_per_language", hid=hyp.id, language=Language(str(lang))),
+                    note=Message("too_few_to_fit", n=int(sub["cluster"].nunique())),
                 )
             )
             continue
@@ -595,14 +598,15 @@ def _rob_per_language(hyp, df, direction, params, *, posts=None):
         t = pr.test
         rows.append(
             rob.robustness_row(
-                f"{hyp.id} in language {lang}",
+                Message("test_per_language", hid=hyp.id, language=Language(str(lang))),
                 t["statistic"],
                 t["p_value"],
                 t["estimate"],
                 t["ci_low"],
                 t["ci_high"],
-                note=f"{pr.fit.n_obs} comments, {pr.fit.n_clusters} pages; "
-                + "; ".join(pr.warnings),
+                note=joined(
+                    Message("fit_comments", n=pr.fit.n_obs, pages=pr.fit.n_clusters), *pr.warnings
+                ),
             )
         )
     return rows
@@ -622,7 +626,7 @@ def _rob_rho_bootstrap(hyp, df, direction, params, *, posts=None):
 def _rob_elasticity(hyp, df, direction, params, *, posts=None):
     if posts is None:
         return [
-            rob.robustness_row("elasticity of replies to followers", note="needs post measures")
+            rob.robustness_row(Message("test_elasticity"), note=Message("needs_post_measures"))
         ]
     return [correlation.elasticity(posts[posts["account_id"].isin(df["account_id"])])]
 
@@ -758,7 +762,7 @@ def run_hypothesis(
     df, excluded = prepare(hyp, posts, comments, pages, min_posts)
     warnings: list[str] = []
     if excluded:
-        warnings.append(f"{excluded} page(s) with fewer than {min_posts} posts left out")
+        warnings.append(Message("pages_left_out", n=int(excluded), min_posts=int(min_posts)))
     pages_by_group = df.groupby("group")["cluster"].nunique().to_dict()
     one_group = hyp.kind != "equivalence" and (
         len(pages_by_group) < 2 or min(pages_by_group.values()) < 2
@@ -863,12 +867,16 @@ def _no_comparison(
     that says how many pages each group has."""
     primary = Primary({k: np.nan for k in _NO_TEST_KEYS} | {"reference_distribution": ""})
     n_focal, n_ref = pages_by_group.get(1, 0), pages_by_group.get(0, 0)
-    counts = (
-        f"{hyp.focal_en}: {n_focal}, {hyp.reference_en}: {n_ref}"
-        if hyp.focal_en.endswith("pages")
-        else f"pages with {hyp.focal_en}: {n_focal}, with {hyp.reference_en}: {n_ref}"
+    code = "too_few_pages" if hyp.focal_en.endswith("pages") else "too_few_pages_with"
+    warnings.append(
+        Message(
+            code,
+            focal=Group(hyp.focal_en),
+            n_focal=int(n_focal),
+            reference=Group(hyp.reference_en),
+            n_reference=int(n_ref),
+        )
     )
-    warnings.append(f"{TOO_FEW_PAGES}; {counts}")
     return primary, False
 
 
@@ -878,8 +886,9 @@ def _n_clusters(fit: Any, df: pd.DataFrame, warnings: list[str]) -> int:
     n_clusters = fit.n_clusters if fit is not None else df["cluster"].nunique()
     if fit is not None and fit.df is not None and n_clusters < models.FEW_CLUSTERS:
         warnings.append(
-            f"few clusters: {n_clusters} pages (< {models.FEW_CLUSTERS}); p and CI use t with "
-            f"G−1 = {n_clusters - 1} df; check the page-level robustness test"
+            Message(
+                "few_clusters", n=int(n_clusters), min=models.FEW_CLUSTERS, df=int(n_clusters - 1)
+            )
         )
     return n_clusters
 
@@ -899,20 +908,20 @@ def _robustness_rows(
         try:
             rows += ROBUSTNESS[name](hyp, df, direction, params, posts=posts)
         except Exception as exc:  # a robustness failure must not hide the primary result
-            rows.append(rob.robustness_row(name, note=f"failed: {type(exc).__name__}: {exc}"))
-            warnings.append(f"robustness test {name} failed ({type(exc).__name__}: {exc})")
+            test = Message(f"test_key_{name}") if f"test_key_{name}" in MESSAGES else name
+            error, detail = type(exc).__name__, str(exc)
+            rows.append(
+                rob.robustness_row(test, note=Message("failed", error=error, detail=detail))
+            )
+            warnings.append(Message("robustness_failed", test=test, error=error, detail=detail))
     return rows
 
 
 def _ph_warnings(rob_rows: list[dict], warnings: list[str]) -> None:
     """Warn when a Schoenfeld test rejects proportional hazards."""
     for row in rob_rows:
-        if row["test"].startswith("proportional hazards") and row["p_value"] < 0.05:
-            warnings.append(
-                "proportional-hazards assumption questionable "
-                f"(Schoenfeld test p = {row['p_value']:.3g}); "
-                "the HR is an average over follow-up time; see the Kaplan–Meier medians"
-            )
+        if getattr(row["test"], "code", None) == "test_ph" and row["p_value"] < 0.05:
+            warnings.append(Message("ph_questionable", p=Number(f"{row['p_value']:.3g}")))
 
 
 def _mde(hyp: Hypothesis, fit: Any, alpha: float, direction: str) -> float:
@@ -950,7 +959,7 @@ def _result_row(
         "contrast": hyp.contrast
         if hyp.interaction is None
         else f"{hyp.contrast} × {hyp.interaction}",
-        "model": _MODEL_WORDS[hyp.model],
+        "model": Message(f"model_{hyp.model}"),
         "direction": direction,
         "alternative": _alternative(hyp, direction, params),
         "estimate_name": hyp.effect_name,
@@ -967,7 +976,7 @@ def _result_row(
         "robustness_test": rob_rows[0]["test"] if rob_rows else "",
         "robustness_p": rob_rows[0]["p_value"] if rob_rows else np.nan,
         "verdict": "",
-        "warnings": "; ".join(warnings),
+        "warnings": joined(*warnings),
         "kind": hyp.kind,
         "reference_distribution": t.get("reference_distribution", ""),
         "df": t.get("df", np.nan),

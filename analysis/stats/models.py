@@ -23,6 +23,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from analysis.messages import Group, Measure, Message
+
 #: Below this many pages the result carries a "few clusters" warning (the t(G−1) reference is
 #: used in every case).
 FEW_CLUSTERS = 40
@@ -225,7 +227,12 @@ def _separation_warning(df: pd.DataFrame, outcome: str) -> str | None:
             set(pd.unique(y)) <= {0, 1} and (y == 1).all() and df[outcome].max() <= 1
         ):
             label = df.at[y.index[0], "group_label"] if "group_label" in df else g
-            return f"separation: every {label} observation has {outcome} = {y.iloc[0]}; the ratio is not estimable"
+            return Message(
+                "separation_constant",
+                group=Group(label),
+                measure=Measure(outcome),
+                value=str(y.iloc[0]),
+            )
     return None
 
 
@@ -403,7 +410,7 @@ def fit_negbin(
                     cov_kwds={"groups": groups},
                 )
             except (np.linalg.LinAlgError, ValueError) as exc:  # singular Hessian
-                warn.append(f"negative binomial ({method}) failed: {exc}")
+                warn.append(Message("negbin_method_failed", method=method, detail=str(exc)))
                 res = None
                 continue
             if res.mle_retvals.get("converged", False) and np.all(np.isfinite(res.bse)):
@@ -418,11 +425,11 @@ def fit_negbin(
             len(df),
             G,
             False,
-            warn or ["negative binomial fit failed"],
+            warn or [Message("negbin_failed")],
         )
     converged = bool(res.mle_retvals.get("converged", False))
     if not converged:
-        warn.append("negative binomial did not converge; the estimate is not trustworthy")
+        warn.append(Message("negbin_no_convergence"))
     alpha = float(res.params.iloc[-1])
     j = list(X.columns).index("group")
     se_cv3, cv3_method = np.nan, ""
@@ -439,7 +446,7 @@ def fit_negbin(
             )
     se_cr1 = float(res.bse["group"])
     if alpha < 1e-6:
-        warn.append("estimated dispersion alpha is ~0 (no over-dispersion): Poisson would do")
+        warn.append(Message("negbin_alpha_zero"))
     se = max(se_cv3, se_cr1) if np.isfinite(se_cv3) else se_cr1
     return ModelFit(
         coef=float(res.params["group"]),
@@ -483,10 +490,7 @@ def fit_poisson(
         data = df[informative]
         dropped = df["cluster"].nunique() - data["cluster"].nunique()
         if dropped:
-            warn.append(
-                f"{dropped} page(s) without within-page contrast or without any {outcome} carry no "
-                "information in the fixed-effects model and were left out"
-            )
+            warn.append(Message("fixed_effects_dropped", n=int(dropped), measure=Measure(outcome)))
     G = int(data["cluster"].nunique())
     if G < 2 or data["group"].nunique() < 2:
         return ModelFit(
@@ -497,7 +501,7 @@ def fit_poisson(
             len(data),
             G,
             False,
-            warn + ["fewer than two pages show the within-page contrast; nothing to estimate"],
+            warn + [Message("fixed_effects_nothing")],
         )
     if fixed_effects and G > POISSON_DUMMIES_MAX_PAGES:
         return _fit_poisson_fe_profiled(data, outcome, covariates, warn)
@@ -510,7 +514,7 @@ def fit_poisson(
         )
     converged = bool(getattr(res, "converged", True))
     if not converged:
-        warn.append("Poisson IRLS did not converge")
+        warn.append(Message("poisson_no_convergence"))
     return ModelFit(
         float(res.params["group"]),
         float(res.bse["group"]),
@@ -588,7 +592,7 @@ def _fit_poisson_fe_profiled(
     cov = bread @ (s_g.T @ s_g) @ bread * (G / (G - 1)) * ((N - 1) / (N - k_full))
     j = names.index("group")
     if not converged:
-        warn = warn + ["Poisson IRLS did not converge"]
+        warn = warn + [Message("poisson_no_convergence")]
     return ModelFit(
         float(beta[j]),
         float(np.sqrt(cov[j, j])),
@@ -670,8 +674,12 @@ def fit_gee_logit(
                 data["cluster"].nunique(),
                 False,
                 [
-                    f"separation: a group × {interaction} cell has no variation in {outcome} "
-                    f"({len(cells)} cells observed); the interaction is not estimable"
+                    Message(
+                        "separation_interaction",
+                        interaction=Measure(interaction),
+                        measure=Measure(outcome),
+                        n=len(cells),
+                    )
                 ],
             )
     else:
@@ -719,12 +727,12 @@ def fit_gee_logit(
                 len(data),
                 int(len(np.unique(groups))),
                 False,
-                [f"GEE failed: {exc}"],
+                [Message("gee_failed", detail=str(exc))],
                 {"engine": "statsmodels"},
             )
     converged = not any("converge" in str(w.message).lower() for w in caught)
     if not converged:
-        warn.append("GEE did not converge; the estimate is not trustworthy")
+        warn.append(Message("gee_no_convergence"))
     G = int(len(np.unique(groups)))
     se = float(res.bse[term])
     return ModelFit(
@@ -788,11 +796,11 @@ def _fit_gee_logit_grouped(
             len(data),
             G,
             False,
-            [f"GEE failed: {exc}"],
+            [Message("gee_failed", detail=str(exc))],
             {"engine": "grouped"},
         )
     converged = fit.converged and not any("converge" in str(w.message).lower() for w in caught)
-    warn = [] if converged else ["GEE did not converge; the estimate is not trustworthy"]
+    warn = [] if converged else [Message("gee_no_convergence")]
     view = gee_grouped.results_view(fit, list(X.columns))
     view.grouped, view.n_cells = fit, fit.n_cells
     se = float(view.bse[term])

@@ -28,6 +28,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analysis import catalog
+from analysis.messages import Message
+from analysis.serialize import json_safe
+from analysis.stats import words
+
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.stats.hypotheses import Hypothesis
 
@@ -146,24 +151,25 @@ class HypothesisResult:
 
     def sentence(self, style: str = "apa", language: str = "en") -> str:
         """The result in words: ``style`` "apa" (academic) or "plain" (client); "en" or "fr"."""
-        from analysis.stats.words import sentence
-
-        return sentence(self, style=style, language=language)
+        return words.sentence(self, style=style, language=language)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe, deterministic dict (floats, ``None`` for NaN) for ``results.json``."""
-        from analysis.report.result import json_safe as _json_safe  # the one JSON-safety helper
 
         out = {
             "hypothesis": self.hypothesis.id,
             "verdict": self.verdict,
-            "table": _json_safe(self.row),
-            "robustness": _json_safe(self.robustness.to_dict(orient="records")),
-            "warnings": list(self.warnings),
+            "table": json_safe(self.row),
+            "robustness": json_safe(self.robustness.to_dict(orient="records")),
+            "warnings": [str(w) for w in self.warnings],
+            "warning_codes": [
+                w.to_dict() if isinstance(w, Message) else {"code": None, "text": str(w)}
+                for w in self.warnings
+            ],
             "sentences": {
                 f"{style}_{lang}": self.sentence(style, lang)
-                for style in ("apa", "plain")
-                for lang in ("en", "fr")
+                for style in words.STYLES
+                for lang in catalog.languages()
             },
         }
         json.dumps(out, allow_nan=False)  # raises if anything is not JSON-safe

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.messages import Message
+
 
 def robustness_row(
     test: str,
@@ -109,16 +111,17 @@ def page_permutation(
     direction: str,
     n_perm: int = 4999,
     seed: int = 0,
-    label: str = "page-level permutation test on page means",
+    label: str | None = None,
 ) -> dict:
     """Permutation test on page means of ``outcome`` between the two groups of pages.
 
     The estimate is the ratio of the groups' averages of page means (focal / reference), the
     page-level analogue of an IRR.
     """
+    label = label or Message("test_page_permutation")
     pages = df.groupby("cluster").agg(value=(outcome, "mean"), group=("group", "first"))
     if pages["group"].nunique() < 2:
-        return robustness_row(label, note="one group has no page")
+        return robustness_row(label, note=Message("one_group_no_page"))
     stat, p = permutation_test_groups(
         pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
     )
@@ -126,14 +129,17 @@ def page_permutation(
     m0 = pages.loc[pages.group == 0, "value"].mean()
     ratio = m1 / m0 if m0 > 0 else np.nan
     n_comb = math.comb(len(pages), int(pages.group.sum()))
-    how = "exact" if n_comb <= n_perm else f"{n_perm} random relabellings, seed {seed}"
+    how = (
+        Message("exact")
+        if n_comb <= n_perm
+        else Message("random_relabellings", n=n_perm, seed=str(seed))
+    )
     return robustness_row(
         label,
         stat,
         p,
         ratio,
-        note=f"difference of page means; ratio of group averages as estimate; {how}; "
-        f"{len(pages)} pages",
+        note=Message("permutation_note", how=how, n=len(pages)),
     )
 
 
@@ -141,44 +147,44 @@ def page_rank_test(
     df: pd.DataFrame,
     outcome: str,
     direction: str,
-    label: str = "page-level Mann–Whitney on page means",
+    label: str | None = None,
 ) -> dict:
     """Mann–Whitney U on page means (one page = one observation), one-sided in ``direction``.
 
     Estimate: probability of superiority P(focal page > reference page) + ½P(tie) = U/(n1·n0).
     """
+    label = label or Message("test_page_rank")
     pages = df.groupby("cluster").agg(value=(outcome, "mean"), group=("group", "first"))
     x = pages.loc[pages.group == 1, "value"]
     y = pages.loc[pages.group == 0, "value"]
     if len(x) == 0 or len(y) == 0:
-        return robustness_row(label, note="one group has no page")
+        return robustness_row(label, note=Message("one_group_no_page"))
     res = stats.mannwhitneyu(x, y, alternative=direction)
     return robustness_row(
         label,
         res.statistic,
         res.pvalue,
         res.statistic / (len(x) * len(y)),
-        note=f"probability of superiority as estimate; {len(x)} vs {len(y)} pages",
+        note=Message("superiority_note", n_focal=len(x), n_reference=len(y)),
     )
 
 
 def within_page_signed_rank(
-    df: pd.DataFrame, outcome: str, direction: str, label: str = "within-page Wilcoxon signed-rank"
+    df: pd.DataFrame, outcome: str, direction: str, label: str | None = None
 ) -> dict:
     """Wilcoxon signed-rank test on per-page differences (mean in focal posts − mean in others).
 
     Only pages with both kinds of posts enter. Estimate: median within-page ratio
     mean(focal)/mean(other) over pages where the reference mean is positive.
     """
+    label = label or Message("test_within_page_signed_rank")
     means = df.groupby(["cluster", "group"])[outcome].mean().unstack()
     if 0 not in means or 1 not in means:
-        return robustness_row(label, note="no page has both kinds of posts")
+        return robustness_row(label, note=Message("no_page_both_kinds"))
     means = means.dropna()
     diff = means[1] - means[0]
     if len(diff) < 2 or np.allclose(diff, 0):
-        return robustness_row(
-            label, note=f"{len(diff)} page(s) with both kinds of posts; not testable"
-        )
+        return robustness_row(label, note=Message("few_pages_both_kinds", n=len(diff)))
     res = stats.wilcoxon(diff, alternative=direction, zero_method="wilcox")
     pos = means[0] > 0
     ratio = float(np.median(means.loc[pos, 1] / means.loc[pos, 0])) if pos.any() else np.nan
@@ -187,5 +193,5 @@ def within_page_signed_rank(
         res.statistic,
         res.pvalue,
         ratio,
-        note=f"{len(diff)} pages with both kinds of posts; median within-page ratio",
+        note=Message("within_page_note", n=len(diff)),
     )

@@ -24,6 +24,7 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
+from analysis.messages import Group, Message, Number
 from analysis.stats.models import (
     ModelFit,
     _cluster_codes,
@@ -76,7 +77,7 @@ def fit_cox(
             len(data),
             G,
             False,
-            ["separation: a group has no observed reply; the hazard ratio is not estimable"],
+            [Message("separation_no_reply")],
         )
     X = _design(data, list(covariates or []), False).drop(columns="const")
     frame = X.assign(
@@ -100,13 +101,11 @@ def fit_cox(
                 len(data),
                 G,
                 False,
-                [f"Cox model did not converge: {exc}"],
+                [Message("cox_failed", detail=str(exc))],
             )
     converged = not any("converge" in str(w.message).lower() for w in caught)
     if not converged:
-        warn.append(
-            "Cox model: convergence warning from lifelines; the estimate may not be trustworthy"
-        )
+        warn.append(Message("cox_convergence"))
     se = float(cph.standard_errors_["group"])
     return ModelFit(
         float(cph.params_["group"]),
@@ -142,12 +141,11 @@ def km_medians(
         label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
         rows.append(
             robustness_row(
-                f"Kaplan–Meier median hours to first reply: {label}",
+                Message("test_km_median", group=Group(label)),
                 estimate=med,
                 ci_low=float(ci.iloc[0]),
                 ci_high=float(ci.iloc[1]),
-                note=f"{len(sub)} comments, {int(sub[event].sum())} answered; "
-                "inf = fewer than half ever answered",
+                note=Message("km_note", n=len(sub), answered=int(sub[event].sum())),
             )
         )
     return rows
@@ -165,10 +163,10 @@ def ph_test(df: pd.DataFrame, time: str, event: str = "reply_observed") -> dict:
     cph = CoxPHFitter().fit(data, duration_col=time, event_col=event)
     test = proportional_hazard_test(cph, data, time_transform="rank")
     return robustness_row(
-        "proportional hazards (Schoenfeld, rank time)",
+        Message("test_ph"),
         float(np.ravel(test.test_statistic)[0]),
         float(np.ravel(test.p_value)[0]),
-        note="small p: the HR varies over time (Grambsch & Therneau 1994)",
+        note=Message("ph_note"),
     )
 
 
@@ -194,9 +192,9 @@ def page_share_within(
         .groupby("cluster")
         .agg(value=("w", "mean"), group=("group", "first"))
     )
-    label = f"page-level share answered within {hours:g} h (permutation)"
+    label = Message("test_page_share_window", hours=Number(f"{hours:g}"))
     if pages["group"].nunique() < 2:
-        return robustness_row(label, note="one group has no page")
+        return robustness_row(label, note=Message("one_group_no_page"))
     stat, p = permutation_test_groups(
         pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
     )
@@ -205,8 +203,7 @@ def page_share_within(
         stat,
         p,
         stat,
-        note=f"difference of page shares (focal − reference); {len(pages)} pages; "
-        f"comments censored before {hours:g} h left out",
+        note=Message("share_window_note", n=len(pages), hours=Number(f"{hours:g}")),
     )
 
 
@@ -274,10 +271,7 @@ def fit_log_time(df: pd.DataFrame, time: str, covariates: list[str] | None = Non
             len(data),
             G,
             False,
-            [
-                "separation: a group has no comment answered within the window; the delay ratio is "
-                "not estimable"
-            ],
+            [Message("separation_no_answer_in_window")],
         )
     X = _design(data, list(covariates or []), False)
     y = log_delay(data[time])
@@ -325,9 +319,9 @@ def page_geomean_permutation(
         }
     )
     pages = data.groupby("cluster").agg(value=("_log", "mean"), group=("group", "first"))
-    label = "page-level permutation test on page geometric mean delays"
+    label = Message("test_page_geomean_permutation")
     if pages["group"].nunique() < 2:
-        return robustness_row(label, note="one group has no page")
+        return robustness_row(label, note=Message("one_group_no_page"))
     stat, p = permutation_test_groups(
         pages["value"].to_numpy(), pages["group"].to_numpy(), direction, n_perm=n_perm, seed=seed
     )
@@ -336,7 +330,7 @@ def page_geomean_permutation(
         stat,
         p,
         float(np.exp(stat)),
-        note=f"ratio of group averages of page geometric means as estimate; {len(pages)} pages",
+        note=Message("geomean_note", n=len(pages)),
     )
 
 
@@ -353,9 +347,9 @@ def answered_medians(df: pd.DataFrame, time: str) -> list[dict]:
         label = sub["group_label"].iloc[0] if "group_label" in sub else str(g)
         rows.append(
             robustness_row(
-                f"median hours to first reply among answered comments: {label}",
+                Message("test_answered_median", group=Group(label)),
                 estimate=float(sub[time].median()),
-                note=f"{len(sub)} answered comments, {sub['cluster'].nunique()} pages",
+                note=Message("answered_note", n=len(sub), pages=int(sub["cluster"].nunique())),
             )
         )
     return rows

@@ -1,285 +1,307 @@
 """Results in words: an APA-style sentence for academics and a plain-language sentence for
-clients, in English and French, generated from the result table (numbers never re-computed here).
+clients, in every language of :mod:`analysis.catalog`, generated from the result table (numbers
+never re-computed here).
+
+Every sentence is a template of the catalogue (context ``words.*``, English here); numbers are
+written by :mod:`analysis.formatting` (the same as the report's tables) and the model's name is the
+results table's own (:mod:`analysis.messages`), so the sentence and the table cannot disagree.
 
 APA conventions (7th ed.): statistics in italics are written plainly here (HTML formatting is the
 report's job), p without a leading zero and "< .001" below .001, two decimals for effect sizes.
-French uses the decimal comma, « p < 0,001 » and the same structure.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from analysis import catalog
+from analysis.formatting import fmt_int, fmt_number, fmt_p
+from analysis.messages import MESSAGES, Message, render
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.stats.result import HypothesisResult
 
-LANGUAGES = ("en", "fr")
 STYLES = ("apa", "plain")
 
-_UNITS = {
-    "en": {"post": "posts", "comment": "comments", "page": "pages"},
-    "fr": {"post": "publications", "comment": "commentaires", "page": "pages"},
+
+def _w(context: str, english: str) -> str:
+    return catalog.register(f"words.{context}", english)
+
+
+W = {
+    key: _w(key, english)
+    for key, english in {
+        "verdict.supported": "The data support the claim that {claim}.",
+        "verdict.not supported": "The data do not support the claim that {claim}.",
+        "verdict.inconclusive": "The data cannot settle whether {claim}.",
+        "ci": "CI {level} [{low}, {high}]",
+        "estimate": "{name} = {estimate}, {ci}",
+        "level": "{level}%",
+        "sample": "N = {n} {units}, {pages} pages",
+        "sample_pages": "N = {n} pages",
+        "adjusted": ", {method}-adjusted {p}",
+        "side.one": "one-sided",
+        "side.two": "two-sided",
+        "apa": "A {model} compared {focal} with {reference}: {estimate}, {stat} = {statistic}, "
+        "{side} {p}{adjusted} ({sample}). {verdict}",
+        "apa.equivalence": "Across pages, the Spearman correlation between {focal} and {outcome} "
+        "was {estimate}; an equivalence test (TOST) against ±{bound} gave {p}{adjusted} "
+        "({sample}). {verdict}",
+        "apa.unfit": "No estimate could be given ({reason}; {sample}). {verdict}",
+        "unfit.too_few_pages": "each group needs at least two pages, which the filtered data "
+        "do not offer",
+        "unfit.other": "the model could not be fitted reliably; the academic report gives the "
+        "reason",
+        "unfit.model": "the model could not be fitted",
+        "plain.unfit": "{verdict} ({reason})",
+        "plain.equivalence": "{verdict} Pages with a larger audience get about as many {outcome} "
+        "as smaller ones: the rank correlation is {estimate} (plausibly between {low} and {high}; "
+        "±{bound} counts as weak).",
+        "plain.GMR": "{verdict} Among the comments answered within the reply window, {focal} take "
+        "about {estimate} times as long as {reference} to give their first answer (typical "
+        "delay, geometric mean; plausible range: {low} to {high} times).",
+        "plain.IRR": "{verdict} {Focal} get about {pct}% {change} {outcome} than {reference} "
+        "(plausible range: {range}).",
+        "plain.OR": "{verdict} For {focal}, the {outcome} are about {pct}% {change} than for "
+        "{reference} (plausible range: {range}).",
+        "plain.HR.ph": "{verdict} For {focal}, the {outcome} is about {pct}% {change} than for "
+        "{reference} on average over the follow-up; this ratio changes over time (the "
+        "proportional-hazards check failed), so on its own it does not show that they answer "
+        "more slowly (plausible range: {range}).",
+        "plain.HR.slower": "{verdict} For {focal}, the {outcome} is about {pct}% {change} than "
+        "for {reference} (they answer more slowly) (plausible range: {range}).",
+        "plain.HR.faster": "{verdict} For {focal}, the {outcome} is about {pct}% {change} than "
+        "for {reference} (they answer faster) (plausible range: {range}).",
+        "contractions": "(none)",
+        "range.same_side": "between {a}% and {b}% {change}",
+        "range.across": "{low}% {low_change} to {high}% {high_change}",
+        "change.IRR.lower": "fewer",
+        "change.IRR.higher": "more",
+        "change.OR.lower": "lower",
+        "change.OR.higher": "higher",
+        "change.HR.lower": "lower",
+        "change.HR.higher": "higher",
+    }.items()
 }
 
-_VERDICT = {
-    "en": {
-        "supported": "The data support the claim that {claim}.",
-        "not supported": "The data do not support the claim that {claim}.",
-        "inconclusive": "The data cannot settle whether {claim}.",
-    },
-    "fr": {
-        "supported": "Les données confirment que {claim}.",
-        "not supported": "Les données ne confirment pas que {claim}.",
-        "inconclusive": "Les données ne permettent pas de trancher si {claim}.",
-    },
-}
 
-_EFFECT_WORDS = {  # effect name -> (en noun, fr noun)
-    "IRR": ("incidence rate ratio", "rapport des taux d'incidence"),
-    "OR": ("odds ratio", "rapport des cotes"),
-    "HR": ("hazard ratio", "rapport des risques instantanés"),
-    "GMR": ("ratio of geometric mean times", "rapport des moyennes géométriques des délais"),
-    "rho": ("Spearman's rho", "rho de Spearman"),
-}
+def w(key: str, language: str, **values: Any) -> str:
+    """The sentence template ``key`` in ``language``, filled with ``values``, then with the
+    language's contractions applied (the catalogue's ``words.contractions``: "de les = des")."""
+    text = catalog.gettext(f"words.{key}", W[key], language)
+    text = text.format(**values) if values else text
+    for pair in _contractions(language):
+        text = text.replace(*pair)
+    return text
 
 
-def _num(x: float, language: str, digits: int = 2, leading_zero: bool = True) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "NA" if language == "en" else "NA"
-    s = f"{x:.{digits}f}"
-    if not leading_zero:
-        s = s.replace("0.", ".", 1) if abs(x) < 1 else s
-    return s.replace(".", ",") if language == "fr" else s
+def _contractions(language: str) -> list[tuple[str, str]]:
+    """Pairs (written, contracted) a language requires, e.g. French " de les " -> " des "."""
+    spec = catalog.gettext("words.contractions", W["contractions"], language)
+    if spec == W["contractions"]:
+        return []
+    pairs = (part.split("=") for part in spec.split("|"))
+    return [(f" {a.strip()} ", f" {b.strip()} ") for a, b in pairs]
 
 
 def format_p(p: float, language: str = "en") -> str:
-    """APA p: "p = .034", "p < .001"; French "p = 0,034", "p < 0,001"."""
-    if p is None or not math.isfinite(p):
-        return "p = NA"
-    if p < 0.001:
-        return "p < .001" if language == "en" else "p < 0,001"
-    if language == "en":
-        return "p = " + f"{p:.3f}".lstrip("0")
-    return "p = " + f"{p:.3f}".replace(".", ",")
+    """APA p: "p = .034", "p < .001"; French "p = 0,034", "p < 0,001" (one implementation:
+    :func:`analysis.formatting.fmt_p`)."""
+    return fmt_p(p, language)
 
 
-def _pct(ratio: float, language: str) -> tuple[str, bool]:
-    """Percent change of a ratio in words and whether it is a decrease."""
+def _finite(x: Any) -> bool:
+    return isinstance(x, float | int) and math.isfinite(x)
+
+
+def _pct(ratio: float) -> tuple[float, bool]:
+    """Percent change of a ratio (absolute) and whether it is a decrease."""
     change = (ratio - 1) * 100
-    return f"{abs(change):.0f}", change < 0
+    return abs(change), change < 0
 
 
-# effect name -> language -> is a decrease -> words of the change ("30% fewer", "30 % plus lent")
-_CHANGE_WORDS = {
-    "IRR": {"en": {True: "fewer", False: "more"}, "fr": {True: "en moins", False: "en plus"}},
-    "OR": {
-        "en": {True: "lower", False: "higher"},
-        "fr": {True: "plus basses", False: "plus élevées"},
-    },
-    "HR": {
-        "en": {True: "lower", False: "higher"},
-        "fr": {True: "plus lent", False: "plus rapide"},
-    },
-}
+def _pct_text(value: float, language: str) -> str:
+    return fmt_number(round(value), language, 0)
+
+
+def _change(effect_name: str, lower: bool, language: str) -> str:
+    return w(f"change.{effect_name}.{'lower' if lower else 'higher'}", language)
 
 
 def _range_words(low: float, high: float, effect_name: str, language: str) -> str:
     """The CI of a ratio as a range of changes: "12% fewer to 9% more", "between 49% and 60% lower"."""
-    (lo, lo_lower), (hi, hi_lower) = _pct(low, language), _pct(high, language)
-    words = _CHANGE_WORDS[effect_name][language]
-    if (
-        lo_lower == hi_lower
-    ):  # both bounds on one side of "no difference": one word, smaller number first
-        a, b = sorted((lo, hi), key=float)
-        return (
-            f"between {a}% and {b}% {words[lo_lower]}"
-            if language == "en"
-            else f"entre {a} % et {b} % {words[lo_lower]}"
+    (lo, lo_lower), (hi, hi_lower) = _pct(low), _pct(high)
+    if lo_lower == hi_lower:  # both bounds on one side of "no difference": one word, smaller first
+        a, b = sorted((lo, hi), key=round)
+        return w(
+            "range.same_side",
+            language,
+            a=_pct_text(a, language),
+            b=_pct_text(b, language),
+            change=_change(effect_name, lo_lower, language),
         )
-    return (
-        f"{lo}% {words[lo_lower]} to {hi}% {words[hi_lower]}"
-        if language == "en"
-        else f"de {lo} % {words[lo_lower]} à {hi} % {words[hi_lower]}"
+    return w(
+        "range.across",
+        language,
+        low=_pct_text(lo, language),
+        low_change=_change(effect_name, lo_lower, language),
+        high=_pct_text(hi, language),
+        high_change=_change(effect_name, hi_lower, language),
     )
 
 
-def _unfit_reason(row: dict, language: str) -> str:
-    """Why no estimate could be given, in the reader's language (the warnings themselves are English)."""
+def _codes(res: HypothesisResult) -> set[str]:
+    return {getattr(m, "code", None) for m in res.warnings}
+
+
+def _unfit_reason(res: HypothesisResult, language: str) -> str:
+    """Why no estimate could be given, in the reader's language."""
     from analysis.stats.hypotheses import TOO_FEW_PAGES
 
-    warnings = row.get("warnings") or ""
-    if language == "en":
-        return warnings or "the model could not be fitted"
-    if (
-        TOO_FEW_PAGES in warnings
-    ):  # it may follow another warning, e.g. pages left out by min_posts
-        return "chaque groupe doit compter au moins deux pages, ce que les données filtrées n'offrent pas"
-    return (
-        "le modèle n'a pas pu être estimé de façon fiable ; le rapport académique donne la raison"
+    if language == catalog.SOURCE_LANGUAGE:  # the academic reader gets the warnings themselves
+        warnings = res.row.get("warnings") or ""
+        return str(warnings) or w("unfit.model", language)
+    if _codes(res) & set(TOO_FEW_PAGES):  # it may follow another warning (pages left out)
+        return w("unfit.too_few_pages", language)
+    return w("unfit.other", language)
+
+
+def _num(x: float, language: str, digits: int = 2) -> str:
+    return fmt_number(x, language, digits) if _finite(x) else "NA"
+
+
+def _sample(res: HypothesisResult, language: str) -> str:
+    r, h = res.row, res.hypothesis
+    n = fmt_int(int(r["n_obs"]), language)
+    if h.unit == "page":
+        return w("sample_pages", language, n=n)
+    units = catalog.gettext(f"msg.units.{h.unit}", f"{h.unit}s", language)
+    return w("sample", language, n=n, units=units, pages=int(r["n_clusters"]))
+
+
+def _verdict(res: HypothesisResult, language: str) -> str:
+    return w(
+        f"verdict.{res.row['verdict']}", language, claim=res.hypothesis.text("claim", language)
     )
-
-
-def _claim(res: HypothesisResult, language: str) -> str:
-    return getattr(res.hypothesis, f"claim_{language}")
 
 
 def _apa(res: HypothesisResult, language: str) -> str:
     r, h = res.row, res.hypothesis
-    en = language == "en"
-    level = f"{r['ci_level'] * 100:g}%" if en else f"{r['ci_level'] * 100:g} %"
-    units = _UNITS[language][h.unit]
-    n = f"N = {int(r['n_obs']):,}".replace(",", " " if not en else ",")
-    sample = f"{n} {units}, {int(r['n_clusters'])} pages" if h.unit != "page" else f"{n} pages"
-    if not (isinstance(r["estimate"], float) and math.isfinite(r["estimate"])):
-        verdict = _VERDICT[language][r["verdict"]].format(claim=_claim(res, language))
-        return (
-            f"No estimate could be given ({_unfit_reason(r, language)}; {sample}). {verdict}"
-            if en
-            else f"Aucune estimation n'a pu être donnée ({_unfit_reason(r, language)} ; {sample}). {verdict}"
+    sample, verdict = _sample(res, language), _verdict(res, language)
+    if not _finite(r["estimate"]):
+        return w(
+            "apa.unfit",
+            language,
+            reason=_unfit_reason(res, language),
+            sample=sample,
+            verdict=verdict,
         )
     ref = r["reference_distribution"] or ""
-    stat_name = f"t({_num(r['df'], language, 0)})" if ref.startswith("t(") else "z"
-    est = (
-        f"{'rho' if h.effect_name == 'rho' else h.effect_name} = {_num(r['estimate'], language)}, "
-        f"{'IC' if not en else 'CI'} {level} [{_num(r['ci_low'], language)}{'; ' if not en else ', '}"
-        f"{_num(r['ci_high'], language)}]"
+    stat = f"t({_num(r['df'], language, 0)})" if ref.startswith("t(") else "z"
+    level = w("level", language, level=f"{r['ci_level'] * 100:g}")
+    ci = w(
+        "ci",
+        language,
+        level=level,
+        low=_num(r["ci_low"], language),
+        high=_num(r["ci_high"], language),
     )
-    p_used = (
-        r["p_adjusted"]
-        if isinstance(r["p_adjusted"], float) and math.isfinite(r["p_adjusted"])
-        else None
+    est = w(
+        "estimate", language, name=h.effect_name, estimate=_num(r["estimate"], language), ci=ci
     )
-    adj = ""
-    if p_used is not None:
-        adj = (
-            f", {r['p_adjust_method'].capitalize()}-adjusted {format_p(p_used, language)}"
-            if en
-            else f", {format_p(p_used, language)} après correction de {r['p_adjust_method'].capitalize()}"
+    adjusted = ""
+    if _finite(r["p_adjusted"]):
+        adjusted = w(
+            "adjusted",
+            language,
+            method=str(r["p_adjust_method"]).capitalize(),
+            p=format_p(r["p_adjusted"], language),
         )
     if h.kind == "equivalence":
-        b = _num(r["equivalence_bound"], language)
-        if en:
-            return (
-                f"Across pages, the Spearman correlation between {h.focal_en} and {h.outcome_en} was {est}; "
-                f"an equivalence test (TOST) against ±{b} gave {format_p(r['p_value'], language)}{adj} "
-                f"({sample}). {_VERDICT['en'][r['verdict']].format(claim=_claim(res, 'en'))}"
-            )
-        return (
-            f"Entre pages, la corrélation de Spearman entre {h.focal_fr} et le {h.outcome_fr} vaut {est} ; "
-            f"le test d'équivalence (TOST) contre ±{b} donne {format_p(r['p_value'], language)}{adj} "
-            f"({sample}). {_VERDICT['fr'][r['verdict']].format(claim=_claim(res, 'fr'))}"
+        return w(
+            "apa.equivalence",
+            language,
+            focal=h.text("focal", language),
+            outcome=h.text("outcome", language),
+            estimate=est,
+            bound=_num(r["equivalence_bound"], language),
+            p=format_p(r["p_value"], language),
+            adjusted=adjusted,
+            sample=sample,
+            verdict=verdict,
         )
-    side = {"less": "one-sided", "greater": "one-sided", "two-sided": "two-sided"}[r["direction"]]
-    side_fr = {"less": "unilatéral", "greater": "unilatéral", "two-sided": "bilatéral"}[
-        r["direction"]
-    ]
+    side = w("side.two" if r["direction"] == "two-sided" else "side.one", language)
     model = r["model"]
-    if en:
-        return (
-            f"A {model} compared {h.focal_en} with {h.reference_en}: {est}, {stat_name} = "
-            f"{_num(r['statistic'], language)}, {side} {format_p(r['p_value'], language)}{adj} ({sample}). "
-            f"{_VERDICT['en'][r['verdict']].format(claim=_claim(res, 'en'))}"
-        )
-    return (
-        f"Le modèle ({_MODEL_FR.get(h.model, model)}) compare {h.focal_fr} et {h.reference_fr} : {est}, "
-        f"{stat_name} = {_num(r['statistic'], language)}, {format_p(r['p_value'], language)} ({side_fr}){adj} "
-        f"({sample}). {_VERDICT['fr'][r['verdict']].format(claim=_claim(res, 'fr'))}"
+    if not isinstance(model, Message) and f"model_{h.model}" in MESSAGES:
+        model = Message(f"model_{h.model}")
+    return w(
+        "apa",
+        language,
+        model=render(model, language),
+        focal=h.text("focal", language),
+        reference=h.text("reference", language),
+        estimate=est,
+        stat=stat,
+        statistic=_num(r["statistic"], language),
+        side=side,
+        p=format_p(r["p_value"], language),
+        adjusted=adjusted,
+        sample=sample,
+        verdict=verdict,
     )
 
 
-_MODEL_FR = {
-    "negbin": "régression binomiale négative, dispersion estimée, erreurs types groupées par page",
-    "poisson": "régression de Poisson à effets fixes par page, erreurs types groupées par page",
-    "gee_logit": "GEE logistique par page, covariance robuste à biais réduit",
-    "cox": "modèle de Cox, erreurs types groupées par page",
-    "log_time": (
-        "régression par moindres carrés du logarithme du délai avant la première réponse, "
-        "commentaires ayant reçu une réponse seulement, erreurs types groupées par page"
-    ),
-}
-
-
-#: Said after a hazard ratio whose proportional-hazards check failed: the HR then averages a ratio
-#: that changes over follow-up (e.g. curves that plateau: answering less, not later), so the brief
-#: must not read it as "slower" any more than the academic report does.
-_PH_CAVEAT = {
-    "en": " on average over the follow-up; this ratio changes over time (the proportional-hazards check "
-    "failed), so on its own it does not show that they answer more slowly",
-    "fr": " en moyenne sur la durée de suivi ; ce rapport varie au cours du temps (le contrôle des risques "
-    "proportionnels échoue) : à lui seul, il ne montre donc pas qu'elles répondent plus lentement",
-}
-
-
-def _ph_rejected(row: dict) -> bool:
-    return "proportional-hazards assumption questionable" in str(row.get("warnings") or "")
-
-
-def _times_words(row: dict, h, language: str) -> str:
-    """A ratio of geometric mean delays in words (H4b): "about 2.7 times as long (1.9 to 3.7 times)"."""
-    est, lo, hi = (_num(row[k], language, 1) for k in ("estimate", "ci_low", "ci_high"))
-    if language == "en":
-        return (
-            f"Among the comments answered within the reply window, {h.focal_en} take about {est} times as "
-            f"long as {h.reference_en} to give their first answer (typical delay, geometric mean; plausible "
-            f"range: {lo} to {hi} times)."
-        )
-    return (
-        f"Parmi les commentaires ayant reçu une réponse dans la fenêtre de réponse, {h.focal_fr} mettent "
-        f"environ {est} fois le temps {h.reference_fr.replace('les ', 'des ', 1)} pour donner leur première "
-        f"réponse (délai typique, moyenne géométrique ; fourchette plausible : de {lo} à {hi} fois)."
-    )
+def _ph_rejected(res: HypothesisResult) -> bool:
+    return "ph_questionable" in _codes(res)
 
 
 def _plain(res: HypothesisResult, language: str) -> str:
     r, h = res.row, res.hypothesis
-    en = language == "en"
-    verdict = _VERDICT[language][r["verdict"]].format(claim=_claim(res, language))
-    if not (isinstance(r["estimate"], float) and math.isfinite(r["estimate"])):
-        return f"{verdict} ({_unfit_reason(r, language)})"
+    verdict = _verdict(res, language)
+    if not _finite(r["estimate"]):
+        return w("plain.unfit", language, verdict=verdict, reason=_unfit_reason(res, language))
+    focal, ref = h.text("focal", language), h.text("reference", language)
+    outcome = h.text("outcome", language)
     if h.kind == "equivalence":
-        lo, hi = _num(r["ci_low"], language), _num(r["ci_high"], language)
-        if en:
-            return (
-                f"{verdict} Pages with a larger audience get about as many {h.outcome_en} as smaller ones: "
-                f"the rank correlation is {_num(r['estimate'], language)} (plausibly between {lo} and {hi}; "
-                f"±{_num(r['equivalence_bound'], language)} counts as weak)."
-            )
-        return (
-            f"{verdict} Les pages à large audience obtiennent à peu près autant de {h.outcome_fr} que les "
-            f"petites : la corrélation de rang vaut {_num(r['estimate'], language)} (plausiblement entre {lo} "
-            f"et {hi} ; ±{_num(r['equivalence_bound'], language)} compte comme faible)."
+        return w(
+            "plain.equivalence",
+            language,
+            verdict=verdict,
+            outcome=outcome,
+            estimate=_num(r["estimate"], language),
+            low=_num(r["ci_low"], language),
+            high=_num(r["ci_high"], language),
+            bound=_num(r["equivalence_bound"], language),
         )
     if h.effect_name == "GMR":
-        return f"{verdict} {_times_words(r, h, language)}"
-    pct, lower = _pct(r["estimate"], language)
-    rng = _range_words(r["ci_low"], r["ci_high"], h.effect_name, language)
-    focal = h.focal_en if en else h.focal_fr
-    ref = h.reference_en if en else h.reference_fr
-    out = h.outcome_en if en else h.outcome_fr
-    if en:
-        w = _CHANGE_WORDS[h.effect_name]["en"][lower]
-        what = {
-            "IRR": f"{focal.capitalize()} get about {pct}% {w} {out} than {ref}",
-            "OR": f"For {focal}, the {out} are about {pct}% {w} than for {ref}",
-            "HR": f"For {focal}, the {out} is about {pct}% {w} than for {ref}"
-            + (
-                _PH_CAVEAT["en"]
-                if _ph_rejected(r)
-                else " (they answer more slowly)"
-                if lower
-                else " (they answer faster)"
-            ),
-        }[h.effect_name]
-        return f"{verdict} {what} (plausible range: {rng})."
-    w = _CHANGE_WORDS[h.effect_name]["fr"][lower]
-    what = {
-        "IRR": f"{focal[0].upper() + focal[1:]} obtiennent environ {pct} % de {out} {w} que {ref}",
-        "OR": f"Pour {focal}, les {out} sont environ {pct} % {w} que pour {ref}",
-        "HR": f"Pour {focal}, le {out} est environ {pct} % {w} que pour {ref}"
-        + (_PH_CAVEAT["fr"] if _ph_rejected(r) else ""),
-    }[h.effect_name]
-    return f"{verdict} {what} (fourchette plausible : {rng})."
+        low, high = (_num(r[k], language, 1) for k in ("ci_low", "ci_high"))
+        return w(
+            "plain.GMR",
+            language,
+            verdict=verdict,
+            focal=focal,
+            reference=ref,
+            estimate=_num(r["estimate"], language, 1),
+            low=low,
+            high=high,
+        )
+    pct, lower = _pct(r["estimate"])
+    key = f"plain.{h.effect_name}"
+    if h.effect_name == "HR":
+        key += ".ph" if _ph_rejected(res) else ".slower" if lower else ".faster"
+    return w(
+        key,
+        language,
+        verdict=verdict,
+        Focal=focal[:1].upper() + focal[1:],
+        focal=focal,
+        reference=ref,
+        outcome=outcome,
+        pct=_pct_text(pct, language),
+        change=_change(h.effect_name, lower, language),
+        range=_range_words(r["ci_low"], r["ci_high"], h.effect_name, language),
+    )
 
 
 def sentence(res: HypothesisResult, style: str = "apa", language: str = "en") -> str:
@@ -291,10 +313,10 @@ def sentence(res: HypothesisResult, style: str = "apa", language: str = "en") ->
     style : {"apa", "plain"}
         "apa": model, effect with CI, test statistic, p, sample, verdict. "plain": verdict first,
         then the effect as a percentage with its plausible range, no jargon.
-    language : {"en", "fr"}
+    language : str
+        One of :func:`analysis.catalog.languages`.
     """
     if style not in STYLES:
         raise ValueError(f"style={style!r}: use 'apa' (academic) or 'plain' (client brief)")
-    if language not in LANGUAGES:
-        raise ValueError(f"language={language!r}: use 'en' or 'fr'")
+    catalog.check_language(language)
     return (_apa if style == "apa" else _plain)(res, language)
