@@ -41,23 +41,24 @@ coverage_threshold: float = 0.8  # pages holding less than this share of their p
 
 # %% tags=["setup"]
 # Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.
-from analysis import report
+from analysis import pipeline, report
 
-params = report.from_namespace(globals())  # the parameters above, type-checked
-data = report.load_report_data(params)  # canonical tables -> filters -> per-post/comment measures
-result = report.run_test(data)  # analysis.stats.run_hypothesis with these parameters
-
-# %%
-report.show_header(data, result)  # simulated-data notice (if any) and the question in plain words
+params = pipeline.from_namespace(globals())  # the parameters above, type-checked
+loaded = pipeline.load(params)  # canonical tables -> filters -> per-post/comment measures
+result = pipeline.test(loaded, params)  # analysis.stats.run_hypothesis with these parameters
+result = report.relabel(result, params)  # the question, claim and groups in words
 
 # %%
-report.publish_result(result, data)  # verdict box; also the result record the runner reads
+report.show_header(loaded, result)  # simulated-data notice (if any) and the question in plain words
+
+# %%
+report.publish_result(result, loaded)  # verdict box; also the result record the runner reads
 
 # %% tags=["academic"]
 report.show_statistics(result, params["language"])  # APA sentence and warnings
 
 # %%
-report.show_figure(data, result)  # the key figure, with alt text
+report.show_figure(loaded, result)  # the key figure, with alt text
 
 # %% tags=["academic"]
 report.show_results(result, params["language"], audience="academic")  # every statistic, robustness
@@ -66,13 +67,13 @@ report.show_results(result, params["language"], audience="academic")  # every st
 report.show_results(result, params["language"], audience="brief")  # the same in plain words
 
 # %%
-report.show_data(data, result)  # platforms, period, pages, posts, comments, exclusions (filters and model), examples
+report.show_data(loaded, result)  # platforms, period, pages, posts, comments, exclusions (filters and model), examples
 
 # %% tags=["academic"]
-report.show_sensitivity(data, result)  # the same test without the pages of low coverage (collected vs reported comments)
+report.show_sensitivity(loaded, result)  # the same test without the pages of low coverage (collected vs reported comments)
 
 # %% tags=["academic"]
-report.show_methods(result, data)  # methods paragraph from the fitted model, references
+report.show_methods(result, loaded)  # methods paragraph from the fitted model, references
 
 # %% tags=["academic"]
 report.show_glossary(result, params["language"], audience="academic")  # measures by name, with their column

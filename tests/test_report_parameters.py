@@ -1,4 +1,4 @@
-"""The notebook's parameters cell and analysis.report.parameters stay in step; validation errors."""
+"""The notebook's parameters cell and analysis.pipeline.parameters stay in step; validation errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from papermill.inspection import inspect_notebook
 
-from analysis.report.parameters import (
+from analysis.pipeline.parameters import (
     NOTEBOOK_PARAMETERS,
     check_declarations,
     parameters_cell_source,
@@ -33,7 +33,7 @@ def test_notebook_parameters_cell_is_written_from_the_list():
     nb = nbformat.read(NB, as_version=4)
     assert nb.cells[0] is _parameters_cell(nb) or nb.cells.index(_parameters_cell(nb)) == 0
     assert _parameters_cell(nb).source.strip() == parameters_cell_source().strip(), (
-        "notebooks/hypothesis.ipynb's parameters cell differs from analysis.report.parameters; paste "
+        "notebooks/hypothesis.ipynb's parameters cell differs from analysis.pipeline.parameters; paste "
         "parameters_cell_source() into the cell and run `jupytext --sync notebooks/hypothesis.ipynb`"
     )
 
@@ -124,7 +124,7 @@ SAFE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect
     ],
 )
 def test_a_real_image_is_accepted_as_logo(tmp_path, filename, data, mime):
-    from analysis.report.parameters import logo_file
+    from analysis.pipeline.parameters import logo_file
     from analysis.report.render import logo_data_uri
 
     (tmp_path / filename).write_bytes(data)

@@ -1,7 +1,10 @@
 """What a report notebook shows, and how it becomes HTML and PDF for two audiences.
 
-- :mod:`analysis.report.parameters` — the notebook's parameters, declared once and validated.
-- :mod:`analysis.report.data` — load, filter and measure the data; run the hypothesis.
+The data it shows come from :mod:`analysis.pipeline` (``pipeline.load`` then ``pipeline.test``);
+:func:`relabel` words the result for people (question, claim, groups).
+
+- :mod:`analysis.report.parameters`, :mod:`analysis.report.data` — deprecated re-exports of
+  :mod:`analysis.pipeline` (``run_test`` = ``pipeline.test`` + :func:`relabel`).
 - :mod:`analysis.report.views` — one ``show_*`` function per report section; :func:`publish_result`.
 - :mod:`analysis.report.result` — the result record (MIME ``application/vnd.dialogic.result+json``)
   and :func:`extract_result`.
@@ -24,6 +27,7 @@ from analysis.report.views import (
     show_sensitivity,
     show_statistics,
 )
+from analysis.report.wording import relabel
 
 
 def __getattr__(name):  # rendering pulls in nbconvert: import it only when asked for
@@ -45,6 +49,7 @@ __all__ = [
     "from_namespace",
     "load_report_data",
     "publish_result",
+    "relabel",
     "render_report",
     "run_test",
     "show_data",
