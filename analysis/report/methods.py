@@ -31,8 +31,13 @@ ESTIMATE_NAMES: dict[str, dict[str, str]] = {
 #: Model key -> description in words and the references it rests on.
 MODELS: dict[str, dict[str, Any]] = {
     "negbin": {
-        "en": "negative binomial regression (NB2) with the dispersion estimated by maximum likelihood",
-        "fr": "régression binomiale négative (NB2), dispersion estimée par maximum de vraisemblance",
+        "en": (
+            "negative binomial regression (NB2) with the dispersion estimated by maximum "
+            "likelihood"
+        ),
+        "fr": (
+            "régression binomiale négative (NB2), dispersion estimée par maximum de vraisemblance"
+        ),
         "refs": ("cameron_trivedi", "cameron_miller", "statsmodels"),
     },
     "poisson": {
@@ -42,33 +47,58 @@ MODELS: dict[str, dict[str, Any]] = {
     },
     "gee_logit": {
         "en": "logistic generalised estimating equations (GEE) with comments clustered by page",
-        "fr": "équations d'estimation généralisées (GEE) logistiques, commentaires groupés par page",
+        "fr": (
+            "équations d'estimation généralisées (GEE) logistiques, commentaires groupés par page"
+        ),
         "refs": ("liang_zeger", "statsmodels"),
     },
     "cox": {
-        "en": "Cox proportional-hazards model of the time to the page's first answer, unanswered comments censored",
-        "fr": "modèle de Cox à risques proportionnels du délai avant la première réponse de la page, commentaires sans réponse censurés",
+        "en": (
+            "Cox proportional-hazards model of the time to the page's first answer, unanswered "
+            "comments censored"
+        ),
+        "fr": (
+            "modèle de Cox à risques proportionnels du délai avant la première réponse de la "
+            "page, commentaires sans réponse censurés"
+        ),
         "refs": ("cox", "lin_wei", "lifelines"),
     },
     "page_poisson": {
-        "en": "Poisson (quasi-likelihood) regression of the pages' values on their group, one page one observation, "
-        "with robust standard errors",
-        "fr": "régression de Poisson (quasi-vraisemblance) des valeurs des pages sur leur groupe, une page par "
-        "observation, avec erreurs types robustes",
+        "en": (
+            "Poisson (quasi-likelihood) regression of the pages' values on their group, one page "
+            "one observation, "
+            "with robust standard errors"
+        ),
+        "fr": (
+            "régression de Poisson (quasi-vraisemblance) des valeurs des pages sur leur groupe, "
+            "une page par "
+            "observation, avec erreurs types robustes"
+        ),
         "refs": ("cameron_trivedi", "statsmodels"),
     },
     "log_time": {
-        "en": "least-squares regression of the log time to the page's first answer, among comments answered within "
-        "the reply window, with page-clustered standard errors (the larger of CR1 and the leave-one-page-out "
-        "jackknife)",
-        "fr": "régression par moindres carrés du logarithme du délai avant la première réponse de la page, parmi les "
-        "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page (la plus grande "
-        "de CR1 et du jackknife retirant une page à la fois)",
+        "en": (
+            "least-squares regression of the log time to the page's first answer, among comments "
+            "answered within "
+            "the reply window, with page-clustered standard errors (the larger of CR1 and the "
+            "leave-one-page-out "
+            "jackknife)"
+        ),
+        "fr": (
+            "régression par moindres carrés du logarithme du délai avant la première réponse de "
+            "la page, parmi les "
+            "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page "
+            "(la plus grande "
+            "de CR1 et du jackknife retirant une page à la fois)"
+        ),
         "refs": ("cameron_miller", "mackinnon_nielsen_webb", "farewell", "statsmodels"),
     },
     "spearman_tost": {
         "en": "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure",
-        "fr": "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests unilatéraux (TOST)",
+        "fr": (
+            "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests "
+            "unilatéraux (TOST)"
+        ),
         "refs": ("spearman", "lakens"),
     },
 }
@@ -88,26 +118,136 @@ ROBUSTNESS_REFS: dict[str, tuple[str, ...]] = {
     "per_language": (),
 }
 
-REFERENCES: dict[str, str] = {
-    "cameron_trivedi": "Cameron, A. C., & Trivedi, P. K. (2013). <i>Regression analysis of count data</i> (2nd ed.). Cambridge University Press.",
-    "cameron_miller": "Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference. <i>Journal of Human Resources, 50</i>(2), 317–372.",
-    "wooldridge": "Wooldridge, J. M. (1999). Distribution-free estimation of some nonlinear panel data models. <i>Journal of Econometrics, 90</i>(1), 77–97.",
-    "liang_zeger": "Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized linear models. <i>Biometrika, 73</i>(1), 13–22.",
-    "cox": "Cox, D. R. (1972). Regression models and life-tables. <i>Journal of the Royal Statistical Society: Series B, 34</i>(2), 187–220.",
-    "lin_wei": "Lin, D. Y., & Wei, L. J. (1989). The robust inference for the Cox proportional hazards model. <i>Journal of the American Statistical Association, 84</i>(408), 1074–1078.",
-    "mackinnon_nielsen_webb": "MacKinnon, J. G., Nielsen, M. Ø., & Webb, M. D. (2023). Cluster-robust inference: A guide to empirical practice. <i>Journal of Econometrics, 232</i>(2), 272–299.",
-    "farewell": "Farewell, V. T. (1982). The use of mixture models for the analysis of survival data with long-term survivors. <i>Biometrics, 38</i>(4), 1041–1046.",
-    "kaplan_meier": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete observations. <i>Journal of the American Statistical Association, 53</i>(282), 457–481.",
-    "grambsch_therneau": "Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and diagnostics based on weighted residuals. <i>Biometrika, 81</i>(3), 515–526.",
-    "spearman": "Spearman, C. (1904). The proof and measurement of association between two things. <i>The American Journal of Psychology, 15</i>(1), 72–101.",
-    "lakens": "Lakens, D. (2017). Equivalence tests: A practical primer for t tests, correlations, and meta-analyses. <i>Social Psychological and Personality Science, 8</i>(4), 355–362.",
-    "good": "Good, P. (2005). <i>Permutation, parametric, and bootstrap tests of hypotheses</i> (3rd ed.). Springer.",
-    "mann_whitney": "Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random variables is stochastically larger than the other. <i>The Annals of Mathematical Statistics, 18</i>(1), 50–60.",
-    "wilcoxon": "Wilcoxon, F. (1945). Individual comparisons by ranking methods. <i>Biometrics Bulletin, 1</i>(6), 80–83.",
-    "efron": "Efron, B., & Tibshirani, R. J. (1993). <i>An introduction to the bootstrap</i>. Chapman &amp; Hall.",
-    "holm": "Holm, S. (1979). A simple sequentially rejective multiple test procedure. <i>Scandinavian Journal of Statistics, 6</i>(2), 65–70.",
-    "statsmodels": "Seabold, S., & Perktold, J. (2010). statsmodels: Econometric and statistical modeling with Python. <i>Proceedings of the 9th Python in Science Conference</i>, 92–96.",
-    "lifelines": "Davidson-Pilon, C. (2019). lifelines: Survival analysis in Python. <i>Journal of Open Source Software, 4</i>(40), 1317.",
+#: Reference key -> an APA reference as (text before the title in italics, that title, text after).
+REFERENCES: dict[str, tuple[str, str, str]] = {
+    "cameron_trivedi": (
+        "Cameron, A. C., & Trivedi, P. K. (2013). ",
+        "Regression analysis of count data",
+        " (2nd ed.). Cambridge University Press.",
+    ),
+    "cameron_miller": (
+        (
+            "Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to cluster-robust "
+            "inference. "
+        ),
+        "Journal of Human Resources, 50",
+        "(2), 317–372.",
+    ),
+    "wooldridge": (
+        (
+            "Wooldridge, J. M. (1999). Distribution-free estimation of some nonlinear panel data "
+            "models. "
+        ),
+        "Journal of Econometrics, 90",
+        "(1), 77–97.",
+    ),
+    "liang_zeger": (
+        (
+            "Liang, K.-Y., & Zeger, S. L. (1986). Longitudinal data analysis using generalized "
+            "linear models. "
+        ),
+        "Biometrika, 73",
+        "(1), 13–22.",
+    ),
+    "cox": (
+        "Cox, D. R. (1972). Regression models and life-tables. ",
+        "Journal of the Royal Statistical Society: Series B, 34",
+        "(2), 187–220.",
+    ),
+    "lin_wei": (
+        (
+            "Lin, D. Y., & Wei, L. J. (1989). The robust inference for the Cox proportional "
+            "hazards model. "
+        ),
+        "Journal of the American Statistical Association, 84",
+        "(408), 1074–1078.",
+    ),
+    "mackinnon_nielsen_webb": (
+        (
+            "MacKinnon, J. G., Nielsen, M. Ø., & Webb, M. D. (2023). Cluster-robust inference: A "
+            "guide to empirical practice. "
+        ),
+        "Journal of Econometrics, 232",
+        "(2), 272–299.",
+    ),
+    "farewell": (
+        (
+            "Farewell, V. T. (1982). The use of mixture models for the analysis of survival data "
+            "with long-term survivors. "
+        ),
+        "Biometrics, 38",
+        "(4), 1041–1046.",
+    ),
+    "kaplan_meier": (
+        (
+            "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete "
+            "observations. "
+        ),
+        "Journal of the American Statistical Association, 53",
+        "(282), 457–481.",
+    ),
+    "grambsch_therneau": (
+        (
+            "Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and "
+            "diagnostics based on weighted residuals. "
+        ),
+        "Biometrika, 81",
+        "(3), 515–526.",
+    ),
+    "spearman": (
+        "Spearman, C. (1904). The proof and measurement of association between two things. ",
+        "The American Journal of Psychology, 15",
+        "(1), 72–101.",
+    ),
+    "lakens": (
+        (
+            "Lakens, D. (2017). Equivalence tests: A practical primer for t tests, correlations, "
+            "and meta-analyses. "
+        ),
+        "Social Psychological and Personality Science, 8",
+        "(4), 355–362.",
+    ),
+    "good": (
+        "Good, P. (2005). ",
+        "Permutation, parametric, and bootstrap tests of hypotheses",
+        " (3rd ed.). Springer.",
+    ),
+    "mann_whitney": (
+        (
+            "Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random "
+            "variables is stochastically larger than the other. "
+        ),
+        "The Annals of Mathematical Statistics, 18",
+        "(1), 50–60.",
+    ),
+    "wilcoxon": (
+        "Wilcoxon, F. (1945). Individual comparisons by ranking methods. ",
+        "Biometrics Bulletin, 1",
+        "(6), 80–83.",
+    ),
+    "efron": (
+        "Efron, B., & Tibshirani, R. J. (1993). ",
+        "An introduction to the bootstrap",
+        ". Chapman & Hall.",
+    ),
+    "holm": (
+        "Holm, S. (1979). A simple sequentially rejective multiple test procedure. ",
+        "Scandinavian Journal of Statistics, 6",
+        "(2), 65–70.",
+    ),
+    "statsmodels": (
+        (
+            "Seabold, S., & Perktold, J. (2010). statsmodels: Econometric and statistical "
+            "modeling with Python. "
+        ),
+        "Proceedings of the 9th Python in Science Conference",
+        ", 92–96.",
+    ),
+    "lifelines": (
+        "Davidson-Pilon, C. (2019). lifelines: Survival analysis in Python. ",
+        "Journal of Open Source Software, 4",
+        "(40), 1317.",
+    ),
 }
 
 ALTERNATIVES = {
@@ -129,15 +269,16 @@ def model_words(model: str, language: str) -> str:
 
 def references(
     model: str, robustness: tuple[str, ...] | list[str], adjusted: bool = False
-) -> list[str]:
-    """The references (HTML, APA style) for a model, its robustness tests and a Holm correction."""
+) -> list[tuple[str, str, str]]:
+    """The references (APA style, as :data:`REFERENCES` parts: before, in italics, after) for a
+    model, its robustness tests and a Holm correction, in alphabetical order."""
     keys = list(MODELS.get(model, {}).get("refs", ()))
     for r in robustness:
         keys += ROBUSTNESS_REFS.get(r, ())
     if adjusted:
         keys.append("holm")
     seen = list(dict.fromkeys(keys))
-    return sorted(REFERENCES[k] for k in seen)
+    return sorted((REFERENCES[k] for k in seen), key="".join)
 
 
 def _version(package: str) -> str:
@@ -150,7 +291,8 @@ def _version(package: str) -> str:
 def methods_paragraph(
     row: dict[str, Any], hypothesis: Any, params: dict[str, Any], language: str
 ) -> str:
-    """The methods paragraph (plain text) written from the fitted model's row and the parameters."""
+    """The methods paragraph (plain text) written from the fitted model's row and the
+    parameters."""
     unit = t(f"unit.{row.get('unit', hypothesis.unit)}", language)
     alt = row.get("alternative") or row.get("direction") or hypothesis.direction
     unit_key = row.get("unit", hypothesis.unit)

@@ -13,6 +13,7 @@ request, so a report opens offline and nothing in the data can run.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as _dt
 import html
@@ -25,9 +26,18 @@ from typing import Any
 import nbformat
 
 from analysis import __version__
-from analysis.report.i18n import LANGUAGES, STRINGS, fmt_date, t
+from analysis.report.i18n import LANGUAGES, fmt_date, t
 from analysis.report.result import extract_result
-from analysis.report.views import simulated_notice_html
+from analysis.report.viewmodels import (
+    FooterView,
+    MastheadView,
+    NameValue,
+    ProvenanceBlock,
+    ProvenanceBriefView,
+    ProvenanceView,
+    simulated_notice,
+)
+from analysis.report.views import render
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "dialogic"
@@ -105,23 +115,12 @@ def _run_date(nb: Any) -> _dt.date:
         return _dt.date.today()
 
 
-def _value_html(value: Any) -> str:
+def _name_value(name: Any, value: Any) -> NameValue:
     if isinstance(value, (dict, list)):
         import json
 
-        return f"<code>{esc(json.dumps(value, ensure_ascii=False, sort_keys=True))}</code>"
-    return esc("" if value is None else str(value))
-
-
-def _name_value_table(values: dict[str, Any], language: str) -> str:
-    rows = "".join(
-        f'<tr><th scope="row"><code>{esc(str(k))}</code></th><td>{_value_html(v)}</td></tr>'
-        for k, v in values.items()
-    )
-    return (
-        f'<table class="dlg-table"><thead><tr><th scope="col">{esc(t("prov.name", language))}</th>'
-        f'<th scope="col">{esc(t("prov.value", language))}</th></tr></thead><tbody>{rows}</tbody></table>'
-    )
+        return NameValue(str(name), json.dumps(value, ensure_ascii=False, sort_keys=True), True)
+    return NameValue(str(name), "" if value is None else str(value))
 
 
 def provenance_for_page(
@@ -162,6 +161,11 @@ def provenance_html(
     provenance = provenance_for_page(provenance, language, record or {})
     if audience == "brief":
         return provenance_brief_html(provenance, language)
+    return render("provenance", provenance_view(provenance, language))
+
+
+def provenance_view(provenance: dict[str, Any], language: str) -> ProvenanceView:
+    """The academic appendix: parameters, input hashes, versions, command, then the other keys."""
     known = {
         "parameters": "prov.parameters",
         "inputs": "prov.inputs",
@@ -169,31 +173,35 @@ def provenance_html(
         "versions": "prov.versions",
         "command": "prov.command",
     }
-    parts = [
-        f'<section class="dlg-appendix" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
-        f"{esc(t('h.provenance', language))}</h2>"
-    ]
+    blocks = []
     other = {}
     for key, value in provenance.items():
-        heading = t(known[key], language) if key in known else None
-        if heading is None:
+        if key not in known:
             other[key] = value
-            continue
-        parts.append(f"<h3>{esc(heading)}</h3>")
-        if isinstance(value, dict):
-            parts.append(_name_value_table(value, language))
+        elif isinstance(value, dict):
+            rows = tuple(_name_value(k, v) for k, v in value.items())
+            blocks.append(ProvenanceBlock(t(known[key], language), rows))
         else:
-            parts.append(f"<pre>{esc(str(value))}</pre>")
+            blocks.append(ProvenanceBlock(t(known[key], language), None, str(value)))
     if other:
-        parts.append(
-            f"<h3>{esc(t('prov.other', language))}</h3>{_name_value_table(other, language)}"
-        )
-    parts.append("</section>")
-    return "".join(parts)
+        rows = tuple(_name_value(k, v) for k, v in other.items())
+        blocks.append(ProvenanceBlock(t("prov.other", language), rows))
+    return ProvenanceView(
+        t("h.provenance", language),
+        t("prov.name", language),
+        t("prov.value", language),
+        tuple(blocks),
+    )
 
 
 def provenance_brief_html(provenance: dict[str, Any], language: str) -> str:
-    """The brief's provenance: when, on which data, the command that reproduces it, the code version."""
+    """The brief's provenance: when, on which data, the command that reproduces it, the code
+    version."""
+    return render("provenance_brief", provenance_brief_view(provenance, language))
+
+
+def provenance_brief_view(provenance: dict[str, Any], language: str) -> ProvenanceBriefView:
+    """Four lines at most (a line without a value is left out)."""
     params = provenance.get("parameters") if isinstance(provenance.get("parameters"), dict) else {}
     data = provenance.get("data") if isinstance(provenance.get("data"), dict) else {}
     code = provenance.get("code") if isinstance(provenance.get("code"), dict) else {}
@@ -208,19 +216,12 @@ def provenance_brief_html(provenance: dict[str, Any], language: str) -> str:
         else t("prov.code_plain", language, version=version)
     )
     rows = [
-        (t("prov.date", language), esc(fmt_date(str(when)[:10], language)) if when else ""),
-        (t("prov.dataset", language), f"<code>{esc(str(dataset))}</code>" if dataset else ""),
-        (
-            t("prov.command", language),
-            f"<code>{esc(str(provenance['command']))}</code>" if provenance.get("command") else "",
-        ),
-        (t("prov.code", language), esc(code_words)),
+        NameValue(t("prov.date", language), fmt_date(str(when)[:10], language) if when else ""),
+        NameValue(t("prov.dataset", language), str(dataset) if dataset else "", True),
+        NameValue(t("prov.command", language), str(provenance.get("command") or ""), True),
+        NameValue(t("prov.code", language), code_words),
     ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v)
-    return (
-        f'<section class="dlg-appendix dlg-provenance-brief" aria-labelledby="dlg-prov-h"><h2 id="dlg-prov-h">'
-        f"{esc(t('h.provenance', language))}</h2><dl>{items}</dl></section>"
-    )
+    return ProvenanceBriefView(t("h.provenance", language), tuple(r for r in rows if r.value))
 
 
 def _masthead(
@@ -229,29 +230,25 @@ def _masthead(
     params = record.get("parameters", {})
     hid = record.get("hypothesis", "")
     key = audience.title_key
-    if (
-        hid == "generic" and f"{key}.generic" in STRINGS
-    ):  # "Hypothesis generic" would read as a name
-        key = f"{key}.generic"
     title = t(key, language, hid=hid)
+    if hid == "generic":  # "Hypothesis generic" would read as a name
+        with contextlib.suppress(ValueError):  # ValueError: no generic title for this audience
+            title = t(f"{key}.generic", language, hid=hid)
     client = params.get("client_name", "")
     meta = []
     if client and audience_name == "brief":
-        meta.append(esc(t("prepared_for", language, client=client)))
-    meta.append(
-        esc(t("generated", language, date=fmt_date(run_date, language), version=__version__))
-    )
-    logo = ""
+        meta.append(t("prepared_for", language, client=client))
+    meta.append(t("generated", language, date=fmt_date(run_date, language), version=__version__))
+    logo_src = logo_alt = ""
     if params.get("logo") and audience_name == "brief":
-        alt = t("logo_alt", language, client=client) if client else t("logo_alt_plain", language)
-        logo = f'<img class="dlg-logo" src="{logo_data_uri(params["logo"])}" alt="{esc(alt, quote=True)}">'
+        logo_alt = (
+            t("logo_alt", language, client=client) if client else t("logo_alt_plain", language)
+        )
+        logo_src = logo_data_uri(params["logo"])
     study = params.get("study", "")
     kicker = "Dialogic" + (f" · {study}" if study and study != "adhoc" else "")
-    html_ = (
-        f'<div><p class="dlg-kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
-        f'<p class="dlg-meta">{" · ".join(meta)}</p></div>{logo}'
-    )
-    return html_, title
+    view = MastheadView(kicker, title, tuple(meta), logo_src, logo_alt)
+    return render("masthead", view), title
 
 
 def _prepare(nb: Any, audience: Audience) -> Any:
@@ -287,7 +284,8 @@ def export_html(
     if language != nb_language:
         raise ValueError(
             f"the notebook was executed with language={nb_language!r} but the report is asked in "
-            f"{language!r}; execute it again with language={language!r} (its texts are written by the kernel)"
+            f"{language!r}; execute it again with language={language!r} (its texts are written "
+            "by the kernel)"
         )
     c = Config()
     c.TagRemovePreprocessor.enabled = True
@@ -301,14 +299,10 @@ def export_html(
     run_date = _run_date(nb)
     masthead, title = _masthead(record, audience, audience_name, language, run_date)
     simulated = bool(record.get("simulated"))
-    banner = (
-        f'<div class="dlg-banner" role="note">{esc(t("simulated.short", language))}</div>'
-        if simulated
-        else ""
-    )
-    footer = esc(t("generated", language, date=fmt_date(run_date, language), version=__version__))
-    if simulated:
-        footer = simulated_notice_html(language) + footer
+    notice = simulated_notice(language) if simulated else None
+    banner = render("banner", notice) if notice else ""
+    generated = t("generated", language, date=fmt_date(run_date, language), version=__version__)
+    footer = render("footer", FooterView(notice, generated))
     resources = {
         "dialogic": {
             "lang": language,
@@ -381,8 +375,9 @@ def render_report(
     return write_atomic(Path(out_html), export_html(nb, audience, language, provenance))
 
 
-#: Debian's chromium; ``DIALOGIC_CHROMIUM`` names another one (or hides it: ``DIALOGIC_CHROMIUM=/nonexistent``
-#: runs everything as on a machine without a browser: HTML pages made, PDFs and browser tests skipped)
+#: Debian's chromium; ``DIALOGIC_CHROMIUM`` names another one (or hides it:
+#: ``DIALOGIC_CHROMIUM=/nonexistent`` runs everything as on a machine without a browser: HTML
+#: pages made, PDFs and browser tests skipped)
 CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -431,16 +426,9 @@ def brief_to_pdf(
                 lang = page.evaluate("document.documentElement.lang") or language
                 if simulated is None:
                     simulated = page.locator(".dlg-banner").count() > 0
-                header = (
-                    f'<div style="font-size:8px;width:100%;text-align:center;color:#5c2d91;">'
-                    f"{esc(t('simulated.short', lang if lang in LANGUAGES else 'en'))}</div>"
-                    if simulated
-                    else "<div></div>"
-                )
-                footer = (
-                    '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
-                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-                )
+                notice = t("simulated.short", lang if lang in LANGUAGES else "en")
+                header = render("pdf_header", notice if simulated else "")
+                footer = render("pdf_footer", None)
                 page.pdf(
                     path=tmp,
                     format="A4",
