@@ -72,7 +72,7 @@ def reports(demo_dir, tmp_path_factory) -> dict:
 
 def test_demo_fixture_declares_itself_simulated(demo_dir):
     # The notice on every page hangs on this flag; the importer must carry it through.
-    from analysis.report.data import read_dataset_info
+    from analysis.ledger import read_dataset_info
 
     assert json.loads((demo_dir / "DATASET.json").read_text())["simulated"] is True
     assert read_dataset_info(demo_dir)["simulated"] is True

@@ -87,15 +87,16 @@ def run(demo_dir):
     not depend on the language), and a copy is handed out so tests cannot disturb each other."""
     import copy
 
-    from analysis.report import load_report_data, run_test
+    from analysis import pipeline
+    from analysis.report import relabel
 
     fitted = {}
 
     def go(lang="en", **params):
-        data = load_report_data({"data_dir": str(demo_dir), "language": lang, **params})
+        data = pipeline.load({"data_dir": str(demo_dir), "language": lang, **params})
         key = tuple(sorted(params.items()))
         if key not in fitted:
-            fitted[key] = run_test(data)
+            fitted[key] = relabel(pipeline.test(data, data.params), data.params)
         return data, copy.deepcopy(fitted[key])
 
     return go
@@ -279,12 +280,10 @@ def test_pages_of_unknown_type_are_named_as_such_with_the_remedy(lang, words):
     "lang, unknown", [("en", "page of unknown type"), ("fr", "page de type inconnu")]
 )
 def test_example_comments_name_the_page_type_even_when_unknown(demo_dir, lang, unknown):  # noqa: F811
-    from analysis import report
+    from analysis import pipeline
     from analysis.report.views import data_html
 
-    data = report.load_report_data(
-        report.from_namespace(dict(data_dir=str(demo_dir), language=lang))
-    )
+    data = pipeline.load(pipeline.from_namespace(dict(data_dir=str(demo_dir), language=lang)))
     data.comments["account_type"] = "unknown"  # as in real exports before labelling
     data.comments.loc[data.comments.index[:1], "lang"] = pd.NA
     page = data_html(data)
