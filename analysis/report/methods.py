@@ -10,8 +10,8 @@ import platform as _platform
 from importlib import metadata
 from typing import Any
 
+from analysis.messages import render as stats_text
 from analysis.report.i18n import fmt_int, fmt_number, fmt_p, t
-from analysis.report.translate_fr import stats_text
 
 #: Effect-size names in words.
 ESTIMATE_NAMES: dict[str, dict[str, str]] = {

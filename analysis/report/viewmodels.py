@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.report.i18n import fmt_date, fmt_int, fmt_number, fmt_p, t
+from analysis.messages import render as stats_text
+from analysis.report.i18n import alternative_text, fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
-from analysis.report.translate_fr import alternative_text, stats_text
 
 #: Text that holds markup (a tag, a comment or a doctype) — shown as text, listed as examples.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!]")
@@ -338,8 +338,8 @@ def verdict_view(
 
 
 def statistics_view(result: Any, language: str) -> StatisticsView:
-    """The APA sentence and the warnings (French: translated by
-    :mod:`analysis.report.translate_fr`)."""
+    """The APA sentence and the warnings (message codes, written in the report's language by
+    :func:`analysis.messages.render`)."""
     warnings = tuple(stats_text(w, language) for w in getattr(result, "warnings", []) or [])
     return StatisticsView(
         heading=t("h.statistics", language),
@@ -524,14 +524,15 @@ def _examples(data: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return com.iloc[picked], com.iloc[marked]
 
 
-def _within_page_model(result: Any) -> bool:
-    """Whether the model compares within pages (Poisson with page fixed effects): it leaves out
-    the pages whose posts are all in one group (:func:`analysis.stats.models.fit_poisson`)."""
-    hyp = getattr(result, "hypothesis", None)
-    return getattr(hyp, "model", None) == "poisson" and getattr(hyp, "fixed_effects", None) in (
-        None,
-        True,
-    )
+#: The result's message code that says the model itself left pages out, and the reason's key.
+MODEL_EXCLUSION_CODES = {"fixed_effects_dropped": "data.model_fe"}
+
+
+def _model_exclusion_reason(result: Any) -> str:
+    """Why the model left pages out, from the codes of the result's messages
+    (:class:`analysis.messages.Message`; a warning without a code, plain text, says nothing)."""
+    codes = [getattr(w, "code", None) for w in getattr(result, "warnings", []) or []]
+    return next((MODEL_EXCLUSION_CODES[c] for c in codes if c in MODEL_EXCLUSION_CODES), "")
 
 
 def model_exclusions(
@@ -543,10 +544,10 @@ def model_exclusions(
     within-page comparison learns nothing from a page whose posts are all in one group; a page
     with fewer than ``min_posts`` posts). All from the result's fields: their number is the data's
     pages minus the model's clusters (``n_clusters``); ``n_pages_excluded`` counts the too-small
-    ones; the rest were left out by a within-page model for want of a contrast (the hypothesis's
-    model, Poisson with page fixed effects), or else for another reason of the model. A
-    business-vs-personal contrast cannot use the ``unknown_type_pages`` (accounts nobody labelled
-    yet): they get their own row and remedy.
+    ones; the reason of the rest is the code of the model's message (``fixed_effects_dropped``:
+    no within-page contrast), else "another reason of the model". A business-vs-personal contrast
+    cannot use the ``unknown_type_pages`` (accounts nobody labelled yet): they get their own row
+    and remedy.
     """
     if result is None:
         return []
@@ -576,7 +577,7 @@ def model_exclusions(
         rows.append([t("data.model_unknown_type", language), fmt_int(unknown, language), "–", "–"])
         rest -= unknown
     if rest > 0:
-        key = "data.model_fe" if _within_page_model(result) else "data.model_other"
+        key = _model_exclusion_reason(result) or "data.model_other"
         rows.append([t(key, language, units=units), fmt_int(rest, language), "–", "–"])
     return rows
 

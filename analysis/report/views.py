@@ -147,8 +147,7 @@ def coverage_note_html(data: Any) -> str:
 
 
 def statistics_html(result: Any, language: str) -> str:
-    """The APA sentence and the warnings (French: translated by
-    :mod:`analysis.report.translate_fr`)."""
+    """The APA sentence and the warnings (in the report's language)."""
     return render("statistics", statistics_view(result, language))
 
 
