@@ -32,7 +32,8 @@ import pandas as pd
 
 from analysis.config import DEFAULT_COVERAGE_THRESHOLD
 
-#: Quarantine reasons (their part before ":") that mean "the post or parent of this reply is not in the data".
+#: Quarantine reasons (their part before ":") that mean "the post or parent of this reply is not in
+#: the data".
 MISSING_PARENT_REASONS = ("post not found", "parent not found", "parent missing")
 
 PAGE_COLUMNS = [
@@ -71,10 +72,11 @@ def page_coverage(
 
     Examples
     --------
-    >>> posts = pd.DataFrame({"post_id": ["p1", "p2"], "account_id": ["a", "a"], "platform": ["x", "x"],
-    ...                       "reported_comments": [4, None]})
+    >>> posts = pd.DataFrame({"post_id": ["p1", "p2"], "account_id": ["a", "a"],
+    ...                       "platform": ["x", "x"], "reported_comments": [4, None]})
     >>> comments = pd.DataFrame({"post_id": ["p1", "p2", "p2"]})
-    >>> page_coverage(posts, comments)[["posts", "posts_counted", "reported", "collected", "coverage"]]
+    >>> columns = ["posts", "posts_counted", "reported", "collected", "coverage"]
+    >>> page_coverage(posts, comments)[columns]
        posts  posts_counted  reported  collected  coverage
     0      2              1         4          1      0.25
     """
@@ -144,7 +146,8 @@ def summarise(
     dict
         ``collected``, ``reported`` (over posts with a count), ``ratio`` (collected / reported,
         capped at 1; ``None`` when no post carries a count), ``posts``, ``posts_counted``,
-        ``pages``, ``pages_counted``, ``pages_below`` (pages whose coverage is below ``threshold``),
+        ``pages``, ``pages_counted``, ``pages_below`` (pages whose coverage is below
+        ``threshold``),
         ``threshold``, ``missing_parents``, ``owner_identifiable`` (``False`` from the source;
         otherwise ``True`` when owner replies are present, ``None`` when none is found),
         ``owner_comments``, ``window``.
@@ -177,7 +180,8 @@ def _day(value) -> str | None:
 
 
 def collection_window(posts: pd.DataFrame) -> dict[str, str | None]:
-    """First and last post day, first and last collection day (ISO dates; ``None`` when unknown)."""
+    """First and last post day, first and last collection day (ISO dates; ``None`` when
+    unknown)."""
     created = posts["created_at"] if len(posts) else pd.Series(dtype="datetime64[ns, UTC]")
     collected = (
         posts["collected_at"] if "collected_at" in posts and len(posts) else created.iloc[:0]
@@ -191,7 +195,8 @@ def collection_window(posts: pd.DataFrame) -> dict[str, str | None]:
 
 
 def missing_parents(quarantine_file: Path) -> int:
-    """Replies in ``quarantine.jsonl`` whose post or parent comment is not in the data (streamed)."""
+    """Replies in ``quarantine.jsonl`` whose post or parent comment is not in the data
+    (streamed)."""
     import orjson
 
     path = Path(quarantine_file)
@@ -247,7 +252,8 @@ def audit_tables(
 
 
 def low_coverage_pages(pages: pd.DataFrame, threshold: float) -> list[str]:
-    """Ids of the pages whose known coverage is below ``threshold`` (unknown coverage is not low)."""
+    """Ids of the pages whose known coverage is below ``threshold`` (unknown coverage is not
+    low)."""
     cov = pages["coverage"].astype(float)
     return sorted(pages.loc[cov.notna() & (cov < threshold), "account_id"].astype(str))
 
@@ -271,13 +277,20 @@ def _n(value: int, language: str) -> str:
 def figure(cov: dict[str, Any], language: str = "en") -> str:
     """The headline figure: ``13 of ~467 reported replies (3 %)``; ``None``-safe.
 
-    When no post carries a platform count: ``13 comments; the platform reports no count to check them against``.
+    When no post carries a platform count: ``13 comments; the platform reports no count to check
+    them against``.
     """
     collected, reported = int(cov.get("collected") or 0), int(cov.get("reported") or 0)
     if cov.get("ratio") is None:
         if language == "fr":
-            return f"{_n(collected, language)} commentaires ; la plateforme n'annonce aucun total auquel les comparer"
-        return f"{_n(collected, language)} comments; the platform reports no count to check them against"
+            return (
+                f"{_n(collected, language)} commentaires ; la plateforme n'annonce aucun total "
+                "auquel les comparer"
+            )
+        return (
+            f"{_n(collected, language)} comments; the platform reports no count to check them "
+            "against"
+        )
     pct = (
         percent(cov["ratio"]).replace(" ", "\u00a0") if language == "fr" else percent(cov["ratio"])
     )
@@ -299,12 +312,14 @@ def describe(cov: dict[str, Any], language: str = "en", headline: bool = True) -
     if language == "fr":
         if missing:
             parts.append(
-                f"{_n(missing, language)} réponse{'s' if missing > 1 else ''} dont la publication ou le "
+                f"{_n(missing, language)} réponse{'s' if missing > 1 else ''} dont la publication "
+                "ou le "
                 f"commentaire parent manque (en quarantaine)"
             )
         if below:
             parts.append(
-                f"{_n(below, language)} page{'s' if below > 1 else ''} sur {_n(counted, language)} sous "
+                f"{_n(below, language)} page{'s' if below > 1 else ''} sur "
+                f"{_n(counted, language)} sous "
                 f"{threshold.replace(' ', chr(160))}"
             )
         parts.append(
@@ -314,12 +329,14 @@ def describe(cov: dict[str, Any], language: str = "en", headline: bool = True) -
         return " ; ".join(parts)
     if missing:
         parts.append(
-            f"{_n(missing, language)} repl{'ies' if missing > 1 else 'y'} whose post or parent comment "
+            f"{_n(missing, language)} repl{'ies' if missing > 1 else 'y'} whose post or parent "
+            "comment "
             f"is missing (quarantined)"
         )
     if below:
         parts.append(
-            f"{_n(below, language)} of {_n(counted, language)} page{'s' if counted > 1 else ''} below "
+            f"{_n(below, language)} of {_n(counted, language)} page{'s' if counted > 1 else ''} "
+            "below "
             f"{threshold}"
         )
     parts.append(

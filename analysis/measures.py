@@ -18,9 +18,12 @@ HOUR = pd.Timedelta(hours=1)
 #: Definition of every measure, in English and French, with its industry counterpart.
 GLOSSARY: dict[str, dict[str, str]] = {
     "replies": {
-        "en": "Comments written under a post by anyone other than the page itself, at any depth of the thread.",
-        "fr": "Commentaires publiés sous une publication par d'autres que la page elle-même, à tout niveau du fil.",
-        "industry": "the comment part of 'engagement' / 'interaction rate' (which also counts likes and shares)",
+        "en": "Comments written under a post by anyone other than the page itself, at any depth "
+        "of the thread.",
+        "fr": "Commentaires publiés sous une publication par d'autres que la page elle-même, à "
+        "tout niveau du fil.",
+        "industry": "the comment part of 'engagement' / 'interaction rate' (which also counts "
+        "likes and shares)",
     },
     "owner_replies": {
         "en": "Comments written by the page itself under its own post.",
@@ -33,8 +36,10 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "industry": "'unique engaged users' restricted to comments",
     },
     "answered": {
-        "en": "A comment from the audience is answered when the page replied beneath it in its thread.",
-        "fr": "Un commentaire du public est « répondu » lorsque la page a répondu en dessous, dans son fil.",
+        "en": "A comment from the audience is answered when the page replied beneath it in its "
+        "thread.",
+        "fr": "Un commentaire du public est « répondu » lorsque la page a répondu en dessous, "
+        "dans son fil.",
         "industry": "per comment, the basis of the 'response rate'",
     },
     "answered_share": {
@@ -43,51 +48,71 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "industry": "'response rate' (usually computed per page over all messages)",
     },
     "first_owner_reply_h": {
-        "en": "Hours from a post's publication to the page's first reply in its comments (empty if none).",
-        "fr": "Heures entre la publication et la première réponse de la page dans ses commentaires (vide si aucune).",
+        "en": "Hours from a post's publication to the page's first reply in its comments (empty "
+        "if none).",
+        "fr": "Heures entre la publication et la première réponse de la page dans ses "
+        "commentaires (vide si aucune).",
         "industry": "close to 'first response time'",
     },
     "time_to_owner_reply_h": {
-        "en": "Hours from an audience comment to the page's first reply beneath it; comments not answered within"
+        "en": "Hours from an audience comment to the page's first reply beneath it; comments not "
+        "answered within"
         " the window (or before collection) are censored at that time, not dropped.",
-        "fr": "Heures entre un commentaire du public et la première réponse de la page en dessous ; les commentaires"
-        " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas écartés.",
-        "industry": "'average reply time', which ignores unanswered comments and so flatters slow pages",
+        "fr": "Heures entre un commentaire du public et la première réponse de la page en dessous "
+        "; les commentaires"
+        " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas "
+        "écartés.",
+        "industry": "'average reply time', which ignores unanswered comments and so flatters slow "
+        "pages",
     },
     "answered_in_window": {
-        "en": "An audience comment is answered within the window when the page's first reply beneath it came"
-        " within the reply window (72 h by default); comments collected before their window ended are left"
+        "en": "An audience comment is answered within the window when the page's first reply "
+        "beneath it came"
+        " within the reply window (72 h by default); comments collected before their window ended "
+        "are left"
         " out (too young to tell).",
-        "fr": "Un commentaire du public a reçu une réponse dans la fenêtre lorsque la première réponse de la page"
-        " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires collectés"
+        "fr": "Un commentaire du public a reçu une réponse dans la fenêtre lorsque la première "
+        "réponse de la page"
+        " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires "
+        "collectés"
         " avant la fin de leur fenêtre sont écartés (trop récents pour conclure).",
-        "industry": "'response rate within the SLA' (e.g. answered within 24 h) in social-care dashboards",
+        "industry": "'response rate within the SLA' (e.g. answered within 24 h) in social-care "
+        "dashboards",
     },
     "dialogue_turns": {
-        "en": "Number of times the speaker changes between page and audience along reply chains under a post.",
-        "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de réponses.",
+        "en": "Number of times the speaker changes between page and audience along reply chains "
+        "under a post.",
+        "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de "
+        "réponses.",
         "industry": "no common counterpart; 'conversation depth' in some tools",
     },
     "reported_comments": {
-        "en": "Comments the platform itself counted under a post (owner's own included); the only reply "
+        "en": "Comments the platform itself counted under a post (owner's own included); the only "
+        "reply "
         "count of sources without comment threads.",
-        "fr": "Commentaires comptés par la plateforme elle-même sous une publication (y compris ceux de la "
+        "fr": "Commentaires comptés par la plateforme elle-même sous une publication (y compris "
+        "ceux de la "
         "page) ; le seul décompte des sources sans fils de commentaires.",
         "industry": "'comments' in platform insights and CrowdTangle",
     },
     "is_question": {
-        "en": "The post asks its audience a question (question mark or question form, English or French).",
-        "fr": "La publication pose une question au public (point d'interrogation ou forme interrogative).",
+        "en": "The post asks its audience a question (question mark or question form, English or "
+        "French).",
+        "fr": "La publication pose une question au public (point d'interrogation ou forme "
+        "interrogative).",
         "industry": "'question posts' in content audits",
     },
     "is_promotional": {
         "en": "The post promotes a sale, offer or product (offer words, prices, calls to buy).",
-        "fr": "La publication promeut une vente, une offre ou un produit (mots d'offre, prix, appel à l'achat).",
+        "fr": "La publication promeut une vente, une offre ou un produit (mots d'offre, prix, "
+        "appel à l'achat).",
         "industry": "'promotional content'",
     },
     "negative": {
-        "en": "The comment's tone is negative (complaint, anger, disappointment), from a lexicon-based classifier.",
-        "fr": "Le ton du commentaire est négatif (plainte, colère, déception), selon un classifieur à lexique.",
+        "en": "The comment's tone is negative (complaint, anger, disappointment), from a "
+        "lexicon-based classifier.",
+        "fr": "Le ton du commentaire est négatif (plainte, colère, déception), selon un "
+        "classifieur à lexique.",
         "industry": "'negative sentiment' in listening tools",
     },
     "post_age_h": {
@@ -97,7 +122,8 @@ GLOSSARY: dict[str, dict[str, str]] = {
     },
     "followers": {
         "en": "Audience size of the page at collection (followers, subscribers or page likes).",
-        "fr": "Taille de l'audience de la page à la collecte (abonnés ou mentions J'aime de la page).",
+        "fr": "Taille de l'audience de la page à la collecte (abonnés ou mentions J'aime de la "
+        "page).",
         "industry": "'audience' / 'fans'",
     },
 }
@@ -120,8 +146,10 @@ class ThreadIndex:
     """The comment threads of one data set as integer arrays (the columnar core of the measures).
 
     Ids are joined once into row numbers: ``post_row[i]`` is the row in ``posts`` of comment i's
-    post, ``parent_row[i]`` the row of its parent comment (-1 for a top-level comment). Every measure
-    is then a vectorised array operation (``bincount``, ``minimum.at``, gathers): the thread walk is
+    post, ``parent_row[i]`` the row of its parent comment (-1 for a top-level comment). Every
+    measure
+    is then a vectorised array operation (``bincount``, ``minimum.at``, gathers): the thread walk
+    is
     a join repeated once per level, never a Python loop over comments.
     """
 
@@ -137,7 +165,8 @@ class ThreadIndex:
         self.created = _ns(com["created_at"])
 
     def first_owner_reply_beneath(self) -> np.ndarray:
-        """Per comment, the time (ns) of the earliest owner comment in its subtree (int64 max if none).
+        """Per comment, the time (ns) of the earliest owner comment in its subtree (int64 max if
+        none).
 
         Walks up from every owner comment through its ancestors, level by level: the cost is
         (owner comments) x (thread depth), each level one gather and one ``minimum.at``.
@@ -153,7 +182,8 @@ class ThreadIndex:
         return first
 
     def per_post(self, mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Per post, the number (or the sum of ``weights``) of the comments selected by ``mask``."""
+        """Per post, the number (or the sum of ``weights``) of the comments selected by
+        ``mask``."""
         w = None if weights is None else weights[mask]
         out = np.bincount(self.post_row[mask], weights=w, minlength=self.n_posts)
         return out if weights is not None else out.astype(np.int64)
@@ -184,7 +214,8 @@ def _with_accounts(df: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Post measures counted from comment threads: missing (NA, not zero) when a source has no threads
-#: (post-level aggregates such as the UCI Facebook metrics; ``dataset.json``: ``comments_available``).
+#: (post-level aggregates such as the UCI Facebook metrics; ``dataset.json``:
+#: ``comments_available``).
 THREAD_MEASURES = (
     "replies",
     "owner_replies",
@@ -573,7 +604,8 @@ def _renumbered(
 #: page frame the page-level tests aggregate), so that a study's outcome and contrast can be
 #: checked before any data is read or kernel started (:mod:`analysis.runner.preflight`).
 #: Kinds: ``id``, ``time``, ``text``, ``category`` (compare one value with ``column=value``),
-#: ``bool`` (a contrast as it is), ``count``, ``number``. A test keeps this in step with the frames.
+#: ``bool`` (a contrast as it is), ``count``, ``number``. A test keeps this in step with the
+#: frames.
 MEASURE_KINDS: dict[str, dict[str, str]] = {
     "post": {
         "post_id": "id",

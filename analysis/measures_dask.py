@@ -105,7 +105,8 @@ def _canonical_dtypes(data_dir: Path) -> dict[str, pd.Series]:
 
 
 def _as_canonical(df: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
-    """``df`` with its string columns in the dtypes of ``read_canonical`` (strings cross the shuffle
+    """``df`` with its string columns in the dtypes of ``read_canonical`` (strings cross the
+    shuffle
     Arrow-backed; ``coerce_table`` keeps a column already of a string dtype as it is)."""
     change = {
         c: dtypes[c]
@@ -135,8 +136,10 @@ def _measure_partition(
     orphans = ~comments["post_id"].isin(posts["post_id"])
     if orphans.any():
         raise RuntimeError(
-            f"{int(orphans.sum())} comment(s) reached a partition without their post (first post_id "
-            f"{comments['post_id'][orphans].iloc[0]!r}): posts and comments were not partitioned alike "
+            f"{int(orphans.sum())} comment(s) reached a partition without their post (first "
+            "post_id "
+            f"{comments['post_id'][orphans].iloc[0]!r}): posts and comments were not partitioned "
+            "alike "
             f"(post_id read with different types?), or the comment's post does not exist. "
             f"Fix: check the data with `read_canonical`."
         )
@@ -180,9 +183,9 @@ def _warm_text_cache(posts, comments, cache_dir) -> None:
 
 
 def _in_order(frames: list[pd.DataFrame], keys: list[np.ndarray]) -> pd.DataFrame:
-    kept = [(f, k) for f, k in zip(frames, keys) if len(f)] or [(frames[0], keys[0])]
+    kept = [(f, k) for f, k in zip(frames, keys, strict=True) if len(f)] or [(frames[0], keys[0])]
     frame = pd.concat([f for f, _ in kept], ignore_index=True) if len(kept) > 1 else kept[0][0]
-    for col in frame.columns[frame.dtypes == object]:
+    for col in frame.columns[frame.dtypes == np.dtype(object)]:
         # pd.concat turns all-missing object columns (the thread measures of sources without
         # threads, pd.NA) into NaN: keep the values as the partitions gave them
         frame[col] = np.concatenate([f[col].to_numpy(dtype=object) for f, _ in kept])
@@ -288,7 +291,7 @@ def dask_measures(
     measure = dask.delayed(_measure_partition, pure=True, nout=4)
     tasks = [
         measure(p, c, shared, dtypes, window_h, comments_available, cache_dir)
-        for p, c in zip(posts.to_delayed(), comments.to_delayed())
+        for p, c in zip(posts.to_delayed(), comments.to_delayed(), strict=True)
     ]
     results = client.gather(client.compute(tasks))
     post_m = _in_order([r[0] for r in results], [r[1] for r in results])
@@ -340,9 +343,11 @@ def local_client(
         Per worker, as :class:`distributed.LocalCluster` takes it (``"auto"``: the machine's memory
         shared out among the workers; ``"4GB"``...).
     threads_per_worker : int
-        Threads of each worker (the measures hold the GIL most of the time: keep 1 and add workers).
+        Threads of each worker (the measures hold the GIL most of the time: keep 1 and add
+        workers).
     **cluster_kwargs
-        Passed to :class:`distributed.LocalCluster` (``dashboard_address=":8787"``...; default: a free port).
+        Passed to :class:`distributed.LocalCluster` (``dashboard_address=":8787"``...; default: a
+        free port).
 
     Returns
     -------

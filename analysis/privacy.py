@@ -3,7 +3,8 @@
 A plain hash of a public user id can be reversed by hashing every known id; a *keyed* hash
 (HMAC-SHA256 with a secret key) cannot without the key. The key lives in one local file,
 :data:`analysis.config.PSEUDONYM_KEY_FILE`, outside git and outside every report; it is created on
-first use with mode 600. Keep it to re-import later data with the same pseudonyms; delete it to make
+first use with mode 600. Keep it to re-import later data with the same pseudonyms; delete it to
+make
 the pseudonyms unlinkable for good.
 
 Examples
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from analysis import config
 
-#: Marker inside a pseudonymized id (``<platform>:anon:<16 hex>``); ids carrying it are never re-hashed.
+#: Marker inside a pseudonymized id (``<platform>:anon:<16 hex>``); ids carrying it are never
+#: re-hashed.
 ANON_MARK = ":anon:"
 _KEY_BYTES = 32
 
@@ -34,7 +36,8 @@ def load_key(path: Path | None = None, create: bool = True) -> bytes:
     Parameters
     ----------
     path
-        Key file; default :data:`analysis.config.PSEUDONYM_KEY_FILE` (``DIALOGIC_KEY_FILE`` overrides).
+        Key file; default :data:`analysis.config.PSEUDONYM_KEY_FILE` (``DIALOGIC_KEY_FILE``
+        overrides).
     create
         Create a new random key when the file does not exist.
 

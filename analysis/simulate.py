@@ -36,7 +36,8 @@ PLANTED_EFFECTS = {
         "effect": "OR",
         "value": 0.4,
         "direction": "less",
-        "meaning": "business pages answer non-negative comments with odds 0.4 times personal pages'",
+        "meaning": "business pages answer non-negative comments with odds 0.4 times personal "
+        "pages'",
     },
     "H3": {
         "effect": "IRR",
@@ -49,14 +50,16 @@ PLANTED_EFFECTS = {
         "effect": "OR",
         "value": 0.4,
         "direction": "less",
-        "meaning": "business pages answer (within the 72 h window) with odds about 0.4 times personal pages'"
+        "meaning": "business pages answer (within the 72 h window) with odds about 0.4 times "
+        "personal pages'"
         " (the H2 answer model; below 0.4 for negative comments, and late answers barely matter)",
     },
     "H4b": {
         "effect": "GMR",
         "value": 3.0,
         "direction": "greater",
-        "meaning": "answered comments: business delays 3x longer (Weibull shape 0.8, scale 6 h vs 2 h, so the"
+        "meaning": "answered comments: business delays 3x longer (Weibull shape 0.8, scale 6 h vs "
+        "2 h, so the"
         " ratio of geometric means is 3; the 72 h window cuts off under 0.1 % of answers)",
     },
     "H5": {
@@ -69,7 +72,8 @@ PLANTED_EFFECTS = {
         "effect": "OR",
         "value": 0.5,
         "direction": "less",
-        "meaning": "business pages answer negative comments with odds 0.5 times their other comments",
+        "meaning": "business pages answer negative comments with odds 0.5 times their other "
+        "comments",
     },
     "promotional_null": {
         "effect": "IRR",
@@ -262,7 +266,8 @@ def _expit(x: float) -> float:
 
 
 def _balanced_effects(rng: np.random.Generator, groups: pd.Series, sd: float) -> np.ndarray:
-    """Normal quantiles ``sd * Phi^-1((k + 0.5) / n)`` assigned in random order within each group."""
+    """Normal quantiles ``sd * Phi^-1((k + 0.5) / n)`` assigned in random order within each
+    group."""
     from scipy.stats import norm
 
     out = np.zeros(len(groups))
@@ -323,7 +328,8 @@ def simulate_demo(seed: int = 20240101) -> CanonicalTables:
     period_s = (PERIOD_END - PERIOD_START).total_seconds()
     posts, comments = [], []
     probe_placed = False
-    # Page effects: the same normal quantiles in both groups, shuffled within each group, so that the
+    # Page effects: the same normal quantiles in both groups, shuffled within each group, so that
+    # the
     # page-level heterogeneity is as large as planted but cannot by chance favour one group.
     page_effects = _balanced_effects(rng, accounts["account_type"], PAGE_SD)
     answer_effects = _balanced_effects(rng, accounts["account_type"], ANSWER_PAGE_SD)
@@ -340,7 +346,8 @@ def simulate_demo(seed: int = 20240101) -> CanonicalTables:
             created = PERIOD_START + pd.Timedelta(seconds=float(rng.random() * period_s))
             created = created.floor("s")
             question = rng.random() < QUESTION_P
-            # promotion is drawn independently of questions, so that promotion is a true null for replies
+            # promotion is drawn independently of questions, so that promotion is a true null for
+            # replies
             promotion = rng.random() < (PROMOTION_P_BUSINESS if business else PROMOTION_P_PERSONAL)
             topic = _pick(rng, texts["topics"])
             parts = ([_pick(rng, texts["promotion"])] if promotion else []) + (
@@ -469,7 +476,8 @@ def write_demo_raw(directory: Path, seed: int = 20240101) -> dict[str, Path]:
         "name": "demo",
         "simulated": True,
         "seed": seed,
-        "description": "Simulated demo data set of Dialogic; nothing in it is real. See docs/demo-data.md.",
+        "description": "Simulated demo data set of Dialogic; nothing in it is real. See "
+        "docs/demo-data.md.",
         "planted_effects": PLANTED_EFFECTS,
     }
     (directory / "DATASET.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")

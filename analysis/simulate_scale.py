@@ -37,7 +37,8 @@ BACK_P = 0.3
 
 
 def text_pool() -> tuple[np.ndarray, np.ndarray]:
-    """(texts, languages): every pair of comment sentences of the demo's templates, per topic pair."""
+    """(texts, languages): every pair of comment sentences of the demo's templates, per topic
+    pair."""
     from analysis.simulate import TEXTS
 
     texts, langs = [], []
@@ -210,7 +211,8 @@ def simulate_scale(n_comments: int, seed: int = 11) -> dict[str, pa.Table]:
 def write_scale_dataset(
     directory: Path, n_comments: int, seed: int = 11, row_group: int = 1_000_000
 ) -> dict:
-    """Write the tables of :func:`simulate_scale` and a ``dataset.json`` into ``directory``; return the counts."""
+    """Write the tables of :func:`simulate_scale` and a ``dataset.json`` into ``directory``; return
+    the counts."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = simulate_scale(n_comments, seed)

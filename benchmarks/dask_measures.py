@@ -9,9 +9,11 @@ then times, each on the same data:
 
 both without a text-signal cache (every signal computed), then with a cache: a cold run (Dask: the
 driver fills the cache once, then the workers read it) and a warm run (every text found). Checks
-that Dask gives the in-memory frames (``pandas.testing.assert_frame_equal``) and prints the figures::
+that Dask gives the in-memory frames (``pandas.testing.assert_frame_equal``) and prints the
+figures::
 
-    .venv/bin/python benchmarks/dask_measures.py                       # 1,000,000 comments, 2 workers
+    .venv/bin/python benchmarks/dask_measures.py                       # 1,000,000 comments, 2
+    workers
     .venv/bin/python benchmarks/dask_measures.py --comments 100000 --workers 2
 """
 
@@ -39,7 +41,8 @@ WINDOW_H = 72.0
 
 def clear_text_memo() -> None:
     """Empty the per-process memo of the text functions (``lru_cache``), so that no run profits
-    from the texts a previous run saw in the same process (the on-disk cache is what is measured)."""
+    from the texts a previous run saw in the same process (the on-disk cache is what is
+    measured)."""
     from analysis.text import clean, language, sentiment
 
     for memo in (clean._normalize_one, language._detect_one, sentiment._score_one):
@@ -111,10 +114,11 @@ def main(argv=None) -> int:
                 Path(tmp) / "small", client
             )  # the workers import the code and start the shuffle service
             print(
-                f"warm-up run on 2,000 comments (imports on the workers) in {time.perf_counter() - t0:.1f} s"
+                "warm-up run on 2,000 comments (imports on the workers) in "
+                f"{time.perf_counter() - t0:.1f} s"
             )
             dsk, got = on_dask(data, client, npartitions=args.npartitions)
-            for g, e in zip(got, expected):
+            for g, e in zip(got, expected, strict=True):
                 pd.testing.assert_frame_equal(g, e)
             rows.append((f"Dask, {args.workers} workers, no cache", dsk))
             dsk_cold, got = on_dask(
@@ -125,7 +129,7 @@ def main(argv=None) -> int:
                 data, client, cache_dir=Path(tmp) / "cache-dask", npartitions=args.npartitions
             )
             rows.append((f"Dask, {args.workers} workers, warm cache", dsk_warm))
-            for g, e in zip(got, expected):
+            for g, e in zip(got, expected, strict=True):
                 pd.testing.assert_frame_equal(g, e)
         print(f"\n{counts['comments']:,} comments, {counts['posts']:,} posts; frames equal: yes\n")
         print("| run | total s | read + validate s | measures s |\n|---|---|---|---|")
@@ -134,7 +138,8 @@ def main(argv=None) -> int:
             print(f"| {name} | {t['total']:.1f} | {parts} |")
         print(
             f"\nDask / in memory: no cache {dsk['total'] / mem['total']:.2f}, cold cache "
-            f"{dsk_cold['total'] / mem_cold['total']:.2f}, warm cache {dsk_warm['total'] / mem_warm['total']:.2f}"
+            f"{dsk_cold['total'] / mem_cold['total']:.2f}, warm cache "
+            f"{dsk_warm['total'] / mem_warm['total']:.2f}"
         )
     print(f"load average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0

@@ -18,7 +18,8 @@ the script prints the wall time and the peak resident memory of that process:
 Usage::
 
     .venv/bin/python benchmarks/engines.py --data benchmarks/out/scale/10000000
-    .venv/bin/python benchmarks/engines.py --data ... --python /tmp/venv-eng/bin/python  # + duckdb, polars
+    .venv/bin/python benchmarks/engines.py --data ... --python /tmp/venv-eng/bin/python  # +
+    duckdb, polars
 
 Every engine must find the same number of parents; the script checks it.
 """
@@ -75,7 +76,8 @@ def run_engine(engine: str, path: str) -> dict:
         con.execute("SET threads TO 2")
         found = con.execute(
             f"SELECT count(p.comment_id) FROM read_parquet('{path}') c "
-            f"LEFT JOIN read_parquet('{path}') p ON c.parent_id = p.comment_id WHERE c.parent_id IS NOT NULL"
+            f"LEFT JOIN read_parquet('{path}') p ON c.parent_id = p.comment_id WHERE c.parent_id "
+            "IS NOT NULL"
         ).fetchone()[0]
         n, distinct = con.execute(
             f"SELECT count(*), count(DISTINCT comment_id) FROM read_parquet('{path}')"
@@ -102,7 +104,8 @@ def measure(python: str, engine: str, path: str) -> dict | None:
     code = (
         f"import json, resource, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
         f"from engines import run_engine; out = run_engine({engine!r}, {path!r}); "
-        "out['peak_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6; print(json.dumps(out))"
+        "out['peak_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6; "
+        "print(json.dumps(out))"
     )
     proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
@@ -140,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         answers.add((out["found"], out["duplicates"]))
         rows.append(f"| {engine} | {out['seconds']:.1f} s | {out['peak_gb']:.2f} GB |")
         print(
-            f"{engine:9s} {out['seconds']:6.1f} s  {out['peak_gb']:5.2f} GB  parents found {out['found']:,}",
+            f"{engine:9s} {out['seconds']:6.1f} s  {out['peak_gb']:5.2f} GB  parents found "
+            f"{out['found']:,}",
             flush=True,
         )
     if len(answers) > 1:

@@ -74,13 +74,16 @@ def main() -> None:
     ds = float(np.max(np.abs(rg.bse.to_numpy() / rs.bse.to_numpy() - 1)))
     print(f"{args.pages} pages x {args.comments} comments ({len(df):,} rows, {rg.n_cells} cells):")
     print(
-        f"  statsmodels  {t_sm:9.2f} s   coef {f_sm.coef:+.6f}  se {f_sm.se:.6f}  rho {f_sm.extra['dependence']:.6f}"
+        f"  statsmodels  {t_sm:9.2f} s   coef {f_sm.coef:+.6f}  se {f_sm.se:.6f}  rho "
+        f"{f_sm.extra['dependence']:.6f}"
     )
     print(
-        f"  grouped      {t_gr:9.2f} s   coef {f_gr.coef:+.6f}  se {f_gr.se:.6f}  rho {f_gr.extra['dependence']:.6f}"
+        f"  grouped      {t_gr:9.2f} s   coef {f_gr.coef:+.6f}  se {f_gr.se:.6f}  rho "
+        f"{f_gr.extra['dependence']:.6f}"
     )
     print(
-        f"  speed-up {t_sm / t_gr:,.0f}x; max relative difference params {dp:.1e}, bias-reduced SE {ds:.1e}"
+        f"  speed-up {t_sm / t_gr:,.0f}x; max relative difference params {dp:.1e}, bias-reduced "
+        f"SE {ds:.1e}"
     )
     print(f"  peak RSS {_rss_mb():,.0f} MB")
     del df
@@ -89,10 +92,12 @@ def main() -> None:
     t_big, f_big = _timed(big, "grouped")
     g = f_big.extra["result"]
     print(
-        f"{args.big_pages} pages x {args.comments} comments ({len(big):,} rows, {g.n_cells} cells):"
+        f"{args.big_pages} pages x {args.comments} comments ({len(big):,} rows, {g.n_cells} "
+        "cells):"
     )
     print(
-        f"  grouped      {t_big:9.2f} s   coef {f_big.coef:+.6f}  se {f_big.se:.6f}  rho {f_big.extra['dependence']:.6f}"
+        f"  grouped      {t_big:9.2f} s   coef {f_big.coef:+.6f}  se {f_big.se:.6f}  rho "
+        f"{f_big.extra['dependence']:.6f}"
         f"  ({g.n_iter} iterations, converged {g.converged})"
     )
     print(f"  peak RSS {_rss_mb():,.0f} MB")

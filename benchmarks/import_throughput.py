@@ -44,7 +44,8 @@ def _renumber(t: dict, suffix: str) -> None:
 
 
 def build(path: Path, n_tweets: int) -> int:
-    """Write about ``n_tweets`` tweets (whole pages) to ``path``; return the exact number written."""
+    """Write about ``n_tweets`` tweets (whole pages) to ``path``; return the exact number
+    written."""
     pages = [
         orjson.loads(line)
         for f in PAGES
@@ -109,7 +110,8 @@ def main(argv=None) -> dict:
     else:
         n = build(f, args.tweets)
         print(
-            f"built {n:,} tweets, {f.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s  ({f})"
+            f"built {n:,} tweets, {f.stat().st_size / 1e6:,.0f} MB in "
+            f"{time.perf_counter() - t0:.1f} s  ({f})"
         )
     size = f.stat().st_size
     rss_build = _rss_mb()
@@ -143,7 +145,8 @@ def main(argv=None) -> dict:
         f"({t_import / t_parse:.1f}x the bare parse time)"
     )
     print(
-        f"peak RSS (MB)     : after build {rss_build:,.0f}, after parse {rss_parse:,.0f}, after import "
+        f"peak RSS (MB)     : after build {rss_build:,.0f}, after parse {rss_parse:,.0f}, after "
+        "import "
         f"{rss_import:,.0f}"
     )
     if not args.keep:

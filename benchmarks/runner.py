@@ -87,7 +87,7 @@ def dialogic(study: Path, *extra: str) -> tuple[float, dict[str, int]]:
     if proc.returncode != 0:
         sys.exit(f"dialogic run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     m = re.search(r"(\d+) ran, (\d+) cached, (\d+) failed", proc.stderr)
-    return seconds, dict(zip(("ran", "cached", "failed"), map(int, m.groups())))
+    return seconds, dict(zip(("ran", "cached", "failed"), map(int, m.groups()), strict=True))
 
 
 def naive(n_periods: int, work: Path) -> tuple[float, dict[str, float]]:
@@ -159,7 +159,8 @@ def main() -> None:
     load = os.getloadavg()[0]
 
     print(
-        f"{n} reports (H1 x {len(PLATFORMS)} platforms x {n_periods} periods), {cores} cores, load {load:.1f}"
+        f"{n} reports (H1 x {len(PLATFORMS)} platforms x {n_periods} periods), {cores} cores, "
+        f"load {load:.1f}"
     )
     t_run, s_run = dialogic(study)
     print(f"dialogic run (cold):            {t_run:7.1f} s  {s_run}")
@@ -169,7 +170,8 @@ def main() -> None:
     write_study(study, out, n_periods, changed=True)
     t_one, s_one = dialogic(study)
     print(
-        f"rerun, one period changed:      {t_one:7.1f} s  {s_one} (expected {len(PLATFORMS)} to rerun)"
+        f"rerun, one period changed:      {t_one:7.1f} s  {s_one} (expected {len(PLATFORMS)} to "
+        "rerun)"
     )
     from analysis.runner import hashing
 
@@ -192,13 +194,15 @@ def main() -> None:
         print(f"naive papermill + nbconvert:    {t_naive:7.1f} s")
         same = set(ours) == set(estimates) and all(ours[k] == v for k, v in estimates.items())
         print(
-            f"speed-up: {t_naive / t_run:.1f}x; same estimates: {same} ({len(set(ours) & set(estimates))} compared)"
+            f"speed-up: {t_naive / t_run:.1f}x; same estimates: {same} "
+            f"({len(set(ours) & set(estimates))} compared)"
         )
 
     lines = [
         "# Runner benchmark",
         "",
-        f"{n} reports of `notebooks/hypothesis.ipynb` (H1 on the demo data, {len(PLATFORMS)} platforms x "
+        f"{n} reports of `notebooks/hypothesis.ipynb` (H1 on the demo data, {len(PLATFORMS)} "
+        "platforms x "
         f"{n_periods} periods), {cores} cores, load average {load:.1f} at start, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
@@ -207,24 +211,30 @@ def main() -> None:
     ]
     for label, secs, s in rows:
         lines.append(
-            f"| {label} | {secs:.2f} | {secs / max(1, s['ran']):.2f} | {s['ran']} / {s['cached']} / {s['failed']} |"
+            f"| {label} | {secs:.2f} | {secs / max(1, s['ran']):.2f} | {s['ran']} / {s['cached']} "
+            f"/ {s['failed']} |"
         )
     if t_naive is not None:
         lines.append(
-            f"| naive loop: `papermill` CLI + `jupyter nbconvert` CLI per report | {t_naive:.2f} | "
+            f"| naive loop: `papermill` CLI + `jupyter nbconvert` CLI per report | {t_naive:.2f} "
+            "| "
             f"{t_naive / n:.2f} | {n} / 0 / 0 |"
         )
         lines += [
             "",
-            f"**Speed-up: {t_naive / t_run:.1f}x** (target >= 5x). Dialogic renders two HTML pages per "
-            f"report (academic + brief) plus results.json and provenance.json; the naive loop one page.",
+            f"**Speed-up: {t_naive / t_run:.1f}x** (target >= 5x). Dialogic renders two HTML "
+            "pages per "
+            "report (academic + brief) plus results.json and provenance.json; the naive loop one "
+            "page.",
             f"Same H1 estimates both ways: {same}.",
         ]
     lines += [
         "",
         f"Rerun with nothing changed: {t_noop:.2f} s (target < 2 s). One period changed: "
-        f"{s_one['ran']} reports reran, {s_one['cached']} cached (expected {len(PLATFORMS)} reran).",
-        f"Hashing the analysis package source for the cache key (excluded here, see the script): {t_hash * 1000:.0f} ms.",
+        f"{s_one['ran']} reports reran, {s_one['cached']} cached (expected {len(PLATFORMS)} "
+        "reran).",
+        "Hashing the analysis package source for the cache key (excluded here, see the script): "
+        f"{t_hash * 1000:.0f} ms.",
         "",
         "Reproduce: `.venv/bin/python benchmarks/runner.py --reports 12`",
     ]

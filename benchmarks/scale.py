@@ -6,7 +6,8 @@ page, seed 11), then runs each step in a fresh process and records its wall time
 resident memory of that process and its children (``os.wait4``):
 
 1. **load + validate**: :func:`analysis.schema.read_canonical` (every invariant checked);
-2. **measures**: read, filter and measure as a report does (:func:`analysis.report.data.compute_frames`,
+2. **measures**: read, filter and measure as a report does
+(:func:`analysis.pipeline.measures.compute_frames`,
    text signals from a cold cache);
 3. **reports**: ``dialogic run`` of a study with H1, H2 and H4 (H4a + H4b), academic report in
    English, from a cold measures cache: real kernels, real HTML; the first report computes the
@@ -29,6 +30,8 @@ disk and 20 s to build) and reused when their ``dataset.json`` says they have th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import math
 import os
@@ -54,8 +57,8 @@ def _child(step: str, data_dir: str) -> None:
         out = {"rows": tables.counts()}
     elif step == "measures":
         from analysis.ledger import read_dataset_info
-        from analysis.report.data import compute_frames
-        from analysis.report.parameters import validate_parameters
+        from analysis.pipeline.measures import compute_frames
+        from analysis.pipeline.parameters import validate_parameters
 
         params = validate_parameters({"data_dir": data_dir, "min_posts": 5})
         frames = compute_frames(Path(data_dir), params, read_dataset_info(Path(data_dir)))
@@ -70,7 +73,8 @@ def _step_process(args: list[str]) -> tuple[float, float, str, float]:
     """Run ``args`` under ``python benchmarks/scale.py --measure``: (wall s, peak RSS of one
     process GB, stdout, peak RSS of the whole tree GB).
 
-    The middle process runs the command as its only child and reports ``RUSAGE_CHILDREN.ru_maxrss``:
+    The middle process runs the command as its only child and reports
+    ``RUSAGE_CHILDREN.ru_maxrss``:
     the largest resident set among the command and its descendants (kernels included).
     """
     proc = subprocess.run(
@@ -107,10 +111,8 @@ def _measure_main(cmd: list[str]) -> None:
                 tree = [root] + root.children(recursive=True)
                 rss = []
                 for p in tree:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         rss.append(p.memory_info().rss)
-                    except psutil.Error:
-                        pass
                 peaks["one"] = max(peaks["one"], max(rss, default=0))
                 peaks["all"] = max(peaks["all"], sum(rss))
             except psutil.Error:
@@ -147,7 +149,8 @@ def _dataset(base: Path, n: int) -> tuple[Path, dict]:
     shutil.rmtree(d, ignore_errors=True)
     t0 = time.perf_counter()
     code = (
-        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from analysis.simulate_scale import "
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from analysis.simulate_scale "
+        "import "
         f"write_scale_dataset; print(json.dumps(write_scale_dataset({str(d)!r}, {n})))"
     )
     counts = json.loads(
@@ -216,7 +219,8 @@ def run(sizes: list[int], base: Path) -> list[dict]:
         row["reports H1, H2, H4"] = (wall, peak, tree)
         for step in STEPS:
             print(
-                f"  {step:20s} {row[step][0]:8.1f} s  {row[step][1]:6.2f} GB (all processes {row[step][2]:.2f} GB)",
+                f"  {step:20s} {row[step][0]:8.1f} s  {row[step][1]:6.2f} GB (all processes "
+                f"{row[step][2]:.2f} GB)",
                 flush=True,
             )
         rows.append(row)
@@ -238,12 +242,12 @@ def table(rows: list[dict]) -> str:
         ]
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     if len(rows) > 1:
-        for a, b in zip(rows, rows[1:]):
+        for a, b in itertools.pairwise(rows):
             ratio = math.log(b["comments"] / a["comments"])
             exps = [f"{math.log(b[s][0] / a[s][0]) / ratio:.2f}" for s in STEPS]
             lines.append(
                 f"| growth exponent {a['comments']:,} → {b['comments']:,} (time) | "
-                + ", ".join(f"{s}: {e}" for s, e in zip(STEPS, exps))
+                + ", ".join(f"{s}: {e}" for s, e in zip(STEPS, exps, strict=True))
                 + " |"
                 + " |" * (len(rows) - 1)
             )

@@ -4,7 +4,8 @@ Recomputes every figure in docs/text-signals.md and writes them as Markdown to
 benchmarks/out/text_signals.md:
 
     .venv/bin/python benchmarks/text_signals.py              # full run (about 10 s on 2 cores)
-    .venv/bin/python benchmarks/text_signals.py --size 300   # quick run: at most 300 texts per corpus
+    .venv/bin/python benchmarks/text_signals.py --size 300   # quick run: at most 300 texts per
+    corpus
 
 The corpora live in ../shared/data/real (see each folder's SOURCE.md); the label mappings are in
 analysis/text/evaluation.py.
@@ -121,12 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         rate = throughput(args.data, args.speed_texts)
         parts += [
             "",
-            f"Throughput: {rate:,.0f} texts per minute (all four signals, {args.speed_texts:,} distinct texts, one core).",
+            f"Throughput: {rate:,.0f} texts per minute (all four signals, {args.speed_texts:,} "
+            "distinct texts, one core).",
         ]
     size = "all texts" if args.size is None else f"at most {args.size} texts per corpus"
     parts += [
         "",
-        f"Command: `.venv/bin/python benchmarks/text_signals.py{'' if args.size is None else f' --size {args.size}'}` ({size}).",
+        "Command: `.venv/bin/python "
+        f"benchmarks/text_signals.py{'' if args.size is None else f' --size {args.size}'}` "
+        f"({size}).",
     ]
     text = "\n".join(parts) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,11 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/validity.py --studies 1000          # full size (the documented table)
+    .venv/bin/python benchmarks/validity.py --studies 1000          # full size (the documented
+    table)
     .venv/bin/python benchmarks/validity.py --studies 40            # quick smoke run
-    .venv/bin/python benchmarks/validity.py --studies 1000 --only H4a,H4b   # some primary tests only
+    .venv/bin/python benchmarks/validity.py --studies 1000 --only H4a,H4b   # some primary tests
+    only
 
 What it measures (all at alpha = 0.05, one-sided in each hypothesis' stated direction):
 
@@ -117,7 +119,8 @@ def null_study(i: int, seed: int) -> dict:
 
 
 def primary_only_study(args) -> dict:
-    """One null study (the data of :func:`null_study` for the same (seed, i)) with only ``hids``."""
+    """One null study (the data of :func:`null_study` for the same (seed, i)) with only
+    ``hids``."""
     i, seed, hids = args
     rng = np.random.default_rng([seed, i])
     posts, comments = simulate_measures(
@@ -203,7 +206,8 @@ def _cr2_se(
 
 
 def calibration_study(args) -> dict:
-    """One H1 null study (``pages`` vs ``pages``): t statistics under each SE, permutation p values.
+    """One H1 null study (``pages`` vs ``pages``): t statistics under each SE, permutation p
+    values.
 
     The data are those of :func:`null_study` for the same (seed, i) when ``pages`` = 20 (posts
     are drawn before comments from the same generator).
@@ -259,7 +263,8 @@ def calibrate_h1(n: int, seed: int, pages: int, processes: int) -> str:
     q, q2 = stats.t(G - 1).ppf(0.95), stats.t(G - 1).ppf(0.975)
     lines = [
         f"H1 null studies: {n}, {pages} vs {pages} pages, seed {seed}, reference t({G - 1}). "
-        f"Command: `.venv/bin/python benchmarks/validity.py --calibrate-h1 {pages} --studies {n} --seed {seed}`.",
+        f"Command: `.venv/bin/python benchmarks/validity.py --calibrate-h1 {pages} --studies {n} "
+        f"--seed {seed}`.",
         "",
         "| SE / test | rejects, stated tail (less) | other tail | both tails averaged ± MC s.e. "
         "| 95 % CI coverage | sd of t |",
@@ -270,12 +275,14 @@ def calibrate_h1(n: int, seed: int, pages: int, processes: int) -> str:
         t = d[col]
         lo, hi = _rate(t <= -q), _rate(t >= q)
         lines.append(
-            f"| {col[2:]} | {_fmt(lo)} | {_fmt(hi)} | {100 * (lo[0] + hi[0]) / 2:.2f} % ± {100 * both_se:.2f} "
+            f"| {col[2:]} | {_fmt(lo)} | {_fmt(hi)} | {100 * (lo[0] + hi[0]) / 2:.2f} % ± "
+            f"{100 * both_se:.2f} "
             f"| {_fmt(_rate(t.abs() < q2))} | {t.std():.3f} |"
         )
     lo, hi = _rate(d["perm less"] <= ALPHA), _rate(d["perm greater"] <= ALPHA)
     lines.append(
-        f"| permutation on page means (1,999) | {_fmt(lo)} | {_fmt(hi)} | {100 * (lo[0] + hi[0]) / 2:.2f} % "
+        f"| permutation on page means (1,999) | {_fmt(lo)} | {_fmt(hi)} | "
+        f"{100 * (lo[0] + hi[0]) / 2:.2f} % "
         f"± {100 * both_se:.2f} | | |"
     )
     return "\n".join(lines) + "\n"
@@ -321,7 +328,8 @@ def _primary_line(col: dict, h: str) -> str:
     fpr = _rate(col[f"{h}_reject"])
     ok = "✓" if 0.03 <= fpr[0] <= 0.065 else "✗"
     return (
-        f"| {NAMES[h]} | {MODEL_WORDS[h]} | {_fmt(fpr)} | 3–6.5 % {ok} | {_fmt(_rate(col[f'{h}_cover']))} "
+        f"| {NAMES[h]} | {MODEL_WORDS[h]} | {_fmt(fpr)} | 3–6.5 % {ok} | "
+        f"{_fmt(_rate(col[f'{h}_cover']))} "
         f"| {sum(col[f'{h}_failed'])} |"
     )
 
@@ -332,11 +340,13 @@ def make_only_table(
     """The primary-test rows of :func:`make_table` for ``hids`` only (``--only``)."""
     col = {k: [r[k] for r in rows] for k in rows[0]}
     lines = [
-        f"Simulated null studies: {n} (20 vs 20 pages), primary tests {', '.join(hids)} only; seed {seed}; "
+        f"Simulated null studies: {n} (20 vs 20 pages), primary tests {', '.join(hids)} only; "
+        f"seed {seed}; "
         f"{seconds:.0f} s on {processes} processes. Command: "
         f"`.venv/bin/python benchmarks/validity.py --studies {n} --only {','.join(hids)}`.",
         "",
-        "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI coverage | failed fits |",
+        "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI "
+        "coverage | failed fits |",
         "|---|---|---|---|---|---|",
     ]
     return "\n".join(lines + [_primary_line(col, h) for h in hids]) + "\n"
@@ -345,17 +355,21 @@ def make_only_table(
 def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: int = 2) -> str:
     col = {k: [r[k] for r in rows] for k in rows[0]}
     lines = [
-        f"Simulated studies: {n} null (20 vs 20 pages) + {n} null with few clusters ({FEW} vs {FEW}) + {n} power; "
+        f"Simulated studies: {n} null (20 vs 20 pages) + {n} null with few clusters ({FEW} vs "
+        f"{FEW}) + {n} power; "
         f"seed {seed}; {seconds:.0f} s on {processes} processes. "
         f"Command: `.venv/bin/python benchmarks/validity.py --studies {n}`.",
         "",
-        "Rates are shown as rate ± Monte Carlo standard error √(p(1−p)/n) [Wilson 95 % interval]; with "
-        f"{n} studies a test whose true rate is 5 % shows 5 % ± {100 * np.sqrt(0.05 * 0.95 / n):.1f} points.",
+        "Rates are shown as rate ± Monte Carlo standard error √(p(1−p)/n) [Wilson 95 % interval]; "
+        "with "
+        f"{n} studies a test whose true rate is 5 % shows 5 % ± "
+        f"{100 * np.sqrt(0.05 * 0.95 / n):.1f} points.",
         "",
-        "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI coverage | failed fits |",
+        "| test | model | false-positive rate at α = 0.05 ± MC s.e. [95 % CI] | target | CI "
+        "coverage | failed fits |",
         "|---|---|---|---|---|---|",
     ]
-    names, model = NAMES, MODEL_WORDS
+    model = MODEL_WORDS
     for h in PRIMARY:
         lines.append(_primary_line(col, h))
     fpr5 = _rate(col["H5_reject"])
@@ -377,8 +391,10 @@ def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: i
         )
     few = _rate(col["few_H1_reject"])
     lines.append(
-        f"| few clusters: H1, {FEW} vs {FEW} pages | {model['H1']} (t({2 * FEW - 1})) | {_fmt(few)} "
-        f"| 3–6.5 % {'✓' if 0.03 <= few[0] <= 0.065 else '✗'} | {_fmt(_rate(col['few_H1_cover']))} "
+        f"| few clusters: H1, {FEW} vs {FEW} pages | {model['H1']} (t({2 * FEW - 1})) | "
+        f"{_fmt(few)} "
+        f"| 3–6.5 % {'✓' if 0.03 <= few[0] <= 0.065 else '✗'} | "
+        f"{_fmt(_rate(col['few_H1_cover']))} "
         f"| {sum(col['few_H1_failed'])} |"
     )
     for key, label in (
@@ -390,9 +406,11 @@ def make_table(rows: list[dict], n: int, seconds: float, seed: int, processes: i
     pred = power_pages(0.6, 40, 40, posts_per_page=20, mean=6.0, dispersion=1.2, page_sd=0.5)
     lines += [
         "",
-        "| power study | power ± MC s.e. [95 % CI] | target | analytic prediction | CI coverage of IRR 0.6 |",
+        "| power study | power ± MC s.e. [95 % CI] | target | analytic prediction | CI coverage "
+        "of IRR 0.6 |",
         "|---|---|---|---|---|",
-        f"| H1, IRR 0.6, 40 vs 40 pages, 10–30 posts | {_fmt(pw)} | ≥ 80 % {'✓' if pw[0] >= 0.8 else '✗'} "
+        f"| H1, IRR 0.6, 40 vs 40 pages, 10–30 posts | {_fmt(pw)} | ≥ 80 % "
+        f"{'✓' if pw[0] >= 0.8 else '✗'} "
         f"| {100 * pred:.1f} % (power_pages) | {_fmt(_rate(col['H1_power_cover']))} |",
     ]
     return "\n".join(lines) + "\n"
@@ -418,7 +436,8 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--only",
         metavar="IDS",
-        help=f"instead of the table: null studies running only these primary tests, comma-separated "
+        help="instead of the table: null studies running only these primary tests, "
+        "comma-separated "
         f"(of {','.join(PRIMARY)}), e.g. --only H4a,H4b; writes out/validity_<ids>.md",
     )
     args = ap.parse_args(argv)
@@ -438,7 +457,8 @@ def main(argv=None) -> int:
         bad = [h for h in hids if h not in PRIMARY]
         if bad:
             ap.error(
-                f"--only {args.only}: {', '.join(bad)} not among the primary tests {', '.join(PRIMARY)}"
+                f"--only {args.only}: {', '.join(bad)} not among the primary tests "
+                f"{', '.join(PRIMARY)}"
             )
         start = time.time()
         with mp.get_context("fork").Pool(args.processes) as pool:

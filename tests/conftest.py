@@ -2,7 +2,8 @@
 
 Real samples: small excerpts of those whose licence allows it are bundled in tests/fixtures/real/
 (each with a SOURCE.md; ``make_excerpts.py`` there rebuilds them); the full samples live in
-../shared/data/real beside the clone. :func:`real_data` looks in the bundle first, then in ../shared,
+../shared/data/real beside the clone. :func:`real_data` looks in the bundle first, then in
+../shared,
 and skips a test with a reason naming the sample and why it is not bundled.
 """
 
@@ -19,7 +20,8 @@ from hypothesis import settings
 
 # Property tests draw the same examples on every run (a suite that passes once passes again, in CI
 # too); `HYPOTHESIS_PROFILE=fuzz` explores fresh random examples, 20 times as many, to hunt for
-# new failures: HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/test_import_bad.py -k damaged
+# new failures: HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/test_import_bad.py -k
+# damaged
 settings.register_profile("default", derandomize=True)
 settings.register_profile("fuzz", derandomize=False, max_examples=240)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
@@ -31,10 +33,12 @@ REAL_DATA = Path(
 )
 BUNDLED = PROJECT_ROOT / "tests" / "fixtures" / "real"
 
-#: why a sample (or part of one) is not in tests/fixtures/real; the skip reason of a test needing it
+#: why a sample (or part of one) is not in tests/fixtures/real; the skip reason of a test needing
+#: it
 NOT_BUNDLED = {
     "allocine-fr-reviews-polarity": "licence unstated in the source repository",
-    "bluesky-keegan-nyt": "MIT, but the Parquet tables (2.3 MB) are larger than the bundle's ~200 KB a file",
+    "bluesky-keegan-nyt": "MIT, but the Parquet tables (2.3 MB) are larger than the bundle's ~200 "
+    "KB a file",
     "crowdtangle-api-phoenix": "AGPL-3.0 (copyleft terms stronger than this project's)",
     "facebook-page-scraper-nytimes": "licence unstated (no LICENSE file in the fork)",
     "fr-candidates-debate-tweets-2017": "licence unstated",
@@ -42,20 +46,25 @@ NOT_BUNDLED = {
     "sanders-twitter-sentiment": "licence unstated",
     "sentiment140-manual-test": "licence unstated",
     "twcs-customer-support-twitter": "licence unstated (Kaggle dataset, terms not checked)",
-    "tweet-acts-tac": "BSD-2, but only used by the text benchmark, which needs the full labelled corpora",
+    "tweet-acts-tac": "BSD-2, but only used by the text benchmark, which needs the full labelled "
+    "corpora",
     "tweeteval-sentiment-test": "licence of the underlying SemEval data not stated",
-    "twitter-org-vs-individual-tweetpie": "Apache-2.0, but the label tables (1.2 MB each) are used whole",
+    "twitter-org-vs-individual-tweetpie": "Apache-2.0, but the label tables (1.2 MB each) are "
+    "used whole",
     "twitter-us-airline-sentiment": "the dataset's own (Kaggle) licence is not stated",
     "twitter-user-gender-brand-crowdflower": "licence unstated",
     "uci-facebook-comment-volume": "the UCI data's licence is not stated",
     "uci-facebook-metrics": "licence unstated",
-    "umsab-french-tweets-sentiment": "Apache-2.0 repository whose README says the DEFT 2017 data may carry "
+    "umsab-french-tweets-sentiment": "Apache-2.0 repository whose README says the DEFT 2017 data "
+    "may carry "
     "other restrictions",
     "youtube-data-api-phoenix": "AGPL-3.0 (copyleft terms stronger than this project's)",
     "youtube-spam-collection": "licence unstated",
-    "reddit-praw-cassettes/cassettes": "BSD-2, but the two Betamax cassettes (1.9 MB) are too large; only the "
+    "reddit-praw-cassettes/cassettes": "BSD-2, but the two Betamax cassettes (1.9 MB) are too "
+    "large; only the "
     "extracted thread ablzuq is bundled",
-    "reddit-praw-cassettes/extracted/comments_3hahrw.json": "BSD-2, but thread 3hahrw (0.5 MB) is too large",
+    "reddit-praw-cassettes/extracted/comments_3hahrw.json": "BSD-2, but thread 3hahrw (0.5 MB) is "
+    "too large",
 }
 
 
@@ -78,7 +87,8 @@ def _not_bundled(rel: str) -> str:
 
 
 class RealData:
-    """The real samples: ``real_data / "twarc2-docnow"`` is the bundled excerpt's folder when there is
+    """The real samples: ``real_data / "twarc2-docnow"`` is the bundled excerpt's folder when there
+    is
     one, else the full sample's in ../shared; a test needing a sample that is in neither is skipped
     with the reason.
 
@@ -104,7 +114,8 @@ class RealData:
         pytest.skip(_not_bundled(rel))
 
     def best(self, name: str) -> Path:
-        """The full sample when ../shared has it, else the bundled excerpt (for tests that check the
+        """The full sample when ../shared has it, else the bundled excerpt (for tests that check
+        the
         full sample's published counts, and the excerpt's own counts otherwise)."""
         return self.full(name) or self / name
 
@@ -112,7 +123,8 @@ class RealData:
         return REAL_DATA / name if (REAL_DATA / name).is_dir() else None
 
     def is_excerpt(self, path: str | Path) -> bool:
-        """Whether ``path`` (a path this object gave) is in the bundle; a bare name: the sample is bundled."""
+        """Whether ``path`` (a path this object gave) is in the bundle; a bare name: the sample is
+        bundled."""
         path = Path(path)
         return path.is_relative_to(BUNDLED) if path.is_absolute() else (BUNDLED / path).is_dir()
 

@@ -26,7 +26,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
-        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset "
+        "DIALOGIC_CHROMIUM)",
     ),
 ]
 
@@ -42,7 +43,8 @@ CASES = [(r, lang) for r in REPORTS for lang in DEMO["languages"]]
 
 
 def page_file(reports: Path, report: str, audience: str, lang: str) -> Path:
-    """The runner's file name: ``brief.html`` for the first language, ``brief.fr.html`` for others."""
+    """The runner's file name: ``brief.html`` for the first language, ``brief.fr.html`` for
+    others."""
     suffix = "" if lang == DEMO["languages"][0] else f".{lang}"
     return reports / report / f"{audience}{suffix}.html"
 

@@ -11,16 +11,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_report_fixtures import demo_dir, reports  # noqa: F401  (fixtures)
+import test_report_fixtures
 
 from analysis.report.render import CHROMIUM
+
+# The report fixtures, shared (bound by assignment: test arguments of the same name use them)
+demo_dir = test_report_fixtures.demo_dir
+reports = test_report_fixtures.reports
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
-        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset "
+        "DIALOGIC_CHROMIUM)",
     ),
 ]
 

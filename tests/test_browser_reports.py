@@ -13,16 +13,21 @@ import os
 from pathlib import Path
 
 import pytest
-from test_report_fixtures import demo_dir, reports  # noqa: F401  (fixtures)
+import test_report_fixtures
 
 from analysis.report.render import CHROMIUM, CHROMIUM_ARGS
+
+# The report fixtures, shared (bound by assignment: test arguments of the same name use them)
+demo_dir = test_report_fixtures.demo_dir
+reports = test_report_fixtures.reports
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
-        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset DIALOGIC_CHROMIUM)",
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium (or unset "
+        "DIALOGIC_CHROMIUM)",
     ),
 ]
 
@@ -42,7 +47,8 @@ def browser():
 
 
 def _open(browser, path: Path, bypass_csp: bool = False):
-    """Open ``path``; return (page, context, log) where log records requests, errors and dialogs."""
+    """Open ``path``; return (page, context, log) where log records requests, errors and
+    dialogs."""
     context = browser.new_context(
         viewport=VIEWPORT, bypass_csp=bypass_csp, java_script_enabled=True
     )

@@ -1,6 +1,7 @@
 """`dialogic collect` against a local replay server (127.0.0.1, never the internet).
 
-The server replays tests/fixtures/collect/ (routes.json: which response, in order, for which request;
+The server replays tests/fixtures/collect/ (routes.json: which response, in order, for which
+request;
 see the README there). Counts are checked against an independent count of the recorded responses.
 """
 
@@ -177,9 +178,10 @@ def _expected():
         for node in _bsky_nodes(top):
             if "post" not in node:
                 unavailable += 1
-            elif node["post"]["uri"] != top["post"]["uri"] or "-more" in f.name:
-                if "bluesky:" + node["post"]["uri"] not in posts and node is not top:
-                    replies.add("bluesky:" + node["post"]["uri"])
+            elif (node["post"]["uri"] != top["post"]["uri"] or "-more" in f.name) and (
+                "bluesky:" + node["post"]["uri"] not in posts and node is not top
+            ):
+                replies.add("bluesky:" + node["post"]["uri"])
     for f in sorted((FIX / "bluesky").glob("*/thread-?.json")):
         for node in _bsky_nodes(json.loads(f.read_text())["thread"]):
             reported += node.get("post", {}).get("replyCount", 0)
@@ -273,7 +275,8 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
         f"mastodon:mastodon.example/{i}" for i in exp["m_replies"]
     }
     assert not posts.post_id.duplicated().any() and not comments.comment_id.duplicated().any()
-    # reported_comments from replyCount / replies_count, and the per-post counts for the coverage audit
+    # reported_comments from replyCount / replies_count, and the per-post counts for the coverage
+    # audit
     per_post = reported_vs_fetched(m)
     for row in posts.itertuples():
         assert row.reported_comments == per_post[row.post_id]["direct_replies_reported"]
@@ -296,7 +299,8 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
             "description"
         ]
     )
-    # the quarantine holds the out-of-window posts, the deleted/blocked nodes, the repost, with reasons
+    # the quarantine holds the out-of-window posts, the deleted/blocked nodes, the repost, with
+    # reasons
     q = [json.loads(line) for line in (out / "quarantine.jsonl").read_text().splitlines()]
     reasons = " | ".join(e["reason"] for e in q)
     assert (
@@ -312,7 +316,8 @@ def test_replayed_collection_gives_tables_that_reconcile_with_the_responses(serv
 def test_429_waited_as_the_headers_say_and_5xx_retried(server, tmp_path):
     waits = []
     _collect_all(server, tmp_path / "raw", waits)
-    # Bluesky 429: ratelimit-reset = now + 30 s; Mastodon 429: Retry-After: 7 (wins over X-RateLimit-Reset)
+    # Bluesky 429: ratelimit-reset = now + 30 s; Mastodon 429: Retry-After: 7 (wins over
+    # X-RateLimit-Reset)
     assert waits[0] == 30.0 and 7.0 in waits
     # 502 (Bluesky thread) and 503 (Mastodon context): exponential backoff, first step 0.5 s
     assert waits.count(0.5) == 2

@@ -146,7 +146,8 @@ def test_mixed_and_missing_time_zones(tmp_path):
 
 
 def test_truncated_json_and_jsonl(tmp_path, real_data):
-    # a YouTube commentThreads response: Phoenix's (AGPL, ../shared only) or python-youtube's (bundled)
+    # a YouTube commentThreads response: Phoenix's (AGPL, ../shared only) or python-youtube's
+    # (bundled)
     full = real_data.full("youtube-data-api-phoenix")
     f = (
         full / "comment_threads_response.json"
@@ -256,10 +257,12 @@ FIX = Path(__file__).parent / "fixtures"
 SAMPLES = {
     "twarc2": "twarc2-docnow/withheld.jsonl",
     "reddit": "reddit-praw-cassettes/extracted/comments_ablzuq.json",
-    "pushshift": "reddit-praw-cassettes/extracted/comments_ablzuq.json",  # flattened to NDJSON below
+    # flattened to NDJSON below
+    "pushshift": "reddit-praw-cassettes/extracted/comments_ablzuq.json",
     "youtube": "youtube-data-api-phoenix/comment_threads_response.json",
     "bluesky": "bluesky-atproto-sdk-marshalx/thread_view_post_with_embed_media.json",
-    "mastodon": "mastodon-mastodonpy-cassettes/test_entity_context.yaml",  # the recorded /context body
+    # the recorded /context body
+    "mastodon": "mastodon-mastodonpy-cassettes/test_entity_context.yaml",
     "cassette": "mastodon-mastodonpy-cassettes/test_status_reply.yaml",
     "facebook-graph": "facebook-graph-pyfacebook/facebook/apidata/posts/multi_posts_data.json",
     "crowdtangle": "crowdtangle-api-phoenix/crowdtangle_posts_response.json",
@@ -334,7 +337,7 @@ def _n_csv(text: str, drop=lambda row: False) -> int:
     delim = max([",", ";", "\t"], key=lines[0].count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     header = rows[0]
-    return sum(1 for r in rows[1:] if r and not drop(dict(zip(header, r))))
+    return sum(1 for r in rows[1:] if r and not drop(dict(zip(header, r, strict=False))))
 
 
 def _n_reddit(obj) -> int:
@@ -359,7 +362,8 @@ def _n_reddit(obj) -> int:
 
 
 def dig_list(obj, *keys) -> list:
-    """The list at ``obj[k1][k2]...``; a present, non-empty value that is not a list is one broken item
+    """The list at ``obj[k1][k2]...``; a present, non-empty value that is not a list is one broken
+    item
     (the reader quarantines it whole); a missing or empty one holds nothing."""
     for k in keys:
         obj = obj.get(k) if isinstance(obj, dict) else None
@@ -493,7 +497,8 @@ def _damage_json(obj, ops):
                 parent = parent[k]
             last = path[-1]
             if isinstance(parent, dict) != isinstance(last, str):
-                continue  # an earlier op changed the shape here; JSON objects only have string keys
+                # an earlier op changed the shape here; JSON objects only have string keys
+                continue
             if kind == "delete" and isinstance(parent, dict):
                 parent.pop(last, None)
             elif kind == "duplicate" and isinstance(parent, list):
@@ -588,7 +593,8 @@ def test_damaged_records_always_reconcile(fmt, ops, tmp_path_factory):
         )
         expected += derived
     if any(q["locator"] == "whole file" for q in read_quarantine(out)):
-        expected = 1  # damage to the document itself (e.g. its `kind`): the file is quarantined whole, as one
+        # damage to the document itself (e.g. its `kind`): the file is quarantined whole, as one
+        expected = 1
     read = sum(s.counts[k].read for k in tables) + (
         s.counts["unparsed"].read if "unparsed" in s.counts else 0
     )

@@ -1,4 +1,5 @@
-"""4CAT CSV and NDJSON exports, on hand-written fixtures in 4CAT's documented layout (no real export)."""
+"""4CAT CSV and NDJSON exports, on hand-written fixtures in 4CAT's documented layout (no real
+export)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def test_formats_are_detected():
 
 
 def test_reddit_datasource_threads_owner_and_quarantine(tmp_path):
-    rows = list(csv.DictReader(open(FIX / "reddit-dataset.csv", encoding="utf-8")))
+    with open(FIX / "reddit-dataset.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     roots = [r for r in rows if r["id"] == r["thread_id"]]
     s, t = run("4cat", FIX / "reddit-dataset.csv", tmp_path / "o")
     assert s.counts["posts"].read == len(roots) == 2

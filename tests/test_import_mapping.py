@@ -85,10 +85,8 @@ def test_bluesky_keegan_archive_business_vs_personal(real_data, tmp_path):
         p["account_id"] == "bluesky:" + first["author_did"]
         and p["created_at"] == first["created_at"]
     )
-    assert (
-        p["url"]
-        == f"https://bsky.app/profile/{first['author_handle']}/post/{first['uri'].rsplit('/', 1)[1]}"
-    )
+    rkey = first["uri"].rsplit("/", 1)[1]
+    assert p["url"] == f"https://bsky.app/profile/{first['author_handle']}/post/{rkey}"
     assert p["collected_at"] == pd.Timestamp("2026-06-10T16:21:46Z")
     assert len(t.comments) == 0
     meta = json.loads((tmp_path / "o" / "dataset.json").read_text())

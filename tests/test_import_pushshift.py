@@ -1,6 +1,7 @@
 """Pushshift-style NDJSON, on a fixture built at test time from the real Reddit sample's thread.
 
-The real sample (reddit-praw-cassettes) is a `.json` thread listing plus a morechildren body; Pushshift dumps hold the same
+The real sample (reddit-praw-cassettes) is a `.json` thread listing plus a morechildren body;
+Pushshift dumps hold the same
 objects one per line, without the nesting. The fixture flattens the listing (dropping `replies` and
 `more` stubs) and shuffles the lines, so the importer cannot rely on order; the result must equal
 the listing's import, and the owner replies must be exactly the comments Reddit marks
@@ -28,7 +29,8 @@ def _key(tmp_path, monkeypatch):
 
 
 def _flatten(listing) -> list[dict]:
-    """Submission and comment objects of a thread listing or a morechildren body, without nesting."""
+    """Submission and comment objects of a thread listing or a morechildren body, without
+    nesting."""
     out = []
 
     def walk(thing):

@@ -1,4 +1,5 @@
-"""Each real sample (bundled excerpt or ../shared/data/real) imports with concrete, independently checked facts."""
+"""Each real sample (bundled excerpt or ../shared/data/real) imports with concrete, independently
+checked facts."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def test_twarc2_page_accounts_for_every_tweet(real_data, tmp_path):
     replies = sum(
         any(r["type"] == "replied_to" for r in t.get("referenced_tweets", [])) for t in tweets
     )
-    # the full page holds 100 tweets; the bundled excerpt its first 30 (tests/fixtures/real/.../SOURCE.md)
+    # the full page holds 100 tweets; the bundled excerpt its first 30
+    # (tests/fixtures/real/.../SOURCE.md)
     n = 30 if real_data.is_excerpt(d) else 100
     assert len(tweets) == n
     s, t = run("twarc2", [d / "noflat.jsonl"], tmp_path / "o")
@@ -236,7 +238,8 @@ def test_reddit_cassettes_kept_and_token_exchange_not_echoed(real_data, tmp_path
     quarantined with a short reason naming its URL, never with its body."""
     files = sorted(real_data.path("reddit-praw-cassettes/cassettes").glob("*.json"))
     s, t = run("cassette", files, tmp_path / "o")
-    # independent count: every t1/t3 thing in the data responses (a plain walk over the parsed bodies)
+    # independent count: every t1/t3 thing in the data responses (a plain walk over the parsed
+    # bodies)
     seen, tokens, recorded = [], 0, {}
 
     def walk(x):

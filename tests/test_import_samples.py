@@ -154,7 +154,8 @@ def test_facepager_csv(real_data, tmp_path):
     assert p["created_at"] == pd.Timestamp("2022-11-01 16:31:07", tz="UTC")
     acc = t.accounts.set_index("account_id")
     assert acc.loc["facebook:5550296508", "handle"] == "cnn"  # from the seed row
-    # row 16's comment (2022-10-31) is dated before its post (2022-11-01 16:00): fictional data, quarantined
+    # row 16's comment (2022-10-31) is dated before its post (2022-11-01 16:00): fictional data,
+    # quarantined
     q = {r["locator"]: r["reason"] for r in read_quarantine(tmp_path / "o")}
     assert q["row 16"].startswith("reply before its post") and len(t.comments) == 12
     assert (t.comments["depth"] == 0).all() and not t.comments["is_owner"].any()
@@ -253,7 +254,8 @@ def test_privacy_default_and_opt_out_logged(real_data, tmp_path):
 
 def test_cli_prints_quarantine_summary_by_reason_family(real_data, tmp_path):
     """`dialogic import` groups this import's quarantine by table and reason family (ids, times and
-    URLs removed): a few lines with counts that add up, checked against a plain count of the raw file."""
+    URLs removed): a few lines with counts that add up, checked against a plain count of the raw
+    file."""
     import re
 
     from analysis.cli_import import import_

@@ -1,4 +1,5 @@
-"""Account-type labels: signals, category table, mapping override, coding sheet, Krippendorff's alpha."""
+"""Account-type labels: signals, category table, mapping override, coding sheet, Krippendorff's
+alpha."""
 
 from __future__ import annotations
 

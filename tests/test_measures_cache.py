@@ -1,4 +1,5 @@
-"""The measures cached beside the data set (analysis.measures_cache) give the frames the code computes."""
+"""The measures cached beside the data set (analysis.measures_cache) give the frames the code
+computes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import measures_cache
-from analysis.report.data import compute_frames, load_report_data
+from analysis.pipeline import load as load_report_data
+from analysis.pipeline.measures import compute_frames
 from analysis.simulate_scale import write_scale_dataset
 
 

@@ -60,7 +60,7 @@ def in_memory(data_dir, window_h, comments_available=True, cache_dir=None):
 
 
 def assert_same(got, expected):
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         pd.testing.assert_frame_equal(g, e)
 
 
@@ -101,7 +101,8 @@ def test_demo_with_cache_and_no_window(client, demo_dir, tmp_path):
 
 
 def test_scale_data_equals_in_memory(client, scale_dir, monkeypatch):
-    # one input partition per row group (7 of comments, 1 of posts): the order is put back across them
+    # one input partition per row group (7 of comments, 1 of posts): the order is put back across
+    # them
     monkeypatch.setattr(measures_dask, "READ_OPTIONS", {"split_row_groups": True})
     assert dd.read_parquet(scale_dir / "comments.parquet", split_row_groups=True).npartitions >= 5
     assert_same(dask_measures(scale_dir, 24, client, npartitions=4), in_memory(scale_dir, 24))
@@ -153,10 +154,10 @@ def test_local_client_closes_its_cluster():
 
 
 def test_report_frames_on_dask_equal_the_in_memory_frames(client, tmp_path):
-    """What a report reads (analysis.report.data): filters applied, measures on the cluster."""
+    """What a report reads (analysis.pipeline): filters applied, measures on the cluster."""
     from analysis.ledger import read_dataset_info
-    from analysis.report.data import compute_frames, compute_frames_dask
-    from analysis.report.parameters import validate_parameters
+    from analysis.pipeline.measures import compute_frames, compute_frames_dask
+    from analysis.pipeline.parameters import validate_parameters
     from analysis.simulate_scale import write_scale_dataset
 
     write_scale_dataset(tmp_path, 20_000)
@@ -176,7 +177,7 @@ def test_a_study_run_on_dask_computes_its_measures_there_and_gives_the_local_res
     client, tmp_path
 ):
     """`dialogic run --dask-scheduler ADDRESS` on the report notebook: the measures step runs on
-    the cluster (analysis.report.data.compute_frames_dask) and the reports equal a local run's."""
+    the cluster (analysis.pipeline.measures) and the reports equal a local run's."""
     import json as _json
     import subprocess
     import sys

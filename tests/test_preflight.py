@@ -31,7 +31,8 @@ def test_page_coverage_against_a_hand_count():
     )
     comments = pd.DataFrame({"post_id": ["p1", "p2", "p2", "p3", "p3", "p3"]})
     pages = page_coverage(posts, comments).set_index("account_id")
-    # a: one counted post, 4 reported, 1 collected under it (p2's comments have no count to compare with)
+    # a: one counted post, 4 reported, 1 collected under it (p2's comments have no count to compare
+    # with)
     assert pages.loc["a", ["posts", "posts_counted", "reported", "collected"]].tolist() == [
         2,
         1,
@@ -159,7 +160,7 @@ def test_with_the_override_every_report_shows_the_data_set_coverage(bluesky):
     assert "coverage: " in (base / "reports-allowed" / "index.html").read_text()
 
 
-# --------------------------------------------------------------------------- pre-flight of the hypothesis
+# --------------------------------------------------------------------------- pre-flight of the hyp
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""A study on real imported data, end to end: `dialogic import` of the TWCS samples, then `dialogic run`.
+"""A study on real imported data, end to end: `dialogic import` of the TWCS samples, then `dialogic
+run`.
 
 The demo data are simulated and tidy; real exports are not. The random TWCS sample has broken
 threads and brands only (no personal page), and no page reply survives the import: the reports
@@ -84,7 +85,8 @@ def test_brand_only_data_make_h2_inconclusive_before_any_kernel_with_the_reason(
 
 
 def test_brand_only_data_in_a_notebook_give_the_reason_in_each_language(twcs_study):
-    # the same data run through the notebook's own calls (papermill users skip the runner's pre-flight)
+    # the same data run through the notebook's own calls (papermill users skip the runner's
+    # pre-flight)
     from analysis import report
     from analysis.report.views import statistics_html
 
@@ -105,7 +107,7 @@ def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_repo
     # UCI Facebook metrics: posts with the platform's comment count, no comment thread
     from analysis import config, report
     from analysis.importers import import_paths
-    from analysis.report.data import ThreadsUnavailable
+    from analysis.pipeline import ThreadsUnavailable
 
     monkeypatch.setattr(config, "PSEUDONYM_KEY_FILE", tmp_path / "key")
     out = tmp_path / "uci"

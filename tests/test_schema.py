@@ -192,7 +192,8 @@ def test_docs_data_model_is_in_step_with_the_schema():
     doc = Path(__file__).resolve().parents[1] / "docs" / "data-model.md"
     assert doc.read_text() == data_model_markdown() + "\n", (
         "docs/data-model.md is stale: regenerate it with "
-        '`python -c "from analysis.schema import data_model_markdown as m; print(m())" > docs/data-model.md`'
+        '`python -c "from analysis.schema import data_model_markdown as m; print(m())" > '
+        "docs/data-model.md`"
     )
 
 

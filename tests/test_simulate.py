@@ -20,7 +20,7 @@ def demo():
 
 def test_same_seed_same_tables(demo):
     again = simulate_demo(20240101)
-    for (name, a), (_, b) in zip(demo.items(), again.items()):
+    for (name, a), (_, b) in zip(demo.items(), again.items(), strict=True):
         pd.testing.assert_frame_equal(a, b, obj=name)
     assert not simulate_demo(7).posts["created_at"].equals(demo.posts["created_at"])
 
@@ -43,7 +43,8 @@ def test_shape_of_the_demo(demo):
 
 
 def test_planted_h1_effect_is_in_the_data(demo):
-    """Independent of analysis.stats: a plain statsmodels NB2 fit recovers IRR 0.5 within its CI."""
+    """Independent of analysis.stats: a plain statsmodels NB2 fit recovers IRR 0.5 within its
+    CI."""
     pm = post_measures(demo)
     x = sm.add_constant((pm["account_type"] == "business").astype(float).rename("business"))
     fit = sm.NegativeBinomial(pm["replies"].astype(float), x).fit(

@@ -43,7 +43,8 @@ def scores(real_data) -> pd.DataFrame:
 
 
 def corpora(real_data):
-    """The floors are measured on the whole human-labelled corpora: ../shared only (not bundled)."""
+    """The floors are measured on the whole human-labelled corpora: ../shared only (not
+    bundled)."""
     return real_data.root(
         "the text-signal floors need the full labelled corpora, most of them under "
         "unstated licences, so they are not bundled in tests/fixtures/real"

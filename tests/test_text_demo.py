@@ -1,4 +1,5 @@
-"""The text signals recover the labels the demo simulation planted (analysis.simulate templates)."""
+"""The text signals recover the labels the demo simulation planted (analysis.simulate
+templates)."""
 
 from __future__ import annotations
 

@@ -45,8 +45,10 @@ def test_detect_language_handles_noise_and_missing_text():
 def test_other_languages_keep_their_own_code():
     texts = pd.Series(
         [
-            "Muchas gracias por la ayuda, el servicio fue excelente y muy rápido para todos nosotros",
-            "Vielen Dank für die schnelle Antwort, der Kundendienst war wirklich sehr freundlich heute",
+            "Muchas gracias por la ayuda, el servicio fue excelente y muy rápido para todos "
+            "nosotros",
+            "Vielen Dank für die schnelle Antwort, der Kundendienst war wirklich sehr freundlich "
+            "heute",
         ]
     )
     assert detect_language(texts).tolist() == ["es", "de"]

@@ -148,7 +148,8 @@ SIGNALS: dict[str, tuple[str, Callable]] = {
 
 
 def load_corpus(name: str, root: Path, size: int | None = None, seed: int = 0) -> pd.DataFrame:
-    """Load corpus ``name`` from ``root`` (the real-data folder); at most ``size`` rows, sampled at random."""
+    """Load corpus ``name`` from ``root`` (the real-data folder); at most ``size`` rows, sampled at
+    random."""
     if name not in CORPORA:
         raise ValueError(f"unknown corpus {name!r}; choose one of {sorted(CORPORA)}")
     folder = Path(root) / name
@@ -164,7 +165,8 @@ def load_corpus(name: str, root: Path, size: int | None = None, seed: int = 0) -
 
 
 def binary_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
-    """Confusion counts, precision, recall, F1 and accuracy of ``predicted`` against ``truth`` (both bool)."""
+    """Confusion counts, precision, recall, F1 and accuracy of ``predicted`` against ``truth``
+    (both bool)."""
     t = np.asarray(truth, dtype=bool)
     p = np.asarray(predicted, dtype=bool)
     tp, fp, fn, tn = (
@@ -253,7 +255,8 @@ def _language_row(df: pd.DataFrame, name: str, role: str) -> dict:
 
 
 def describe_unlabelled(root: Path, size: int | None = None) -> pd.DataFrame:
-    """Share of questions, promotional and negative texts and detected languages on unlabelled French posts."""
+    """Share of questions, promotional and negative texts and detected languages on unlabelled
+    French posts."""
     rows = []
     for name, (_, role) in CORPORA.items():
         if role != "unlabelled":

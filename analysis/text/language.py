@@ -69,7 +69,8 @@ def detect_language(texts: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> detect_language(pd.Series(["Merci beaucoup pour votre réponse !", "Thanks a lot!", "👍", None])).tolist()
+    >>> texts = pd.Series(["Merci beaucoup pour votre réponse !", "Thanks a lot!", "👍", None])
+    >>> detect_language(texts).tolist()
     ['fr', 'en', <NA>, <NA>]
     """
     cleaned = normalize(texts, urls="drop", mentions="drop", hashtags="words")
@@ -78,7 +79,8 @@ def detect_language(texts: pd.Series) -> pd.Series:
 
 
 def resolve_language(texts: pd.Series, lang: pd.Series | None) -> pd.Series:
-    """Languages to use for ``texts``: ``lang`` where given (normalised to ISO 639-1), else detected.
+    """Languages to use for ``texts``: ``lang`` where given (normalised to ISO 639-1), else
+    detected.
 
     ``lang`` values such as ``"fr-FR"``, ``"en_US"`` or ``"FR"`` become ``"fr"``/``"en"``;
     missing values (and ``"und"``) are filled by :func:`detect_language` on those rows only.

@@ -1,4 +1,5 @@
-"""Apply per-language regular-expression rules to a Series of texts (shared by questions and promotion).
+"""Apply per-language regular-expression rules to a Series of texts (shared by questions and
+promotion).
 
 A rule set is a registry ``{language: [pattern, ...]}``; the key ``"*"`` holds rules that apply
 to every language. Languages without their own rules use :data:`FALLBACK_LANGUAGE`'s rules as

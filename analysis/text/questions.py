@@ -22,7 +22,10 @@ _EN_AUX = (
     r"isn'?t|aren'?t|wasn'?t|don'?t|doesn'?t|didn'?t|can'?t|couldn'?t|won'?t|wouldn'?t|"
     r"shouldn'?t|haven'?t|hasn'?t"
 )
-_EN_SUBJECT = r"i|you|u|ya|we|they|he|she|it|there|anyone|anybody|someone|somebody|this|that|these|those|the|your|my|our"
+_EN_SUBJECT = (
+    r"i|you|u|ya|we|they|he|she|it|there|anyone|anybody|someone|somebody|this|that|"
+    r"these|those|the|your|my|our"
+)
 _FR_VERBS = (
     r"avez|avons|êtes|etes|pouvez|pourriez|savez|connaissez|pensez|voulez|voudriez|aimez|croyez|"
     r"trouvez|préférez|faites|allez|souhaitez|comptez|auriez|seriez|voyez|vivez|utilisez|"
@@ -40,8 +43,10 @@ QUESTION_RULES: dict[str, list[str]] = {
         r"\b(?:please|pls|plz|kindly)\b",
         r"\blet (?:me|us) know\b",
         r"\b(?:tell|show|dm|message|email) (?:me|us)\b",
-        r"\bany (?:ideas?|suggestions?|tips|advice|recommendations?|thoughts|news|updates?|word)\b",
-        r"\b(?:anyone|anybody|someone|somebody) (?:know|knows|else|have|has|got|tried|recommend)\b",
+        r"\bany (?:ideas?|suggestions?|tips|advice|recommendations?|thoughts|news|updates?"
+        r"|word)\b",
+        r"\b(?:anyone|anybody|someone|somebody) "
+        r"(?:know|knows|else|have|has|got|tried|recommend)\b",
         r"\bi (?:wonder|was wondering)\b|\bwondering (?:if|whether|why|how|what|when)\b",
         r"\bwhat do (?:you|u|y'all) think\b",
         r"\bneed (?:your )?(?:help|advice)\b|\bhelp (?:me|us)\b",
@@ -85,7 +90,9 @@ def is_question(texts: pd.Series, lang: pd.Series | None = None) -> pd.Series:
 
     Examples
     --------
-    >>> is_question(pd.Series(["What do you think?", "Avez-vous testé notre menu", "Great day"])).tolist()
+    >>> is_question(
+    ...     pd.Series(["What do you think?", "Avez-vous testé notre menu", "Great day"])
+    ... ).tolist()
     [True, True, False]
     """
     cleaned = normalize(texts, urls="drop", mentions="drop", hashtags="words")

@@ -228,7 +228,9 @@ def sentiment_score(texts: pd.Series, lang: pd.Series | None = None) -> pd.Serie
     Analysis of Social Media Text. ICWSM-14.
     """
     cleaned = normalize(texts, urls="drop", mentions="drop", hashtags="words")
-    scores = [_score_one(t, code) for t, code in zip(cleaned, _languages(texts, lang))]
+    scores = [
+        _score_one(t, code) for t, code in zip(cleaned, _languages(texts, lang), strict=True)
+    ]
     return pd.Series(np.asarray(scores, dtype=float), index=texts.index)
 
 
