@@ -19,7 +19,8 @@ report's language, and the report shows that sentence in place of the image.
 
 Figures are built with matplotlib's object-oriented API (``Figure`` with an Agg canvas): importing
 this module neither selects a backend nor touches pyplot's figure list, so a researcher's
-JupyterLab backend is left as it was.
+JupyterLab backend is left as it was; the seaborn theme holds while a key figure is drawn only
+(``rc_context``), so the researcher's own figures keep their style.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import base64
 import io
 import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import matplotlib
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
@@ -84,13 +87,19 @@ class FigureView:
         return bool(self.png_base64)
 
 
-def _style() -> None:
-    sns.set_theme(
-        style="whitegrid",
-        context="notebook",
-        font="DejaVu Sans",
-        rc={"axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold"},
-    )
+@contextmanager
+def _style() -> Iterator[None]:
+    """The figures' seaborn theme, for what is drawn inside only: matplotlib's rcParams are put
+    back on exit, so the researcher's own figures keep their style (and the backend is never
+    touched: :func:`matplotlib.rc_context` leaves it out)."""
+    with matplotlib.rc_context():
+        sns.set_theme(
+            style="whitegrid",
+            context="notebook",
+            font="DejaVu Sans",
+            rc={"axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold"},
+        )
+        yield
 
 
 def _figure() -> tuple[Figure, Any]:
@@ -196,12 +205,14 @@ def _numeric(s: pd.Series) -> pd.Series:
 def _usable(
     df: pd.DataFrame, value: str, needed: tuple[str, ...] = ("cluster", "group")
 ) -> pd.DataFrame:
-    """Rows of ``df`` with a finite ``value`` and every ``needed`` column known ('' frame if none)."""
+    """Rows of ``df`` with a finite ``value`` and every ``needed`` column known ('' frame if
+    none)."""
     if len(df) == 0 or value not in df or any(c not in df for c in needed):
         return df.iloc[0:0]
     values = _numeric(df[value])
     keep = (np.isfinite(values) & df[list(needed)].notna().all(axis=1)).to_numpy()
-    # the rows taken once; all of them kept: the columns shared (replaced below, never written into)
+    # the rows taken once; all of them kept: the columns shared (replaced below, never written
+    # into)
     out = df.copy(deep=False) if keep.all() else df.take(np.flatnonzero(keep))
     out[value] = values.to_numpy()[keep] if not keep.all() else values
     if "group" in out:
@@ -275,7 +286,8 @@ def _dot_plot(
 def page_means(
     result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
 ) -> FigureView:
-    """Dot plot of the outcome averaged per page, by group (H1, H2 and any two-group hypothesis)."""
+    """Dot plot of the outcome averaged per page, by group (H1, H2 and any two-group
+    hypothesis)."""
     outcome = result.hypothesis.outcome
     hid = result.hypothesis.id
     key = f"fig.title.{hid}" if f"fig.title.{hid}" in STRINGS else "fig.title.generic"
@@ -362,7 +374,10 @@ def within_page(
     _log_y(ax)
     ylabel = t("fig.replies_per_post", language)
     ax.set_ylabel(ylabel)
-    medians = f"{labels[1]} {fmt_number(pages[1].median(), language, 1)}; {labels[0]} {fmt_number(pages[0].median(), language, 1)}"
+    medians = (
+        f"{labels[1]} {fmt_number(pages[1].median(), language, 1)}; {labels[0]} "
+        f"{fmt_number(pages[0].median(), language, 1)}"
+    )
     alt = t("fig.alt.groups", language, outcome=ylabel.lower(), n=len(pages), k=2, medians=medians)
     return _render(fig, alt, title, t("fig.page_mean", language))
 
@@ -535,7 +550,8 @@ def audience_scatter(
 def negative_split(
     result: Any, posts: pd.DataFrame, comments: pd.DataFrame, language: str
 ) -> FigureView:
-    """H6: share answered per page, negative and other comments, by group (mean and 95 % CI over pages)."""
+    """H6: share answered per page, negative and other comments, by group (mean and 95 % CI over
+    pages)."""
     hyp = result.hypothesis
     title = t("fig.title.H6", language)
     inter = hyp.interaction or "negative"
@@ -621,13 +637,14 @@ def key_figure(
     its reason in words (:attr:`FigureView.reason`). A failure no rule foresaw is reported the same
     way (and as a warning naming the error), so the report is still produced.
     """
-    _style()
     func = figure_function(result)
     try:
-        return func(result, posts, comments, language)
+        with _style():
+            return func(result, posts, comments, language)
     except Exception as exc:  # noqa: BLE001 - a figure must never stop the report
         warnings.warn(
-            f"the key figure of {result.hypothesis.id} could not be drawn: {type(exc).__name__}: {exc}",
+            f"the key figure of {result.hypothesis.id} could not be drawn: {type(exc).__name__}: "
+            f"{exc}",
             RuntimeWarning,
             stacklevel=2,
         )

@@ -7,8 +7,7 @@ resident memory of that process and its children (``os.wait4``):
 
 1. **load + validate**: :func:`analysis.schema.read_canonical` (every invariant checked);
 2. **measures**: read, filter and measure as a report does
-(:func:`analysis.pipeline.measures.compute_frames`,
-   text signals from a cold cache);
+   (:func:`analysis.pipeline.measures.compute_frames`, text signals from a cold cache);
 3. **reports**: ``dialogic run`` of a study with H1, H2 and H4 (H4a + H4b), academic report in
    English, from a cold measures cache: real kernels, real HTML; the first report computes the
    measures and stores them (:mod:`analysis.measures_cache`), the others read them back.

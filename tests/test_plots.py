@@ -1,4 +1,5 @@
-"""Key figures on small and degenerate data: never an exception, a reason in words when nothing can be drawn.
+"""Key figures on small and degenerate data: never an exception, a reason in words when nothing can
+be drawn.
 
 Every figure function of :mod:`analysis.plots` (through the hypothesis that uses it) is drawn on
 synthetic measure frames shaped like :func:`analysis.measures.post_measures` /
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 
 from analysis import plots
-from analysis.report.i18n import STRINGS, t
+from analysis.report.i18n import t
 from analysis.report.views import figure_html
 from analysis.stats import run_hypothesis
 from analysis.stats.hypotheses import CATALOGUE
@@ -199,7 +200,8 @@ def _result(hid: str, posts: pd.DataFrame, comments: pd.DataFrame, min_posts: in
 
 
 def _draw(result, posts, comments, language):
-    """The key figure; the catch-all of key_figure counts as a failure here (its warning is an error)."""
+    """The key figure; the catch-all of key_figure counts as a failure here (its warning is an
+    error)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="the key figure", category=RuntimeWarning)
         return plots.key_figure(result, posts, comments, language)
@@ -207,7 +209,7 @@ def _draw(result, posts, comments, language):
 
 def _reason(key: str, language: str) -> str:
     """The words of a reason up to its first field (the fields are data)."""
-    return STRINGS[key][language].split("{")[0]
+    return t(key, language).split("{")[0]  # no values: the text with its fields unfilled
 
 
 #: (case, hypothesis) -> the reason the figure cannot be drawn; every other pair draws an image.
@@ -334,7 +336,22 @@ def test_importing_plots_leaves_the_matplotlib_backend_alone():
     assert out.stdout.strip() == "svg"
 
 
-# --------------------------------------------------------------------------- real samples (regressions)
+def test_drawing_a_key_figure_leaves_the_backend_and_the_style_alone():
+    """A researcher's JupyterLab keeps its backend and its own figure style after a report cell:
+    the seaborn theme holds only while the key figure is drawn."""
+    import matplotlib
+
+    with matplotlib.rc_context({"axes.facecolor": "#fafafa"}):  # the researcher's own style
+        backend, style = matplotlib.get_backend(), dict(matplotlib.rcParams)
+        posts, comments = measures("normal")
+        for hid in ("H1", "H4a", "H5"):
+            assert _draw(_result(hid, posts, comments), posts, comments, "en").drawn
+            assert matplotlib.get_backend() == backend
+            changed = {k for k, v in matplotlib.rcParams.items() if style[k] != v}
+            assert not changed, f"{hid}: key_figure left rcParams changed: {sorted(changed)}"
+
+
+# --------------------------------------------------------------------------- real samples (regress
 
 
 def _import(real_data, tmp_path, monkeypatch, *paths, fmt=None):
