@@ -349,7 +349,8 @@ def id_hashes(s: pd.Series) -> np.ndarray:
     with the length. No Python string object is created and the memory is one chunk of bytes at
     a time, so 10 million ids hash in a few seconds within ~100 MB; two different ids of the same
     length collide with probability about 2**-56. Callers treat equal hashes as candidates and
-    confirm them on the strings (:func:`row_numbers`), so a collision costs time, never a wrong join.
+    confirm them on the strings (:func:`row_numbers`), so a collision costs time, never a wrong
+    join.
     """
     if isinstance(s.array, pd.arrays.ArrowStringArray):
         chunks = s.array.__arrow_array__().chunks  # hash the Parquet row groups' buffers in place
@@ -604,7 +605,8 @@ def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_canonical(tables: CanonicalTables, directory: Path) -> dict[str, Path]:
-    """Validate and write ``accounts.parquet``, ``posts.parquet``, ``comments.parquet`` atomically."""
+    """Validate and write ``accounts.parquet``, ``posts.parquet``, ``comments.parquet``
+    atomically."""
     tables = validate_tables(tables, source=str(directory))
     directory = Path(directory)
     paths = {}
