@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from analysis import config
+from analysis.errors import click_exception
 
 
 def _formats_help() -> str:
@@ -65,7 +66,8 @@ $DIALOGIC_KEY_FILE, default ~/.config/dialogic/pseudonym.key).
 @click.option(
     "--labels",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="account-type mapping CSV: platform, handle or id, account_type (overrides platform signals)",
+    help="account-type mapping CSV: platform, handle or id, account_type (overrides platform "
+    "signals)",
 )
 @click.option(
     "--tz",
@@ -122,7 +124,7 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
             column_mapping=mapping,
         )
     except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click_exception(exc) from exc
     click.echo(str(summary))
     digest = quarantine_summary_text(summarize_quarantine(out, offset))  # the path follows
     if digest:
@@ -134,7 +136,8 @@ def import_(args, name, out_dir, labels, naive_tz, mapping, no_pseudonymize, no_
 
 
 def unknown_format_message(name: str, formats: list[str]) -> str:
-    """Error for a first argument that is neither a format nor an existing path, with the closest formats."""
+    """Error for a first argument that is neither a format nor an existing path, with the
+    closest formats."""
     close = difflib.get_close_matches(name.lower(), formats, n=3, cutoff=0.5)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     return (
@@ -144,7 +147,8 @@ def unknown_format_message(name: str, formats: list[str]) -> str:
 
 
 def nothing_kept_message(summary, fmt: str | None, out: Path) -> str | None:
-    """Why an import that read files but kept no record at all is an error (None when something was kept)."""
+    """Why an import that read files but kept no record at all is an error (None when something
+    was kept)."""
     from analysis.ledger import read_quarantine
 
     if not summary.files or any(c.kept for c in summary.counts.values()):
@@ -152,14 +156,16 @@ def nothing_kept_message(summary, fmt: str | None, out: Path) -> str | None:
     read = sum(c.read for c in summary.counts.values())
     if read == 0:
         cause = (
-            f"the files hold no record the {fmt} reader recognises: the file is probably not a {fmt} export"
+            f"the files hold no record the {fmt} reader recognises: the file is probably not a "
+            f"{fmt} export"
             if fmt
             else "the files hold no record"
         )
     else:
         recent = read_quarantine(out)[-sum(c.quarantined for c in summary.counts.values()) :]
         cause = (
-            f"all {read:,} record(s) were quarantined; the first because: {recent[0]['reason'][:600]}"
+            f"all {read:,} record(s) were quarantined; the first because: "
+            f"{recent[0]['reason'][:600]}"
             + (f" (is the file really {fmt}? omit the format to auto-detect)" if fmt else "")
         )
     return (

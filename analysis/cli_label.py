@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from analysis import config
+from analysis.errors import click_exception
 
 
 def _data_dir(data: str) -> Path:
@@ -49,12 +50,13 @@ def export(data, out, all_):
     try:
         tables = read_canonical(_data_dir(data))
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click_exception(exc) from exc
     sheet = coding_sheet(tables.accounts, tables.posts, only_unknown=not all_)
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.to_csv(out, index=False)
     click.echo(
-        f"wrote {len(sheet)} account(s) to {out}; fill `account_type` (business, personal, unknown)"
+        f"wrote {len(sheet)} account(s) to {out}; fill `account_type` (business, personal, "
+        f"unknown)"
     )
 
 
@@ -73,7 +75,7 @@ def agreement_cmd(sheet_a, sheet_b):
             pd.read_csv(sheet_b, dtype=str, keep_default_na=False),
         )
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click_exception(exc) from exc
     verdict = (
         "reliable (>= 0.8)"
         if res["alpha"] >= 0.8

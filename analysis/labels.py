@@ -25,13 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.errors import DataError
 from analysis.schema import ACCOUNT_TYPES
 
 #: Page categories (Facebook Graph ``category``, CrowdTangle ``Page Category``) -> account type.
-#: Looked up through :func:`normalise_category` (case, ``&``/``and``, ``_``, ``/``, ``-`` and spaces
-#: do not matter), so CrowdTangle's ``SHOPPING_RETAIL`` finds "shopping & retail". Categories naming a person are ``personal``; those naming an
-#: organisation are ``business``; anything else stays ``unknown`` for coders. Documented in
-#: docs/importers.md; extend it with a mapping file rather than by editing code.
+#: Looked up through :func:`normalise_category` (case, ``&``/``and``, ``_``, ``/``, ``-`` and
+#: spaces do not matter), so CrowdTangle's ``SHOPPING_RETAIL`` finds "shopping & retail".
+#: Categories naming a person are ``personal``; those naming an organisation are ``business``;
+#: anything else stays ``unknown`` for coders. Documented in docs/importers.md; extend it with a
+#: mapping file rather than by editing code.
 CATEGORY_TABLE: dict[str, str] = {
     # organisations
     "company": "business",
@@ -156,11 +158,12 @@ def label_from_signal(signal: str | None) -> tuple[str, str]:
 
 
 def read_mapping(path: Path) -> pd.DataFrame:
-    """Read a mapping CSV: ``platform``, ``handle`` and/or ``id`` (or ``account_id``), ``account_type``.
+    """Read a mapping CSV: ``platform``, ``handle`` and/or ``id`` (or ``account_id``),
+    ``account_type``.
 
     Published Twitter label tables are read as they are (:data:`KNOWN_LABEL_TABLES`): Humanizr
-    (``username``, ``id``, ``label`` organization/individual) and CrowdFlower's "Twitter User Gender"
-    (``name``, ``gender`` brand/male/female; other values are skipped).
+    (``username``, ``id``, ``label`` organization/individual) and CrowdFlower's "Twitter User
+    Gender" (``name``, ``gender`` brand/male/female; other values are skipped).
 
     Raises
     ------
@@ -181,18 +184,26 @@ def read_mapping(path: Path) -> pd.DataFrame:
         df = df.rename(columns={"account_id": "id"})
     missing = [c for c in ("platform", "account_type") if c not in df.columns]
     if missing or not ({"handle", "id"} & set(df.columns)):
-        raise ValueError(
+        raise DataError(
             f"mapping file {path} needs columns platform, handle or id, account_type "
             f"(missing: {', '.join(missing) or 'handle/id'}). Fix: add them, e.g. "
-            "`platform,handle,account_type` / `twitter,TwitterDev,business`"
+            "`platform,handle,account_type` / `twitter,TwitterDev,business`",
+            path=path,
+            key=", ".join(missing) or "handle/id",
+            fix="add them",
         )
     df["account_type"] = df["account_type"].str.strip().str.lower()
     bad = ~df["account_type"].isin(ACCOUNT_TYPES) & (df["account_type"] != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(
-            f"mapping file {path}, row {i + 2}: account_type {df['account_type'].iloc[i]!r} is not "
-            f"one of {ACCOUNT_TYPES}. Fix: correct the label"
+        raise DataError(
+            f"mapping file {path}, row {i + 2}: account_type {df['account_type'].iloc[i]!r} is "
+            f"not "
+            f"one of {ACCOUNT_TYPES}. Fix: correct the label",
+            path=path,
+            record=f"row {i + 2}",
+            key="account_type",
+            fix="correct the label",
         )
     for col in ("handle", "id"):
         if col not in df.columns:
@@ -229,7 +240,7 @@ def _known_label_table(df: pd.DataFrame) -> pd.DataFrame:
     "Twitter User Gender" brand/male/female); other frames are returned unchanged."""
     if "account_type" in df.columns:
         return df
-    for name, (cols, label, table, handle, ident) in KNOWN_LABEL_TABLES.items():
+    for cols, label, table, handle, ident in KNOWN_LABEL_TABLES.values():
         if cols <= set(df.columns):
             out = pd.DataFrame(
                 {
@@ -262,9 +273,13 @@ def apply_mapping(accounts: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame
         zip(
             out["platform"].astype(str).str.lower(),
             out["handle"].astype(str).str.lstrip("@").str.lower(),
+            strict=True,
         )
     )
-    new = [by_id.get(a, by_handle.get(k)) for a, k in zip(out["account_id"].astype(str), keys)]
+    new = [
+        by_id.get(a, by_handle.get(k))
+        for a, k in zip(out["account_id"].astype(str), keys, strict=True)
+    ]
     hit = pd.Series([n is not None for n in new], index=out.index)
     out.loc[hit, "account_type"] = [n for n in new if n is not None]
     out.loc[hit, "account_type_source"] = source
@@ -324,23 +339,29 @@ def agreement(sheet_a: pd.DataFrame, sheet_b: pd.DataFrame) -> dict:
 
     References
     ----------
-    Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology*, 2nd ed., ch. 11.
+    Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology*, 2nd ed., ch.
+    11.
     """
     import krippendorff
 
     def clean(df, name):
         if "account_id" not in df.columns or "account_type" not in df.columns:
-            raise ValueError(
-                f"coding sheet {name} needs columns account_id and account_type. Fix: use the sheet "
-                "written by `dialogic label export`"
+            raise DataError(
+                f"coding sheet {name} needs columns account_id and account_type. Fix: use the "
+                f"sheet "
+                "written by `dialogic label export`",
+                fix="use the sheet written by `dialogic label export`",
             )
         s = df.set_index("account_id")["account_type"].astype("string").str.strip().str.lower()
         s = s[s.notna() & (s != "")]
         bad = s[~s.isin(ACCOUNT_TYPES)]
         if len(bad):
-            raise ValueError(
+            raise DataError(
                 f"coding sheet {name}: account {bad.index[0]!r} has label {bad.iloc[0]!r}; "
-                f"use one of {ACCOUNT_TYPES}"
+                f"use one of {ACCOUNT_TYPES}",
+                record=f"account {bad.index[0]!r}",
+                key="account_type",
+                fix=f"use one of {ACCOUNT_TYPES}",
             )
         return s
 
@@ -356,9 +377,10 @@ def agreement(sheet_a: pd.DataFrame, sheet_b: pd.DataFrame) -> dict:
         dtype=float,
     )
     if len(both) < 2:
-        raise ValueError(
+        raise DataError(
             f"only {len(both)} account(s) coded by both coders; alpha needs at least 2. Fix: have "
-            "both coders label the same accounts"
+            "both coders label the same accounts",
+            fix="have both coders label the same accounts",
         )
     alpha = krippendorff.alpha(
         reliability_data=data,

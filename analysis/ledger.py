@@ -19,7 +19,6 @@ Raw files are only ever read. Nothing here deletes a line: the files are the aud
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -28,6 +27,8 @@ from typing import Any
 
 import orjson
 
+from analysis._io import CHUNK, file_sha256
+
 IMPORT_LOG = "import_log.jsonl"
 QUARANTINE = "quarantine.jsonl"
 #: Names the importer (``dataset.json``) and the demo simulator (``DATASET.json``) give the file
@@ -35,13 +36,9 @@ QUARANTINE = "quarantine.jsonl"
 DATASET_FILES = ("dataset.json", "DATASET.json")
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB chunks (constant memory)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+def sha256_file(path: Path, chunk: int = CHUNK) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB chunks (:func:`analysis._io.file_sha256`)."""
+    return file_sha256(path, chunk)
 
 
 def now_utc() -> str:
@@ -97,7 +94,8 @@ class Quarantine:
     def add(
         self, table: str, source: str, locator: str, reason: str, raw=None, record=None
     ) -> None:
-        """Quarantine one record of ``table`` read from ``source`` at ``locator`` because of ``reason``."""
+        """Quarantine one record of ``table`` read from ``source`` at ``locator`` because of
+        ``reason``."""
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", errors="replace")
         entry = {
@@ -167,8 +165,10 @@ REASON_GLOSS = {
     "parent missing": "the record it hangs under is not in the data",
     "parent quarantined": "the record they hang under was quarantined itself",
     "parent under another post": "their parent belongs to a different post",
-    "duplicate id": "the same record appears again, e.g. fetched twice or on overlapping pages: kept once",
-    "timestamp has no time zone": "times written without a zone: pass --tz with the zone they are in",
+    "duplicate id": "the same record appears again, e.g. fetched twice or on overlapping pages: "
+    "kept once",
+    "timestamp has no time zone": "times written without a zone: pass --tz with the zone they "
+    "are in",
     "unreadable timestamp": "a time that cannot be parsed",
     "reply before its post": "dated before their post: check the time zones of both",
     "reply cycle": "the parent chain loops back on itself",
@@ -178,7 +178,8 @@ REASON_GLOSS = {
     "reblog": "a share, neither a post nor a reply",
     "repost": "a share, neither a post nor a reply",
     "no brand": "a customer conversation no brand of the file answers or names",
-    "not a data response": "an authentication exchange recorded beside the data; its body is not kept",
+    "not a data response": "an authentication exchange recorded beside the data; its body is not "
+    "kept",
     "malformed JSON line": "a line that is not JSON (truncated or damaged)",
     "malformed record": "a record the reader could not read",
 }
@@ -193,9 +194,9 @@ _VALUE_PATTERNS = [
 
 
 def reason_family(reason: str) -> str:
-    """The kind of a quarantine reason without its record-specific values, e.g.
-    ``post not found: bluesky:at://... is not in this import`` -> ``post not found`` and
-    ``timestamp 2020-01-09T00:05:02 has no time zone (pass --tz ...)`` -> ``timestamp has no time zone``."""
+    """The kind of a quarantine reason without its record-specific values, e.g. ``post not
+    found: bluesky:at://... is not in this import`` -> ``post not found`` and ``timestamp
+    2020-01-09T00:05:02 has no time zone (pass --tz ...)`` -> ``timestamp has no time zone``."""
     text = " ".join(str(reason or "").split())
     if not text:
         return "(no reason)"
@@ -222,8 +223,9 @@ def reason_family(reason: str) -> str:
 
 
 def summarize_quarantine(out_dir: Path, offset: int = 0) -> dict[tuple[str, str], dict]:
-    """Quarantined records of ``out_dir`` from byte ``offset`` on (what one import added), grouped by
-    (table, reason family): ``{(table, family): {"n": count, "example": first reason}}``, largest first.
+    """Quarantined records of ``out_dir`` from byte ``offset`` on (what one import added), grouped
+    by (table, reason family): ``{(table, family): {"n": count, "example": first reason}}``,
+    largest first.
 
     Streams the file: memory grows with the number of families, not of records.
     """
@@ -253,9 +255,9 @@ def quarantine_summary_text(
     top: int = 8,
     example_chars: int = 160,
 ) -> str:
-    """The per-reason summary ``dialogic import`` prints: one line per (table, reason family), the
-    largest ``top`` first, each with what it means (or an example reason) and the total; ``""`` when
-    nothing was quarantined."""
+    """The per-reason summary ``dialogic import`` prints: one line per (table, reason family),
+    the largest ``top`` first, each with what it means (or an example reason) and the total;
+    ``""`` when nothing was quarantined."""
     total = sum(g["n"] for g in groups.values())
     if not total:
         return ""
@@ -263,7 +265,8 @@ def quarantine_summary_text(
     for (table, _), g in groups.items():
         tables[table] = tables.get(table, 0) + g["n"]
     lines = [
-        f"quarantined {total:,} record(s) ({', '.join(f'{n:,} {t}' for t, n in tables.items())}), by reason:"
+        f"quarantined {total:,} record(s) "
+        f"({', '.join(f'{n:,} {t}' for t, n in tables.items())}), by reason:"
     ]
     width = len(f"{max(g['n'] for g in groups.values()):,}")
     for (table, family), g in list(groups.items())[:top]:

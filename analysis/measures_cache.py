@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import config
+from analysis._io import atomic_dir
 from analysis.schema import ARROW_STRING_DTYPES
 
 #: The frames of one entry (``ReportData`` is rebuilt from them).
@@ -84,7 +83,7 @@ def measures_key(data_dir: Path, params: dict[str, Any]) -> str:
 
 def cache_dir(data_dir: Path) -> Path:
     """The data set's cache folder (measures here, text signals by :mod:`analysis.text.cache`)."""
-    return Path(data_dir) / ".cache"
+    return Path(data_dir) / config.CACHE_DIR_NAME
 
 
 def entry_dir(data_dir: Path, key: str) -> Path:
@@ -159,26 +158,19 @@ def load(data_dir: Path, key: str) -> dict[str, pd.DataFrame] | None:
 
 
 def store(data_dir: Path, key: str, frames: dict[str, pd.DataFrame]) -> bool:
-    """Write the entry ``key`` atomically; False (and nothing written) when the folder is read-only."""
+    """Write the entry ``key`` atomically; False (and nothing written) when the folder is
+    read-only."""
     entry = entry_dir(data_dir, key)
     if entry.is_dir():
         return True
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
-    except OSError:
-        return False
-    try:
-        meta = {}
-        for name in FRAMES:
-            frame = frames[name].reset_index(drop=True)
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            meta[name] = {c: _dtype_name(frame[c].dtype) for c in frame.columns}
-        (tmp / "dtypes.json").write_text(json.dumps(meta, indent=1))
-        os.replace(tmp, entry)
+        with atomic_dir(entry) as tmp:
+            meta = {}
+            for name in FRAMES:
+                frame = frames[name].reset_index(drop=True)
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+                meta[name] = {c: _dtype_name(frame[c].dtype) for c in frame.columns}
+            (tmp / "dtypes.json").write_text(json.dumps(meta, indent=1))
         return True
     except OSError:
-        return entry.is_dir()  # another report stored the same entry first
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        return entry.is_dir()  # another report stored the same entry first (or read-only)

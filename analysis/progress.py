@@ -15,8 +15,10 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from analysis.config import PROGRESS_ENV
+
 #: Environment variable: "0" hides the bars (the runner sets it for its kernels).
-ENV = "DIALOGIC_PROGRESS"
+ENV = PROGRESS_ENV
 #: Below this many rows the steps take a few seconds: no bar.
 MIN_ROWS = 200_000
 

@@ -20,8 +20,6 @@ table, column, row and the remedy):
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from analysis._io import atomic_path
+from analysis.errors import DataError
 
 ACCOUNT_TYPES = ("business", "personal", "unknown")
 
@@ -111,8 +112,8 @@ COUNT_COLUMNS = {
 }
 
 
-class SchemaError(ValueError):
-    """A canonical table breaks an invariant.
+class SchemaError(DataError):
+    """A canonical table breaks an invariant (a :class:`analysis.errors.DataError`: exit code 4).
 
     Attributes name what is wrong so that callers (importers, the CLI) can act on it.
     """
@@ -134,7 +135,12 @@ class SchemaError(ValueError):
         at = f", row {row}" if row is not None else ""
         rid = f" ({ID_COLUMNS.get(table, 'id')}={record_id!r})" if record_id is not None else ""
         more = f" [{count - 1} more row(s) with the same problem]" if count > 1 else ""
-        super().__init__(f"{where}, column `{column}`{at}{rid}: {problem}.{more} Fix: {remedy}")
+        super().__init__(
+            f"{where}, column `{column}`{at}{rid}: {problem}.{more} Fix: {remedy}",
+            path=source,
+            key=column,
+            fix=remedy,
+        )
 
 
 @dataclass
@@ -590,18 +596,8 @@ def validate_tables(tables: CanonicalTables, source: str | None = None) -> Canon
 
 
 def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix="") as tmp:
         df.to_parquet(tmp, index=False)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_canonical(tables: CanonicalTables, directory: Path) -> dict[str, Path]:

@@ -1,11 +1,11 @@
 """Bluesky: profiles, author feeds and whole threads from the public AppView (no key needed).
 
 Per handle: ``app.bsky.actor.getProfile`` (description, followers, verification: labelling data),
-``app.bsky.feed.getAuthorFeed`` (``filter=posts_no_replies``, cursor pagination, newest first, until
-the page that reaches ``--since``), then ``app.bsky.feed.getPostThread`` (``depth``, ``parentHeight=0``)
-for every post of the window. A reply at the depth limit whose ``replyCount`` says it has replies
-that the response left out is fetched again as the top of its own thread (a *continuation*, import
-pass 1, 2, ...), so deep threads come whole.
+``app.bsky.feed.getAuthorFeed`` (``filter=posts_no_replies``, cursor pagination, newest first,
+until the page that reaches ``--since``), then ``app.bsky.feed.getPostThread`` (``depth``,
+``parentHeight=0``) for every post of the window. A reply at the depth limit whose ``replyCount``
+says it has replies that the response left out is fetched again as the top of its own thread (a
+*continuation*, import pass 1, 2, ...), so deep threads come whole.
 
 Counts: ``replyCount`` is the number of *direct* replies of a post. The summary gives, per post,
 direct replies reported vs fetched, and for the whole tree the sum of ``replyCount`` over every
@@ -47,7 +47,8 @@ def _error(resp) -> str:
 
 
 def walk(node, depth: int = 0):
-    """(depth, node) for every node of a thread view, the top first; replies only (never parents)."""
+    """(depth, node) for every node of a thread view, the top first; replies only (never
+    parents)."""
     if not isinstance(node, dict):
         return
     yield depth, node
@@ -285,7 +286,8 @@ class BlueskyCollector:
                 t = acc["threads"].get(uri, {})
                 if t.get("status") != "done":
                     exclude.setdefault(p["file"], {})[canonical_id(uri)] = (
-                        f"thread not collected: {t.get('reason') or 'not fetched yet (collection interrupted)'}"
+                        f"thread not collected: "
+                        f"{t.get('reason') or 'not fetched yet (collection interrupted)'}"
                     )
                     posts[uri] = {"thread": "failed", "reason": t.get("reason")}
                     continue

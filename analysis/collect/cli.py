@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from analysis import config
+from analysis.errors import EXIT_BAD_STUDY, click_exception
 
 _WINDOW = """\b
 Window: --since 2024-03-01 --until 2024-03-31 takes posts created from March 1
@@ -28,16 +29,19 @@ Docs: docs/collectors.md"""
 
 @click.group(
     "collect",
-    epilog="""\b
-Examples:
-  dialogic collect bluesky nytimes.com alice.bsky.social --since 2024-03-01 --until 2024-03-31 --name news
-  dialogic collect mastodon mastodon.social Gargron @nasa@mastodon.social --since 2024-03-01 --name masto
-  dialogic collect import news --labels agreed.csv     re-import a collection (after labelling)
-  dialogic label export --data news -o coder_a.csv     then code the accounts business / personal
-""",
+    epilog="\b\nExamples:\n"
+    "  dialogic collect bluesky nytimes.com alice.bsky.social --since 2024-03-01"
+    " --until 2024-03-31 --name news\n"
+    "  dialogic collect mastodon mastodon.social Gargron @nasa@mastodon.social --since 2024-03-01"
+    " --name masto\n"
+    "  dialogic collect import news --labels agreed.csv     re-import a collection"
+    " (after labelling)\n"
+    "  dialogic label export --data news -o coder_a.csv     then code the accounts"
+    " business / personal\n",
 )
 def collect() -> None:
-    """Collect posts and their whole reply threads from Bluesky and Mastodon (public APIs, no key)."""
+    """Collect posts and their whole reply threads from Bluesky and Mastodon (public APIs, no
+    key)."""
 
 
 def _common(f):
@@ -116,7 +120,8 @@ Examples:
     help="reply depth per getPostThread request; deeper replies are fetched as continuations",
 )
 def bluesky(handles, base_url, depth, **opts):
-    """Collect Bluesky accounts (HANDLES): profiles, posts (getAuthorFeed) and whole threads (getPostThread)."""
+    """Collect Bluesky accounts (HANDLES): profiles, posts (getAuthorFeed) and whole threads
+    (getPostThread)."""
     _run("bluesky", list(handles), instance=None, base_url=base_url, depth=depth, **opts)
 
 
@@ -140,7 +145,8 @@ Examples:
 @_common
 @click.option("--base-url", default=None, help="API URL (default https://<instance>)")
 def mastodon(instance, accounts, base_url, **opts):
-    """Collect Mastodon ACCOUNTS on INSTANCE: statuses (accounts/:id/statuses) and whole threads (context)."""
+    """Collect Mastodon ACCOUNTS on INSTANCE: statuses (accounts/:id/statuses) and whole threads
+    (context)."""
     _run("mastodon", list(accounts), instance=instance, base_url=base_url, depth=100, **opts)
 
 
@@ -216,15 +222,17 @@ def _run(
             progress=not no_progress,
         )
     except (ParametersChanged, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click_exception(exc, default=EXIT_BAD_STUDY) from exc
     except CollectError as exc:
-        raise click.ClickException(
+        raise click_exception(
+            exc,
             f"{exc}. Everything fetched so far is kept in {raw}; run the same command "
-            "again to resume"
+            "again to resume",
         ) from exc
     except KeyboardInterrupt:
         click.echo(
-            f"\ninterrupted: everything fetched so far is kept in {raw}; run the same command again to "
+            f"\ninterrupted: everything fetched so far is kept in {raw}; run the same command "
+            f"again to "
             "resume",
             err=True,
         )
@@ -233,13 +241,17 @@ def _run(
     run = summary["runs"][key]
     t = run["totals"]
     click.echo(
-        f"collected {len(run['accounts'])} account(s) into {raw}: {summary['requests_logged']} requests "
-        f"logged, {t['feed_pages']} listing page(s), {t['posts_listed_in_window']} post(s) in the window "
-        f"({t['posts_outside_window']} listed outside it), {t['threads_fetched']} thread(s) fetched, "
+        f"collected {len(run['accounts'])} account(s) into {raw}: {summary['requests_logged']} "
+        f"requests "
+        f"logged, {t['feed_pages']} listing page(s), {t['posts_listed_in_window']} post(s) in "
+        f"the window "
+        f"({t['posts_outside_window']} listed outside it), {t['threads_fetched']} thread(s) "
+        f"fetched, "
         f"{t['threads_failed']} failed"
     )
     click.echo(
-        f"replies fetched {t['replies_fetched']:,} of {t['replies_reported']:,} reported by the platform "
+        f"replies fetched {t['replies_fetched']:,} of {t['replies_reported']:,} reported by the "
+        f"platform "
         f"(direct replies {t['direct_replies_fetched']:,} of {t['direct_replies_reported']:,}); "
         f"{t['unavailable']} unavailable (deleted/blocked) node(s)"
     )
@@ -271,14 +283,15 @@ def _import(raw: Path, out: Path, name: str, labels, no_pseudonymize, no_progres
             command="dialogic " + " ".join(sys.argv[1:]),
         )
     except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click_exception(exc) from exc
     counts = combined_counts(summaries)
     lines = [f"{'table':<10} {'in':>8} {'new':>8} {'already':>8} {'quarantined':>12}"]
     for table, c in counts.items():
         if table == "unparsed" and not c["read"]:
             continue
         lines.append(
-            f"{table:<10} {c['read']:>8,} {c['added']:>8,} {c['already']:>8,} {c['quarantined']:>12,}"
+            f"{table:<10} {c['read']:>8,} {c['added']:>8,} {c['already']:>8,} "
+            f"{c['quarantined']:>12,}"
         )
     ok = all(s.reconciles() for s in summaries)
     click.echo(
@@ -288,6 +301,7 @@ def _import(raw: Path, out: Path, name: str, labels, no_pseudonymize, no_progres
         + ("in = kept + quarantined for every table" if ok else "COUNTS DO NOT RECONCILE (a bug)")
     )
     click.echo(
-        "'already' = the same record in two responses (a thread holds the post its feed page listed), "
+        "'already' = the same record in two responses (a thread holds the post its feed page "
+        "listed), "
         f"kept once. Quarantine (reasons): {out / 'quarantine.jsonl'}"
     )

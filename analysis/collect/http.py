@@ -1,5 +1,5 @@
-"""HTTP for collectors: one client with rate-limit handling, retries with capped backoff, and a hook
-that logs every request.
+"""HTTP for collectors: one client with rate-limit handling, retries with capped backoff, and a
+hook that logs every request.
 
 Built on httpx (pinned in requirements.lock): connection reuse, timeouts, ``Link`` header parsing
 (``response.links``) and pluggable transports, which the tests use to stop a run after N requests.
@@ -8,8 +8,8 @@ Waiting, in order of precedence:
 
 * ``Retry-After`` (seconds, or an HTTP date) on a 429 or 503: wait exactly that long;
 * the rate-limit reset of the platform on a 429, or before any request once the previous response
-  said nothing remains: Bluesky ``ratelimit-reset`` (Unix seconds; a small number is read as a delay
-  in seconds, as in the IETF draft), Mastodon ``X-RateLimit-Reset`` (an ISO 8601 time);
+  said nothing remains: Bluesky ``ratelimit-reset`` (Unix seconds; a small number is read as a
+  delay in seconds, as in the IETF draft), Mastodon ``X-RateLimit-Reset`` (an ISO 8601 time);
 * otherwise (a 5xx, a 429 without headers, a dropped connection) exponential backoff,
   ``backoff_base * 2**attempt`` seconds capped at ``backoff_cap``.
 
@@ -27,13 +27,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from analysis import __version__
+from analysis.errors import CollectError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"dialogic/{__version__} (research collector; +https://github.com/dialogic)"
-
-
-class CollectError(RuntimeError):
-    """A collection cannot go on (a listing request failed for good); rerun to resume."""
 
 
 def _parse_time(value: str) -> float | None:

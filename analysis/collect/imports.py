@@ -60,7 +60,8 @@ def import_collection(
     name: str | None = None,
     command: str | None = None,
 ) -> list:
-    """Import every raw file of a collection folder; returns the :class:`ImportSummary` of each pass."""
+    """Import every raw file of a collection folder; returns the :class:`ImportSummary` of each
+    pass."""
     from analysis.importers import import_paths
 
     out = []

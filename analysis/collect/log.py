@@ -3,18 +3,21 @@ and the summary that the importers read.
 
 ```
 data/raw/<name>/
-  bluesky/<handle>/profile.json, feed/page-0001.json, threads/<rkey>.json, threads/<rkey>.more-<rkey>.json
+  bluesky/<handle>/profile.json, feed/page-0001.json, threads/<rkey>.json,
+  threads/<rkey>.more-<rkey>.json
   mastodon/<instance>/<acct>/account.json, statuses/page-0001.json, context/<status id>.json
-  collection_log.jsonl     one line per event, appended: request (every attempt, with its status and
-                           the wait that followed), response (file written), failure (with the reason),
-                           run start / end
-  collection_state.json    where each run stands (rewritten atomically after every response): a killed
-                           collection continues from here, re-requesting at most the one response
-                           that was being fetched, written again under the same file name
-  collection.json          the summary: per account and per post, replies fetched vs the platform's own
-                           counts, failures, and per raw file what the import needs (the instance that
-                           served it, when it was received, its import pass, records to exclude with
-                           the reason: posts outside --since/--until, posts whose thread failed)
+  collection_log.jsonl     one line per event, appended: request (every attempt, with its
+                           status and the wait that followed), response (file written),
+                           failure (with the reason), run start / end
+  collection_state.json    where each run stands (rewritten atomically after every response):
+                           a killed collection continues from here, re-requesting at most the
+                           one response that was being fetched, written again under the same
+                           file name
+  collection.json          the summary: per account and per post, replies fetched vs the
+                           platform's own counts, failures, and per raw file what the import
+                           needs (the instance that served it, when it was received, its
+                           import pass, records to exclude with the reason: posts outside
+                           --since/--until, posts whose thread failed)
 ```
 
 Responses are written exactly as received (the body's bytes). This module has no HTTP code, so the
@@ -24,12 +27,13 @@ importers can read :func:`collection_context` without importing httpx.
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import orjson
 
+from analysis._io import atomic_write
+from analysis.errors import UsageError
 from analysis.ledger import now_utc
 
 LOG_FILE = "collection_log.jsonl"
@@ -39,21 +43,16 @@ META_FILES = frozenset({LOG_FILE, STATE_FILE, SUMMARY_FILE})
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, data, fsync=True)  # the state must survive a kill or a power cut
 
 
-class ParametersChanged(ValueError):
+class ParametersChanged(UsageError):
     """A resumed collection was asked for with other parameters than the ones it started with."""
 
 
 class Collection:
-    """One raw collection folder. Runs (``bluesky``, ``mastodon:<instance>``) keep their own state."""
+    """One raw collection folder. Runs (``bluesky``, ``mastodon:<instance>``) keep their own
+    state."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -65,14 +64,15 @@ class Collection:
             else {"version": 1, "runs": {}, "files": {}}
         )
         self.resumed = path.exists()
-        self._log = open(self.root / LOG_FILE, "ab")
+        self._log = open(self.root / LOG_FILE, "ab")  # noqa: SIM115 (open for the object's life)
 
     def close(self) -> None:
         self._log.close()
 
     # -------------------------------------------------------------------------------- state
     def run(self, key: str, params: dict) -> dict:
-        """The state of run ``key``, created with ``params``; a resumed run must have the same params."""
+        """The state of run ``key``, created with ``params``; a resumed run must have the same
+        params."""
         runs = self.state["runs"]
         if key in runs:
             old = runs[key]["params"]
@@ -80,7 +80,8 @@ class Collection:
             if changed:
                 what = ", ".join(f"{k}: {a!r} then {b!r}" for k, (a, b) in changed.items())
                 raise ParametersChanged(
-                    f"{self.root} holds a collection '{key}' started with other parameters ({what}). Fix: rerun "
+                    f"{self.root} holds a collection '{key}' started with other parameters "
+                    f"({what}). Fix: rerun "
                     "with the same options to resume it, or collect into a new --name"
                 )
             return runs[key]
@@ -99,7 +100,8 @@ class Collection:
         self._log.flush()
 
     def on_request(self, ev: dict) -> None:
-        """Hook for :class:`analysis.collect.http.HttpClient`: every attempt is a ``request`` line."""
+        """Hook for :class:`analysis.collect.http.HttpClient`: every attempt is a ``request``
+        line."""
         self.log("request", **{k: v for k, v in ev.items() if v is not None})
 
     def save_response(

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlparse
 
+from analysis import config
 from analysis.collect.http import CollectError, HttpClient
 from analysis.collect.log import Collection
 from analysis.collect.window import Window, parse_time, progress_bar
 
 PLATFORM = "mastodon"
 PAGE_LIMIT = 40
-TOKEN_ENV = "DIALOGIC_MASTODON_TOKEN"
+TOKEN_ENV = config.MASTODON_TOKEN_ENV
 
 
 def canonical_id(instance: str, status_id: str) -> str:
-    """The id the importer gives a status (``analysis/importers/mastodon.py``, namespaced by instance)."""
+    """The id the importer gives a status (``analysis/importers/mastodon.py``, namespaced by
+    instance)."""
     return f"{PLATFORM}:{instance}/{status_id}"
 
 
@@ -141,7 +143,8 @@ class MastodonCollector:
             self.c.failure(self.key, acct, f"statuses page {pages['n'] + 1}: {_error(resp)}")
             self.c.commit()
             raise CollectError(
-                f"mastodon {acct}@{self.instance}: statuses failed ({_error(resp)}); rerun to resume"
+                f"mastodon {acct}@{self.instance}: statuses failed ({_error(resp)}); rerun to "
+                f"resume"
             )
         rel = f"{self._dir(acct)}/statuses/page-{pages['n'] + 1:04d}.json"
         self.c.save_response(rel, resp, run=self.key, kind="statuses", instance=self.instance)
@@ -155,7 +158,8 @@ class MastodonCollector:
             if self.window.position(created) != "inside":
                 acc["outside"][sid] = [rel, self.window.reason(created)]
             elif s.get("in_reply_to_id") is not None:
-                continue  # a self-reply (thread continuation): it comes again in its post's context
+                # a self-reply (thread continuation): it comes again in its post's context
+                continue
             elif self.max_posts is not None and len(acc["posts"]) >= self.max_posts:
                 acc["outside"][sid] = [
                     rel,
@@ -216,7 +220,8 @@ class MastodonCollector:
                 t = acc["threads"].get(sid, {})
                 if t.get("status") != "done":
                     exclude.setdefault(p["file"], {})[canonical_id(self.instance, sid)] = (
-                        f"thread not collected: {t.get('reason') or 'not fetched yet (collection interrupted)'}"
+                        f"thread not collected: "
+                        f"{t.get('reason') or 'not fetched yet (collection interrupted)'}"
                     )
                     posts[sid] = {"thread": "failed", "reason": t.get("reason")}
                     continue

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import orjson
 
+from analysis import config
 from analysis.collect.http import HttpClient
 from analysis.collect.log import SUMMARY_FILE, Collection
 from analysis.collect.window import Window
+from analysis.errors import UsageError
 from analysis.ledger import now_utc
 
 
@@ -36,15 +38,15 @@ def collect(
     """Collect ``accounts`` of ``platform`` (``bluesky`` or ``mastodon`` with ``instance``) into
     ``raw_dir``; resumes a run stopped earlier. Returns the summary written to ``collection.json``.
 
-    ``client`` (or ``client_options`` for :class:`HttpClient`: ``transport``, ``sleep``, ...) lets tests
-    replay a local server without waiting; the collection log hooks into it either way.
+    ``client`` (or ``client_options`` for :class:`HttpClient`: ``transport``, ``sleep``, ...) lets
+    tests replay a local server without waiting; the collection log hooks into it either way.
     """
     window = Window.parse(since, until)
     coll = Collection(raw_dir)
     headers = {}
-    if platform == "mastodon" and os.environ.get("DIALOGIC_MASTODON_TOKEN"):
+    if platform == "mastodon" and os.environ.get(config.MASTODON_TOKEN_ENV):
         headers["Authorization"] = (
-            f"Bearer {os.environ['DIALOGIC_MASTODON_TOKEN']}"  # never logged
+            f"Bearer {os.environ[config.MASTODON_TOKEN_ENV]}"  # never logged
         )
     http = client or HttpClient(headers=headers, **(client_options or {}))
     http.on_request = coll.on_request
@@ -65,7 +67,7 @@ def collect(
             from analysis.collect.mastodon import MastodonCollector
 
             if not instance:
-                raise ValueError("a Mastodon collection needs the instance, e.g. mastodon.social")
+                raise UsageError("a Mastodon collection needs the instance, e.g. mastodon.social")
             collector = MastodonCollector(
                 coll,
                 http,
@@ -76,7 +78,7 @@ def collect(
                 progress=progress,
             )
         else:
-            raise ValueError(f"unknown platform {platform!r}: bluesky or mastodon")
+            raise UsageError(f"unknown platform {platform!r}: bluesky or mastodon")
         key = collector.key
         coll.log(
             "run", run=key, accounts=accounts, resumed=coll.resumed, params=collector.run["params"]

@@ -1,4 +1,5 @@
-"""The collection window (``--since`` / ``--until``) and the progress bar shared by the collectors."""
+"""The collection window (``--since`` / ``--until``) and the progress bar shared by the
+collectors."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from analysis.errors import UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -23,7 +26,8 @@ def parse_time(value) -> datetime | None:
 
 @dataclass(frozen=True)
 class Window:
-    """Posts created at ``since <= t < until`` (UTC). A date alone for ``until`` includes that day."""
+    """Posts created at ``since <= t < until`` (UTC). A date alone for ``until`` includes that
+    day."""
 
     since: datetime | None = None
     until: datetime | None = None
@@ -38,7 +42,7 @@ class Window:
                 return day + timedelta(days=1) if end else day
             dt = parse_time(text)
             if dt is None:
-                raise ValueError(
+                raise UsageError(
                     f"{text!r} is not a date. Fix: write YYYY-MM-DD or an ISO 8601 time, "
                     "e.g. 2024-03-01 or 2024-03-01T12:00:00Z"
                 )
@@ -46,7 +50,7 @@ class Window:
 
         w = cls(one(since, False), one(until, True))
         if w.since and w.until and w.since >= w.until:
-            raise ValueError(f"--since {since} is not before --until {until}")
+            raise UsageError(f"--since {since} is not before --until {until}")
         return w
 
     def params(self) -> dict:
@@ -68,13 +72,19 @@ class Window:
     def reason(self, t: datetime | None) -> str:
         where = self.position(t)
         if where == "unknown":
-            return "no readable creation time: outside the collection window; its thread was not collected"
+            return (
+                "no readable creation time: outside the collection window; its thread was not "
+                "collected"
+            )
         bound = (
             f"--until {self.until.isoformat()}"
             if where == "newer"
             else f"--since {self.since.isoformat()}"
         )
-        return f"outside the collection window ({where} than {bound}): listed, its thread was not collected"
+        return (
+            f"outside the collection window ({where} than {bound}): listed, its thread was not "
+            "collected"
+        )
 
 
 def progress_bar(total: int, desc: str, enabled: bool):

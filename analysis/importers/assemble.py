@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis import labels as labels_mod
+from analysis.errors import UsageError
 from analysis.importers.core import Sink
 from analysis.ledger import Quarantine
 from analysis.privacy import ANON_MARK, pseudonymize_many
@@ -83,7 +84,7 @@ class _Dropper:
         """Quarantine the rows of ``bad`` (with ``_source`` and ``_locator``), one reason each."""
         cols = [c for c in bad.columns if not c.startswith("_")]
         for rec, src, loc, why in zip(
-            bad[cols].to_dict("records"), bad["_source"], bad["_locator"], reasons
+            bad[cols].to_dict("records"), bad["_source"], bad["_locator"], reasons, strict=True
         ):
             self.q.add(
                 table,
@@ -143,7 +144,8 @@ def _isna(v) -> bool:
 
 
 def parse_utc(values: pd.Series, naive_tz: str | None) -> tuple[pd.Series, pd.Series]:
-    """Parse timestamps to UTC; returns ``(parsed, problem)`` where ``problem`` names unreadable ones.
+    """Parse timestamps to UTC; returns ``(parsed, problem)`` where ``problem`` names unreadable
+    ones.
 
     Strings must be ISO 8601 (readers convert other layouts); a zone or offset is required unless
     ``naive_tz`` says which zone naive times are in (e.g. ``America/New_York``).
@@ -180,9 +182,11 @@ def parse_utc(values: pd.Series, naive_tz: str | None) -> tuple[pd.Series, pd.Se
             try:
                 loc = parsed.dt.tz_localize(naive_tz, ambiguous="NaT", nonexistent="NaT")
             except Exception as exc:  # unknown zone name
-                raise ValueError(
+                raise UsageError(
                     f"time zone {naive_tz!r} is not known ({exc}). Fix: use an IANA name such as "
-                    "Europe/Paris or UTC"
+                    "Europe/Paris or UTC",
+                    key="--tz",
+                    fix="use an IANA name such as Europe/Paris or UTC",
                 ) from exc
             out[naive] = loc.dt.tz_convert("UTC")
     unreadable = present & out.isna() & problem.isna()
@@ -331,7 +335,7 @@ def _comments(
         (hint.notna() & (hint != depth)).to_numpy(),
         lambda b: [
             f"depth disagrees: given {h}, parent chain gives {d}"
-            for h, d in zip(hint[b.index], depth[b.index])
+            for h, d in zip(hint[b.index], depth[b.index], strict=True)
         ],
     )
     com["depth"] = depth[com.index].astype("Int64")
@@ -412,7 +416,8 @@ def assemble(
     mapping: pd.DataFrame | None = None,
     naive_tz: str | None = None,
 ) -> Assembly:
-    """Check, complete and merge the records of ``sink`` with ``existing``; see the module docstring.
+    """Check, complete and merge the records of ``sink`` with ``existing``; see the module
+    docstring.
 
     Parameters
     ----------

@@ -1,4 +1,5 @@
-"""Bluesky (AT Protocol): ``getAuthorFeed``, ``getPostThread``, ``searchPosts`` and ``getProfile`` responses.
+"""Bluesky (AT Protocol): ``getAuthorFeed``, ``getPostThread``, ``searchPosts`` and ``getProfile``
+responses.
 
 A post without ``record.reply`` is a post of its author (``bluesky:<did>``); a reply is a comment
 whose post is ``record.reply.root`` and whose parent is ``record.reply.parent`` (ids are the
@@ -111,7 +112,8 @@ def _thread_up(node: dict, sink: Sink, loc: str) -> None:
 
 
 def is_profile(obj) -> bool:
-    """An ``app.bsky.actor.getProfile`` response (a profileViewDetailed): a profile, not a record."""
+    """An ``app.bsky.actor.getProfile`` response (a profileViewDetailed): a profile, not a
+    record."""
     return (
         isinstance(obj, dict)
         and str(obj.get("did", "")).startswith("did:")

@@ -1,4 +1,5 @@
-"""The ``canonical`` format: accounts/posts/comments tables as Parquet or CSV, in the canonical layout.
+"""The ``canonical`` format: accounts/posts/comments tables as Parquet or CSV, in the canonical
+layout.
 
 Used for the simulated demo (``data/raw/demo/``) and for tables prepared elsewhere. A folder holds
 ``accounts.*``, ``posts.*`` and ``comments.*`` (``.parquet`` or ``.csv``) and optionally
@@ -73,7 +74,7 @@ def read(path: Path, sink: Sink) -> None:
         use = [c for c in cols if c in df.columns]
         fn = emit[table]
         for i, rec in enumerate(df[use].itertuples(index=False, name=None)):
-            fn(f"row {i + 1}", **dict(zip(use, rec)))
+            fn(f"row {i + 1}", **dict(zip(use, rec, strict=True)))
 
 
 register(

@@ -2,8 +2,10 @@
 
 A *reader* turns one raw file into records by calling the :class:`Sink`:
 
-- ``sink.post(locator, post_id=..., account_id=..., created_at=..., ...)`` for a post of a studied account;
-- ``sink.comment(locator, comment_id=..., post_id=..., parent_id=..., author=..., created_at=..., ...)``
+- ``sink.post(locator, post_id=..., account_id=..., created_at=..., ...)`` for a post of a studied
+  account;
+- ``sink.comment(locator, comment_id=..., post_id=..., parent_id=..., author=..., created_at=...,
+  ...)``
   for a comment or reply (``author`` is the *raw*, namespaced author id: the pipeline decides
   ``is_owner`` and pseudonymizes, so no reader can get privacy or ownership wrong);
 - ``sink.profile(account_id, ...)`` to describe an account (not a record: account rows are made for
@@ -17,6 +19,7 @@ depth, owner): :mod:`analysis.importers.assemble` does that once for every forma
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterator
@@ -27,6 +30,8 @@ from pathlib import Path
 import orjson
 import pandas as pd
 from tqdm.auto import tqdm
+
+from analysis.errors import DataError
 
 POST_FIELDS = (
     "post_id",
@@ -70,14 +75,14 @@ _CHUNK = 10_000
 PROGRESS_MIN_BYTES = 8 << 20
 
 
-# ----------------------------------------------------------------------------------------- registry
+# ---------------------------------------------------------------------------------------- registry
 @dataclass(frozen=True)
 class Format:
     """One importable format.
 
-    ``detect(path, head)`` says whether ``path`` (a file, or a folder for folder formats) is in this
-    format; ``head`` holds the first 64 KiB of a file (empty for folders). ``read(path, sink)`` reads
-    one file into ``sink``.
+    ``detect(path, head)`` says whether ``path`` (a file, or a folder for folder formats) is in
+    this format; ``head`` holds the first 64 KiB of a file (empty for folders). ``read(path,
+    sink)`` reads one file into ``sink``.
     """
 
     name: str
@@ -100,7 +105,8 @@ def register(
     example: str = "",
     folder: bool = False,
 ) -> Format:
-    """Register an importer under ``name`` (``dialogic import <name> ...``); returns the :class:`Format`.
+    """Register an importer under ``name`` (``dialogic import <name> ...``); returns the
+    :class:`Format`.
 
     Formats are tried for auto-detection in registration order, so register specific layouts
     before general ones.
@@ -128,9 +134,9 @@ def get_format(name: str) -> Format:
 class Sink:
     """Collects records in chunks and counts what each reader emits.
 
-    Every ``_CHUNK`` rows of a table become one DataFrame; with a :attr:`spill`, chunks of posts and
-    comments are checked and written to disk at once (memory stays flat on large files), otherwise
-    they are kept in memory for :meth:`frame`.
+    Every ``_CHUNK`` rows of a table become one DataFrame; with a :attr:`spill`, chunks of posts
+    and comments are checked and written to disk at once (memory stays flat on large files),
+    otherwise they are kept in memory for :meth:`frame`.
     """
 
     key_time: str = ""
@@ -269,11 +275,13 @@ class Sink:
         )
 
     def profile(self, account_id: str, **fields) -> None:
-        """Describe an account (first value of each field wins); rows are made for post authors only.
+        """Describe an account (first value of each field wins); rows are made for post authors
+        only.
 
-        Fields: platform, handle, display_name, followers, category, collected_at, signal (a platform
-        signal for :func:`analysis.labels.label_from_signal`, e.g. ``"verified_type=business"``), and
-        ``account_type`` with its ``account_type_source`` when the source states it (a column mapping).
+        Fields: platform, handle, display_name, followers, category, collected_at, signal (a
+        platform signal for :func:`analysis.labels.label_from_signal`, e.g.
+        ``"verified_type=business"``), and ``account_type`` with its ``account_type_source`` when
+        the source states it (a column mapping).
         """
         known = self.profiles.setdefault(account_id, {})
         for k, v in fields.items():
@@ -281,7 +289,8 @@ class Sink:
                 known[k] = v
 
     def post_stub(self, post_id: str, **row) -> None:
-        """A post known only from its comments (e.g. a video whose ``videos.list`` was not collected).
+        """A post known only from its comments (e.g. a video whose ``videos.list`` was not
+        collected).
 
         Used only if no real record of the post arrives from any file; ``created_at`` keeps the
         earliest value given (the first comment: an upper bound of the publication time, noted in
@@ -300,8 +309,9 @@ class Sink:
                 known[k] = v
 
     def _excluded(self, table: str, locator: str, record_id, **raw) -> bool:
-        """A record its collection excludes (``state["exclude"]``: id -> reason, e.g. a post outside
-        the collection window, whose thread was not fetched) goes to the quarantine with the reason."""
+        """A record its collection excludes (``state["exclude"]``: id -> reason, e.g. a post
+        outside the collection window, whose thread was not fetched) goes to the quarantine with
+        the reason."""
         reason = (self.state.get("exclude") or {}).get(record_id)
         if reason is None:
             return False
@@ -313,7 +323,8 @@ class Sink:
         return self.state.get("collected_at") or self.key_time
 
     def reject(self, table: str, locator: str, reason: str, raw=None) -> None:
-        """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known which."""
+        """A record that cannot be read; ``table`` is ``unparsed`` when it is not even known
+        which."""
         self.records += 1
         if self.quarantine is not None:
             text = raw if isinstance(raw, (str, bytes)) else None
@@ -390,7 +401,8 @@ class Sink:
             self._flush(table)
 
     def frame(self, table: str) -> pd.DataFrame:
-        """All records of ``table`` read so far, as one DataFrame with ``_source`` and ``_locator``."""
+        """All records of ``table`` read so far, as one DataFrame with ``_source`` and
+        ``_locator``."""
         if table == "posts":
             self._resolve_stubs()
         self._flush(table)
@@ -406,8 +418,10 @@ class Sink:
 
 
 # ----------------------------------------------------------------------------------------- reading
-class UnreadableFile(ValueError):
-    """A whole raw file cannot be parsed (the pipeline quarantines it as one ``unparsed`` record)."""
+class UnreadableFile(DataError):
+    """A whole raw file cannot be parsed (the pipeline quarantines it as one ``unparsed`` record).
+
+    A :class:`analysis.errors.DataError` (exit code 4), hence still a ``ValueError``."""
 
 
 def head_bytes(path: Path, n: int = 65536) -> bytes:
@@ -435,7 +449,8 @@ def progress_bar(size: int, name: str, wanted: bool = True):
 
 
 def iter_lines(path: Path, sink: Sink) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line_number, bytes)`` for each non-empty line, with a byte progress bar on large files."""
+    """Yield ``(line_number, bytes)`` for each non-empty line, with a byte progress bar on large
+    files."""
     size = path.stat().st_size
     bar = progress_bar(size, path.name, sink.progress)
     done = 0
@@ -477,7 +492,8 @@ def load_json(path: Path, sink: Sink):
 
 
 def read_text(path: Path, sink: Sink) -> str:
-    """A text file's content as UTF-8, falling back to Windows-1252/Latin-1 (noted in the import log)."""
+    """A text file's content as UTF-8, falling back to Windows-1252/Latin-1 (noted in the import
+    log)."""
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -489,7 +505,8 @@ def read_text(path: Path, sink: Sink) -> str:
 def csv_rows(
     path: Path, sink: Sink, delimiter: str | None = None, fieldnames=None
 ) -> Iterator[tuple[int, dict]]:
-    """Yield ``(row_number, dict)`` for a CSV file of any common encoding and delimiter (, ; tab)."""
+    """Yield ``(row_number, dict)`` for a CSV file of any common encoding and delimiter (, ;
+    tab)."""
     text = read_text(path, sink)
     if delimiter is None:
         first = text.split("\n", 1)[0]
@@ -524,7 +541,8 @@ def iso_from_epoch(value) -> str | None:
 
 
 def iso_from_format(value: str | None, fmt: str) -> str | None:
-    """Parse ``value`` with :func:`datetime.strptime` format ``fmt``; keeps the zone if ``fmt`` has one.
+    """Parse ``value`` with :func:`datetime.strptime` format ``fmt``; keeps the zone if ``fmt`` has
+    one.
 
     Returns the input unchanged when it does not match, so the pipeline quarantines it with the
     offending value in the reason.
@@ -571,15 +589,16 @@ _RECORD_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
 
 
 def guarded(table: str, nested=None):
-    """Decorate ``fn(obj, sink, loc, ...)`` so a malformed record is quarantined instead of crashing.
+    """Decorate ``fn(obj, sink, loc, ...)`` so a malformed record is quarantined instead of
+    crashing.
 
     A damaged API object (a field of the wrong type, a missing sub-object) becomes one quarantined
     record of ``table`` with the Python error in the reason; the rest of the file is still read.
 
-    ``nested(obj)`` lists the records an object holds beneath it, in the order the reader emits them,
-    as ``(table, locator suffix, raw)`` (e.g. a post's comment tree). When the object fails, the ones
-    not emitted yet are quarantined too, each counted, so in = kept + quarantined still holds
-    whatever part of the family had been read before the error.
+    ``nested(obj)`` lists the records an object holds beneath it, in the order the reader emits
+    them, as ``(table, locator suffix, raw)`` (e.g. a post's comment tree). When the object fails,
+    the ones not emitted yet are quarantined too, each counted, so in = kept + quarantined still
+    holds whatever part of the family had been read before the error.
     """
     import functools
 
@@ -593,10 +612,9 @@ def guarded(table: str, nested=None):
                 why = f"malformed record: {type(exc).__name__}: {exc}"
                 family = [(table, "", obj)]
                 if nested is not None:
-                    try:
+                    # a family that cannot be walked counts as its one record
+                    with contextlib.suppress(*_RECORD_ERRORS):
                         family += list(nested(obj))
-                    except _RECORD_ERRORS:
-                        pass  # a family that cannot be walked counts as its one record
                 reject_family(
                     sink, family[sink.records - before :], loc, why, "a malformed record"
                 )

@@ -1,8 +1,9 @@
-"""Facebook: Graph API JSON, the page-scraper CSV pair, CrowdTangle (API JSON and CSV export), UCI metrics.
+"""Facebook: Graph API JSON, the page-scraper CSV pair, CrowdTangle (API JSON and CSV export), UCI
+metrics.
 
 Graph API. A post ``<page id>_<post id>`` is a post of its page (``from.id`` when present); its
-``comments.data`` (with ``from``, ``parent`` and nested ``comments``) are comments at any depth. Page
-objects (``category``, ``fan_count``) describe accounts; categories label them through
+``comments.data`` (with ``from``, ``parent`` and nested ``comments``) are comments at any depth.
+Page objects (``category``, ``fan_count``) describe accounts; categories label them through
 :data:`analysis.labels.CATEGORY_TABLE`. Since 2018 the Graph API hides commenters of pages you do
 not manage: comments without ``from`` get a distinct unknown author each (never the owner), and
 ``dataset.json`` says ``owner_identifiable: false``.
@@ -11,10 +12,10 @@ Page scraper (minimaxir ``facebook-page-post-scraper``): ``*_statuses.csv`` (pos
 ``*_comments.csv`` (comments, ``parent_id`` one level deep). Its times were shifted to US Eastern
 standard time (UTC-05:00) by the scraper; that offset is applied unless ``--tz`` says otherwise.
 
-CrowdTangle reports posts with counts only (no comment threads): ``comments_available: false``.
-The UCI "Facebook metrics" table (Moro et al. 2016) likewise gives 500 posts of one brand page
-with counts only; it has no day of month, so ``created_at`` is the 1st of the post's month (2014) at
-the post's hour, and ``dataset.json`` records ``created_at_precision: month``.
+CrowdTangle reports posts with counts only (no comment threads): ``comments_available: false``. The
+UCI "Facebook metrics" table (Moro et al. 2016) likewise gives 500 posts of one brand page with
+counts only; it has no day of month, so ``created_at`` is the 1st of the post's month (2014) at the
+post's hour, and ``dataset.json`` records ``created_at_precision: month``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def _page(obj: dict, sink: Sink, loc: str = "") -> None:
 
 
 def _comment_tree(container, suffix: str):
-    """The comments beneath ``container`` as ``guarded`` lists them, in the order `_comments` reads them."""
+    """The comments beneath ``container`` as ``guarded`` lists them, in the order `_comments`
+    reads them."""
     data = container.get("data") if isinstance(container, dict) else None
     for i, c in enumerate(data if isinstance(data, list) else ()):
         yield "comments", f"{suffix}.data[{i}]", c
@@ -216,7 +218,8 @@ register_json(
     "facebook-graph",
     detect_graph,
     read_graph,
-    description="Facebook Graph API JSON: page posts with nested comments, comment edges, pages, ?ids=",
+    description="Facebook Graph API JSON: page posts with nested comments, comment edges, pages, "
+    "?ids=",
     example="dialogic import facebook-graph posts_*.json pages.json",
 )
 
@@ -395,8 +398,9 @@ def _ct_time(value: str | None) -> str | None:
 
 
 def _ct_followers(r: dict):
-    """Followers of the page when the post was made: ``Followers at Posting`` (what a page's audience
-    is since 2021), falling back to ``Likes at Posting`` (page likes, the only figure in older exports)."""
+    """Followers of the page when the post was made: ``Followers at Posting`` (what a page's
+    audience is since 2021), falling back to ``Likes at Posting`` (page likes, the only figure
+    in older exports)."""
     for col in ("followers at posting", "likes at posting"):
         v = nonempty(r.get(col))
         if v is not None:
@@ -534,11 +538,16 @@ def detect_uci_volume(path: Path, head: bytes) -> bool:
 
 def read_uci_volume(path: Path, sink: Sink) -> None:
     raise UnreadableFile(
-        f"{path.name} looks like the UCI 'Facebook Comment Volume' feature table (headerless, {UCI_VOLUME_FIELDS} "
-        "numeric columns): not supported, because it is a table of model features, not of posts: it has no post, "
-        "page or comment ids (the same post recurs at several base times and cannot be told apart), no text, no "
-        "dates (only weekday one-hots and hours) and no threads. Fix: use it for comment-volume modelling outside "
-        "dialogic; for posts with comment counts use the UCI 'Facebook metrics' table (format uci-metrics)"
+        f"{path.name} looks like the UCI 'Facebook Comment Volume' feature table (headerless, "
+        f"{UCI_VOLUME_FIELDS} "
+        "numeric columns): not supported, because it is a table of model features, not of posts: "
+        "it has no post, "
+        "page or comment ids (the same post recurs at several base times and cannot be told "
+        "apart), no text, no "
+        "dates (only weekday one-hots and hours) and no threads. Fix: use it for comment-volume "
+        "modelling outside "
+        "dialogic; for posts with comment counts use the UCI 'Facebook metrics' table (format "
+        "uci-metrics)"
     )
 
 
@@ -546,6 +555,7 @@ register(
     "uci-comment-volume",
     detect_uci_volume,
     read_uci_volume,
-    description="UCI 'Facebook Comment Volume' features: recognised only to say why it is not importable",
+    description="UCI 'Facebook Comment Volume' features: recognised only to say why it is not "
+    "importable",
     example="(not importable: a feature table without post ids)",
 )

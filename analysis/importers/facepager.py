@@ -16,9 +16,9 @@ a row to the row it was fetched from:
 Facepager exports carry no comment author unless the preset asks for ``from.id``/``from.name``:
 without them each comment gets a distinct unknown author (never the owner) and ``dataset.json``
 says ``owner_identifiable: false``. A comment row whose ``object_id`` repeats its post's id (the
-datavana example data) gets the id ``facebook:facepager/<file>/<node id>``, noted in the import log.
-Queries of other platforms (``YouTube:``, ``Twitter:``, generic ``Generic:`` URLs) are quarantined
-with the reason: map them with ``--mapping`` instead.
+datavana example data) gets the id ``facebook:facepager/<file>/<node id>``, noted in the import
+log. Queries of other platforms (``YouTube:``, ``Twitter:``, generic ``Generic:`` URLs) are
+quarantined with the reason: map them with ``--mapping`` instead.
 
 Facepager's SQLite database (``.db``) stores raw responses of any API; it is not read (export the
 CSV from Facepager: *Export data*), and importing it says so instead of skipping it silently.
@@ -105,7 +105,8 @@ def read_csv(path: Path, sink: Sink) -> None:
             )
     if any(skipped.values()):
         sink.note(
-            f"{skipped['seed']} seed and {skipped['offcut']} offcut row(s) are Facepager query nodes "
+            f"{skipped['seed']} seed and {skipped['offcut']} offcut row(s) are Facepager query "
+            f"nodes "
             "(the pages asked for, paging leftovers), not records"
         )
 
@@ -158,7 +159,8 @@ def _comment(r: dict, rows: dict, path: Path, sink: Sink, loc: str) -> None:
         if not sink.state.get("facepager_node_ids"):
             sink.state["facepager_node_ids"] = True
             sink.note(
-                "comment rows repeat their post's object_id instead of their own id: comment ids are "
+                "comment rows repeat their post's object_id instead of their own id: comment ids "
+                "are "
                 "facebook:facepager/<file>/<Facepager node id> (stable for this export only)"
             )
     r["_cid"] = f"{P}:{cid}"
@@ -177,7 +179,8 @@ register(
     "facepager",
     detect_csv,
     read_csv,
-    description="Facepager CSV export of Facebook Graph queries (level;id;parent_id;object_id;...)",
+    description="Facepager CSV export of Facebook Graph queries "
+    "(level;id;parent_id;object_id;...)",
     example="dialogic import facepager export.csv",
 )
 
@@ -200,6 +203,7 @@ register(
     "facepager-db",
     detect_db,
     read_db,
-    description="Facepager SQLite database: recognised only to say why it is not read (export the CSV)",
+    description="Facepager SQLite database: recognised only to say why it is not read (export "
+    "the CSV)",
     example="dialogic import facepager export.csv   # not the .db",
 )

@@ -1,9 +1,10 @@
 """4CAT exports: the CSV of a dataset (4CAT's mapped columns) and its NDJSON (one item per line).
 
 4CAT (Digital Methods Initiative) maps every item of every datasource to a common set of columns
-before writing a CSV: ``id``, ``thread_id``, ``author``, ``body``, ``timestamp`` (UTC,
-``YYYY-MM-DD HH:MM:SS``), usually ``unix_timestamp`` and ``subject``, plus columns of the datasource
-(``subreddit``, ``score``, ``url``, ``like_count``, ``parent`` or ``reply_to``, ``author_id``, ...).
+before writing a CSV: ``id``, ``thread_id``, ``author``, ``body``, ``timestamp`` (UTC, ``YYYY-MM-DD
+HH:MM:SS``), usually ``unix_timestamp`` and ``subject``, plus columns of the datasource
+(``subreddit``, ``score``, ``url``, ``like_count``, ``parent`` or ``reply_to``, ``author_id``,
+...).
 An NDJSON export holds one item per line: either those mapped columns, or the datasource's original
 object (a Bluesky post view with ``4CAT_metadata``, a Pushshift-style Reddit object, a Zeeschuimer
 item with ``__import_meta``).
@@ -127,7 +128,8 @@ def _time(row: dict, sink: Sink):
         if isinstance(v, (int, float)):
             return iso_from_epoch(v)
         text = str(v).strip()
-        # 4CAT writes naive UTC; a zone given on the command line means the export was written elsewhere
+        # 4CAT writes naive UTC; a zone given on the command line means the export was written
+        # elsewhere
         if sink.naive_tz is None and re.fullmatch(
             r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text
         ):
@@ -146,7 +148,8 @@ def _author(row: dict, platform: str, item_id) -> tuple[str, str | None]:
 
 
 def _emit_all(items: list[tuple[str, dict]], sink: Sink) -> None:
-    """Posts and comments of one file's mapped items (see the module docstring for the thread model)."""
+    """Posts and comments of one file's mapped items (see the module docstring for the thread
+    model)."""
     parent_of, thread_of, kept, container = {}, {}, [], set()
     for loc, row in items:
         iid = _norm_id(row.get("id"))
@@ -231,7 +234,8 @@ def _emit_all(items: list[tuple[str, dict]], sink: Sink) -> None:
 
 # ------------------------------------------------------------------------------ original objects
 def _from_bluesky(obj: dict) -> dict:
-    """A Bluesky post view (4CAT stores the atproto object, snake_case or camelCase) as 4CAT columns."""
+    """A Bluesky post view (4CAT stores the atproto object, snake_case or camelCase) as 4CAT
+    columns."""
     rec = obj.get("record") or {}
     author = obj.get("author") or {}
     root = dig(rec, "reply", "root", "uri")
@@ -252,7 +256,8 @@ def _from_bluesky(obj: dict) -> dict:
 
 
 def _from_reddit(obj: dict) -> dict:
-    """A Pushshift-style Reddit submission or comment (4CAT's Reddit datasource) as 4CAT columns."""
+    """A Pushshift-style Reddit submission or comment (4CAT's Reddit datasource) as 4CAT
+    columns."""
     is_sub = "title" in obj
     return {
         "id": obj["id"],

@@ -120,7 +120,8 @@ _SECRET_PARAM = re.compile(
 
 
 def _redacted_uri(uri) -> str:
-    """The request URI with the values of credential-like query parameters replaced by ``<redacted>``."""
+    """The request URI with the values of credential-like query parameters replaced by
+    ``<redacted>``."""
     u = urlparse(str(uri))
     if not u.query:
         return str(uri)
@@ -132,7 +133,8 @@ def _redacted_uri(uri) -> str:
 
 
 def _auth_exchange(uri, obj) -> bool:
-    """A token / app-registration / login exchange: recognised by its URL path or a credential body."""
+    """A token / app-registration / login exchange: recognised by its URL path or a credential
+    body."""
     if _AUTH_PATH.search(urlparse(str(uri)).path or ""):
         return True
     return isinstance(obj, dict) and bool(_SECRET_KEYS & set(obj)) and len(obj) <= 12
@@ -142,8 +144,8 @@ def recorded_utc(value) -> str | None:
     """A cassette's recording time as ISO 8601 UTC, or None when it cannot be read.
 
     Betamax writes ``recorded_at`` as naive ISO text of the UTC time (``betamax.util.timestamp``:
-    ``datetime.now(timezone.utc)`` with its offset cut off); Ruby VCR writes an HTTP date (``GMT``);
-    VCR.py writes none. A naive value is therefore UTC, never a local time.
+    ``datetime.now(timezone.utc)`` with its offset cut off); Ruby VCR writes an HTTP date
+    (``GMT``); VCR.py writes none. A naive value is therefore UTC, never a local time.
     """
     if isinstance(value, datetime):
         dt = value
@@ -172,7 +174,8 @@ def read_cassette(path: Path, sink: Sink) -> None:
     recorded_file = recorded_utc(recorded)
     if recorded and not recorded_file:
         sink.note(
-            f"{path.name}: recorded_at {str(recorded)[:40]!r} is not a readable time; collected_at = import time"
+            f"{path.name}: recorded_at {str(recorded)[:40]!r} is not a readable time; "
+            f"collected_at = import time"
         )
     if not isinstance(interactions, list):
         raise UnreadableFile(
@@ -230,7 +233,7 @@ def read_cassette(path: Path, sink: Sink) -> None:
             continue
         sink.state["instance"] = urlparse(str(req.get("uri", ""))).netloc or None
         sink.state["collected_at"] = recorded_utc(it.get("recorded_at")) or recorded_file
-        for name, (det, rd) in JSON_FORMATS.items():
+        for det, rd in JSON_FORMATS.values():
             if det(obj):
                 rd(obj, sink, loc)
                 break
@@ -250,6 +253,7 @@ register(
     "cassette",
     detect_cassette,
     read_cassette,
-    description="recorded HTTP exchanges (VCR.py YAML, Betamax JSON) holding any JSON format below",
+    description="recorded HTTP exchanges (VCR.py YAML, Betamax JSON) holding any JSON format "
+    "below",
     example="dialogic import cassette tests/cassettes/*.yaml",
 )

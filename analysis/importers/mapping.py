@@ -8,7 +8,7 @@ small YAML file says which source column feeds which canonical column::
     comments_available: false      # optional; default: true when a comments table is mapped
     files:                         # one entry per table layout; a file uses the first that matches
       - match: "snowball_archive_*.parquet"
-        skip:                      # rows that are not records of this table, quarantined with the reason
+        skip:                      # rows that are not records of this table (quarantined)
           - {column: is_reply, equals: true, reason: "reply to a post outside the data set"}
         posts:
           post_id: uri             # a string names a source column
@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from analysis.errors import UsageError
 from analysis.importers.core import (
     ACCOUNT_FIELDS,
     COMMENT_FIELDS,
@@ -183,7 +184,7 @@ class MappingSpec:
 
 
 def _fail(path: Path, where: str, problem: str, fix: str):
-    raise ValueError(f"{path}: {where}: {problem}. Fix: {fix}")
+    raise UsageError(f"{path}: {where}: {problem}. Fix: {fix}", path=path, key=where, fix=fix)
 
 
 def _rule(path: Path, where: str, spec) -> Rule:
@@ -300,8 +301,10 @@ def load_mapping(path: Path) -> MappingSpec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(
-            f"{path}: cannot read the column mapping ({exc}). Fix: check the path and the YAML"
+        raise UsageError(
+            f"{path}: cannot read the column mapping ({exc}). Fix: check the path and the YAML",
+            path=path,
+            fix="check the path and the YAML",
         ) from exc
     if not isinstance(raw, dict):
         _fail(path, "top level", "expected a YAML mapping", "start with `platform: <name>`")

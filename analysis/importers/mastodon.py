@@ -31,7 +31,8 @@ def is_status(x) -> bool:
 
 
 def is_account(x) -> bool:
-    """A Mastodon Account entity (``/accounts/:id``, ``verify_credentials``): a profile, not a record."""
+    """A Mastodon Account entity (``/accounts/:id``, ``verify_credentials``): a profile, not a
+    record."""
     return isinstance(x, dict) and "acct" in x and "username" in x and "content" not in x
 
 

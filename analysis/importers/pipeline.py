@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.coverage import MISSING_PARENT_REASONS, audit_tables
+from analysis.errors import UsageError
 from analysis.importers.assemble import TableCount, assemble
 from analysis.importers.core import FORMATS, Sink, UnreadableFile, get_format, head_bytes
 from analysis.importers.spill import Spill, system_allocator
@@ -32,7 +33,8 @@ _SKIP_NAMES = {
 
 @dataclass
 class ImportSummary:
-    """What one import did. ``counts[table]`` reconciles: read = added + already present + quarantined."""
+    """What one import did. ``counts[table]`` reconciles: read = added + already present +
+    quarantined."""
 
     out_dir: Path
     format: str
@@ -85,7 +87,8 @@ class ImportSummary:
 
 
 def detect_format(path: Path) -> str:
-    """The first registered format whose ``detect`` accepts ``path``; the error lists all formats."""
+    """The first registered format whose ``detect`` accepts ``path``; the error lists all
+    formats."""
     head = head_bytes(path)
     for fmt in FORMATS.values():
         if fmt.folder != path.is_dir():
@@ -95,7 +98,7 @@ def detect_format(path: Path) -> str:
                 return fmt.name
         except Exception:  # a detector must never break detection of the others
             continue
-    raise ValueError(
+    raise UsageError(
         f"could not recognise the format of {path}. Fix: name it, e.g. "
         f"`dialogic import <format> {path}` with one of: {', '.join(FORMATS)}"
     )
@@ -140,7 +143,7 @@ def _expand(fmt: str | None, paths: list[Path]) -> tuple[list[tuple[str, Path]],
         else:
             out.append((fmt or detect_format(p), p))
     if not out:
-        raise ValueError(
+        raise UsageError(
             f"no importable file found in {', '.join(map(str, paths))}. Fix: name the format "
             f"(one of {', '.join(FORMATS)}) or point to the files"
         )
@@ -184,8 +187,9 @@ def _dataset_meta(
             meta[flag] = sink.state[flag]
     meta["updated_at"] = now_utc()
     meta["counts"] = tables.counts()
-    # coverage audit (analysis.coverage): collected vs reported comments, missing parents, owner replies
-    # (missing parents: the earlier imports' count, plus this import's rejects of those reasons)
+    # coverage audit (analysis.coverage): collected vs reported comments, missing parents, owner
+    # replies (missing parents: the earlier imports' count, plus this import's rejects of those
+    # reasons)
     earlier = int((meta.get("coverage") or {}).get("missing_parents") or 0)
     now = sum(quarantine.reasons.get(r, 0) for r in MISSING_PARENT_REASONS)
     meta["coverage"] = audit_tables(
@@ -222,18 +226,20 @@ def import_paths(
         Account-type mapping CSV (``platform``, ``handle`` or ``id``, ``account_type``) overriding
         platform signals.
     pseudonymize
-        Replace non-owner authors by keyed hashes (default). ``False`` is recorded in the import log.
+        Replace non-owner authors by keyed hashes (default). ``False`` is recorded in the import
+        log.
     progress
         Show progress bars on large files.
     name
         Data set name written to ``dataset.json`` (default: the folder name of ``out_dir``).
     naive_tz
-        Zone of timestamps that carry none (e.g. ``America/New_York``); without it they are quarantined.
+        Zone of timestamps that carry none (e.g. ``America/New_York``); without it they are
+        quarantined.
     command
         The command line to record (default: ``sys.argv``).
     column_mapping
-        Column-mapping YAML for the ``mapping`` format (implies it when ``fmt`` is ``None``); checked
-        before any file is read, recorded in the import log with its sha256.
+        Column-mapping YAML for the ``mapping`` format (implies it when ``fmt`` is ``None``);
+        checked before any file is read, recorded in the import log with its sha256.
 
     Returns
     -------
@@ -256,7 +262,7 @@ def import_paths(
         spec = load_mapping(Path(column_mapping))
         fmt = fmt or "mapping"
     elif fmt == "mapping":
-        raise ValueError(
+        raise UsageError(
             "the mapping format needs a column-mapping file. Fix: add --mapping FILE.yaml "
             "(examples in docs/mappings/)"
         )
@@ -273,7 +279,8 @@ def import_paths(
     summary = ImportSummary(out_dir=out_dir, format=fmt or "auto", skipped=unrecognised)
     used = []
     key = load_key() if pseudonymize else None
-    # one pass over the input: rejects stream to the quarantine, posts and comments to a spill on disk
+    # one pass over the input: rejects stream to the quarantine, posts and comments to a spill on
+    # disk
     with (
         Quarantine(out_dir) as quarantine,
         pd.option_context("mode.string_storage", "pyarrow"),
@@ -327,12 +334,14 @@ def _read_all(items, done, sink: Sink, summary: ImportSummary, used: list) -> No
                 raw=head_bytes(p, 2000).decode("utf-8", "replace") if p.is_file() else None,
             )
         except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
-            # the document's outer structure is not what the format expects; records read so far stay
+            # the document's outer structure is not what the format expects; records read so far
+            # stay
             sink.reject(
                 "unparsed",
                 "rest of file",
                 f"unexpected structure for {f_name} ({type(exc).__name__}: "
-                f"{exc}); records before this point were read. Fix: check the file is a {f_name} export",
+                f"{exc}); records before this point were read. Fix: check the file is a {f_name} "
+                f"export",
                 raw=None,
             )
         used.append((f_name, p))

@@ -1,4 +1,5 @@
-"""Reddit: ``.json`` thread listings, ``/api/morechildren`` bodies and Pushshift-style NDJSON lines.
+"""Reddit: ``.json`` thread listings, ``/api/morechildren`` bodies and Pushshift-style NDJSON
+lines.
 
 The submission (``t3``) is the post of its author (``reddit:<username>``); comments (``t1``) hang
 under it by ``parent_id`` (``t1_...`` = a comment, ``t3_...`` = top level). A comment is an owner
@@ -57,7 +58,8 @@ def _submission(d: dict, sink: Sink, loc: str) -> None:
 
 
 def _reply_tree(listing, suffix: str):
-    """The things beneath a reply listing as ``guarded`` lists them, in the order `_things` reads them."""
+    """The things beneath a reply listing as ``guarded`` lists them, in the order `_things`
+    reads them."""
     children = (
         dig(listing, "data", "children", default=[]) if isinstance(listing, dict) else listing
     )

@@ -1,13 +1,14 @@
 """Where the posts and comments of a large import wait for the cross-record checks: on disk.
 
-Rows arrive from the :class:`~analysis.importers.core.Sink` in chunks. Each chunk gets its row-local
-checks at once (required fields, UTC times, counts: :func:`analysis.importers.assemble._basic`,
-rejects go straight to the quarantine), is written as one row group of a temporary Parquet file,
-and only its *key columns* stay in memory (ids, parent, author, times, depth and owner hints:
-what duplicates, missing parents, replies before posts, depth and ownership need across the
-whole input). After the cross-record checks have decided, by row position, which rows stay and
-why the others go, :meth:`Spill.finish` streams the files once more: it writes the rejected rows
-to the quarantine with their full record and returns the kept rows as compact Arrow-backed tables.
+Rows arrive from the :class:`~analysis.importers.core.Sink` in chunks. Each chunk gets its
+row-local checks at once (required fields, UTC times, counts:
+:func:`analysis.importers.assemble._basic`, rejects go straight to the quarantine), is written as
+one row group of a temporary Parquet file, and only its *key columns* stay in memory (ids, parent,
+author, times, depth and owner hints: what duplicates, missing parents, replies before posts, depth
+and ownership need across the whole input). After the cross-record checks have decided, by row
+position, which rows stay and why the others go, :meth:`Spill.finish` streams the files once more:
+it writes the rejected rows to the quarantine with their full record and returns the kept rows as
+compact Arrow-backed tables.
 
 Memory therefore grows with the key columns (about 100 bytes per row) and the kept rows in Arrow
 form, not with Python objects for every value of every row read.
@@ -101,8 +102,9 @@ def trim() -> None:
 def system_allocator():
     """Arrow allocates from the system allocator inside the block (restored after).
 
-    Arrow's default (mimalloc) keeps freed memory for reuse, which adds about 50 MB to the peak of a
-    million-tweet import without making it faster (measured: ``benchmarks/import_throughput.py``).
+    Arrow's default (mimalloc) keeps freed memory for reuse, which adds about 50 MB to the peak of
+    a million-tweet import without making it faster (measured:
+    ``benchmarks/import_throughput.py``).
     """
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
@@ -166,7 +168,8 @@ class Spill:
     ----------
     directory
         Folder for the temporary files (the data set folder: same disk as the output, never a
-        RAM-backed ``/tmp``); they live in a hidden ``.import-spill-*`` folder removed by :meth:`close`.
+        RAM-backed ``/tmp``); they live in a hidden ``.import-spill-*`` folder removed by
+        :meth:`close`.
     quarantine
         Open :class:`analysis.ledger.Quarantine` receiving the rows that fail a row-local check.
     naive_tz
@@ -216,7 +219,8 @@ class Spill:
         self.rows[table] += len(df)
 
     def post_ids(self) -> set:
-        """Every post id read so far (kept or rejected by a row-local check): real records beat stubs."""
+        """Every post id read so far (kept or rejected by a row-local check): real records beat
+        stubs."""
         return set(self.keys("posts")["post_id"].dropna()) | self.rejected_post_ids
 
     def keys(self, table: str) -> pd.DataFrame:
@@ -231,14 +235,16 @@ class Spill:
     def finish(
         self, table: str, kept: pd.DataFrame, reasons: pd.Series, rename=None, replace=()
     ) -> pd.DataFrame:
-        """Quarantine the rejected rows, return the kept ones as the canonical table (Arrow-backed strings).
+        """Quarantine the rejected rows, return the kept ones as the canonical table (Arrow-backed
+        strings).
 
         Parameters
         ----------
         kept
             Key frame of the rows that stay (index = spill position).
         reasons
-            Reason of every row rejected by a cross-record check, indexed by spill position (sorted).
+            Reason of every row rejected by a cross-record check, indexed by spill position
+            (sorted).
         rename, replace
             Columns renamed on the way out, and columns taken from ``kept`` (values the checks
             computed, e.g. ``depth``, ``is_owner``, the pseudonymized ``author_id``).

@@ -136,7 +136,8 @@ def read_twarc2(path: Path, sink: Sink) -> None:
             users = dig(obj, "includes", "users", default=None) or []
             if not isinstance(users, list):  # profiles only label accounts; the tweets still count
                 sink.note(
-                    f"line {n}: includes.users is a {type(users).__name__}, not a list; its profiles "
+                    f"line {n}: includes.users is a {type(users).__name__}, not a list; its "
+                    f"profiles "
                     f"were not read"
                 )
                 users = []
@@ -160,7 +161,8 @@ def read_twarc2(path: Path, sink: Sink) -> None:
                     sink.reject(
                         "unparsed",
                         f"line {n}, data[{i}]",
-                        f"data[{i}] is {type(t).__name__ if t is not None else 'null'}, not a tweet object",
+                        f"data[{i}] is {type(t).__name__ if t is not None else 'null'}, not a "
+                        f"tweet object",
                         raw=repr(t)[:5000],
                     )
                     continue
@@ -189,7 +191,7 @@ register(
     example="dialogic import twarc2 tweets.jsonl",
 )
 
-# --------------------------------------------------------------------------------------------- TWCS
+# -------------------------------------------------------------------------------------------- TWCS
 TWCS_COLUMNS = [
     "tweet_id",
     "author_id",

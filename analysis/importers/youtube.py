@@ -1,11 +1,12 @@
-"""YouTube Data API v3: ``commentThreads.list``, ``comments.list``, ``videos.list``, ``channels.list``.
+"""YouTube Data API v3: ``commentThreads.list``, ``comments.list``, ``videos.list``,
+``channels.list``.
 
 A video is the post of its channel (``youtube:<channelId>``); a thread's top-level comment is a
 comment at depth 0 and its ``replies`` (or ``comments.list`` items with ``parentId``) sit beneath
-it. A comment is an owner reply when its ``authorChannelId`` is the video's channel. Comment threads
-often omit ``snippet.channelId``: import the ``videos.list`` response too, which gives the channel
-and the publication time. A video known only from its comment threads gets ``created_at`` = its
-first comment's time (an upper bound, noted in the import log).
+it. A comment is an owner reply when its ``authorChannelId`` is the video's channel. Comment
+threads often omit ``snippet.channelId``: import the ``videos.list`` response too, which gives the
+channel and the publication time. A video known only from its comment threads gets ``created_at`` =
+its first comment's time (an upper bound, noted in the import log).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _c(snippet: dict, cid, post_id, parent, sink: Sink, loc: str) -> None:
 
 
 def _replies(item) -> list:
-    """A thread's replies as ``guarded`` lists them (the thread itself is its top-level comment)."""
+    """A thread's replies as ``guarded`` lists them (the thread itself is its top-level
+    comment)."""
     replies = dig(item, "replies", "comments", default=()) if isinstance(item, dict) else ()
     if not isinstance(replies, list):  # a damaged container: one unreadable record
         return [("unparsed", ".replies.comments", repr(replies))] if replies else []
@@ -43,7 +45,8 @@ def _thread(item: dict, sink: Sink, loc: str) -> None:
     vid, channel = sn.get("videoId"), sn.get("channelId")
     if not vid:  # the thread and each of its replies are records: all quarantined, none dropped
         why = (
-            "missing field: snippet.videoId (a channel discussion comment: the API gives no videoId when a "
+            "missing field: snippet.videoId (a channel discussion comment: the API gives no "
+            "videoId when a "
             "thread is about the channel, not a video; it has no post to hang under)"
         )
         sink.reject("comments", loc + ".topLevelComment", why, raw=item)
@@ -156,7 +159,8 @@ def _item(item: dict, sink: Sink, where: str) -> None:
                     "comments",
                     where,
                     "missing field: snippet.parentId and snippet.videoId (a top-level "
-                    "comment fetched by id with comments.list does not say its video; channel discussion "
+                    "comment fetched by id with comments.list does not say its video; channel "
+                    "discussion "
                     "comments have none). Fix: import its commentThreads response instead",
                     raw=item,
                 )
@@ -181,7 +185,8 @@ def _item(item: dict, sink: Sink, where: str) -> None:
             _channel(dict(item, id=dig(item, "id", "channelId")), sink, where)
         else:
             why = (
-                f"not a YouTube record: kind {kind!r} (expected commentThread, comment, video, channel, or a "
+                f"not a YouTube record: kind {kind!r} (expected commentThread, comment, video, "
+                f"channel, or a "
                 "video/channel searchResult)"
             )
             # what it holds is counted and quarantined with it
@@ -191,7 +196,8 @@ def _item(item: dict, sink: Sink, where: str) -> None:
 
 
 def _shape_kind(item: dict) -> str | None:
-    """The kind of an item whose `kind` is missing, from its shape (a thread, a comment), else None."""
+    """The kind of an item whose `kind` is missing, from its shape (a thread, a comment), else
+    None."""
     sn = item.get("snippet")
     if not isinstance(sn, dict):
         return None

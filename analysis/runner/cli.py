@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from analysis.runner.errors import EXIT_INCONCLUSIVE, RunnerError
+from analysis.errors import EXIT_INCONCLUSIVE, DialogicError, exit_code_for
 
 
 def _echo(line: str) -> None:
@@ -20,14 +20,9 @@ def from_root(path: str) -> str:
     ``reports/demo/h1``) so that it stays valid on another clone; this makes the recorded
     commands work from any folder, not only from the root.
     """
-    from pathlib import Path
+    from analysis._io import given_or_root
 
-    from analysis import config
-
-    p = Path(path).expanduser()
-    if p.exists() or p.is_absolute() or not (config.PROJECT_ROOT / p).exists():
-        return path
-    return str(config.PROJECT_ROOT / p)
+    return given_or_root(path)
 
 
 @click.command("run")
@@ -74,20 +69,33 @@ def from_root(path: str) -> str:
     "--dask-scheduler",
     metavar="tcp://HOST:PORT",
     default=None,
-    help="Run the reports, and their measures, on a running Dask scheduler (e.g. from dask-jobqueue).",
+    help="Run the reports, and their measures, on a running Dask scheduler (e.g. from "
+    "dask-jobqueue).",
 )
 @click.option(
     "--list",
     "list_only",
     is_flag=True,
-    help="Check the study (parameters, hypotheses, data, coverage) and list its reports and cache state; "
+    help="Check the study (parameters, hypotheses, data, coverage) and list its reports and "
+    "cache state; "
     "run nothing. Exits non-zero, with the fix, on what the run would stop at.",
 )
 @click.option(
     "--allow-low-coverage",
     is_flag=True,
-    help="Run even when the data hold less of the conversation than the study's coverage_threshold "
+    help="Run even when the data hold less of the conversation than the study's "
+    "coverage_threshold "
     "(80 % of the platform-reported comments by default); every report shows the figure.",
+)
+@click.option(
+    "--kernels",
+    type=click.Choice(["stock", "forked"]),
+    envvar="DIALOGIC_KERNELS",
+    default=None,
+    help="How report kernels start: 'forked' from a process that preloaded the libraries "
+    "(seconds faster per report; Linux), or 'stock' (jupyter_client's kernel manager, a new "
+    "interpreter each). Forked falls back to stock, with a warning, when it cannot start "
+    "[default: $DIALOGIC_KERNELS, else forked].",
 )
 def run(
     study_file,
@@ -100,6 +108,7 @@ def run(
     dask_scheduler,
     list_only,
     allow_low_coverage,
+    kernels,
 ):
     """Run a study: check parameters, run what changed in parallel, write reports and an index.
 
@@ -163,10 +172,11 @@ def run(
                 progress=display.line,
                 states=display.state,
                 allow_low_coverage=allow_low_coverage,
+                kernels=kernels,
             )
-    except RunnerError as exc:
+    except DialogicError as exc:
         _echo(f"Error: {exc}")
-        sys.exit(exc.exit_code)
+        sys.exit(exit_code_for(exc))
     sys.exit(summary.exit_code)
 
 
@@ -185,9 +195,9 @@ def reproduce(report_dir):
     report_dir = from_root(report_dir)
     try:
         verdict = reproduce_report(report_dir, progress=_echo)
-    except RunnerError as exc:
+    except DialogicError as exc:
         _echo(f"Error: {exc}")
-        sys.exit(exc.exit_code)
+        sys.exit(exit_code_for(exc))
     for line in verdict.lines():
         click.echo(line)
     sys.exit(verdict.exit_code)

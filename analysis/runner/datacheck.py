@@ -26,7 +26,8 @@ ACCOUNTS, POSTS = "accounts.parquet", "posts.parquet"
 
 
 def _time_range(path: Path, column: str) -> tuple[str, str] | None:
-    """First and last UTC day of ``column`` from the row-group statistics (the column if absent)."""
+    """First and last UTC day of ``column`` from the row-group statistics (the column if
+    absent)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -35,7 +36,9 @@ def _time_range(path: Path, column: str) -> tuple[str, str] | None:
     if column not in names:
         raise DataError(
             f"{path} has no column `{column}`; rebuild the data with `dialogic import` "
-            f"(canonical schema: analysis/schema.py)"
+            f"(canonical schema: analysis/schema.py)",
+            path=path,
+            key=column,
         )
     index = names.index(column)
     lows, highs = [], []
@@ -88,7 +91,9 @@ def data_facts(data: Path, inputs: dict[str, str]) -> dict[str, Any]:
                 except KeyError:
                     raise DataError(
                         f"{data / ACCOUNTS} has no column `platform`; rebuild the data with "
-                        f"`dialogic import` (canonical schema: analysis/schema.py)"
+                        f"`dialogic import` (canonical schema: analysis/schema.py)",
+                        path=data / ACCOUNTS,
+                        key="platform",
                     ) from None
                 facts["platforms"] = sorted(
                     str(v) for v in set(column.to_pylist()) if v is not None
@@ -100,7 +105,8 @@ def data_facts(data: Path, inputs: dict[str, str]) -> dict[str, Any]:
         except (OSError, pa.ArrowException) as exc:
             raise DataError(
                 f"cannot read the tables of {data}: {exc}; rebuild the data with "
-                f"`dialogic import` or `dialogic demo`"
+                f"`dialogic import` or `dialogic demo`",
+                path=data,
             ) from None
     hashing.atomic_write(memo, json.dumps(facts).encode())
     return facts
@@ -125,17 +131,20 @@ def check_filters(params: dict[str, Any], data: Path, inputs: dict[str, str], wh
         missing = [p for p in wanted if p not in known]
         if missing:
             raise ParameterError(
-                f"parameter `platforms` = {wanted!r} ({where}): platform {missing[0]!r} is not in the data "
-                f"{data}, which has: {', '.join(known) or 'no accounts'}. Fix the study file or the "
-                f"-p/-f override (an empty list keeps every platform)."
+                f"parameter `platforms` = {wanted!r} ({where}): platform {missing[0]!r} is not "
+                f"in the data {data}, which has: {', '.join(known) or 'no accounts'}. Fix the "
+                f"study file or the -p/-f override (an empty list keeps every platform).",
+                key="platforms",
             )
     first, last = facts.get("start"), facts.get("end")
     start, end = str(params.get("start") or ""), str(params.get("end") or "")
     if first and last and ((start and start > last) or (end and end < first)):
         name, value = ("start", start) if start and start > last else ("end", end)
         raise ParameterError(
-            f"parameter `{name}` = {value!r} ({where}): the period {start or '…'} to {end or '…'} holds no "
-            f"post of the data {data}, which runs from {first} to {last}. Pick dates in that range."
+            f"parameter `{name}` = {value!r} ({where}): the period {start or '…'} to "
+            f"{end or '…'} holds no post of the data {data}, which runs from {first} to {last}. "
+            f"Pick dates in that range.",
+            key=name,
         )
 
 
@@ -156,7 +165,7 @@ def check_threads(params: dict[str, Any], data: Path, where: str) -> None:
         return  # an unreadable dataset.json is reported by the notebook, with its own message
     if info.get("comments_available", True):
         return
-    from analysis.pipeline.hypothesis import threads_needed
+    from analysis.report.data import threads_needed
 
     why = threads_needed(params, data)
     if why:

@@ -1,4 +1,5 @@
-"""Content hashes, the cache key of a report, and atomic file writes.
+"""Content hashes and the cache key of a report (atomic writes and file hashing:
+:mod:`analysis._io`).
 
 A report is skipped when its *cache key* is the one recorded in its ``provenance.json``. The key
 is the SHA-256 of (canonical JSON of):
@@ -19,46 +20,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis import _io, config
+from analysis._io import atomic_write, default_file_mode  # noqa: F401 (the runner's names for them)
 
-CACHE_DIR = config.PROJECT_ROOT / ".dialogic-cache"
+CACHE_DIR = config.RUNNER_CACHE_DIR
 _MEMO_FILE = CACHE_DIR / "file-hashes.json"
 _memo: dict[str, list] | None = None
 _memo_dirty = False
 #: Bump when the runner changes what it writes into a report folder.
 FORMAT_VERSION = 1
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``: readers (and a run
-    killed midway) see the old file or the new one, never half of one.
-
-    ``mkstemp`` creates its file readable by the owner only (0600); the file gets the mode an
-    ordinary ``open()`` would give it (``0o666`` minus the umask) before it replaces ``path``, so
-    published pages stay readable by a web server or a colleague."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            os.fchmod(fh.fileno(), default_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def default_file_mode() -> int:
-    """The mode ``open(path, "w")`` gives a new file: ``0o666`` minus the process umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def canonical_json(value: Any) -> str:
@@ -95,13 +68,10 @@ def file_sha256(path: Path) -> str:
     hit = memo.get(str(path))
     if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
         return hit[2]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    memo[str(path)] = [st.st_size, st.st_mtime_ns, h.hexdigest()]
+    sha = _io.file_sha256(path)
+    memo[str(path)] = [st.st_size, st.st_mtime_ns, sha]
     _memo_dirty = True
-    return h.hexdigest()
+    return sha
 
 
 def tree_hashes(root: Path, pattern: str = "**/*") -> dict[str, str]:

@@ -32,7 +32,7 @@ from analysis.runner import hashing, secrets
 from analysis.runner.errors import ParameterError
 
 #: notebook file stem -> module holding its NOTEBOOK_PARAMETERS / validate_parameters.
-SPECS = {"hypothesis": "analysis.report.parameters"}
+SPECS = {"hypothesis": "analysis.pipeline.parameters"}
 
 # papermill's inferred type name -> Python types accepted for it (int is fine for float).
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -151,6 +151,26 @@ def check_parameters(notebook: Path, values: dict[str, Any], report: str = "") -
     return checked
 
 
+def _failing_parameter(spec, values: dict[str, Any]) -> str | None:
+    """The first given parameter whose value alone fails the spec (None: only a combination
+    of values does)."""
+    for name, value in values.items():
+        try:
+            spec.validate_parameters({name: value})
+        except ValueError:
+            return name
+    return None
+
+
+def _lists_allowed(exc: ValueError, p, values: dict[str, Any]) -> bool:
+    """Whether the error already names ``p``'s allowed values: it sets ``fix`` when it does (a
+    typed error), and a value of the declared type fails only for being outside the allowed set,
+    whose error lists them."""
+    if getattr(exc, "key", None) == p.name:
+        return getattr(exc, "fix", None) is not None
+    return isinstance(values.get(p.name), p.type)
+
+
 def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]:
     declared = declared_parameters(notebook)
     unknown = [k for k in values if k not in declared]
@@ -184,14 +204,13 @@ def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]
     try:
         full = spec.validate_parameters(values)
     except ValueError as exc:
+        # which parameter failed and whether the message lists its allowed values: from the
+        # error's fields when it has them, else by checking the given values one at a time
+        key = getattr(exc, "key", None) or _failing_parameter(spec, values)
+        p = getattr(spec, "NOTEBOOK_PARAMETERS", {}).get(key)
         allowed = ""
-        for name, p in getattr(spec, "NOTEBOOK_PARAMETERS", {}).items():
-            if (
-                f"`{name}`" in str(exc)
-                and getattr(p, "allowed", None)
-                and "use one of" not in str(exc)
-            ):
-                allowed = f" Allowed values of `{name}`: {', '.join(map(repr, p.allowed))}."
-        raise ParameterError(f"{exc} ({where}).{allowed}") from None
+        if p is not None and getattr(p, "allowed", None) and not _lists_allowed(exc, p, values):
+            allowed = f" Allowed values of `{key}`: {', '.join(map(repr, p.allowed))}."
+        raise ParameterError(f"{exc} ({where}).{allowed}", key=key) from None
     # keep only what was given or differs from nothing: papermill injects the given values
     return {k: full[k] for k in values}

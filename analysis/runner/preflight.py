@@ -35,7 +35,8 @@ from analysis.ledger import read_dataset_info
 from analysis.runner import hashing
 from analysis.runner.errors import DataError, ParameterError
 
-#: Measures that count or time the page's own replies: meaningless when owners cannot be identified.
+#: Measures that count or time the page's own replies: meaningless when owners cannot be
+#: identified.
 OWNER_MEASURES = (
     "answered",
     "answered_in_window",
@@ -54,8 +55,9 @@ def _memo(kind: str, key: Any) -> Path:
 
 
 def _memoised(kind: str, key: Any, compute, tables: bool = False):
-    """``compute()``, memoised. With ``tables``: ``None`` when the tables cannot be read this way
-    (a missing column, not Parquet): the notebook's schema check then names the problem and the fix."""
+    """``compute()``, memoised. With ``tables``: ``None`` when the tables cannot be read this
+    way (a missing column, not Parquet): the notebook's schema check then names the problem and
+    the fix."""
     path = _memo(kind, key)
     if path.is_file():
         return json.loads(path.read_text())
@@ -105,7 +107,8 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
 
     if hid in SPLIT:
         return {
-            "error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one by one: use "
+            "error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one "
+            f"by one: use "
             f"{' or '.join(SPLIT[hid])} (a study file's `- id: {hid}` makes a report of each)"
         }
     if hid not in CATALOGUE:
@@ -118,14 +121,16 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
     model = params.get("model") or ""
     if model and model not in MODELS:
         return {
-            "error": f"parameter `model` = {model!r} is not a registered model; use one of {', '.join(MODELS)} "
+            "error": f"parameter `model` = {model!r} is not a registered model; use one of "
+            f"{', '.join(MODELS)} "
             f"(or leave it empty for the hypothesis's own)"
         }
     if hid == "generic":
         missing = [k for k in ("outcome", "unit", "contrast") if not params.get(k)]
         if missing:
             return {
-                "error": f"the generic hypothesis needs {', '.join(f'`{m}`' for m in missing)}: e.g. "
+                "error": f"the generic hypothesis needs {', '.join(f'`{m}`' for m in missing)}: "
+                f"e.g. "
                 f"outcome: replies, unit: post, contrast: is_promotional, direction: less"
             }
     unit = params.get("unit") or hyp.unit
@@ -154,7 +159,8 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
             "is not a measure of" if outcome not in kinds else f"is a {kinds[outcome]} column of"
         )
         return {
-            "error": f"parameter `outcome` = {outcome!r} {what} the {unit} measures; numeric outcomes "
+            "error": f"parameter `outcome` = {outcome!r} {what} the {unit} measures; numeric "
+            f"outcomes "
             f"of a {unit}: {', '.join(usable)}"
         }
     column, _, value = contrast.partition("=")
@@ -167,19 +173,22 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
     )
     if kind is None:
         return {
-            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a measure of the {unit} "
+            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a measure of the "
+            f"{unit} "
             f"measures; contrasts of a {unit}: {contrasts}"
         }
     if correlation:
         if kind not in ("count", "number") or value:
             return {
-                "error": f"parameter `contrast` = {contrast!r}: the correlation model spearman_tost needs "
+                "error": f"parameter `contrast` = {contrast!r}: the correlation model "
+                f"spearman_tost needs "
                 f"a numeric column of the {unit} measures, e.g. followers"
             }
     elif value:
         if kind != "category":
             return {
-                "error": f"parameter `contrast` = {contrast!r}: `{column}=<value>` compares one value of a "
+                "error": f"parameter `contrast` = {contrast!r}: `{column}=<value>` compares one "
+                f"value of a "
                 f"category column with the rest, and `{column}` is a {kind} column; contrasts "
                 f"of a {unit}: {contrasts}"
             }
@@ -190,7 +199,8 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
             else f"contrasts of a {unit}: {contrasts}"
         )
         return {
-            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column ({kind}); {hint}"
+            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column "
+            f"({kind}); {hint}"
         }
     return {
         "hypothesis": hid,
@@ -227,7 +237,8 @@ def needs_owner(found: dict[str, Any]) -> bool:
 def coverage_of(
     data: Path, inputs: dict[str, str], platforms: list[str] | None, threshold: float
 ) -> dict[str, Any]:
-    """The coverage audit of the data folder (restricted to ``platforms``), memoised by content hash."""
+    """The coverage audit of the data folder (restricted to ``platforms``), memoised by content
+    hash."""
 
     def compute():
         import pyarrow.parquet as pq
@@ -276,7 +287,8 @@ def check_coverage(
     where: str,
     study_path: Path | str,
 ) -> list[str]:
-    """Refuse (or, with ``allow_low``, warn about) a thread measure on data that miss the conversation.
+    """Refuse (or, with ``allow_low``, warn about) a thread measure on data that miss the
+    conversation.
 
     Returns
     -------
@@ -300,16 +312,20 @@ def check_coverage(
         return []
     if needs_owner(found) and cov.get("owner_identifiable") is False:
         raise DataError(
-            f"{where}: hypothesis {found['hypothesis']} measures the page's own replies (`{found['outcome']}`), "
+            f"{where}: hypothesis {found['hypothesis']} measures the page's own replies "
+            f"(`{found['outcome']}`), "
             f"and the source of {data} cannot tell them apart from the audience's (dataset.json: "
-            f"owner_identifiable false; the export redacts or omits comment authors). Every comment would look "
-            f"unanswered. Fix: test what the data hold (H1 replies per post, H3 question posts), or collect the "
+            f"owner_identifiable false; the export redacts or omits comment authors). Every "
+            f"comment would look "
+            f"unanswered. Fix: test what the data hold (H1 replies per post, H3 question posts), "
+            f"or collect the "
             f"threads with their authors (e.g. `dialogic collect`, the Graph API with `from`)"
         )
     notes = []
     if needs_owner(found) and not cov.get("owner_comments"):
         notes.append(
-            f"{where}: no reply by a page was found in {data}, so every comment will count as unanswered "
+            f"{where}: no reply by a page was found in {data}, so every comment will count as "
+            f"unanswered "
             f"(`{found['outcome']}`); check that the source keeps the pages' own replies"
         )
     if cov.get("ratio") is None:
@@ -327,9 +343,12 @@ def check_coverage(
             f"low coverage allowed (--allow-low-coverage): {text}; every report shows the figure"
         ]
     raise DataError(
-        f"{where}: {text}. A verdict from this share of the conversation could mislead. Fix: collect the whole threads "
-        f"(e.g. `dialogic collect bluesky ...`, or import the replies' posts too), or, to publish anyway with "
-        f"the coverage shown on every page, rerun with --allow-low-coverage (or lower `coverage_threshold:` in "
+        f"{where}: {text}. A verdict from this share of the conversation could mislead. Fix: "
+        f"collect the whole threads "
+        f"(e.g. `dialogic collect bluesky ...`, or import the replies' posts too), or, to "
+        f"publish anyway with "
+        f"the coverage shown on every page, rerun with --allow-low-coverage (or lower "
+        f"`coverage_threshold:` in "
         f"{study_path})"
     )
 
@@ -386,14 +405,16 @@ def inconclusive_reason(
     fixes = []
     if counts["unknown"]:
         fixes.append(
-            f"label the {counts['unknown']} page{'s' if counts['unknown'] > 1 else ''} of unknown type "
+            f"label the {counts['unknown']} page{'s' if counts['unknown'] > 1 else ''} of "
+            f"unknown type "
             f"(`dialogic label export`, then `dialogic import ... --labels`)"
         )
     if counts["pages"] < counts["all_pages"]:
         fixes.append("lower `min_posts` or widen the period")
     fixes.append("or test a contrast within pages (H3)")
     return (
-        f"each group needs at least two pages {where_posts}; the data have {counts['business']} business "
+        f"each group needs at least two pages {where_posts}; the data have {counts['business']} "
+        f"business "
         f"and {counts['personal']} personal page{'s' if counts['personal'] != 1 else ''} "
         f"({counts['unknown']} of unknown type). Fix: " + ", ".join(fixes)
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__, config
+from analysis._io import relative_to_root
 from analysis.runner import hashing
 
 #: Packages whose versions every report names (the full set is fixed by the lock file's hash).
@@ -76,16 +77,15 @@ def code_version() -> dict[str, Any]:
 
 
 def now_utc() -> str:
-    """The current UTC time, ISO 8601 to the second (the only field that differs between reruns)."""
+    """The current UTC time, ISO 8601 to the second (the only field that differs between
+    reruns)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def relative(path: Path) -> str:
-    """``path`` relative to the project root when inside it (provenance stays valid on another clone)."""
-    try:
-        return Path(path).resolve().relative_to(config.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    """``path`` relative to the project root when inside it (provenance stays valid on another
+    clone)."""
+    return relative_to_root(path)
 
 
 def reproduce_command(study_path: Path, report: str, overrides: dict[str, Any]) -> str:
@@ -146,7 +146,8 @@ def build(
 
 
 def _json_safe(value: Any) -> Any:
-    """``value`` as JSON gives it back (dates as ISO text), so ``provenance.json`` can be written."""
+    """``value`` as JSON gives it back (dates as ISO text), so ``provenance.json`` can be
+    written."""
     import json
 
     return json.loads(hashing.canonical_json(value))

@@ -13,6 +13,7 @@ good files (atomically), and removed by the next successful publication.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -20,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from analysis._io import atomic_write, relative_to_root, replace_dir
 from analysis.runner import secrets
-from analysis.runner.hashing import atomic_write
 
 STAGING = ".staging"
 TRASH = ".trash"
@@ -30,7 +31,8 @@ FAILURE_PAGE = "failed.html"
 KIND_TEXT = {
     "notebook": "The notebook raised an error; the cell and the traceback are below.",
     "data": "The input data failed its checks; fix the data (or the data folder) and rerun.",
-    "secret": "The report contained the value of a secret environment variable and was not published.",
+    "secret": "The report contained the value of a secret environment variable and was not "
+    "published.",
 }
 
 
@@ -79,20 +81,10 @@ def publish_report(output: Path, name: str, files: dict[str, bytes]) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-    target = output / name
-    old = None
-    if target.exists():
-        (output / TRASH).mkdir(exist_ok=True)
-        old = output / TRASH / f"{name}@{os.getpid()}"
-        os.rename(target, old)
-    os.rename(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    target = replace_dir(staging, output / name, trash=output / TRASH)
     for leftover in (output / TRASH, output / STAGING):
-        try:
+        with contextlib.suppress(OSError):
             leftover.rmdir()  # only when empty
-        except OSError:
-            pass
     return target
 
 
@@ -120,16 +112,11 @@ def error_line(error: dict[str, Any] | None, width: int = ERROR_LINE_WIDTH) -> s
 
 
 def display_path(path: Path) -> str:
-    """``path`` for a terminal: relative to the current folder when inside it, else to the project root."""
-    from analysis import config
-
+    """``path`` for a terminal: relative to the current folder when inside it, else to the
+    project root."""
     path = Path(path).resolve()
-    for base in (Path.cwd(), config.PROJECT_ROOT):
-        try:
-            return path.relative_to(Path(base).resolve()).as_posix()
-        except ValueError:
-            continue
-    return str(path)
+    here = relative_to_root(path, Path.cwd().resolve())
+    return here if here != str(path) else relative_to_root(path)
 
 
 def write_failure_page(
@@ -146,7 +133,8 @@ def write_failure_page(
     command: str,
     good_time: str | None,
 ) -> Path:
-    """Write ``output/name/failed.html`` (failing cell and traceback), secrets redacted, good files untouched."""
+    """Write ``output/name/failed.html`` (failing cell and traceback), secrets redacted, good
+    files untouched."""
     error = {k: secrets.redact(str(v)) if v is not None else "" for k, v in (error or {}).items()}
     html = render_template(
         "failure.html.j2",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis._io import from_root
 from analysis.runner import hashing, provenance
 from analysis.runner import study as study_module
 from analysis.runner.errors import EXIT_NOT_IDENTICAL, EXIT_OK, FAILURE_EXIT_CODES, StudyError
@@ -136,9 +137,7 @@ def reproduce_report(
     data_path = prov["data"].get("path")
     data_dir = None
     if data_path:
-        data_dir = (
-            Path(data_path) if Path(data_path).is_absolute() else config.PROJECT_ROOT / data_path
-        )
+        data_dir = from_root(data_path)
     verdict = Verdict(prov["report"], changed_inputs=_changed_inputs(prov, notebook, data_dir))
     languages, audiences = prov["languages"], prov["audiences"]
     if (

@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis._io import from_root
 from analysis.runner import hashing, preflight, provenance, publish, secrets
 from analysis.runner.datacheck import check_filters, check_threads
 from analysis.runner.errors import (
     EXIT_INCONCLUSIVE,
     EXIT_OK,
-    FAILURE_EXIT_CODES,
     DataError,
     StudyError,
+    failure_exit_code,
 )
 from analysis.runner.index import output_name, write_index
 from analysis.runner.parameters import check_parameters, declared_parameters
@@ -43,7 +44,8 @@ from analysis.runner.study import ReportSpec, Study, load_study
 
 @dataclass
 class Planned:
-    """One report with its checked parameters per language, its cache key and whether it must run."""
+    """One report with its checked parameters per language, its cache key and whether it must
+    run."""
 
     spec: ReportSpec
     variants: dict[
@@ -53,7 +55,8 @@ class Planned:
     inputs: dict[str, str]
     cache_key: str
     cached: bool
-    #: why the report cannot be tested on this data, found before any kernel (analysis.runner.preflight)
+    #: why the report cannot be tested on this data, found before any kernel
+    #: (analysis.runner.preflight)
     inconclusive: str | None = None
     #: warnings of the pre-flight (low coverage allowed, coverage unknown), shown before the run
     notes: list[str] = field(default_factory=list)
@@ -78,10 +81,9 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        kinds = set(self.failed.values()) | ({"secret"} if self.leaks else set())
-        for kind, code in FAILURE_EXIT_CODES.items():
-            if kind in kinds:
-                return code
+        code = failure_exit_code(set(self.failed.values()) | ({"secret"} if self.leaks else set()))
+        if code is not None:
+            return code
         return EXIT_INCONCLUSIVE if self.inconclusive else EXIT_OK
 
 
@@ -89,8 +91,7 @@ def _data_dir(study: Study, params: dict[str, Any]) -> Path | None:
     value = params.get(study.data_parameter)
     if value in (None, ""):
         return None
-    path = Path(str(value)).expanduser()
-    return path if path.is_absolute() else config.PROJECT_ROOT / path
+    return from_root(str(value))
 
 
 def plan_study(study: Study, force: bool = False) -> list[Planned]:
@@ -141,12 +142,15 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 raise DataError(
                     f"report {spec.name}: data folder {data} does not exist; build it "
                     f"(`dialogic demo` for the demo data, `dialogic import ...` for yours) or "
-                    f"fix `data:` in {study.path}"
+                    f"fix `data:` in {study.path}",
+                    path=data,
+                    key="data",
                 )
             inputs = hashing.tree_hashes(data)
             if not inputs:
                 raise DataError(
-                    f"report {spec.name}: data folder {data} is empty; import data into it first"
+                    f"report {spec.name}: data folder {data} is empty; import data into it first",
+                    path=data,
                 )
             if data.is_dir():
                 check_filters(
@@ -208,7 +212,8 @@ def _is_current(study: Study, name: str, key: str, preflight_only: bool = False)
 
 
 def _publish_inconclusive(study: Study, item: Planned, summary: RunSummary) -> None:
-    """A report the data cannot test: ``results.json`` says why (the index shows it), no kernel ran.
+    """A report the data cannot test: ``results.json`` says why (the index shows it), no kernel
+    ran.
 
     Any earlier pages of the report are removed with the swap: they were made from other data or
     parameters, and the index must not link a verdict the current data cannot give.
@@ -299,7 +304,8 @@ def _finish(
                     "ename": "SecretLeakError",
                     "source": "",
                     "evalue": f"the output contains the value of ${', $'.join(leaked)}",
-                    "traceback": "A notebook printed or displayed a secret from the environment. Remove the "
+                    "traceback": "A notebook printed or displayed a secret from the environment. "
+                    "Remove the "
                     "output that shows it; secrets may be read from os.environ but never shown.",
                 },
             }
@@ -336,6 +342,7 @@ def run_study(
     progress: Callable[[str], None] = lambda line: None,
     states: Callable[..., None] | None = None,
     allow_low_coverage: bool = False,
+    kernels: str | None = None,
 ) -> RunSummary:
     """Run a study: see the module docstring for the steps.
 
@@ -354,10 +361,14 @@ def run_study(
     dask : str, optional
         ``"local"`` for a LocalCluster, or a scheduler address ``tcp://host:port``.
     progress : callable
-        Receives one line of text per event (planning, totals; each report's state unless ``states``).
+        Receives one line of text per event (planning, totals; each report's state unless
+        ``states``).
     allow_low_coverage : bool
         Run reports whose data hold less of the conversation than the study's
         ``coverage_threshold`` (a warning instead of a stop; every report shows the figure).
+    kernels : str, optional
+        ``"forked"`` or ``"stock"`` (:func:`analysis.runner.kernels.choose_launcher`; default
+        ``$DIALOGIC_KERNELS``, else :data:`analysis.config.KERNEL_LAUNCHER`).
     states : callable, optional
         ``states(report, state, seconds=None)`` on each state change (queued, cached, running,
         rendering, done, failed), e.g. :meth:`analysis.runner.display.RunDisplay.state`; default:
@@ -407,13 +418,13 @@ def run_study(
     summary.cached = [p.spec.name for p in planned if p.cached]
     workers = workers or default_workers()
     progress(
-        f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to run"
-        + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else "")
+        f"{study.name}: {len(planned)} reports, {len(summary.cached)} up to date, {len(todo)} to "
+        f"run" + (f" on {workers} workers" + (f" (dask {dask})" if dask else "") if todo else "")
     )
     if todo:
         for item in planned_runs:
             states(item.spec.name, "cached" if item.cached else "queued")
-        _execute(study, todo, workers, dask, summary, states, progress)
+        _execute(study, todo, workers, dask, summary, states, progress, kernels)
     hashing.save_memo()
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
@@ -423,7 +434,8 @@ def run_study(
         progress(f"SECRET: the value of ${var} appears in {path}")
     summary.seconds = time.monotonic() - started
     progress(
-        f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, {len(summary.failed)} failed, "
+        f"{study.name}: {len(summary.ran)} ran, {len(summary.cached)} cached, "
+        f"{len(summary.failed)} failed, "
         f"{len(summary.inconclusive)} inconclusive before any kernel "
         f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}"
     )
@@ -436,12 +448,12 @@ def _warm_measures(
     """Compute, once and in a child process, the measures several jobs share (each kernel then
     reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
     computing them at the same time). With ``dask`` every data set's measures are computed so,
-    on Dask (:func:`analysis.report.data.compute_frames_dask`). A failure here is left to the
+    on Dask (:func:`analysis.pipeline.measures.compute_frames_dask`). A failure here is left to the
     kernels to report."""
     import subprocess
     import sys
 
-    from analysis.report.data import measures_pending
+    from analysis.pipeline.measures import measures_pending
 
     shared: dict[str, list[dict]] = {}
     for job in jobs:
@@ -459,7 +471,7 @@ def _warm_measures(
         )
         t0 = time.monotonic()
         code = (
-            "import json, sys; from analysis.report.data import warm_measures; "
+            "import json, sys; from analysis.pipeline.measures import warm_measures; "
             "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])"
         )
         proc = subprocess.run(
@@ -488,9 +500,10 @@ def _execute(
     summary: RunSummary,
     states,
     progress: Callable[[str], None] = lambda line: None,
+    kernels: str | None = None,
 ) -> None:
     from analysis.runner.backends import run_jobs
-    from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
+    from analysis.runner.kernels import RunKernels, notebook_imports
 
     notebooks = sorted({p.spec.notebook for p in todo})
     preload = notebook_imports(notebooks)
@@ -514,14 +527,14 @@ def _execute(
     by_name = {p.spec.name: p for p in todo}
     outcomes: dict[str, list] = {name: [] for name in pending}
     _warm_measures(jobs, progress, dask)
-    factory = None
-    import os
-
-    previous = os.environ.get(ENV_ADDRESS)
-    if not dask:
-        factory = KernelFactory(preload, wait=False)
-        os.environ[ENV_ADDRESS] = factory.address
-    # the pool takes jobs in submission order, one per free worker: job i starts when i - workers ended
+    # forked kernels: the run's factory starts importing now; or stock ones, saying why
+    run_kernels = RunKernels(
+        kernels, preload, local=not dask, warn=lambda w: progress(f"WARNING: {w}")
+    )
+    for job in jobs:
+        job["kernels"] = run_kernels.launcher
+    # the pool takes jobs in submission order, one per free worker: job i starts when i - workers
+    # ended
     started = iter([j["report"] for j in jobs])
 
     shown: set[str] = set()
@@ -540,6 +553,7 @@ def _execute(
         ):
             name = outcome["report"]
             outcomes[name].append(outcome)
+            run_kernels.report(outcome)
             start_next()
             if len(outcomes[name]) == pending[name]:
                 outcomes[name].sort(
@@ -550,7 +564,8 @@ def _execute(
                 seconds = sum(o["seconds"] for o in outcomes[name])
                 if state == "done":
                     states(name, "done", seconds=seconds)
-                else:  # the exception and the failure page's path, so the reason shows in the terminal
+                else:
+                    # the exception and the failure page's path: the reason shows in the terminal
                     states(
                         name,
                         "failed",
@@ -560,9 +575,4 @@ def _execute(
                         page=publish.display_path(summary.failure_pages[name]),
                     )
     finally:
-        if factory is not None:
-            factory.close()
-            if previous is None:
-                os.environ.pop(ENV_ADDRESS, None)
-            else:
-                os.environ[ENV_ADDRESS] = previous
+        run_kernels.close()

@@ -44,7 +44,8 @@ NOT_SECRET = {
 }
 
 
-#: Names that point to where a secret is kept, not to the secret (``*_KEY_FILE``, ``*_TOKEN_PATH``).
+#: Names that point to where a secret is kept, not to the secret (``*_KEY_FILE``,
+#: ``*_TOKEN_PATH``).
 LOCATION_NAME = re.compile(r"_(FILE|PATH|DIR|SOCK|SOCKET)$", re.I)
 
 
@@ -100,7 +101,8 @@ def scan_tree(root: Path, environ=None) -> list[tuple[str, str]]:
 
 
 def secret_in_parameter(name: str, value) -> str:
-    """Why a parameter must not be passed (a secret-looking name with a value, or a secret's value); '' if fine."""
+    """Why a parameter must not be passed (a secret-looking name with a value, or a secret's
+    value); '' if fine."""
     if (
         SECRET_NAME.search(name)
         and value not in ("", None, [], {})

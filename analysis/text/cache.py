@@ -19,13 +19,13 @@ computed and not kept.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis._io import atomic_path
 
 SIGNALS = ("lang", "is_question", "is_promotional", "sentiment", "negative")
 #: texts computed per batch (one progress-bar step)
@@ -46,7 +46,7 @@ def signals_version() -> str:
 def _keys(texts: pd.Series, langs: pd.Series) -> np.ndarray:
     """64-bit content hash of each (text, given language) pair."""
     out = np.empty(len(texts), dtype=np.int64)
-    for i, (t, lang) in enumerate(zip(texts.tolist(), langs.tolist())):
+    for i, (t, lang) in enumerate(zip(texts.tolist(), langs.tolist(), strict=True)):
         raw = (
             ("\x00" if t is None or t is pd.NA else "\x01" + t)
             + "\x1f"
@@ -121,15 +121,8 @@ _EMPTY = pd.DataFrame(
 
 def _write_cache(path: Path, frame: pd.DataFrame) -> bool:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        try:
+        with atomic_path(path, suffix="") as tmp:
             frame.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return True
     except OSError:
         return False
