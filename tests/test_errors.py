@@ -176,3 +176,20 @@ def test_label_command_exits_4_on_a_bad_sheet(tmp_path):
     result = CliRunner().invoke(label, ["agreement", str(a), str(b)])
     assert result.exit_code == EXIT_BAD_DATA
     assert "coding sheet A: account 'y' has label 'shop'" in result.output
+
+
+def test_run_summary_exit_code_precedence(tmp_path):
+    from analysis.errors import EXIT_INCONCLUSIVE, EXIT_OK
+    from analysis.runner.run import RunSummary
+
+    def code(failed=None, leaks=(), inconclusive=None):
+        return RunSummary(
+            "s", tmp_path, failed=failed or {}, leaks=list(leaks), inconclusive=inconclusive or {}
+        ).exit_code
+
+    assert code() == EXIT_OK
+    assert code(inconclusive={"a": "why"}) == EXIT_INCONCLUSIVE
+    assert code({"a": "notebook"}) == EXIT_NOTEBOOK_FAILED
+    assert code({"a": "notebook", "b": "data"}) == EXIT_BAD_DATA
+    assert code({"a": "notebook", "b": "data"}, leaks=[("f", "TOKEN")]) == EXIT_SECRET_LEAK
+    assert code({"a": "secret"}) == EXIT_SECRET_LEAK
