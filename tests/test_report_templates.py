@@ -21,7 +21,7 @@ ELEMENTS = (
     "strong|style|summary|sup|sub|table|tbody|td|th|thead|title|tr|ul"
 )
 REGEX_GROUP = re.compile(r"\(\?P<\w+>")
-TAG = re.compile(rf"</?\s*(?:{ELEMENTS})(?:\s[^<>]*)?/?>|</?\s*(?:{ELEMENTS})\s+\w+=", re.I)
+TAG = re.compile(rf"</?(?:{ELEMENTS})(?=[\s/>]|$)[^<>]*>?", re.I)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -61,7 +61,7 @@ def test_the_scan_sees_markup_in_strings_and_f_strings_not_in_docstrings(tmp_pat
     sample.write_text(
         '"""A module about ``<script>`` and <p> tags."""\n'
         'A = f"<p class=\'x\'>{1}</p>"\nB = "<td>"\nC = "<a href=\'x\'>"\n'
-        'D = "x < y > z"\nE = "<svg"\nF = r"(?P<sub>.+)"\n',
+        'D = "x < y > z"\nE = "<svg"\nF = r"(?P<sub>.+)"\nG = "<div"\nH = "p<0.05"\n',
         encoding="utf-8",
     )
     assert [hit.split(": ", 1)[1] for hit in _html_in(sample)] == [
@@ -69,6 +69,7 @@ def test_the_scan_sees_markup_in_strings_and_f_strings_not_in_docstrings(tmp_pat
         "'</p>'",
         "'<td>'",
         "\"<a href='x'>\"",
+        "'<div'",
     ]
 
 

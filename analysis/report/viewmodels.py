@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import alternative_text, fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
@@ -189,9 +190,7 @@ def colon(language: str) -> str:
 
 
 def _hyp_text(hypothesis: Any, field: str, language: str) -> str:
-    return str(
-        getattr(hypothesis, f"{field}_{language}", "") or getattr(hypothesis, f"{field}_en", "")
-    )
+    return str(hypothesis.text(field, language))
 
 
 def _row(result: Any) -> dict[str, Any]:
@@ -263,12 +262,12 @@ def plain_sentence(result: Any, language: str) -> str:
     verdict = t(
         f"verdict.sentence.{row['verdict']}", language, claim=_hyp_text(hyp, "claim", language)
     )
-    from analysis.report.wording import DEFINITE_FR
+    from analysis.report.wording import MEASURE_LABELS, definite
 
     y = (
-        DEFINITE_FR.get(hyp.outcome, _hyp_text(hyp, "outcome", language))
-        if language == "fr"
-        else hyp.outcome_en
+        definite(hyp.outcome, language)
+        if hyp.outcome in MEASURE_LABELS and language != catalog.SOURCE_LANGUAGE
+        else _hyp_text(hyp, "outcome", language)
     )
     detail = t(
         "plain.equivalence",
@@ -806,7 +805,9 @@ def coverage_view(data: Any) -> CoverageView | None:
 def sensitivity_view(data: Any, result: Any) -> SensitivityView | None:
     """The sensitivity rerun: the same test without the pages whose coverage is below the
     threshold (None without comment threads: no section)."""
-    from analysis.report.data import run_test, without_low_coverage
+    from analysis.pipeline import test
+    from analysis.pipeline.loaded import without_low_coverage
+    from analysis.report.wording import relabel
 
     lang = data.language
     if not data.dataset.get("comments_available", True):
@@ -821,7 +822,7 @@ def sensitivity_view(data: Any, result: Any) -> SensitivityView | None:
         key = "sens.all_low" if n_low else "sens.none_low"
         return SensitivityView(heading, t(key, lang, threshold=threshold))
     try:
-        rerun = run_test(sub)
+        rerun = relabel(test(sub, sub.params), sub.params)
     except Exception as exc:  # the rerun must never hide the main result
         return SensitivityView(heading, t("sens.failed", lang, why=f"{type(exc).__name__}: {exc}"))
     rows = []
