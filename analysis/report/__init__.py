@@ -5,7 +5,10 @@ The data it shows come from :mod:`analysis.pipeline` (``pipeline.load`` then ``p
 
 - :mod:`analysis.report.parameters`, :mod:`analysis.report.data` — deprecated re-exports of
   :mod:`analysis.pipeline` (``run_test`` = ``pipeline.test`` + :func:`relabel`).
-- :mod:`analysis.report.views` — one ``show_*`` function per report section; :func:`publish_result`.
+- :mod:`analysis.report.viewmodels` — what each section says: a frozen dataclass of plain strings
+  per section, built from the result and the data.
+- :mod:`analysis.report.views` — one ``show_*`` function per report section (its view model
+  rendered by ``templates/sections/<section>.html.j2``, autoescaped); :func:`publish_result`.
 - :mod:`analysis.report.result` — the result record (MIME ``application/vnd.dialogic.result+json``)
   and :func:`extract_result`.
 - :mod:`analysis.report.render` — :func:`render_report` (nbconvert, own template, self-contained
