@@ -105,7 +105,7 @@ def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_repo
     real_data, tmp_path, monkeypatch
 ):
     # UCI Facebook metrics: posts with the platform's comment count, no comment thread
-    from analysis import config, report
+    from analysis import config, pipeline, report
     from analysis.importers import import_paths
     from analysis.pipeline import ThreadsUnavailable
 
@@ -118,11 +118,10 @@ def test_aggregate_source_without_threads_refuses_thread_measures_and_tests_repo
     assert data.posts["replies"].isna().all()  # unknown, not zero
     assert data.posts["reported_comments"].notna().all()
     for hid in ("H1", "H2", "H4a", "H4b", "H5", "H6"):
-        data.params["hypothesis"] = hid
         with pytest.raises(
             ThreadsUnavailable, match="comments_available false.*outcome=reported_comments"
         ):
-            report.run_test(data)
+            pipeline.test(data, {**data.params, "hypothesis": hid})
     generic = report.load_report_data(
         report.from_namespace(
             dict(

@@ -165,7 +165,7 @@ def check_threads(params: dict[str, Any], data: Path, where: str) -> None:
         return  # an unreadable dataset.json is reported by the notebook, with its own message
     if info.get("comments_available", True):
         return
-    from analysis.report.data import threads_needed
+    from analysis.pipeline.hypothesis import threads_needed
 
     why = threads_needed(params, data)
     if why:
