@@ -69,18 +69,26 @@ class Entry:
     msgid: str
     plural: str | None = None
     comment: str = ""
+    #: Placeholders the code fills besides the English text's own (a translation may use them).
+    params: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Entry] = {}
 
 
-def register(context: str, msgid: str, plural: str | None = None, comment: str = "") -> str:
+def register(
+    context: str,
+    msgid: str,
+    plural: str | None = None,
+    comment: str = "",
+    params: tuple[str, ...] = (),
+) -> str:
     """Record ``msgid`` (English) under ``context`` (one text per context) for extraction and
     :func:`by_context`; returns ``msgid``."""
     known = _REGISTRY.get(context)
     if known is not None and (known.msgid, known.plural) != (msgid, plural):
         raise ValueError(f"context {context!r} holds {known.msgid!r}; cannot register {msgid!r}")
-    _REGISTRY[context] = Entry(context, msgid, plural, comment)
+    _REGISTRY[context] = Entry(context, msgid, plural, comment, tuple(params))
     return msgid
 
 
@@ -195,6 +203,57 @@ def babel_locale(language: str) -> Locale:
     return _babel_locale(language, str(locale_dir()))
 
 
+# --- the grammar a language's catalogue states ------------------------------------------------
+
+NO_RULE = "(none)"
+CONTRACTIONS = register(
+    "grammar.contractions",
+    NO_RULE,
+    comment="word pairs the language contracts, 'a b = c' separated by '|' (French: 'de les = "
+    "des | à les = aux'); (none) when it has none",
+)
+ELISIONS = register(
+    "grammar.elisions",
+    NO_RULE,
+    comment="words that lose their last letter before a vowel, then ':' and the vowels (French: "
+    "'que de le la : aeiouyéè...'); (none) when it has none",
+)
+
+
+@lru_cache(maxsize=16)
+def _grammar(language: str, base: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], str]:
+    spec = gettext("grammar.contractions", CONTRACTIONS, language)
+    pairs = (
+        ()
+        if spec == NO_RULE
+        else tuple(
+            (f" {a.strip()} ", f" {b.strip()} ")
+            for a, b in (p.split("=") for p in spec.split("|"))
+        )
+    )
+    spec = gettext("grammar.elisions", ELISIONS, language)
+    words, _, vowels = spec.partition(":")
+    if spec == NO_RULE:
+        return pairs, (), ""
+    return pairs, tuple(words.split()), vowels.strip()
+
+
+def contract(text: str, language: str) -> str:
+    """``text`` with the contractions and elisions the language's catalogue states applied
+    ("de les" -> "des", "que il" -> "qu'il" in French); unchanged in a language without them."""
+    if language == SOURCE_LANGUAGE:
+        return text
+    pairs, words, vowels = _grammar(language, str(locale_dir()))
+    for old, new in pairs:
+        text = text.replace(old, new)
+    for word in words:
+        for v in vowels:
+            text = text.replace(f" {word} {v}", f" {word[:-1]}'{v}")
+            if text.startswith(f"{word.capitalize()} {v}"):
+                text = f"{word.capitalize()[:-1]}'{text[len(word) + 1 :]}"
+    return text
+
+
 # --- the Babel workflow (``dialogic i18n``) ---------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{(\w+)(?:[:!][^}]*)?\}")
@@ -273,7 +332,7 @@ def problems(language: str, base: Path | None = None) -> list[str]:
         elif m.fuzzy:
             out.append(f"{where}: fuzzy (check the translation, then remove the fuzzy flag)")
         ids = m.id if isinstance(m.id, tuple) else (m.id,)
-        wanted = {name for s in ids for name in PLACEHOLDER.findall(s)}
+        wanted = {name for s in ids for name in PLACEHOLDER.findall(s)} | set(expected[key].params)
         for s in strings:
             if s and set(PLACEHOLDER.findall(s)) - wanted:
                 out.append(

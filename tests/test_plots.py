@@ -395,10 +395,10 @@ def test_twcs_brands_only_h4_figure_draws_the_brands_and_names_the_missing_group
             t(
                 "fig.one_group",
                 language,
-                absent=result.hypothesis.reference_fr
+                absent=result.hypothesis.text("reference", "fr")
                 if language == "fr"
                 else result.hypothesis.reference_en,
-                present=result.hypothesis.focal_fr
+                present=result.hypothesis.text("focal", "fr")
                 if language == "fr"
                 else result.hypothesis.focal_en,
             )

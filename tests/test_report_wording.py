@@ -14,15 +14,15 @@ import pytest
 from test_report_fixtures import demo_dir  # noqa: F401  (fixture)
 
 from analysis.measures import GLOSSARY
-from analysis.report.wording import MEASURE_LABELS, generic_wording, hypothesis_words
+from analysis.report.wording import MEASURE_LABELS, generic_wording, hypothesis_words, term
 
 COLUMNS = ("is_promotional", "is_question", "time_to_owner_reply_h", "_")
 
 
 def test_every_glossary_measure_has_a_name_in_both_languages():
     for key in GLOSSARY:
-        assert MEASURE_LABELS[key]["term_en"] and MEASURE_LABELS[key]["term_fr"], key
-        assert MEASURE_LABELS[key]["term_en"] != MEASURE_LABELS[key]["term_fr"], key
+        assert MEASURE_LABELS[key]["term_en"] == term(key, "en"), key
+        assert term(key, "fr") and term(key, "fr") != term(key, "en"), key
 
 
 @pytest.mark.parametrize(

@@ -44,9 +44,7 @@ def test_catalogue_fields():
         for f in (
             "id",
             "claim_en",
-            "claim_fr",
             "question_en",
-            "question_fr",
             "outcome",
             "unit",
             "contrast",
@@ -56,6 +54,8 @@ def test_catalogue_fields():
             "effect_name",
         ):
             assert getattr(h, f), (hid, f)
+        for f in ("claim", "question", "focal", "outcome"):  # French from the catalogue
+            assert h.text(f, "fr") and h.text(f, "fr") != h.text(f, "en"), (hid, f)
     assert CATALOGUE["H1"].model == "negbin" and CATALOGUE["H1"].direction == "less"
 
 

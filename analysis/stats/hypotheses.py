@@ -38,9 +38,9 @@ class Hypothesis:
     ----------
     id : str
         "H1".."H6" or "generic".
-    claim_en, claim_fr : str
+    claim_en : str
         The claim as stated ("business pages get fewer replies per post").
-    question_en, question_fr : str
+    question_en : str
         The question it answers, for report headings.
     outcome : str
         Measure column (``replies``, ``answered``, ``time_to_owner_reply_h``, ``mean_replies``).
@@ -57,9 +57,9 @@ class Hypothesis:
         Keys of :data:`ROBUSTNESS`; the first is reported in the main table.
     effect_name : str
         IRR, OR, HR or rho.
-    focal_en, reference_en, focal_fr, reference_fr : str
+    focal_en, reference_en : str
         Group names in words ("business pages" / "personal pages").
-    outcome_en, outcome_fr : str
+    outcome_en : str
         The outcome in words ("replies per post").
     kind : {"superiority", "equivalence"}
     covariates : tuple of str
@@ -74,9 +74,7 @@ class Hypothesis:
 
     id: str
     claim_en: str
-    claim_fr: str
     question_en: str
-    question_fr: str
     outcome: str
     unit: str
     contrast: str
@@ -86,41 +84,42 @@ class Hypothesis:
     effect_name: str
     focal_en: str = "the focal group"
     reference_en: str = "the others"
-    focal_fr: str = "le groupe étudié"
-    reference_fr: str = "les autres"
     outcome_en: str = ""
-    outcome_fr: str = ""
     kind: str = "superiority"
     covariates: tuple[str, ...] = ()
     interaction: str | None = None
     fixed_effects: bool | None = None
     subset: str | None = None
+    #: The hypothesis's own words in other languages (language -> field -> text), e.g. a study's
+    #: French claim or the generic wording; what is not here comes from the catalogues.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
     def text(self, field: str, language: str) -> str:
         """The words ``field`` (claim, question, focal, reference, outcome) in ``language``: the
         hypothesis's own (English, or French as the study or the catalogue states it), else the
         catalogue's translation of the English (context ``hypothesis.<id>.<field>``)."""
-        own = getattr(self, f"{field}_{language}", None)
         english = getattr(self, f"{field}_en")
+        if language == catalog.SOURCE_LANGUAGE:
+            return english
+        own = self.translations.get(language, {}).get(field)
         if own is not None or not english:
             return own if own is not None else english
-        return catalog.gettext(f"hypothesis.{self.id}.{field}", english, language)
+        context = f"hypothesis.{self.id}.{field}"
+        if catalog.by_context(context) != english:  # words changed since: no translation applies
+            return english
+        return catalog.gettext(context, english, language)
 
 
 _BUSINESS = dict(
     focal_en="business pages",
     reference_en="personal pages",
-    focal_fr="les pages d'entreprise",
-    reference_fr="les pages personnelles",
 )
 
 CATALOGUE: dict[str, Hypothesis] = {
     "H1": Hypothesis(
         "H1",
         "business pages get fewer replies per post",
-        "les pages d'entreprise reçoivent moins de réponses par publication",
         "Do business pages get fewer replies per post than personal pages?",
-        "Les pages d'entreprise reçoivent-elles moins de réponses par publication que les pages personnelles ?",
         outcome="replies",
         unit="post",
         contrast="account_type",
@@ -129,16 +128,13 @@ CATALOGUE: dict[str, Hypothesis] = {
         robustness=("page_permutation", "page_rank"),
         effect_name="IRR",
         outcome_en="replies per post",
-        outcome_fr="réponses par publication",
         fixed_effects=False,
         **_BUSINESS,
     ),
     "H2": Hypothesis(
         "H2",
         "business pages answer a smaller share of comments",
-        "les pages d'entreprise répondent à une plus faible part des commentaires",
         "Do business pages answer a smaller share of their comments than personal pages?",
-        "Les pages d'entreprise répondent-elles à une plus faible part de leurs commentaires ?",
         outcome="answered",
         unit="comment",
         contrast="account_type",
@@ -147,15 +143,12 @@ CATALOGUE: dict[str, Hypothesis] = {
         robustness=("page_permutation",),
         effect_name="OR",
         outcome_en="odds that a comment is answered by the page",
-        outcome_fr="chances qu'un commentaire reçoive une réponse de la page",
         **_BUSINESS,
     ),
     "H3": Hypothesis(
         "H3",
         "question posts get more replies",
-        "les publications qui posent une question reçoivent plus de réponses",
         "Do posts that ask a question get more replies than other posts of the same page?",
-        "Les publications qui posent une question reçoivent-elles plus de réponses que les autres publications de la même page ?",
         outcome="replies",
         unit="post",
         contrast="is_question",
@@ -165,10 +158,7 @@ CATALOGUE: dict[str, Hypothesis] = {
         effect_name="IRR",
         focal_en="question posts",
         reference_en="other posts of the same page",
-        focal_fr="les publications qui posent une question",
-        reference_fr="les autres publications de la même page",
         outcome_en="replies per post",
-        outcome_fr="réponses par publication",
         fixed_effects=True,
     ),
     # H4 "business pages take longer to answer" is two claims (analysis.stats.survival, "Why H4 is two
@@ -177,9 +167,7 @@ CATALOGUE: dict[str, Hypothesis] = {
     "H4a": Hypothesis(
         "H4a",
         "business pages answer fewer comments within the reply window",
-        "les pages d'entreprise répondent à moins de commentaires dans la fenêtre de réponse",
         "Do business pages answer fewer of their comments within the reply window than personal pages?",
-        "Les pages d'entreprise répondent-elles à moins de commentaires dans la fenêtre de réponse que les pages personnelles ?",
         outcome="answered_in_window",
         unit="comment",
         contrast="account_type",
@@ -188,15 +176,12 @@ CATALOGUE: dict[str, Hypothesis] = {
         robustness=("page_permutation",),
         effect_name="OR",
         outcome_en="odds that a comment is answered by the page within the reply window",
-        outcome_fr="chances qu'un commentaire reçoive une réponse de la page dans la fenêtre de réponse",
         **_BUSINESS,
     ),
     "H4b": Hypothesis(
         "H4b",
         "among the comments they answer, business pages take longer to answer",
-        "parmi les commentaires auxquels elles répondent, les pages d'entreprise mettent plus de temps à répondre",
         "Among the comments answered within the reply window, do business pages take longer than personal pages to answer?",
-        "Parmi les commentaires qui reçoivent une réponse dans la fenêtre, les pages d'entreprise mettent-elles plus de temps à répondre ?",
         outcome="time_to_owner_reply_h",
         unit="comment",
         contrast="account_type",
@@ -205,16 +190,13 @@ CATALOGUE: dict[str, Hypothesis] = {
         robustness=("page_geomean_permutation", "answered_medians"),
         effect_name="GMR",
         outcome_en="time to the page's first answer",
-        outcome_fr="délai avant la première réponse de la page",
         subset="answered_in_window",
         **_BUSINESS,
     ),
     "H5": Hypothesis(
         "H5",
         "audience size is only weakly tied to dialogue",
-        "la taille de l'audience n'est que faiblement liée au dialogue",
         "Is audience size only weakly tied to the replies a page gets?",
-        "La taille de l'audience n'est-elle que faiblement liée aux réponses qu'une page reçoit ?",
         outcome="mean_replies",
         unit="page",
         contrast="followers",
@@ -225,17 +207,12 @@ CATALOGUE: dict[str, Hypothesis] = {
         kind="equivalence",
         focal_en="audience size (followers)",
         reference_en="",
-        focal_fr="la taille de l'audience (abonnés)",
-        reference_fr="",
         outcome_en="mean replies per post",
-        outcome_fr="nombre moyen de réponses par publication",
     ),
     "H6": Hypothesis(
         "H6",
         "business pages answer negative comments less",
-        "les pages d'entreprise répondent moins aux commentaires négatifs",
         "Is the gap between business and personal pages larger for negative comments?",
-        "L'écart entre pages d'entreprise et pages personnelles est-il plus grand pour les commentaires négatifs ?",
         outcome="answered",
         unit="comment",
         contrast="account_type",
@@ -245,15 +222,12 @@ CATALOGUE: dict[str, Hypothesis] = {
         effect_name="OR",
         interaction="negative",
         outcome_en="odds that a negative comment (relative to other comments) is answered",
-        outcome_fr="chances qu'un commentaire négatif (par rapport aux autres) reçoive une réponse",
         **_BUSINESS,
     ),
     "generic": Hypothesis(
         "generic",
         "the focal group differs on the outcome",
-        "le groupe étudié diffère sur la mesure",
         "Does the focal group differ on the outcome?",
-        "Le groupe étudié diffère-t-il sur la mesure ?",
         outcome="replies",
         unit="post",
         contrast="account_type",
@@ -264,8 +238,12 @@ CATALOGUE: dict[str, Hypothesis] = {
     ),
 }
 
-for _h in CATALOGUE.values():  # group labels of the catalogue, translated in a warning's words
-    for _label in filter(None, (_h.focal_en, _h.reference_en)):
+TEXT_FIELDS = ("claim", "question", "focal", "reference", "outcome")
+for _h in CATALOGUE.values():  # the catalogue's words, translated in the catalogues
+    for _field in TEXT_FIELDS:
+        if getattr(_h, f"{_field}_en"):
+            catalog.register(f"hypothesis.{_h.id}.{_field}", getattr(_h, f"{_field}_en"))
+    for _label in filter(None, (_h.focal_en, _h.reference_en)):  # in a warning's words
         catalog.register(f"group.{_label}", _label)
 
 _MODEL_EFFECT = {
@@ -669,22 +647,28 @@ def generic_hypothesis(
     if model not in MODELS:
         raise ValueError(f"model={model!r} is unknown; use one of {', '.join(MODELS)}")
     base = CATALOGUE["H1"] if contrast == "account_type" else CATALOGUE["generic"]
-    focal = {k: base.__dict__[k] for k in ("focal_en", "reference_en", "focal_fr", "reference_fr")}
-    if contrast != "account_type":
+    focal = {k: base.__dict__[k] for k in ("focal_en", "reference_en")}
+    translations = {}
+    if contrast == "account_type":
+        translations = {
+            lang: {f: base.text(f, lang) for f in ("focal", "reference")}
+            for lang in catalog.languages()[1:]
+        }
+    else:
         col, _, val = contrast.partition("=")
         focal = {
             "focal_en": f"{unit}s with {col}{'=' + val if val else ''}",
             "reference_en": f"other {unit}s",
-            "focal_fr": f"les {unit}s avec {col}{'=' + val if val else ''}",
-            "reference_fr": f"les autres {unit}s",
         }
-    focal.update(
-        {
-            k: v
-            for k, v in labels.items()
-            if k in focal or k.startswith("outcome_") or k.startswith("claim")
-        }
-    )
+    for (
+        key,
+        value,
+    ) in labels.items():  # the caller's own words: English fields, or `<field>_<lang>`
+        name, _, lang = key.rpartition("_")
+        if name in TEXT_FIELDS and lang == "en":
+            focal[key] = value
+        elif name in TEXT_FIELDS and lang:
+            translations.setdefault(lang, {})[name] = value
     fields = dict(
         id="generic",
         outcome=outcome,
@@ -696,12 +680,10 @@ def generic_hypothesis(
         effect_name=_MODEL_EFFECT[model],
         kind="equivalence" if model == "spearman_tost" else "superiority",
         claim_en=f"{focal['focal_en']} differ on {outcome} ({direction})",
-        claim_fr=f"{focal['focal_fr']} diffèrent sur {outcome} ({direction})",
         question_en=f"Do {focal['focal_en']} differ from {focal['reference_en']} on {outcome}?",
-        question_fr=f"{focal['focal_fr']} diffèrent-elles de {focal['reference_fr']} sur {outcome} ?",
         outcome_en=outcome,
-        outcome_fr=outcome,
         fixed_effects=None,
+        translations=translations,
     )
     fields.update(focal)
     for key in ("covariates",):

@@ -73,7 +73,6 @@ W = {
         "for {reference} (they answer more slowly) (plausible range: {range}).",
         "plain.HR.faster": "{verdict} For {focal}, the {outcome} is about {pct}% {change} than "
         "for {reference} (they answer faster) (plausible range: {range}).",
-        "contractions": "(none)",
         "range.same_side": "between {a}% and {b}% {change}",
         "range.across": "{low}% {low_change} to {high}% {high_change}",
         "change.IRR.lower": "fewer",
@@ -88,21 +87,9 @@ W = {
 
 def w(key: str, language: str, **values: Any) -> str:
     """The sentence template ``key`` in ``language``, filled with ``values``, then with the
-    language's contractions applied (the catalogue's ``words.contractions``: "de les = des")."""
+    language's contractions applied (:func:`analysis.catalog.contract`)."""
     text = catalog.gettext(f"words.{key}", W[key], language)
-    text = text.format(**values) if values else text
-    for pair in _contractions(language):
-        text = text.replace(*pair)
-    return text
-
-
-def _contractions(language: str) -> list[tuple[str, str]]:
-    """Pairs (written, contracted) a language requires, e.g. French " de les " -> " des "."""
-    spec = catalog.gettext("words.contractions", W["contractions"], language)
-    if spec == W["contractions"]:
-        return []
-    pairs = (part.split("=") for part in spec.split("|"))
-    return [(f" {a.strip()} ", f" {b.strip()} ") for a, b in pairs]
+    return catalog.contract(text.format(**values) if values else text, language)
 
 
 def format_p(p: float, language: str = "en") -> str:
