@@ -162,8 +162,7 @@ def _strip_article(text: str) -> str:
 def group_labels(result: Any, language: str) -> dict[int, str]:
     """Group 1 (focal) and 0 (reference) in words, capitalised ('Business pages')."""
     hyp = result.hypothesis
-    focal = getattr(hyp, f"focal_{language}", "") or hyp.focal_en
-    ref = getattr(hyp, f"reference_{language}", "") or hyp.reference_en
+    focal, ref = hyp.text("focal", language), hyp.text("reference", language)
     return {1: _strip_article(focal).capitalize(), 0: _strip_article(ref).capitalize()}
 
 
@@ -171,8 +170,8 @@ def _group_words(result: Any, language: str) -> dict[int, str]:
     """Group 1 and 0 as the catalogue words them, with their article ('les pages personnelles')."""
     hyp = result.hypothesis
     return {
-        1: getattr(hyp, f"focal_{language}", "") or hyp.focal_en,
-        0: getattr(hyp, f"reference_{language}", "") or hyp.reference_en,
+        1: hyp.text("focal", language),
+        0: hyp.text("reference", language),
     }
 
 
@@ -187,7 +186,7 @@ def _missing_group_note(result: Any, present: set[int], language: str) -> str:
 
 def _outcome_words(result: Any, language: str) -> str:
     hyp = result.hypothesis
-    return getattr(hyp, f"outcome_{language}", "") or hyp.outcome
+    return hyp.text("outcome", language) or hyp.outcome
 
 
 def _analysed(result: Any) -> pd.DataFrame:
