@@ -45,6 +45,14 @@ DEFAULT_REPLY_WINDOW_H = 72.0
 # below it `dialogic run` stops before any kernel unless --allow-low-coverage. Study key:
 # coverage_threshold.
 DEFAULT_COVERAGE_THRESHOLD = 0.8
+#: How the runner starts report kernels (analysis.runner.kernels): "forked" from a factory that
+#: preloaded the libraries, or "stock" (jupyter_client's KernelManager, one new interpreter each).
+#: ``$DIALOGIC_KERNELS`` overrides it; ``dialogic run --kernels`` overrides both. Forked by
+#: default (a run of 8 reports takes about half the time); it falls back to stock, with a warning,
+#: where it cannot work (not Linux, no fork, the factory does not start or dies).
+KERNEL_LAUNCHERS = ("forked", "stock")
+KERNEL_LAUNCHER = "forked"
+KERNELS_ENV = "DIALOGIC_KERNELS"
 
 # ------------------------------------------------------------------------------------- studies
 #: Audiences a study may ask for (``audiences:``); ``brief-pdf`` is the brief printed to PDF.

@@ -5,11 +5,13 @@ finish, so the rest of the runner (cache, publication, index) does not know whic
 
 - ``local``: ``workers`` processes (default: the number of cores), forked from this process
   after it imported papermill and nbconvert once (:func:`~analysis.runner.engine.warm_up`), each
-  running many reports; kernels come from the run's warm kernel factory. With one worker or one job, the job runs in this
-  process (no pool to start).
+  running many reports; kernels come from the run's warm kernel factory, or from jupyter_client's
+  stock kernel manager (:func:`~analysis.runner.kernels.choose_launcher`). With one worker or one
+  job, the job runs in this process (no pool to start).
 - ``dask``: ``--dask local`` starts a ``LocalCluster`` (processes, one thread each, loopback);
   ``--dask-scheduler tcp://host:port`` connects to a running scheduler, e.g. one started by
-  dask-jobqueue on a SLURM cluster. Each Dask worker starts its own kernel factory on first use.
+  dask-jobqueue on a SLURM cluster. Each Dask worker starts its own kernel factory on first use
+  (forked kernels; a worker that cannot fork starts stock kernels).
   Workers must see the input data at the same path (a shared file system); the notebook travels
   inside the job, and outputs come back to this process, which writes them.
 """
@@ -34,13 +36,12 @@ def default_workers() -> int:
 def _worker_init() -> None:
     """Pool worker start: warm imports, and die with the run (Linux ``PR_SET_PDEATHSIG``), so a
     run killed with SIGKILL leaves no idle worker behind."""
+    import contextlib
     import ctypes
     import signal
 
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not Linux
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
     warm_up()
 
 

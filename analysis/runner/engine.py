@@ -1,4 +1,4 @@
-"""Execute one report job in a warm worker: papermill with a forked kernel, then nbconvert.
+"""Execute one report job in a warm worker: papermill with a fresh kernel, then nbconvert.
 
 A *job* is one execution of a report notebook (one language of one report). It is a plain dict
 so that it travels unchanged to a local worker process or to a Dask worker on another machine:
@@ -7,21 +7,24 @@ so that it travels unchanged to a local worker process or to a Dask worker on an
 text, so remote workers need no copy of the repository's notebooks), ``parameters``,
 ``outputs`` (list of ``[audience, language, file name]`` to render), ``provenance`` (dict shown in
 the HTML), ``preload`` (modules the kernel factory imports), ``primary`` (this execution's
-results are the report's ``results.json``).
+results are the report's ``results.json``), ``kernels`` (``"forked"`` or ``"stock"``, see
+:func:`analysis.runner.kernels.choose_launcher`; absent: the configured default).
 
 :func:`execute_job` never raises for a failing notebook: it returns an *outcome* dict with
 ``ok``, ``kind`` (``"notebook"`` or ``"data"``), ``error`` (failing cell, exception, traceback),
-and on success ``files`` (file name -> bytes) and ``result``. Nothing is written into the study's
+and on success ``files`` (file name -> bytes) and ``result``; ``warnings`` lists why a forked
+kernel fell back to a stock one (empty when none did). Nothing is written into the study's
 output folder here: the submitting process publishes the files atomically (see
 :mod:`analysis.runner.publish`), so remote workers need no shared output disk.
 
 Each execution gets its own temporary working directory (figures a notebook might save never
-collide) and its own fresh kernel forked from the warm kernel factory
-(:mod:`analysis.runner.kernels`).
+collide) and its own fresh kernel: forked from the warm kernel factory, or started by
+jupyter_client's stock kernel manager (:mod:`analysis.runner.kernels`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -45,10 +48,8 @@ def warm_up() -> None:
 
     from analysis.runner import kernels  # noqa: F401
 
-    try:
+    with contextlib.suppress(ImportError):
         import analysis.report.render  # noqa: F401
-    except ImportError:
-        pass
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     # the result record's MIME type has no HTML form by design; nbconvert warns about it each time
@@ -90,7 +91,14 @@ def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any
         "files": {},
         "result": None,
         "seconds": time.monotonic() - started,
+        "warnings": _fallbacks(),
     }
+
+
+def _fallbacks() -> list[str]:
+    from analysis.runner import kernels
+
+    return kernels.take_fallbacks()
 
 
 def execute_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +112,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
 
     warm_up()
     started = time.monotonic()
+    kernels.take_fallbacks()  # a previous job's are reported already
     workdir = Path(tempfile.mkdtemp(prefix="dialogic-job-"))
     try:
         os.environ[progress.ENV] = (
@@ -123,8 +132,8 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 request_save_on_cell_execute=False,
                 log_output=False,
                 kernel_name=job.get("kernel_name") or None,
-                kernel_manager_class=kernels.ForkedKernelManager,
-                shutdown_kernel="immediate",  # a throwaway fork: kill it, no graceful handshake
+                kernel_manager_class=kernels.manager_class(job.get("kernels")),
+                shutdown_kernel="immediate",  # a throwaway kernel: kill it, no graceful handshake
             )
         except PapermillExecutionError as exc:
             nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
@@ -181,6 +190,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
             "files": files,
             "result": result,
             "seconds": time.monotonic() - started,
+            "warnings": _fallbacks(),
         }
     except Exception as exc:  # noqa: BLE001 - any other failure becomes this report's failure page
         return _failure(

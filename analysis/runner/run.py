@@ -342,6 +342,7 @@ def run_study(
     progress: Callable[[str], None] = lambda line: None,
     states: Callable[..., None] | None = None,
     allow_low_coverage: bool = False,
+    kernels: str | None = None,
 ) -> RunSummary:
     """Run a study: see the module docstring for the steps.
 
@@ -365,6 +366,9 @@ def run_study(
     allow_low_coverage : bool
         Run reports whose data hold less of the conversation than the study's
         ``coverage_threshold`` (a warning instead of a stop; every report shows the figure).
+    kernels : str, optional
+        ``"forked"`` or ``"stock"`` (:func:`analysis.runner.kernels.choose_launcher`; default
+        ``$DIALOGIC_KERNELS``, else :data:`analysis.config.KERNEL_LAUNCHER`).
     states : callable, optional
         ``states(report, state, seconds=None)`` on each state change (queued, cached, running,
         rendering, done, failed), e.g. :meth:`analysis.runner.display.RunDisplay.state`; default:
@@ -420,7 +424,7 @@ def run_study(
     if todo:
         for item in planned_runs:
             states(item.spec.name, "cached" if item.cached else "queued")
-        _execute(study, todo, workers, dask, summary, states, progress)
+        _execute(study, todo, workers, dask, summary, states, progress, kernels)
     hashing.save_memo()
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
@@ -444,12 +448,12 @@ def _warm_measures(
     """Compute, once and in a child process, the measures several jobs share (each kernel then
     reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
     computing them at the same time). With ``dask`` every data set's measures are computed so,
-    on Dask (:func:`analysis.pipeline.measures.compute_frames_dask`). A failure here is left to the
+    on Dask (:func:`analysis.report.data.compute_frames_dask`). A failure here is left to the
     kernels to report."""
     import subprocess
     import sys
 
-    from analysis.pipeline.measures import measures_pending
+    from analysis.report.data import measures_pending
 
     shared: dict[str, list[dict]] = {}
     for job in jobs:
@@ -467,7 +471,7 @@ def _warm_measures(
         )
         t0 = time.monotonic()
         code = (
-            "import json, sys; from analysis.pipeline.measures import warm_measures; "
+            "import json, sys; from analysis.report.data import warm_measures; "
             "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])"
         )
         proc = subprocess.run(
@@ -496,9 +500,10 @@ def _execute(
     summary: RunSummary,
     states,
     progress: Callable[[str], None] = lambda line: None,
+    kernels: str | None = None,
 ) -> None:
     from analysis.runner.backends import run_jobs
-    from analysis.runner.kernels import ENV_ADDRESS, KernelFactory, notebook_imports
+    from analysis.runner.kernels import RunKernels, notebook_imports
 
     notebooks = sorted({p.spec.notebook for p in todo})
     preload = notebook_imports(notebooks)
@@ -522,13 +527,12 @@ def _execute(
     by_name = {p.spec.name: p for p in todo}
     outcomes: dict[str, list] = {name: [] for name in pending}
     _warm_measures(jobs, progress, dask)
-    factory = None
-    import os
-
-    previous = os.environ.get(ENV_ADDRESS)
-    if not dask:
-        factory = KernelFactory(preload, wait=False)
-        os.environ[ENV_ADDRESS] = factory.address
+    # forked kernels: the run's factory starts importing now; or stock ones, saying why
+    run_kernels = RunKernels(
+        kernels, preload, local=not dask, warn=lambda w: progress(f"WARNING: {w}")
+    )
+    for job in jobs:
+        job["kernels"] = run_kernels.launcher
     # the pool takes jobs in submission order, one per free worker: job i starts when i - workers ended
     started = iter([j["report"] for j in jobs])
 
@@ -548,6 +552,7 @@ def _execute(
         ):
             name = outcome["report"]
             outcomes[name].append(outcome)
+            run_kernels.report(outcome)
             start_next()
             if len(outcomes[name]) == pending[name]:
                 outcomes[name].sort(
@@ -569,9 +574,4 @@ def _execute(
                         page=publish.display_path(summary.failure_pages[name]),
                     )
     finally:
-        if factory is not None:
-            factory.close()
-            if previous is None:
-                os.environ.pop(ENV_ADDRESS, None)
-            else:
-                os.environ[ENV_ADDRESS] = previous
+        run_kernels.close()
