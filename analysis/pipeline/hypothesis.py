@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis.pipeline.parameters import Parameters
 from analysis.progress import steps
 
 if TYPE_CHECKING:
@@ -37,14 +38,21 @@ def options(params: Mapping[str, Any]) -> dict[str, Any]:
 def test(loaded: Loaded, params: Mapping[str, Any] | None = None) -> HypothesisResult:
     """Test the hypothesis of ``params`` (default: the parameters ``loaded`` was loaded with).
 
+    ``params`` is the full parameter set (validated here when not a
+    :class:`~analysis.pipeline.parameters.Parameters`); its data parameters should be those
+    ``loaded`` was loaded with, its hypothesis parameters may differ (another hypothesis on the
+    same measures).
+
     Raises
     ------
     ThreadsUnavailable
         When the hypothesis needs comment threads and the data set has none.
+    ValueError
+        A parameter is invalid.
     """
     from analysis.stats import run_hypothesis
 
-    p = loaded.params if params is None else params
+    p = loaded.params if params is None else Parameters.parse(params)
     check_threads_available(loaded, p)
     with steps(f"hypothesis {p['hypothesis']}", 1, len(loaded.comments)) as step:
         step("model and robustness tests")
