@@ -12,7 +12,8 @@ The commands of ``dialogic i18n`` wrap Babel's catalogue workflow:
 ``extract``  write ``analysis/locale/dialogic.pot`` from the registered texts
 ``update``   merge the template into every catalogue (new texts untranslated, changed ones fuzzy,
              removed ones dropped)
-``compile``  check every catalogue and write its ``.mo`` beside it (used when newer than the ``.po``)
+``compile``  check every catalogue and write its ``.mo`` beside it (read when newer than its
+             ``.po``)
 
 A test fails when a catalogue lacks a translation, keeps a fuzzy one, holds a text the code no
 longer has, or changes the ``{placeholders}`` of a template.
@@ -33,6 +34,7 @@ import importlib
 import io
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,6 +205,41 @@ def babel_locale(language: str) -> Locale:
     return _babel_locale(language, str(locale_dir()))
 
 
+class LanguageTexts(Mapping[str, str]):
+    """One text by language (``texts["fr"]``): the English registered under ``context``, every
+    other language from its catalogue; other fields (``extra``) are kept as they are."""
+
+    def __init__(self, context: str, english: str, extra: dict[str, str] | None = None):
+        self.context, self.english, self.extra = context, english, dict(extra or {})
+        register(context, english)
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.extra:
+            return self.extra[key]
+        if key in languages():
+            return gettext(self.context, self.english, key)
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter((*languages(), *self.extra))
+
+    def __len__(self) -> int:
+        return len(languages()) + len(self.extra)
+
+
+def texts(prefix: str, table: dict[str, dict[str, str]]) -> dict[str, LanguageTexts]:
+    """``{key: {"en": English, other fields...}}`` as texts by language, each registered under
+    ``<prefix>.<key>`` (``texts("glossary", {...})["replies"]["fr"]``)."""
+    return {
+        key: LanguageTexts(
+            f"{prefix}.{key}",
+            fields[SOURCE_LANGUAGE],
+            {k: v for k, v in fields.items() if k != SOURCE_LANGUAGE},
+        )
+        for key, fields in table.items()
+    }
+
+
 # --- the grammar a language's catalogue states ------------------------------------------------
 
 NO_RULE = "(none)"
@@ -294,6 +331,36 @@ def init(language: str, base: Path | None = None) -> Path:
     _write(catalog, path)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"Language: ', f'"Language: {language}', 1), encoding="utf-8")
+    return path
+
+
+_PSEUDO = str.maketrans("abcdeghiklnorstuyABCDEGHIKLNORSTUY", "ȧƀƈḓḗɠħīķŀƞǿřşŧŭẏȦƁƇḒḖƓĦĪĶĿȠǾŘŞŦŬẎ")
+
+
+def _pseudo(text: str) -> str:
+    """``text`` with its letters accented and bracketed, placeholders kept: a pseudo-translation
+    that shows at a glance which words of a page do not come from the catalogue."""
+    parts = re.split(r"(\{[^}]*\})", text)
+    return "⟦" + "".join(p if p.startswith("{") else p.translate(_PSEUDO) for p in parts) + "⟧"
+
+
+def write_pseudo(language: str = "qps", base: Path | None = None) -> Path:
+    """Write a complete pseudo-locale catalogue ``language`` (every text accented and bracketed;
+    the grammar rules left empty): what a new language looks like before anyone translates."""
+    catalog = Catalog(locale=None, domain=DOMAIN, project="Dialogic", fuzzy=False)
+    for e in registered():
+        if e.context.startswith("grammar."):
+            string: str | tuple[str, str] = e.msgid
+        elif e.plural:
+            string = (_pseudo(e.msgid), _pseudo(e.plural))
+        else:
+            string = _pseudo(e.msgid)
+        msgid = (e.msgid, e.plural) if e.plural else e.msgid
+        catalog.add(msgid, string=string, context=e.context)
+    path = po_path(language, base)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(catalog, path)
+    _languages.cache_clear()
     return path
 
 

@@ -36,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from analysis import config
+from analysis import catalog, config
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
             config.DEFAULT_REPLY_WINDOW_H,
             "hours after which an unanswered comment counts as censored",
         ),
-        _p("language", str, "en", "language of the report: en or fr", ("en", "fr")),
+        _p("language", str, "en", "language of the report: en or fr", catalog.languages()),
         _p("client_name", str, "", "client named on the brief; empty for none"),
         _p("logo", str, "", "image file shown on the brief (PNG, JPEG or SVG); empty for none"),
         _p("study", str, "adhoc", "name of the study this report belongs to"),

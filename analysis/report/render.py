@@ -25,8 +25,8 @@ from typing import Any
 
 import nbformat
 
-from analysis import __version__
-from analysis.report.i18n import LANGUAGES, fmt_date, t
+from analysis import __version__, catalog
+from analysis.report.i18n import fmt_date, t
 from analysis.report.result import extract_result
 from analysis.report.viewmodels import (
     FooterView,
@@ -277,9 +277,9 @@ def export_html(
     record = extract_result(nb)
     nb_language = record.get("parameters", {}).get("language", "en")
     language = language or nb_language
-    if language not in LANGUAGES:
+    if language not in catalog.languages():
         raise ValueError(
-            f"language {language!r} is not supported; use one of {', '.join(LANGUAGES)}"
+            f"language {language!r} is not supported; use one of {', '.join(catalog.languages())}"
         )
     if language != nb_language:
         raise ValueError(
@@ -417,7 +417,10 @@ def brief_to_pdf(
                 lang = page.evaluate("document.documentElement.lang") or language
                 if simulated is None:
                     simulated = page.locator(".dlg-banner").count() > 0
-                notice = t("simulated.short", lang if lang in LANGUAGES else "en")
+                notice = t(
+                    "simulated.short",
+                    lang if lang in catalog.languages() else catalog.SOURCE_LANGUAGE,
+                )
                 header = render("pdf_header", notice if simulated else "")
                 footer = render("pdf_footer", None)
                 page.pdf(
