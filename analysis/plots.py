@@ -42,7 +42,69 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from analysis.report.i18n import STRINGS, fmt_number, fmt_percent, t
+from analysis import catalog
+from analysis.formatting import fmt_number, fmt_percent
+
+#: Every word of the figures, in English, by key; the catalogues translate each under its key
+#: (``msgctxt``), as they do the report's words. Owned here so that the figures import nothing
+#: from :mod:`analysis.report` (which imports them). :data:`analysis.report.i18n.STRINGS` still
+#: registers the same texts under the same keys for now; a context registered twice with other
+#: words raises, so the two copies cannot drift apart.
+TEXTS: dict[str, str] = {
+    "fig.page_mean": "Each dot is one page; the bar shows the median page.",
+    "fig.replies_per_post": "Mean replies per post (per page)",
+    "fig.answered_share": "Share of comments answered (per page)",
+    "fig.hours": "Hours since the comment",
+    "fig.unanswered": "Share of comments still unanswered",
+    "fig.followers": "Audience size (followers, log scale)",
+    "fig.page_type": "Page type",
+    "fig.outcome_per_page": "{outcome} (mean per page)",
+    "fig.alt.groups": "Dot plot of {outcome}, one dot per page and group: {n} pages, {k} groups. "
+    "Medians: {medians}.",
+    "fig.alt.km": "Curves of the share of comments still unanswered over the first {window} "
+    "hours, by page type. Share unanswered after 24 hours: {at24}.",
+    "fig.alt.scatter": "Scatter plot of mean replies per post against audience size for {n} pages "
+    "(log scales); Spearman rho = {rho}.",
+    "fig.title.H1": "Replies per post, business and personal pages",
+    "fig.title.H2": "Share of audience comments answered by the page",
+    "fig.title.H3": "Replies per post, question posts and other posts",
+    "fig.title.H4": "Time until the page answers a comment",
+    "fig.title.H5": "Audience size and replies per post",
+    "fig.title.H6": "Share answered, negative and other comments",
+    "fig.title.generic": "{outcome} by group",
+    "fig.question": "question",
+    "fig.other": "other",
+    "fig.negative": "negative comment",
+    "fig.not_negative": "other comment",
+    "fig.none.empty": "The figure cannot be drawn: no data are left to show once the filters are "
+    "applied (pages with too few posts, or outside the groups compared, are left out).",
+    "fig.none.no_values": "The figure cannot be drawn: the measure shown ({outcome}) has no value "
+    "in these data.",
+    "fig.none.within_page": "The figure cannot be drawn: no page has both question posts and "
+    "other posts, so no page can be compared with itself.",
+    "fig.none.no_delays": "The figure cannot be drawn: no comment has a known delay (time until "
+    "the page answers or until the end of observation).",
+    "fig.none.followers": "The figure cannot be drawn: no page has a known audience size "
+    "(followers) above zero.",
+    "fig.none.failed": "The figure could not be drawn from these data; the results do not depend "
+    "on it.",
+    "fig.one_group": "No data for {absent}: the figure shows {present} only, with no comparison.",
+    "fig.none_answered": "No answer from the page was observed: every comment is still unanswered "
+    "at the end of observation (censored).",
+    "fig.no_followers": "Pages without a known audience size, not shown: {n}.",
+    "type.business": "business page",
+    "type.personal": "personal page",
+}
+for _key, _text in TEXTS.items():
+    catalog.register(_key, _text)
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """The figure text ``key`` in ``language``, its ``{name}`` fields filled from ``values``."""
+    catalog.check_language(language)
+    text = catalog.gettext(key, TEXTS[key], language)
+    return text.format(**values) if values else text
+
 
 #: Okabe & Ito (2008) colour-blind-safe colours: focal group, reference group, extra.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -289,7 +351,7 @@ def page_means(
     hypothesis)."""
     outcome = result.hypothesis.outcome
     hid = result.hypothesis.id
-    key = f"fig.title.{hid}" if f"fig.title.{hid}" in STRINGS else "fig.title.generic"
+    key = f"fig.title.{hid}" if f"fig.title.{hid}" in TEXTS else "fig.title.generic"
     title = t(key, language, outcome=_outcome_words(result, language).capitalize())
     df = _usable(_analysed(result), outcome)
     if len(df) and not df["group"].isin([0, 1]).all():
@@ -654,7 +716,7 @@ def key_figure(
             negative_split: "fig.title.H6",
         }.get(func, f"fig.title.{result.hypothesis.id}")
         title = t(
-            key if key in STRINGS else "fig.title.generic",
+            key if key in TEXTS else "fig.title.generic",
             language,
             outcome=_outcome_words(result, language).capitalize(),
         )

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from analysis import plots
-from analysis.report.i18n import t
+from analysis.plots import t
 from analysis.report.views import figure_html
 from analysis.stats import run_hypothesis
 from analysis.stats.hypotheses import CATALOGUE
