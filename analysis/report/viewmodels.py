@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import alternative_text, fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
@@ -253,33 +252,8 @@ def adjustment_note(row: dict[str, Any], language: str, correction: str = "holm"
 
 
 def plain_sentence(result: Any, language: str) -> str:
-    """The result in plain words; equivalence tests are worded here (a link 'this weak', a
-    bound)."""
-    row = _row(result)
-    if not _is_equivalence(row) or not _present(row.get("estimate")):
-        return result.sentence(style="plain", language=language)
-    hyp = result.hypothesis
-    verdict = t(
-        f"verdict.sentence.{row['verdict']}", language, claim=_hyp_text(hyp, "claim", language)
-    )
-    from analysis.report.wording import MEASURE_LABELS, definite
-
-    y = (
-        definite(hyp.outcome, language)
-        if hyp.outcome in MEASURE_LABELS and language != catalog.SOURCE_LANGUAGE
-        else _hyp_text(hyp, "outcome", language)
-    )
-    detail = t(
-        "plain.equivalence",
-        language,
-        x=_hyp_text(hyp, "focal", language),
-        y=y,
-        rho=fmt_number(row.get("estimate"), language),
-        low=fmt_number(row.get("ci_low"), language),
-        high=fmt_number(row.get("ci_high"), language),
-        bound=fmt_number(row.get("equivalence_bound"), language),
-    )
-    return f"{verdict} {detail}"
+    """The result in plain words (:func:`analysis.stats.words.sentence`, style "plain")."""
+    return result.sentence(style="plain", language=language)
 
 
 def _nbsp_percent(value: float, language: str) -> str:

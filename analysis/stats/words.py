@@ -55,9 +55,8 @@ W = {
         "reason",
         "unfit.model": "the model could not be fitted",
         "plain.unfit": "{verdict} ({reason})",
-        "plain.equivalence": "{verdict} Pages with a larger audience get about as many {outcome} "
-        "as smaller ones: the rank correlation is {estimate} (plausibly between {low} and {high}; "
-        "±{bound} counts as weak).",
+        "plain.equivalence": "{verdict} The rank correlation between {x} and {y} across pages is "
+        "{rho} (plausibly between {low} and {high}); a link weaker than ±{bound} counts as weak.",
         "plain.GMR": "{verdict} Among the comments answered within the reply window, {focal} take "
         "about {estimate} times as long as {reference} to give their first answer (typical "
         "delay, geometric mean; plausible range: {low} to {high} times).",
@@ -239,6 +238,16 @@ def _apa(res: HypothesisResult, language: str) -> str:
     )
 
 
+def _definite(h: Any, language: str) -> str:
+    """The outcome as "the link between X and Y" names it: the measure's form with its article in
+    a language that needs one (context ``measure.<column>.definite``), else the outcome's words."""
+    context = f"measure.{h.outcome}.definite"
+    english = catalog.by_context(context)
+    if english is None or language == catalog.SOURCE_LANGUAGE:
+        return h.text("outcome", language)
+    return catalog.gettext(context, english, language)
+
+
 def _ph_rejected(res: HypothesisResult) -> bool:
     return "ph_questionable" in _codes(res)
 
@@ -255,11 +264,12 @@ def _plain(res: HypothesisResult, language: str) -> str:
             "plain.equivalence",
             language,
             verdict=verdict,
-            outcome=outcome,
-            estimate=_num(r["estimate"], language),
-            low=_num(r["ci_low"], language),
-            high=_num(r["ci_high"], language),
-            bound=_num(r["equivalence_bound"], language),
+            x=focal,
+            y=_definite(h, language),
+            rho=fmt_number(r["estimate"], language),
+            low=fmt_number(r["ci_low"], language),
+            high=fmt_number(r["ci_high"], language),
+            bound=fmt_number(r["equivalence_bound"], language),
         )
     if h.effect_name == "GMR":
         low, high = (_num(r[k], language, 1) for k in ("ci_low", "ci_high"))
