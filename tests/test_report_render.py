@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from test_report_fixtures import CLIENT, demo_dir, reports  # noqa: F401  (fixtures)
 
-from analysis.report.i18n import STRINGS, fmt_number, fmt_p
+from analysis.report.i18n import fmt_number, fmt_p, text as template
 
 pytestmark = pytest.mark.slow
 
@@ -92,8 +92,8 @@ def test_both_pages_show_verdict_effect_ci_p_and_simulated_notice(reports, lang,
     page = read(reports[lang][audience])
     row = reports[lang]["record"]["result"]["table"]
     text = visible_text(page)
-    assert text.index(STRINGS[f"verdict.{row['verdict']}"][lang]) < text.index(
-        STRINGS["h.figure"][lang]
+    assert text.index(template(f"verdict.{row['verdict']}", lang)) < text.index(
+        template("h.figure", lang)
     )
     for number in (
         fmt_number(row["estimate"], lang),
@@ -102,13 +102,13 @@ def test_both_pages_show_verdict_effect_ci_p_and_simulated_notice(reports, lang,
         fmt_p(row["p_value"], lang),
     ):
         assert number in text
-    assert page.count('class="dlg-banner"') == 1 and STRINGS["simulated"][lang] in text
+    assert page.count('class="dlg-banner"') == 1 and template("simulated", lang) in text
     # Figure inline with alt text; provenance appendix present.
     img = re.search(r"<img [^>]*>", page[page.index("dlg-figure") :]).group(0)
     assert re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', img) and re.search(
         r'alt="[^"]{40,}"', img
     )
-    assert STRINGS["prov.command"][lang] in text and "dialogic run studies/demo.yaml" in text
+    assert template("prov.command", lang) in text and "dialogic run studies/demo.yaml" in text
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -164,24 +164,18 @@ def test_pages_are_self_contained_and_inert(reports, lang, audience):
 
 def english_leaks(text: str, record: dict, extra: tuple[str, ...] = ()) -> list[str]:
     """English template text (any fragment of >= 8 characters of an English-only string) in ``text``."""
-    from analysis.measures import GLOSSARY
-    from analysis.report.methods import ESTIMATE_NAMES
-    from analysis.report.wording import MEASURE_LABELS
+    from analysis import catalog
     from analysis.stats import CATALOGUE
 
     english = []
-    labels = [
-        {"en": v[f"{k}_en"], "fr": v[f"{k}_fr"]}
-        for v in MEASURE_LABELS.values()
-        for k in ("term", "noun", "more", "less")
-        if f"{k}_en" in v
-    ]
-    for texts in [*STRINGS.values(), *GLOSSARY.values(), *ESTIMATE_NAMES.values(), *labels]:
-        if texts["en"] != texts["fr"]:
+    for entry in catalog.registered():  # every text of the catalogue, English against French
+        en = entry.msgid
+        fr = catalog.gettext(entry.context, en, "fr")
+        if en != fr:
             english += [
                 frag.strip()
-                for frag in re.split(r"{\w+}", texts["en"])
-                if len(frag.strip()) >= 8 and frag.strip() not in texts["fr"]
+                for frag in re.split(r"{\w+}", en)
+                if len(frag.strip()) >= 8 and frag.strip() not in fr
             ]  # not names ("Dialogic")
     hyp = CATALOGUE[record["hypothesis"]]
     english += [hyp.claim_en, hyp.question_en, record["result"]["sentences"]["plain_en"], *extra]
