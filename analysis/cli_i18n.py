@@ -53,7 +53,7 @@ def init(language: str) -> None:
 
 @i18n.command()
 def check() -> None:
-    """List what is untranslated, fuzzy, unused or has changed placeholders (exit 1 if anything)."""
+    """List what is untranslated, fuzzy, unused or has changed placeholders; exit 1 if any."""
     from analysis import catalog
 
     found = [p for lang in catalog.languages()[1:] for p in catalog.problems(lang)]

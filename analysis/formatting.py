@@ -74,7 +74,10 @@ def fmt_p(p: Any, language: str) -> str:
 
 
 def fmt_date(d: Any, language: str) -> str:
-    """A date written out ('1 January 2024', '1er janvier 2024', '2 janvier 2024'); '–' when missing."""
+    """A date written out ('1 January 2024', '1er janvier 2024', '2 janvier 2024').
+
+    '–' when missing.
+    """
     if _missing(d) or d == "":
         return "–"
     if isinstance(d, str):

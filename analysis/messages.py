@@ -137,7 +137,9 @@ MESSAGES: dict[str, Template] = _define(
         "the HR is an average over follow-up time; see the Kaplan–Meier medians"
     ),
     # --- warnings of the models (models.py, survival.py, correlation.py)
-    separation_no_reply="separation: a group has no observed reply; the hazard ratio is not estimable",
+    separation_no_reply=(
+        "separation: a group has no observed reply; the hazard ratio is not estimable"
+    ),
     separation_no_answer_in_window=(
         "separation: a group has no comment answered within the window; "
         "the delay ratio is not estimable"

@@ -84,7 +84,7 @@ def test_unknown_language_or_key_says_what_to_do():
         t("no.such.key", "en")
 
 
-# --------------------------------------------------------------------------- the statistics engine's English in French
+# ------------------------------------------------------- the statistics engine's English in French
 
 #: Words that give English away in a French test name, note or warning.
 ENGLISH_WORDS = (
@@ -148,8 +148,8 @@ NEW_FORMS = [
     ),
     (
         Message("ph_questionable", p=Number("4.3e-128")),
-        "hypothèse des risques proportionnels discutable (test de Schoenfeld p = 4,3e-128) ; le HR "
-        "est une moyenne sur la durée de suivi ; voir les médianes de Kaplan–Meier",
+        "hypothèse des risques proportionnels discutable (test de Schoenfeld p = 4,3e-128) ; "
+        "le HR est une moyenne sur la durée de suivi ; voir les médianes de Kaplan–Meier",
     ),
     (joined(Message("fit_posts", n=4045, pages=160)), f"4{NNBSP}045 publications, 160 pages"),
     (

@@ -85,9 +85,18 @@ STRINGS: dict[str, str] = {
     "verdict.explain.not supported": "The data do not support the claim.",
     "verdict.explain.inconclusive": "The data cannot settle the claim either way.",
     "claim": "Claim tested",
-    "adjust.alone": "This verdict is for this hypothesis taken alone. The study index corrects for the number of hypotheses tested ({method}), so its verdict can differ.",
-    "adjust.alone_none": "This verdict is for this hypothesis taken alone; the study index does not correct for the number of hypotheses tested.",
-    "adjust.applied": "This verdict uses the p-value corrected for the number of hypotheses in the study ({method}): {p_adjusted}, against {p} for this hypothesis taken alone.",
+    "adjust.alone": (
+        "This verdict is for this hypothesis taken alone. The study index corrects for the "
+        "number of hypotheses tested ({method}), so its verdict can differ."
+    ),
+    "adjust.alone_none": (
+        "This verdict is for this hypothesis taken alone; the study index does not correct for "
+        "the number of hypotheses tested."
+    ),
+    "adjust.applied": (
+        "This verdict uses the p-value corrected for the number of hypotheses in the study "
+        "({method}): {p_adjusted}, against {p} for this hypothesis taken alone."
+    ),
     "corr.holm": "Holm method",
     "corr.bh": "Benjamini–Hochberg method",
     "corr.none": "no correction",
@@ -127,8 +136,12 @@ STRINGS: dict[str, str] = {
     "brief.disagree": "Does not agree with the main analysis",
     "brief.how_sure": "How sure can we be?",
     "brief.chance": "Chance of a result this strong if there were no real difference",
-    "brief.chance_equivalence": "Chance of a link this weak if the true link were as strong as the bound (±{bound})",
-    "brief.chance_adjusted": "The same chance, corrected for the number of hypotheses in the study ({method})",
+    "brief.chance_equivalence": (
+        "Chance of a link this weak if the true link were as strong as the bound (±{bound})"
+    ),
+    "brief.chance_adjusted": (
+        "The same chance, corrected for the number of hypotheses in the study ({method})"
+    ),
     "brief.range": "Plausible range of the effect",
     "brief.based_on": "Based on",
     "brief.based_on_value": "{n_obs} {unit}s from {n_clusters} pages",
@@ -139,7 +152,9 @@ STRINGS: dict[str, str] = {
     "data.period_value": "{start} to {end}",
     "data.pages": "Pages",
     "data.pages_by_type": "{business} business pages, {personal} personal pages",
-    "data.pages_by_type_unknown": "{business} business pages, {personal} personal pages, {unknown} of unknown type",
+    "data.pages_by_type_unknown": (
+        "{business} business pages, {personal} personal pages, {unknown} of unknown type"
+    ),
     "data.posts": "Posts",
     "data.comments": "Comments",
     "data.source": "Source",
@@ -149,8 +164,8 @@ STRINGS: dict[str, str] = {
     "coverage.verdict": "Data behind this verdict: {figure}.",
     "coverage.dataset": "In the whole data set: {figure}.",
     "coverage.low": (
-        "Warning: the data hold less than the study's threshold of {threshold} of the comments the "
-        "platform reports; this verdict rests on part of the conversation only."
+        "Warning: the data hold less than the study's threshold of {threshold} of the comments "
+        "the platform reports; this verdict rests on part of the conversation only."
     ),
     "coverage.unknown": (
         "The platform reports no comment count for these posts, so the share of the "
@@ -164,8 +179,8 @@ STRINGS: dict[str, str] = {
     "h.sensitivity": "Sensitivity: without the pages of low coverage",
     "sens.intro": (
         "The test is run again on the pages whose data hold at least {threshold} of the comments "
-        "their platform reports ({kept} of {pages} pages; pages whose platform reports no count are "
-        "kept). A verdict that changes here depends on what the collection missed."
+        "their platform reports ({kept} of {pages} pages; pages whose platform reports no count "
+        "are kept). A verdict that changes here depends on what the collection missed."
     ),
     "sens.all": "All pages",
     "sens.kept": "Pages with at least {threshold} coverage",
@@ -185,9 +200,15 @@ STRINGS: dict[str, str] = {
     "data.reason": "Reason",
     "data.excluded": "Excluded",
     "data.model_used": "The model used {n_used} of the {n_pages} pages.",
-    "data.model_fe": "left out by the model: all of the page's {units} fall in one group, or the page got no reply, so a comparison within the page learns nothing from it",
+    "data.model_fe": (
+        "left out by the model: all of the page's {units} fall in one group, or the page got no "
+        "reply, so a comparison within the page learns nothing from it"
+    ),
     "data.model_min_posts": "left out by the model: fewer than {min_posts} posts",
-    "data.model_unknown_type": "left out by the model: account type unknown (code them: `dialogic label export`, then `dialogic import --labels`)",
+    "data.model_unknown_type": (
+        "left out by the model: account type unknown (code them: `dialogic label export`, then "
+        "`dialogic import --labels`)"
+    ),
     "data.model_other": "left out by the model: no {units} it could use",
     "data.no_exclusions": "Nothing was excluded.",
     "data.examples_note": "Shown exactly as collected, as plain text (markup is not interpreted).",
@@ -208,14 +229,35 @@ STRINGS: dict[str, str] = {
     "units.comment": "comments",
     "units.page": "pages",
     # methods
-    "methods.intro": "The unit of analysis is the {unit}; {n_obs} {unit}s from {n_clusters} pages entered the model.",
-    "methods.intro_pages": "The unit of analysis is the page; {n_clusters} pages entered the analysis.",
-    "methods.model_equivalence": "Primary analysis: {model}. The link is reported as {estimate_name} with its {ci_level} % confidence interval; the equivalence test (two one-sided tests, TOST) asks whether the true link lies within ±{bound}, at α = {alpha}: a small p means a link as strong as the bound is implausible.",
-    "methods.filter": "Pages with fewer than {min_posts} posts in the window were excluded; comments not answered within {window} hours count as censored.",
-    "methods.model": "Primary model: {model}. The effect is reported as {estimate_name} with its {ci_level} % confidence interval; the test is one-sided ({alternative}) at α = {alpha}, with standard errors clustered by page because posts and comments of one page are not independent.",
+    "methods.intro": (
+        "The unit of analysis is the {unit}; {n_obs} {unit}s from {n_clusters} pages entered the "
+        "model."
+    ),
+    "methods.intro_pages": (
+        "The unit of analysis is the page; {n_clusters} pages entered the analysis."
+    ),
+    "methods.model_equivalence": (
+        "Primary analysis: {model}. The link is reported as {estimate_name} with its {ci_level} "
+        "% confidence interval; the equivalence test (two one-sided tests, TOST) asks whether "
+        "the true link lies within ±{bound}, at α = {alpha}: a small p means a link as strong as "
+        "the bound is implausible."
+    ),
+    "methods.filter": (
+        "Pages with fewer than {min_posts} posts in the window were excluded; comments not "
+        "answered within {window} hours count as censored."
+    ),
+    "methods.model": (
+        "Primary model: {model}. The effect is reported as {estimate_name} with its {ci_level} % "
+        "confidence interval; the test is one-sided ({alternative}) at α = {alpha}, with "
+        "standard errors clustered by page because posts and comments of one page are not "
+        "independent."
+    ),
     "methods.robustness": "Robustness check: {test} ({p}, one-sided).",
     "methods.robustness_ci": "Robustness check: {test}.",
-    "methods.software": "Computed with statsmodels {statsmodels}, SciPy {scipy} and pandas {pandas} in Python {python}.",
+    "methods.software": (
+        "Computed with statsmodels {statsmodels}, SciPy {scipy} and pandas {pandas} in Python "
+        "{python}."
+    ),
     # provenance
     "prov.parameters": "Parameters",
     "prov.inputs": "Input files (SHA-256)",
@@ -240,9 +282,18 @@ STRINGS: dict[str, str] = {
     "fig.page_type": "Page type",
     "fig.group": "Group",
     "fig.outcome_per_page": "{outcome} (mean per page)",
-    "fig.alt.groups": "Dot plot of {outcome}, one dot per page and group: {n} pages, {k} groups. Medians: {medians}.",
-    "fig.alt.km": "Curves of the share of comments still unanswered over the first {window} hours, by page type. Share unanswered after 24 hours: {at24}.",
-    "fig.alt.scatter": "Scatter plot of mean replies per post against audience size for {n} pages (log scales); Spearman rho = {rho}.",
+    "fig.alt.groups": (
+        "Dot plot of {outcome}, one dot per page and group: {n} pages, {k} groups. Medians: "
+        "{medians}."
+    ),
+    "fig.alt.km": (
+        "Curves of the share of comments still unanswered over the first {window} hours, by page "
+        "type. Share unanswered after 24 hours: {at24}."
+    ),
+    "fig.alt.scatter": (
+        "Scatter plot of mean replies per post against audience size for {n} pages (log scales); "
+        "Spearman rho = {rho}."
+    ),
     "fig.title.H1": "Replies per post, business and personal pages",
     "fig.title.H2": "Share of audience comments answered by the page",
     "fig.title.H3": "Replies per post, question posts and other posts",
@@ -259,7 +310,9 @@ STRINGS: dict[str, str] = {
         "The figure cannot be drawn: no data are left to show once the filters are applied "
         "(pages with too few posts, or outside the groups compared, are left out)."
     ),
-    "fig.none.no_values": "The figure cannot be drawn: the measure shown ({outcome}) has no value in these data.",
+    "fig.none.no_values": (
+        "The figure cannot be drawn: the measure shown ({outcome}) has no value in these data."
+    ),
     "fig.none.within_page": (
         "The figure cannot be drawn: no page has both question posts and other posts, "
         "so no page can be compared with itself."
@@ -268,8 +321,12 @@ STRINGS: dict[str, str] = {
         "The figure cannot be drawn: no comment has a known delay (time until the page "
         "answers or until the end of observation)."
     ),
-    "fig.none.followers": "The figure cannot be drawn: no page has a known audience size (followers) above zero.",
-    "fig.none.failed": "The figure could not be drawn from these data; the results do not depend on it.",
+    "fig.none.followers": (
+        "The figure cannot be drawn: no page has a known audience size (followers) above zero."
+    ),
+    "fig.none.failed": (
+        "The figure could not be drawn from these data; the results do not depend on it."
+    ),
     "fig.one_group": "No data for {absent}: the figure shows {present} only, with no comparison.",
     "fig.none_answered": (
         "No answer from the page was observed: every comment is still unanswered at the end "

@@ -15,8 +15,9 @@ Examples
 >>> w = generic_wording("replies", "post", "is_promotional", "less", "poisson")
 >>> w["question_en"]
 'Do promotional posts get fewer replies than other posts of the same page?'
->>> w["question_fr"]
-'Est-ce que les publications promotionnelles reçoivent moins de réponses que les autres publications de la même page ?'
+>>> w["question_fr"]  # doctest: +NORMALIZE_WHITESPACE
+'Est-ce que les publications promotionnelles reçoivent moins de réponses que les autres
+publications de la même page ?'
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import Any
 
 from analysis import catalog
 
-#: Measure column -> its name in the glossary (``term_*``, capitalised) and the phrase sentences use
-#: (``noun_*``: "{focal} get about 20 % fewer {noun}"), and how a comparison on it reads
+#: Measure column -> its name in the glossary (``term_*``, capitalised) and the phrase sentences
+#: use (``noun_*``: "{focal} get about 20 % fewer {noun}"), and how a comparison on it reads
 #: (``more_*`` / ``less_*``: verb phrases for the focal group being higher / lower).
 MEASURE_LABELS: dict[str, dict[str, str]] = {
     "replies": dict(
@@ -192,12 +193,12 @@ def _label(column: str, field: str, language: str) -> str | None:
 
 
 def term(column: str, language: str) -> str:
-    """The glossary name of ``column`` ('Replies' / 'Réponses du public'); the column when unknown."""
+    """The glossary name of ``column`` ('Replies' / 'Réponses du public') or the column."""
     return _label(column, "term", language) or column
 
 
 def noun(column: str, language: str) -> str:
-    """The measure as the noun a sentence uses ('replies'); the lower-cased term when not registered."""
+    """The measure as the noun a sentence uses ('replies'), or the lower-cased term if unknown."""
     return _label(column, "noun", language) or term(column, language).lower()
 
 
@@ -367,7 +368,7 @@ def hypothesis_words(hypothesis: Any, params: dict[str, Any]) -> dict[str, str]:
 
 
 def relabel(result: Any, params: dict[str, Any]) -> Any:
-    """``result`` with its hypothesis worded for people (:func:`hypothesis_words`); modified in place.
+    """``result`` with its hypothesis worded for people (:func:`hypothesis_words`), in place.
 
     The table's ``claim`` column becomes the English claim the report states, so ``results.json``
     and the study index read the same words as the page.

@@ -12,7 +12,8 @@
 - :mod:`analysis.stats.multiple` — Holm / Benjamini–Hochberg across a study.
 - :mod:`analysis.stats.power` — power and minimum detectable effect given the pages.
 - :mod:`analysis.stats.words` — APA and plain sentences, English and French.
-- :mod:`analysis.stats.simulation` — clustered synthetic measures for tests and the validity benchmark.
+- :mod:`analysis.stats.simulation` — clustered synthetic measures for tests and the validity
+  benchmark.
 
 The verdict rule is in :mod:`analysis.stats.result` and ``docs/statistics.md``.
 """

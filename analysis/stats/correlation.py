@@ -21,8 +21,9 @@ def spearman_tost(x: pd.Series, y: pd.Series, bound: float = 0.3, ci_level: floa
     Notes
     -----
     z = atanh(rho), se = sqrt(1.06/(n − 3)) (Fieller, Hartley & Pearson 1957, for Spearman);
-    CI = tanh(z ± q·se). TOST: p_lower = P(Z ≥ (z + atanh(b))/se), p_upper = P(Z ≤ (z − atanh(b))/se),
-    p = max(p_lower, p_upper). ``statistic`` is the smaller of the two z statistics in absolute value.
+    CI = tanh(z ± q·se). TOST: p_lower = P(Z ≥ (z + atanh(b))/se),
+    p_upper = P(Z ≤ (z − atanh(b))/se), p = max(p_lower, p_upper). ``statistic`` is the smaller
+    of the two z statistics in absolute value.
     """
     if not 0 < bound < 1:
         raise ValueError(

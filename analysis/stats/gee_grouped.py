@@ -111,9 +111,11 @@ class GroupedGEEFit:
     cov_bc : ndarray (K, K)
         Mancl–DeRouen bias-reduced covariance (statsmodels ``cov_robust_bc``).
     cov_robust, cov_naive : ndarray (K, K)
-        Liang–Zeger sandwich and model-based ``M^{-1}`` (statsmodels ``cov_robust``, ``cov_naive``).
+        Liang–Zeger sandwich and model-based ``M^{-1}`` (statsmodels ``cov_robust``,
+        ``cov_naive``).
     rho : float
-        Exchangeable working correlation (0 for independence); statsmodels ``cov_struct.dep_params``.
+        Exchangeable working correlation (0 for independence); statsmodels
+        ``cov_struct.dep_params``.
     phi : float
         Moment estimate ``Σ r²/(N − K)`` of the scale used inside the ρ estimator, at the β of the
         last dependence update (NaN before any). The covariances use scale 1, like statsmodels.
@@ -186,7 +188,7 @@ def aggregate_cells(groups: np.ndarray, X: np.ndarray, y: np.ndarray) -> Grouped
         )
     else:
         cell = pd.factorize(key)[0]
-    # codes are numbered in order of first appearance: a cell's first row is where the running max grows
+    # codes are numbered by first appearance: a cell's first row is where the running max grows
     prev_max = np.maximum.accumulate(np.concatenate([[-1], cell[:-1]]))
     first = np.flatnonzero(cell > prev_max)
     n = np.bincount(cell).astype(float)
@@ -286,8 +288,8 @@ def fit_gee_grouped(
     Returns
     -------
     GroupedGEEFit
-        Equal to ``sm.GEE(y, X, groups, family=Binomial(), cov_struct=...).fit(cov_type="bias_reduced")``
-        on the full rows up to floating-point summation order.
+        Equal to ``sm.GEE(y, X, groups, family=Binomial(), cov_struct=...)``
+        ``.fit(cov_type="bias_reduced")`` on the full rows up to floating-point summation order.
 
     Notes
     -----
@@ -302,7 +304,7 @@ def fit_gee_grouped(
     beta = np.array(_start_params(cells) if start_params is None else start_params, dtype=float)
     rho, phi = 0.0, np.nan
     notes: list[str] = []  # statsmodels-style diagnostics; the report words them in fit_gee_logit
-    del_params, n_assoc, n_iter, singular = -1.0, 0, 0, False
+    del_params, n_iter, singular = -1.0, 0, False
     for itr in range(maxiter):
         p = _Pieces(cells, m, beta, rho)
         if not np.all(np.isfinite(p.M)):
@@ -312,11 +314,11 @@ def fit_gee_grouped(
         beta = beta + _solve(p.M, p.s)
         n_iter = itr + 1
         del_params = float(np.sqrt(np.sum(p.s**2)))
-        if del_params < ctol and n_assoc > 0:
+        # itr > 0: an earlier pass got to its dependence step (statsmodels: num_assoc_updates > 0)
+        if del_params < ctol and itr > 0:
             break
         if cov_struct == "exchangeable":
             rho, phi = _dependence(cells, m, beta, K)
-        n_assoc += 1
     converged = (not singular) and 0 <= del_params < ctol
     if not converged and not singular:
         notes.append("Iteration limit reached prior to convergence")

@@ -161,13 +161,14 @@ CATALOGUE: dict[str, Hypothesis] = {
         outcome_en="replies per post",
         fixed_effects=True,
     ),
-    # H4 "business pages take longer to answer" is two claims (analysis.stats.survival, "Why H4 is two
-    # claims"): answering less (H4a) and, among what gets answered, answering later (H4b). The id
-    # "H4" stands for both (SPLIT): a study's `- id: H4` makes one report for each.
+    # H4 "business pages take longer to answer" is two claims (analysis.stats.survival, "Why H4 is
+    # two claims"): answering less (H4a) and, among what gets answered, answering later (H4b).
+    # The id "H4" stands for both (SPLIT): a study's `- id: H4` makes one report for each.
     "H4a": Hypothesis(
         "H4a",
         "business pages answer fewer comments within the reply window",
-        "Do business pages answer fewer of their comments within the reply window than personal pages?",
+        "Do business pages answer fewer of their comments within the reply window than personal "
+        "pages?",
         outcome="answered_in_window",
         unit="comment",
         contrast="account_type",
@@ -181,7 +182,8 @@ CATALOGUE: dict[str, Hypothesis] = {
     "H4b": Hypothesis(
         "H4b",
         "among the comments they answer, business pages take longer to answer",
-        "Among the comments answered within the reply window, do business pages take longer than personal pages to answer?",
+        "Among the comments answered within the reply window, do business pages take longer than "
+        "personal pages to answer?",
         outcome="time_to_owner_reply_h",
         unit="comment",
         contrast="account_type",
@@ -468,7 +470,8 @@ def _run_spearman(hyp, df, direction, params):
     if not pd.api.types.is_numeric_dtype(df[hyp.contrast]):
         raise ValueError(
             f"model spearman_tost correlates the outcome with a numeric page column; "
-            f"`{hyp.contrast}` is not numeric. Fix: model='page_poisson' compares two groups of pages"
+            f"`{hyp.contrast}` is not numeric. "
+            "Fix: model='page_poisson' compares two groups of pages"
         )
     test = correlation.spearman_tost(
         df[hyp.contrast],

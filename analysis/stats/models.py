@@ -149,7 +149,7 @@ def jackknife_cov(hessian: np.ndarray, cluster_hessians, cluster_scores: np.ndar
 
 
 def page_sums(groups: np.ndarray, values: np.ndarray, n_groups: int | None = None) -> np.ndarray:
-    """Per-page sums of the columns of ``values`` (N,) or (N, K): (G,) or (G, K), by ``np.bincount``.
+    """Per-page sums of the columns of ``values`` (N,) or (N, K): (G,) or (G, K), by bincount.
 
     ``groups`` are integer codes 0..G−1 (``_cluster_codes``). One pass over the rows per column,
     no per-page Python loop.
@@ -542,20 +542,20 @@ def _fit_poisson_fe_profiled(
     tol: float = 1e-10,
     maxiter: int = 100,
 ) -> ModelFit:
-    """Poisson with page fixed effects, the page intercepts profiled out; statsmodels' CR1 sandwich.
+    """Poisson with page fixed effects, page intercepts profiled out; statsmodels' CR1 sandwich.
 
     Notes
     -----
-    For fixed β the page intercepts have the closed form ``α_g = log(Y_g / Σ_{i∈g} exp(x_i β))``, so
-    the profile log-likelihood is the conditional (multinomial) one, ``Σ y_i x_i β − Σ_g Y_g
+    For fixed β the page intercepts have the closed form ``α_g = log(Y_g / Σ_{i∈g} exp(x_i β))``,
+    so the profile log-likelihood is the conditional (multinomial) one, ``Σ y_i x_i β − Σ_g Y_g
     log Σ_{i∈g} exp(x_i β)`` (Hausman, Hall & Griliches 1984). Newton on β alone, with
     ``μ_i = Y_g exp(x_i β) / Σ_{j∈g} exp(x_j β)``, score ``Σ x_i (y_i − μ_i)`` and information
     ``Σ_g [Σ_i μ_i x_i x_i' − (Σ_i μ_i x_i)(Σ_i μ_i x_i)' / Y_g]`` (the Schur complement of the
     page block of the full model's information, so its inverse is the β block of the full
-    inverse). At the estimate every page's residuals sum to zero, so the full model's page-clustered
-    meat has only its β block, ``Σ_g s_g s_g'``: the sandwich equals statsmodels' GLM with page
-    dummies, including its small-sample factor ``G/(G−1) · (N−1)/(N−K)`` with K counting the
-    page intercepts (tests/test_stats_models.py). Memory O(N·K), no dummy matrix.
+    inverse). At the estimate every page's residuals sum to zero, so the full model's
+    page-clustered meat has only its β block, ``Σ_g s_g s_g'``: the sandwich equals statsmodels'
+    GLM with page dummies, including its small-sample factor ``G/(G−1) · (N−1)/(N−K)`` with K
+    counting the page intercepts (tests/test_stats_models.py). Memory O(N·K), no dummy matrix.
     """
     X = _design(data, covariates, False).drop(columns=["const"])
     names = list(X.columns)
@@ -602,7 +602,12 @@ def _fit_poisson_fe_profiled(
         G,
         converged,
         warn,
-        {"analysed": data, "engine": "profiled", "params": dict(zip(names, beta)), "cov": cov},
+        {
+            "analysed": data,
+            "engine": "profiled",
+            "params": dict(zip(names, beta, strict=True)),
+            "cov": cov,
+        },
     )
 
 
@@ -767,8 +772,9 @@ def _fit_gee_logit_grouped(
     cov_struct: str,
     force: bool,
 ) -> ModelFit | None:
-    """The :func:`fit_gee_logit` fit on (page × pattern) sufficient statistics, or ``None`` when the
-    design has too many cells (and ``force`` is false) so that statsmodels should fit the rows."""
+    """The :func:`fit_gee_logit` fit on (page × pattern) sufficient statistics, or ``None`` when
+    the design has too many cells (and ``force`` is false) so that statsmodels should fit the
+    rows."""
     from analysis.stats import gee_grouped
 
     y = data[outcome].astype(float).to_numpy()

@@ -49,7 +49,7 @@ def adjust_pvalues(
     adjusted = np.full(len(p), np.nan)
     if ok.any():
         adjusted[ok] = multipletests(p[ok], method=METHODS[method])[1]
-    for r, pa in zip(out, adjusted):
+    for r, pa in zip(out, adjusted, strict=True):
         r.table["p_adjusted"] = pa
         r.table["p_adjust_method"] = method
         r.table["verdict"] = decide(r.table.iloc[0].to_dict())

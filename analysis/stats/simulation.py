@@ -11,12 +11,12 @@ Data-generating process (per page c, post i, comment j):
 - replies ``~ NB2(mean = mean·irr^business·question_irr^question·exp(u_c), alpha = dispersion)``
   (NB2 drawn as Poisson–gamma);
 - each reply is an audience comment; ``negative`` with probability ``negative_share``; answered
-  with ``logit p = logit(answer_p) + log(or_business)·business + log(or_interaction)·business·negative
-  + v_c``, ``v_c ~ N(0, page_sd²)``;
-- answered comments' delay ~ Weibull(shape 0.8, scale ``scale_h·exp(w_c)/hr^(1/0.8)`` for business),
-  ``w_c ~ N(0, page_sd²)``; censored at ``window_h`` (then ``answered`` stays true only if the
-  reply came within the window, like ``comment_measures(window_h)``); ``answered_in_window`` is
-  the same flag (no comment is collected before its window ends).
+  with ``logit p = logit(answer_p) + log(or_business)·business
+  + log(or_interaction)·business·negative + v_c``, ``v_c ~ N(0, page_sd²)``;
+- answered comments' delay ~ Weibull(shape 0.8, scale ``scale_h·exp(w_c)/hr^(1/0.8)`` for
+  business), ``w_c ~ N(0, page_sd²)``; censored at ``window_h`` (then ``answered`` stays true
+  only if the reply came within the window, like ``comment_measures(window_h)``);
+  ``answered_in_window`` is the same flag (no comment is collected before its window ends).
 """
 
 from __future__ import annotations

@@ -61,8 +61,9 @@ def fit_cox(
     Notes
     -----
     ``lifelines.CoxPHFitter(...).fit(cluster_col=page)`` (Efron ties) gives the Lin & Wei (1989)
-    robust sandwich covariance clustered by page. (statsmodels ``PHReg(ties="efron").fit(groups=)``
-    gives the same numbers — the tests check it — but is ten times slower on thousands of comments.)
+    robust sandwich covariance clustered by page. (statsmodels
+    ``PHReg(ties="efron").fit(groups=)`` gives the same numbers — the tests check it — but is ten
+    times slower on thousands of comments.)
     """
     data = _clean(df, time, event)
     warn: list[str] = []
@@ -335,7 +336,7 @@ def page_geomean_permutation(
 
 
 def answered_medians(df: pd.DataFrame, time: str) -> list[dict]:
-    """Median delay (hours) per group among the comments answered within the window (descriptive)."""
+    """Median delay (hours) per group among comments answered within the window (descriptive)."""
     rows = []
     for g, sub in sorted(
         df.loc[

@@ -116,7 +116,10 @@ def _change(effect_name: str, lower: bool, language: str) -> str:
 
 
 def _range_words(low: float, high: float, effect_name: str, language: str) -> str:
-    """The CI of a ratio as a range of changes: "12% fewer to 9% more", "between 49% and 60% lower"."""
+    """The CI of a ratio as a range of changes.
+
+    "12% fewer to 9% more", "between 49% and 60% lower".
+    """
     (lo, lo_lower), (hi, hi_lower) = _pct(low), _pct(high)
     if lo_lower == hi_lower:  # both bounds on one side of "no difference": one word, smaller first
         a, b = sorted((lo, hi), key=round)
