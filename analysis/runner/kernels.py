@@ -144,11 +144,9 @@ def choose_launcher(name: str | None = None) -> tuple[str, str | None]:
 
 def manager_class(launcher: str | None = None) -> type[AsyncKernelManager]:
     """papermill's ``kernel_manager_class`` for ``launcher`` (default: :func:`choose_launcher`)."""
-    if launcher is None:
-        launcher = choose_launcher()[0]
-    elif launcher == "forked" and forking_unavailable():
-        _FALLBACKS.append(fallback_warning(forking_unavailable()))
-        launcher = "stock"
+    launcher, why = choose_launcher(launcher)
+    if why:  # a job sent as forked to a worker that cannot fork
+        _FALLBACKS.append(why)
     return ForkedKernelManager if launcher == "forked" else StockKernelManager
 
 
