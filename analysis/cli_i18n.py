@@ -25,18 +25,18 @@ def i18n() -> None:
 @i18n.command()
 def extract() -> None:
     """Write analysis/locale/dialogic.pot from every text the code registers."""
-    from analysis import catalog
+    from analysis import catalog_tools
 
-    path = catalog.extract()
-    click.echo(f"{len(catalog.registered())} texts -> {path}")
+    path = catalog_tools.extract()
+    click.echo(f"{len(catalog_tools.registered())} texts -> {path}")
 
 
 @i18n.command()
 def update() -> None:
     """Merge the template into every catalogue (new texts untranslated, removed ones dropped)."""
-    from analysis import catalog
+    from analysis import catalog_tools
 
-    for path in catalog.update():
+    for path in catalog_tools.update():
         click.echo(f"updated {path}")
 
 
@@ -44,19 +44,19 @@ def update() -> None:
 @click.argument("language")
 def init(language: str) -> None:
     """Start the catalogue of a new LANGUAGE (an ISO 639-1 code, e.g. de) from the template."""
-    from analysis import catalog
+    from analysis import catalog_tools
 
     click.echo(
-        f"created {catalog.init(language)}: translate every msgstr, then `dialogic i18n check`"
+        f"created {catalog_tools.init(language)}: translate every msgstr, then `dialogic i18n check`"
     )
 
 
 @i18n.command()
 def check() -> None:
     """List what is untranslated, fuzzy, unused or has changed placeholders; exit 1 if any."""
-    from analysis import catalog
+    from analysis import catalog, catalog_tools
 
-    found = [p for lang in catalog.languages()[1:] for p in catalog.problems(lang)]
+    found = [p for lang in catalog.languages()[1:] for p in catalog_tools.problems(lang)]
     for line in found:
         click.echo(line)
     click.echo(f"{len(found)} problem(s) in {len(catalog.languages()) - 1} catalogue(s)")
@@ -66,10 +66,10 @@ def check() -> None:
 @i18n.command("compile")
 def compile_() -> None:
     """Check every catalogue and write its .mo beside it."""
-    from analysis import catalog
+    from analysis import catalog_tools
 
     try:
-        paths = catalog.compile_catalogs()
+        paths = catalog_tools.compile_catalogs()
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     for path in paths:

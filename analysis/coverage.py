@@ -30,6 +30,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.messages import Count, Message, Percent, joined, render
+
 from analysis.config import DEFAULT_COVERAGE_THRESHOLD
 
 #: Quarantine reasons (their part before ":") that mean "the post or parent of this reply is not in
@@ -270,8 +272,16 @@ def percent(ratio: float | None) -> str:
     return f"{value:.0f} %"
 
 
-def _n(value: int, language: str) -> str:
-    return f"{value:,}".replace(",", "\u202f" if language == "fr" else ",")
+def _figure_message(cov: dict[str, Any]) -> Message:
+    collected, reported = int(cov.get("collected") or 0), int(cov.get("reported") or 0)
+    if cov.get("ratio") is None:
+        return Message("coverage_no_count", n=Count(collected))
+    return Message(
+        "coverage_figure",
+        collected=Count(collected),
+        reported=Count(reported),
+        percent=Percent(percent(cov["ratio"])),
+    )
 
 
 def figure(cov: dict[str, Any], language: str = "en") -> str:
@@ -280,66 +290,28 @@ def figure(cov: dict[str, Any], language: str = "en") -> str:
     When no post carries a platform count: ``13 comments; the platform reports no count to check
     them against``.
     """
-    collected, reported = int(cov.get("collected") or 0), int(cov.get("reported") or 0)
-    if cov.get("ratio") is None:
-        if language == "fr":
-            return (
-                f"{_n(collected, language)} commentaires ; la plateforme n'annonce aucun total "
-                "auquel les comparer"
-            )
-        return (
-            f"{_n(collected, language)} comments; the platform reports no count to check them "
-            "against"
-        )
-    pct = (
-        percent(cov["ratio"]).replace(" ", "\u00a0") if language == "fr" else percent(cov["ratio"])
-    )
-    if language == "fr":
-        return (
-            f"{_n(collected, language)} sur ~{_n(reported, language)} réponses annoncées ({pct})"
-        )
-    return f"{_n(collected, language)} of ~{_n(reported, language)} reported replies ({pct})"
+    return render(_figure_message(cov), language)
 
 
 def describe(cov: dict[str, Any], language: str = "en", headline: bool = True) -> str:
     """One line with every figure of the audit (import summary, runner messages, reports);
     ``headline=False`` leaves out the :func:`figure` (for a message that has just given it)."""
-    parts = [figure(cov, language)] if headline else []
+    parts = [_figure_message(cov)] if headline else []
     missing = int(cov.get("missing_parents") or 0)
     owner = cov.get("owner_identifiable")
     below, counted = int(cov.get("pages_below") or 0), int(cov.get("pages_counted") or 0)
     threshold = percent(cov.get("threshold", DEFAULT_COVERAGE_THRESHOLD))
-    if language == "fr":
-        if missing:
-            parts.append(
-                f"{_n(missing, language)} réponse{'s' if missing > 1 else ''} dont la publication "
-                "ou le "
-                f"commentaire parent manque (en quarantaine)"
-            )
-        if below:
-            parts.append(
-                f"{_n(below, language)} page{'s' if below > 1 else ''} sur "
-                f"{_n(counted, language)} sous "
-                f"{threshold.replace(' ', chr(160))}"
-            )
-        parts.append(
-            "réponses de la page identifiables : "
-            + {True: "oui", False: "non"}.get(owner, "aucune trouvée")
-        )
-        return " ; ".join(parts)
     if missing:
-        parts.append(
-            f"{_n(missing, language)} repl{'ies' if missing > 1 else 'y'} whose post or parent "
-            "comment "
-            f"is missing (quarantined)"
-        )
+        parts.append(Message("coverage_missing_parents", n=Count(missing)))
     if below:
         parts.append(
-            f"{_n(below, language)} of {_n(counted, language)} page{'s' if counted > 1 else ''} "
-            "below "
-            f"{threshold}"
+            Message(
+                "coverage_pages_below",
+                n=Count(below),
+                counted=Count(counted),
+                threshold=Percent(threshold),
+            )
         )
-    parts.append(
-        "owner replies identifiable: " + {True: "yes", False: "no"}.get(owner, "none found")
-    )
-    return "; ".join(parts)
+    answer = {True: "coverage_yes", False: "coverage_no"}.get(owner, "coverage_none_found")
+    parts.append(Message("coverage_owner", answer=Message(answer)))
+    return render(joined(*parts), language)

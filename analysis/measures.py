@@ -10,58 +10,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis import catalog
 from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
 from analysis.schema import CanonicalTables, numbered_from_zero, row_numbers, thread_rows
 
 HOUR = pd.Timedelta(hours=1)
 
-#: Definition of every measure, in English and French, with its industry counterpart.
-GLOSSARY: dict[str, dict[str, str]] = {
+#: Definition of every measure in English, with its industry counterpart.
+_DEFINITIONS: dict[str, dict[str, str]] = {
     "replies": {
         "en": "Comments written under a post by anyone other than the page itself, at any depth "
         "of the thread.",
-        "fr": "Commentaires publiés sous une publication par d'autres que la page elle-même, à "
-        "tout niveau du fil.",
         "industry": "the comment part of 'engagement' / 'interaction rate' (which also counts "
         "likes and shares)",
     },
     "owner_replies": {
         "en": "Comments written by the page itself under its own post.",
-        "fr": "Commentaires publiés par la page elle-même sous sa propre publication.",
         "industry": "'replies sent' in social-care dashboards",
     },
     "unique_commenters": {
         "en": "Number of different people who commented on a post (the page excluded).",
-        "fr": "Nombre de personnes différentes ayant commenté une publication (hors page).",
         "industry": "'unique engaged users' restricted to comments",
     },
     "answered": {
         "en": "A comment from the audience is answered when the page replied beneath it in its "
         "thread.",
-        "fr": "Un commentaire du public est « répondu » lorsque la page a répondu en dessous, "
-        "dans son fil.",
         "industry": "per comment, the basis of the 'response rate'",
     },
     "answered_share": {
         "en": "Share of the audience's comments on a post that the page answered.",
-        "fr": "Part des commentaires du public sur une publication auxquels la page a répondu.",
         "industry": "'response rate' (usually computed per page over all messages)",
     },
     "first_owner_reply_h": {
         "en": "Hours from a post's publication to the page's first reply in its comments (empty "
         "if none).",
-        "fr": "Heures entre la publication et la première réponse de la page dans ses "
-        "commentaires (vide si aucune).",
         "industry": "close to 'first response time'",
     },
     "time_to_owner_reply_h": {
         "en": "Hours from an audience comment to the page's first reply beneath it; comments not "
         "answered within"
         " the window (or before collection) are censored at that time, not dropped.",
-        "fr": "Heures entre un commentaire du public et la première réponse de la page en dessous "
-        "; les commentaires"
-        " sans réponse dans la fenêtre (ou avant la collecte) sont censurés à ce moment, pas "
-        "écartés.",
         "industry": "'average reply time', which ignores unanswered comments and so flatters slow "
         "pages",
     },
@@ -71,62 +59,47 @@ GLOSSARY: dict[str, dict[str, str]] = {
         " within the reply window (72 h by default); comments collected before their window ended "
         "are left"
         " out (too young to tell).",
-        "fr": "Un commentaire du public a reçu une réponse dans la fenêtre lorsque la première "
-        "réponse de la page"
-        " en dessous est arrivée dans la fenêtre de réponse (72 h par défaut) ; les commentaires "
-        "collectés"
-        " avant la fin de leur fenêtre sont écartés (trop récents pour conclure).",
         "industry": "'response rate within the SLA' (e.g. answered within 24 h) in social-care "
         "dashboards",
     },
     "dialogue_turns": {
         "en": "Number of times the speaker changes between page and audience along reply chains "
         "under a post.",
-        "fr": "Nombre de changements de locuteur entre la page et le public le long des fils de "
-        "réponses.",
         "industry": "no common counterpart; 'conversation depth' in some tools",
     },
     "reported_comments": {
         "en": "Comments the platform itself counted under a post (owner's own included); the only "
         "reply "
         "count of sources without comment threads.",
-        "fr": "Commentaires comptés par la plateforme elle-même sous une publication (y compris "
-        "ceux de la "
-        "page) ; le seul décompte des sources sans fils de commentaires.",
         "industry": "'comments' in platform insights and CrowdTangle",
     },
     "is_question": {
         "en": "The post asks its audience a question (question mark or question form, English or "
         "French).",
-        "fr": "La publication pose une question au public (point d'interrogation ou forme "
-        "interrogative).",
         "industry": "'question posts' in content audits",
     },
     "is_promotional": {
         "en": "The post promotes a sale, offer or product (offer words, prices, calls to buy).",
-        "fr": "La publication promeut une vente, une offre ou un produit (mots d'offre, prix, "
-        "appel à l'achat).",
         "industry": "'promotional content'",
     },
     "negative": {
         "en": "The comment's tone is negative (complaint, anger, disappointment), from a "
         "lexicon-based classifier.",
-        "fr": "Le ton du commentaire est négatif (plainte, colère, déception), selon un "
-        "classifieur à lexique.",
         "industry": "'negative sentiment' in listening tools",
     },
     "post_age_h": {
         "en": "Hours between a post's publication and the collection of its comments.",
-        "fr": "Heures entre la publication et la collecte de ses commentaires.",
         "industry": "-",
     },
     "followers": {
         "en": "Audience size of the page at collection (followers, subscribers or page likes).",
-        "fr": "Taille de l'audience de la page à la collecte (abonnés ou mentions J'aime de la "
-        "page).",
         "industry": "'audience' / 'fans'",
     },
 }
+
+#: The definitions by language, translated by the catalogues under ``glossary.<measure>``:
+#: ``GLOSSARY["replies"]["fr"]``; ``GLOSSARY["replies"]["industry"]`` is the industry's word.
+GLOSSARY: dict[str, catalog.LanguageTexts] = catalog.texts("glossary", _DEFINITIONS)
 
 
 def _hours(delta: pd.Series) -> pd.Series:

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from analysis import catalog
+from analysis import catalog, vocabulary
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,27 @@ MESSAGES: dict[str, Template] = _define(
     few_pages_tost="few pages ({n}): the equivalence test has little power",
     # --- the models in words (the 'model' column of the results table)
     alternative="{text}",
+    # --- the coverage audit (analysis.coverage)
+    coverage_no_count=(
+        "{n} comment; the platform reports no count to check it against",
+        "{n} comments; the platform reports no count to check them against",
+        "n",
+    ),
+    coverage_figure="{collected} of ~{reported} reported replies ({percent})",
+    coverage_missing_parents=(
+        "{n} reply whose post or parent comment is missing (quarantined)",
+        "{n} replies whose post or parent comment is missing (quarantined)",
+        "n",
+    ),
+    coverage_pages_below=(
+        "{n} of {counted} pages below {threshold}",
+        "{n} of {counted} pages below {threshold}",
+        "n",
+    ),
+    coverage_owner="owner replies identifiable: {answer}",
+    coverage_yes="yes",
+    coverage_no="no",
+    coverage_none_found="none found",
     model_negbin="negative binomial regression (NB2, dispersion estimated) with page-clustered SE",
     model_poisson="Poisson regression with page fixed effects and page-clustered SE",
     model_gee_logit="logistic GEE by page (exchangeable, bias-reduced robust covariance)",
@@ -194,6 +215,9 @@ MESSAGES: dict[str, Template] = _define(
         "one page = one observation, robust SE"
     ),
 )
+
+#: Codes of the warnings saying that a group has fewer than two pages (no comparison possible).
+TOO_FEW_PAGES = ("too_few_pages", "too_few_pages_with")
 
 # --- words the parameters are written with -----------------------------------------------------
 
@@ -212,6 +236,26 @@ GROUPS = {g: catalog.register(f"group.{g}", g) for g in ("business", "personal")
 class Number(str):
     """A number as the engine printed it (``f"{x:.3g}"``): another language changes its decimal
     sign only."""
+
+
+class Count(str):
+    """A count written with digit grouping in every language, English too (``36,961``)."""
+
+    def __new__(cls, n: int) -> Count:
+        self = super().__new__(cls, f"{int(n):,}")
+        self.n = int(n)
+        return self
+
+    def __int__(self) -> int:
+        return self.n
+
+    def __reduce__(self):
+        return (Count, (self.n,))
+
+
+class Percent(str):
+    """A percentage as written (``90 %``): its number and sign kept on one line (no-break space)
+    in another language."""
 
 
 class Group(str):
@@ -309,6 +353,10 @@ def _param(value: Any, language: str) -> str:
         return str(value)
     if isinstance(value, int):
         return format_decimal(value, format="#,##0", locale=locale)
+    if isinstance(value, Count):
+        return format_decimal(value.n, format="#,##0", locale=locale)
+    if isinstance(value, Percent):
+        return value.replace(" ", "\u00a0")
     if isinstance(value, Number):
         return re.sub(r"(\d)\.(\d)", rf"\g<1>{get_decimal_symbol(locale)}\g<2>", value)
     if isinstance(value, Group):
@@ -358,9 +406,7 @@ def measure_name(column: str, language: str) -> str:
     """A measure column by its glossary name in ``language``; the column when unregistered."""
     if language == catalog.SOURCE_LANGUAGE:
         return str(column)
-    context = f"measure.{column}.term"
-    english = catalog.by_context(context)
-    return str(column) if english is None else catalog.gettext(context, english, language)
+    return vocabulary.term(str(column), language)
 
 
 def language_name(code: str, language: str) -> str:

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from analysis import catalog
+from analysis import catalog, catalog_tools
 from analysis.messages import MESSAGES, Message, render
 
 NNBSP = "\u202f"
@@ -16,7 +16,7 @@ NNBSP = "\u202f"
 
 def test_every_catalogue_translates_every_text_and_nothing_else():
     assert catalog.languages()[0] == "en" and "fr" in catalog.languages()
-    problems = [p for lang in catalog.languages()[1:] for p in catalog.problems(lang)]
+    problems = [p for lang in catalog.languages()[1:] for p in catalog_tools.problems(lang)]
     assert not problems, "\n".join(problems)
 
 
@@ -33,7 +33,7 @@ def test_the_checks_find_untranslated_unused_fuzzy_and_changed_placeholders(tmp_
     cat.delete("Results", context="h.results")
     with path.open("wb") as f:
         write_po(f, cat)
-    found = "\n".join(catalog.problems("fr", base))
+    found = "\n".join(catalog_tools.problems("fr", base))
     for expected in (
         "'h.question' msgid 'The question': untranslated",
         "'h.verdict' msgid 'Verdict': fuzzy",
@@ -43,30 +43,30 @@ def test_the_checks_find_untranslated_unused_fuzzy_and_changed_placeholders(tmp_
     ):
         assert expected in found
     with pytest.raises(ValueError, match="the catalogues need work"):
-        catalog.compile_catalogs(base)
+        catalog_tools.compile_catalogs(base)
 
 
 def test_extract_update_and_compile_round_trip(tmp_path):
     base = tmp_path / "locale"
     shutil.copytree(catalog.locale_dir(), base)
-    pot = catalog.extract(base)
+    pot = catalog_tools.extract(base)
     with pot.open("rb") as f:
         template = read_po(f)
-    assert len(template) == len(catalog.registered())
-    catalog.update(base)
-    assert catalog.problems("fr", base) == []
-    mo = catalog.compile_catalogs(base)[0]
+    assert len(template) == len(catalog_tools.registered())
+    catalog_tools.update(base)
+    assert catalog_tools.problems("fr", base) == []
+    mo = catalog_tools.compile_catalogs(base)[0]
     assert mo.exists() and mo.suffix == ".mo"
 
 
 def test_a_new_language_starts_untranslated_and_is_listed(tmp_path, monkeypatch):
     base = tmp_path / "locale"
     shutil.copytree(catalog.locale_dir(), base)
-    catalog.init("de", base)
+    catalog_tools.init("de", base)
     monkeypatch.setenv("DIALOGIC_LOCALE_DIR", str(base))
     assert catalog.languages() == ("en", "de", "fr")
-    problems = catalog.problems("de", base)
-    assert len(problems) == len(catalog.registered())
+    problems = catalog_tools.problems("de", base)
+    assert len(problems) == len(catalog_tools.registered())
     assert all(p.endswith("untranslated") for p in problems)
     # untranslated texts fall back to English, numbers follow German conventions
     assert render(Message("km_note", n=9144, answered=2017), "de").startswith("9.144 comments")

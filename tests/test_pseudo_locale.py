@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import PROJECT_ROOT
 
-from analysis import catalog
+from analysis import catalog, catalog_tools
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _visible_text(page: str) -> str:
 
 def _english_fragments() -> set[str]:
     out = set()
-    for entry in catalog.registered():
+    for entry in catalog_tools.registered():
         if entry.context.startswith(("grammar.", "hypothesis.generic.")):
             continue
         for text in filter(None, (entry.msgid, entry.plural)):
@@ -52,7 +52,7 @@ def pseudo_study(tmp_path_factory):
     base = tmp_path_factory.mktemp("pseudo")
     locale = base / "locale"
     shutil.copytree(catalog.locale_dir(), locale)
-    catalog.write_pseudo("qps", locale)
+    catalog_tools.write_pseudo("qps", locale)
     env = {**os.environ, "DIALOGIC_LOCALE_DIR": str(locale), "DIALOGIC_PROGRESS": "0"}
 
     def dialogic(*args):
@@ -86,8 +86,8 @@ def test_the_pseudo_locale_is_a_language_once_its_file_exists(tmp_path, monkeypa
     shutil.copytree(catalog.locale_dir(), locale)
     monkeypatch.setenv("DIALOGIC_LOCALE_DIR", str(locale))
     assert "qps" not in catalog.languages()
-    catalog.write_pseudo("qps", locale)
-    assert "qps" in catalog.languages() and catalog.problems("qps", locale) == []
+    catalog_tools.write_pseudo("qps", locale)
+    assert "qps" in catalog.languages() and catalog_tools.problems("qps", locale) == []
 
 
 def test_every_demo_report_renders_in_the_pseudo_locale(pseudo_study):

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from test_report_fixtures import CLIENT, demo_dir, reports  # noqa: F401  (fixtures)
 
-from analysis.report.i18n import fmt_number, fmt_p, text as template
+from analysis.report.i18n import fmt_number, fmt_p
+from analysis.report.i18n import text as template
 
 pytestmark = pytest.mark.slow
 
@@ -164,11 +165,11 @@ def test_pages_are_self_contained_and_inert(reports, lang, audience):
 
 def english_leaks(text: str, record: dict, extra: tuple[str, ...] = ()) -> list[str]:
     """English template text (any fragment of >= 8 characters of an English-only string) in ``text``."""
-    from analysis import catalog
+    from analysis import catalog, catalog_tools
     from analysis.stats import CATALOGUE
 
     english = []
-    for entry in catalog.registered():  # every text of the catalogue, English against French
+    for entry in catalog_tools.registered():  # every text of the catalogue, English against French
         en = entry.msgid
         fr = catalog.gettext(entry.context, en, "fr")
         if en != fr:

@@ -26,8 +26,6 @@ from analysis.stats.power import mde_from_se
 from analysis.stats.result import ROBUSTNESS_COLUMNS, TABLE_COLUMNS, HypothesisResult, decide
 
 DIRECTIONS = ("less", "greater", "two-sided")
-#: Codes of the warnings saying that a group has fewer than two pages (no comparison possible).
-TOO_FEW_PAGES = ("too_few_pages", "too_few_pages_with")
 
 
 @dataclass(frozen=True)

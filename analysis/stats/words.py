@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from analysis import catalog
+from analysis import catalog, vocabulary
 from analysis.formatting import fmt_int, fmt_number, fmt_p
-from analysis.messages import MESSAGES, Message, render
+from analysis.messages import MESSAGES, TOO_FEW_PAGES, Message, render
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.stats.result import HypothesisResult
@@ -146,8 +146,6 @@ def _codes(res: HypothesisResult) -> set[str]:
 
 def _unfit_reason(res: HypothesisResult, language: str) -> str:
     """Why no estimate could be given, in the reader's language."""
-    from analysis.stats.hypotheses import TOO_FEW_PAGES
-
     if language == catalog.SOURCE_LANGUAGE:  # the academic reader gets the warnings themselves
         warnings = res.row.get("warnings") or ""
         return str(warnings) or w("unfit.model", language)
@@ -243,12 +241,10 @@ def _apa(res: HypothesisResult, language: str) -> str:
 
 def _definite(h: Any, language: str) -> str:
     """The outcome as "the link between X and Y" names it: the measure's form with its article in
-    a language that needs one (context ``measure.<column>.definite``), else the outcome's words."""
-    context = f"measure.{h.outcome}.definite"
-    english = catalog.by_context(context)
-    if english is None or language == catalog.SOURCE_LANGUAGE:
+    a language that needs one (:func:`analysis.vocabulary.definite`), else the outcome's words."""
+    if h.outcome not in vocabulary.MEASURE_LABELS or language == catalog.SOURCE_LANGUAGE:
         return h.text("outcome", language)
-    return catalog.gettext(context, english, language)
+    return vocabulary.definite(h.outcome, language)
 
 
 def _ph_rejected(res: HypothesisResult) -> bool:
