@@ -448,12 +448,12 @@ def _warm_measures(
     """Compute, once and in a child process, the measures several jobs share (each kernel then
     reads them from the data set's cache, :mod:`analysis.measures_cache`, instead of all
     computing them at the same time). With ``dask`` every data set's measures are computed so,
-    on Dask (:func:`analysis.report.data.compute_frames_dask`). A failure here is left to the
+    on Dask (:func:`analysis.pipeline.measures.compute_frames_dask`). A failure here is left to the
     kernels to report."""
     import subprocess
     import sys
 
-    from analysis.report.data import measures_pending
+    from analysis.pipeline.measures import measures_pending
 
     shared: dict[str, list[dict]] = {}
     for job in jobs:
@@ -471,7 +471,7 @@ def _warm_measures(
         )
         t0 = time.monotonic()
         code = (
-            "import json, sys; from analysis.report.data import warm_measures; "
+            "import json, sys; from analysis.pipeline.measures import warm_measures; "
             "args = json.load(sys.stdin); warm_measures(args['parameters'], args['dask'])"
         )
         proc = subprocess.run(
@@ -533,7 +533,8 @@ def _execute(
     )
     for job in jobs:
         job["kernels"] = run_kernels.launcher
-    # the pool takes jobs in submission order, one per free worker: job i starts when i - workers ended
+    # the pool takes jobs in submission order, one per free worker: job i starts when i - workers
+    # ended
     started = iter([j["report"] for j in jobs])
 
     shown: set[str] = set()
