@@ -33,9 +33,12 @@ REGISTERING_MODULES = (
     "analysis.messages",
     "analysis.report.i18n",
     "analysis.report.wording",
+    "analysis.report.methods",
+    "analysis.report.viewmodels",
     "analysis.stats.hypotheses",
     "analysis.stats.words",
     "analysis.measures",
+    "analysis.formatting",
 )
 
 

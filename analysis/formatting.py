@@ -23,6 +23,13 @@ from babel.numbers import format_decimal, format_percent
 
 from analysis import catalog
 
+FIRST_DAY = catalog.register(
+    "grammar.first_day",
+    catalog.NO_RULE,
+    comment="how the language writes the first day of a month in a date (French: 1er); (none) "
+    "when as a number",
+)
+
 
 def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
@@ -89,8 +96,7 @@ def fmt_date(d: Any, language: str) -> str:
             f"cannot format {d!r} as a date; pass a date, a timestamp or an ISO string"
         )
     text = _babel_date(d, format="long", locale=catalog.babel_locale(language))
-    if (
-        language == "fr" and d.day == 1
-    ):  # French writes the first of the month as an ordinal: 1er janvier
-        text = "1er" + text[1:]
+    first = catalog.gettext("grammar.first_day", FIRST_DAY, language)
+    if d.day == 1 and first != catalog.NO_RULE:  # French: the first of the month is "1er"
+        text = first + text[1:]
     return text

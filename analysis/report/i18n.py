@@ -273,67 +273,7 @@ STRINGS: dict[str, str] = {
     "prov.value": "Value",
     # figures
     "fig.caption": "Figure 1. {title}",
-    "fig.page_mean": "Each dot is one page; the bar shows the median page.",
-    "fig.replies_per_post": "Mean replies per post (per page)",
-    "fig.answered_share": "Share of comments answered (per page)",
-    "fig.hours": "Hours since the comment",
-    "fig.unanswered": "Share of comments still unanswered",
-    "fig.followers": "Audience size (followers, log scale)",
-    "fig.page_type": "Page type",
     "fig.group": "Group",
-    "fig.outcome_per_page": "{outcome} (mean per page)",
-    "fig.alt.groups": (
-        "Dot plot of {outcome}, one dot per page and group: {n} pages, {k} groups. Medians: "
-        "{medians}."
-    ),
-    "fig.alt.km": (
-        "Curves of the share of comments still unanswered over the first {window} hours, by page "
-        "type. Share unanswered after 24 hours: {at24}."
-    ),
-    "fig.alt.scatter": (
-        "Scatter plot of mean replies per post against audience size for {n} pages (log scales); "
-        "Spearman rho = {rho}."
-    ),
-    "fig.title.H1": "Replies per post, business and personal pages",
-    "fig.title.H2": "Share of audience comments answered by the page",
-    "fig.title.H3": "Replies per post, question posts and other posts",
-    "fig.title.H4": "Time until the page answers a comment",
-    "fig.title.H5": "Audience size and replies per post",
-    "fig.title.H6": "Share answered, negative and other comments",
-    "fig.title.generic": "{outcome} by group",
-    "fig.question": "question",
-    "fig.other": "other",
-    "fig.negative": "negative comment",
-    "fig.not_negative": "other comment",
-    # figures that cannot be drawn (the reason replaces the image) and notes on partial figures
-    "fig.none.empty": (
-        "The figure cannot be drawn: no data are left to show once the filters are applied "
-        "(pages with too few posts, or outside the groups compared, are left out)."
-    ),
-    "fig.none.no_values": (
-        "The figure cannot be drawn: the measure shown ({outcome}) has no value in these data."
-    ),
-    "fig.none.within_page": (
-        "The figure cannot be drawn: no page has both question posts and other posts, "
-        "so no page can be compared with itself."
-    ),
-    "fig.none.no_delays": (
-        "The figure cannot be drawn: no comment has a known delay (time until the page "
-        "answers or until the end of observation)."
-    ),
-    "fig.none.followers": (
-        "The figure cannot be drawn: no page has a known audience size (followers) above zero."
-    ),
-    "fig.none.failed": (
-        "The figure could not be drawn from these data; the results do not depend on it."
-    ),
-    "fig.one_group": "No data for {absent}: the figure shows {present} only, with no comparison.",
-    "fig.none_answered": (
-        "No answer from the page was observed: every comment is still unanswered at the end "
-        "of observation (censored)."
-    ),
-    "fig.no_followers": "Pages without a known audience size, not shown: {n}.",
-    # warnings
     "warn.none": "None.",
 }
 

@@ -10,98 +10,89 @@ import platform as _platform
 from importlib import metadata
 from typing import Any
 
+from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import fmt_int, fmt_number, fmt_p, t
 
 #: Effect-size names in words.
-ESTIMATE_NAMES: dict[str, dict[str, str]] = {
-    "IRR": {"en": "incidence rate ratio (IRR)", "fr": "rapport des taux d'incidence (IRR)"},
-    "OR": {"en": "odds ratio (OR)", "fr": "rapport de cotes (OR)"},
-    "HR": {"en": "hazard ratio (HR)", "fr": "rapport des risques instantanés (HR)"},
-    "GMR": {
-        "en": "ratio of geometric mean delays (GMR)",
-        "fr": "rapport des moyennes géométriques des délais (GMR)",
+ESTIMATE_NAMES: dict[str, catalog.LanguageTexts] = catalog.texts(
+    "estimate",
+    {
+        "IRR": {
+            "en": "incidence rate ratio (IRR)",
+        },
+        "OR": {
+            "en": "odds ratio (OR)",
+        },
+        "HR": {
+            "en": "hazard ratio (HR)",
+        },
+        "GMR": {
+            "en": "ratio of geometric mean delays (GMR)",
+        },
+        "rho": {
+            "en": "Spearman's rank correlation (ρ)",
+        },
     },
-    "rho": {
-        "en": "Spearman's rank correlation (ρ)",
-        "fr": "corrélation des rangs de Spearman (ρ)",
-    },
-}
+)
 
 #: Model key -> description in words and the references it rests on.
-MODELS: dict[str, dict[str, Any]] = {
-    "negbin": {
-        "en": (
-            "negative binomial regression (NB2) with the dispersion estimated by maximum "
-            "likelihood"
-        ),
-        "fr": (
-            "régression binomiale négative (NB2), dispersion estimée par maximum de vraisemblance"
-        ),
-        "refs": ("cameron_trivedi", "cameron_miller", "statsmodels"),
+MODELS: dict[str, catalog.LanguageTexts] = catalog.texts(
+    "model",
+    {
+        "negbin": {
+            "en": (
+                "negative binomial regression (NB2) with the dispersion estimated by maximum "
+                "likelihood"
+            ),
+            "refs": ("cameron_trivedi", "cameron_miller", "statsmodels"),
+        },
+        "poisson": {
+            "en": "Poisson regression with page fixed effects (comparison within pages)",
+            "refs": ("wooldridge", "cameron_miller", "statsmodels"),
+        },
+        "gee_logit": {
+            "en": (
+                "logistic generalised estimating equations (GEE) with comments clustered by page"
+            ),
+            "refs": ("liang_zeger", "statsmodels"),
+        },
+        "cox": {
+            "en": (
+                "Cox proportional-hazards model of the time to the page's first answer, "
+                "unanswered "
+                "comments censored"
+            ),
+            "refs": ("cox", "lin_wei", "lifelines"),
+        },
+        "page_poisson": {
+            "en": (
+                "Poisson (quasi-likelihood) regression of the pages' values on their group, one "
+                "page "
+                "one observation, "
+                "with robust standard errors"
+            ),
+            "refs": ("cameron_trivedi", "statsmodels"),
+        },
+        "log_time": {
+            "en": (
+                "least-squares regression of the log time to the page's first answer, among "
+                "comments "
+                "answered within "
+                "the reply window, with page-clustered standard errors (the larger of CR1 and the "
+                "leave-one-page-out "
+                "jackknife)"
+            ),
+            "refs": ("cameron_miller", "mackinnon_nielsen_webb", "farewell", "statsmodels"),
+        },
+        "spearman_tost": {
+            "en": (
+                "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure"
+            ),
+            "refs": ("spearman", "lakens"),
+        },
     },
-    "poisson": {
-        "en": "Poisson regression with page fixed effects (comparison within pages)",
-        "fr": "régression de Poisson à effets fixes par page (comparaison au sein des pages)",
-        "refs": ("wooldridge", "cameron_miller", "statsmodels"),
-    },
-    "gee_logit": {
-        "en": "logistic generalised estimating equations (GEE) with comments clustered by page",
-        "fr": (
-            "équations d'estimation généralisées (GEE) logistiques, commentaires groupés par page"
-        ),
-        "refs": ("liang_zeger", "statsmodels"),
-    },
-    "cox": {
-        "en": (
-            "Cox proportional-hazards model of the time to the page's first answer, unanswered "
-            "comments censored"
-        ),
-        "fr": (
-            "modèle de Cox à risques proportionnels du délai avant la première réponse de la "
-            "page, commentaires sans réponse censurés"
-        ),
-        "refs": ("cox", "lin_wei", "lifelines"),
-    },
-    "page_poisson": {
-        "en": (
-            "Poisson (quasi-likelihood) regression of the pages' values on their group, one page "
-            "one observation, "
-            "with robust standard errors"
-        ),
-        "fr": (
-            "régression de Poisson (quasi-vraisemblance) des valeurs des pages sur leur groupe, "
-            "une page par "
-            "observation, avec erreurs types robustes"
-        ),
-        "refs": ("cameron_trivedi", "statsmodels"),
-    },
-    "log_time": {
-        "en": (
-            "least-squares regression of the log time to the page's first answer, among comments "
-            "answered within "
-            "the reply window, with page-clustered standard errors (the larger of CR1 and the "
-            "leave-one-page-out "
-            "jackknife)"
-        ),
-        "fr": (
-            "régression par moindres carrés du logarithme du délai avant la première réponse de "
-            "la page, parmi les "
-            "commentaires ayant reçu une réponse dans la fenêtre, erreurs types groupées par page "
-            "(la plus grande "
-            "de CR1 et du jackknife retirant une page à la fois)"
-        ),
-        "refs": ("cameron_miller", "mackinnon_nielsen_webb", "farewell", "statsmodels"),
-    },
-    "spearman_tost": {
-        "en": "Spearman rank correlation with a two one-sided tests (TOST) equivalence procedure",
-        "fr": (
-            "corrélation des rangs de Spearman avec une procédure d'équivalence par deux tests "
-            "unilatéraux (TOST)"
-        ),
-        "refs": ("spearman", "lakens"),
-    },
-}
+)
 
 #: Robustness key -> references.
 ROBUSTNESS_REFS: dict[str, tuple[str, ...]] = {
@@ -250,11 +241,20 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-ALTERNATIVES = {
-    "less": {"en": "the focal group lower", "fr": "groupe étudié inférieur"},
-    "greater": {"en": "the focal group higher", "fr": "groupe étudié supérieur"},
-    "two-sided": {"en": "two-sided", "fr": "bilatéral"},
-}
+ALTERNATIVES: dict[str, catalog.LanguageTexts] = catalog.texts(
+    "alternative",
+    {
+        "less": {
+            "en": "the focal group lower",
+        },
+        "greater": {
+            "en": "the focal group higher",
+        },
+        "two-sided": {
+            "en": "two-sided",
+        },
+    },
+)
 
 
 def estimate_name(name: str, language: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import alternative_text, fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
@@ -183,9 +184,16 @@ class SensitivityView:
 # --------------------------------------------------------------------------- helpers
 
 
+COLON = catalog.register(
+    "punct.colon",
+    ":",
+    comment="a colon as the language writes it (French: no-break space, then ':')",
+)
+
+
 def colon(language: str) -> str:
-    """':' in English, ' :' (no-break space) in French typography."""
-    return "\u00a0:" if language == "fr" else ":"
+    """':' in English, ' :' (no-break space) in French typography: the catalogue's."""
+    return catalog.gettext("punct.colon", COLON, language)
 
 
 def _hyp_text(hypothesis: Any, field: str, language: str) -> str:
@@ -257,11 +265,12 @@ def plain_sentence(result: Any, language: str) -> str:
 
 
 def _nbsp_percent(value: float, language: str) -> str:
-    """A threshold as a percentage; in French with a no-break space before '%'."""
+    """A threshold as a percentage, its number and sign kept together in another language."""
     from analysis.coverage import percent
+    from analysis.messages import Percent, _param
 
     text = percent(value)
-    return text.replace(" ", "\u00a0") if language == "fr" else text
+    return text if language == catalog.SOURCE_LANGUAGE else _param(Percent(text), language)
 
 
 # --------------------------------------------------------------------------- sections
@@ -452,16 +461,26 @@ def results_view(result: Any, language: str, audience: str) -> ResultsView:
     return ResultsView(t("h.results", language), main, t("h.robustness", language), robustness)
 
 
-EXCLUSION_REASONS = {
-    "platform": {"en": "platform not selected", "fr": "plateforme non retenue"},
-    "account type": {"en": "page type not studied", "fr": "type de page non étudié"},
-    "period start": {"en": "posted before {start}", "fr": "publié avant le {start}"},
-    "period end": {"en": "posted after {end}", "fr": "publié après le {end}"},
-    "minimum posts": {
-        "en": "page has fewer than {min_posts} posts in the period",
-        "fr": "page ayant moins de {min_posts} publications dans la période",
+EXCLUSION_REASONS: dict[str, catalog.LanguageTexts] = catalog.texts(
+    "exclusion",
+    {
+        "platform": {
+            "en": "platform not selected",
+        },
+        "account type": {
+            "en": "page type not studied",
+        },
+        "period start": {
+            "en": "posted before {start}",
+        },
+        "period end": {
+            "en": "posted after {end}",
+        },
+        "minimum posts": {
+            "en": "page has fewer than {min_posts} posts in the period",
+        },
     },
-}
+)
 
 
 def _exclusion_reason(step: str, fallback: str, params: dict[str, Any], language: str) -> str:
