@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install system lock demo report test test-fast lab bench clean
+.PHONY: help install system lock demo report lint test test-fast lab bench messages clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,8 +37,17 @@ report: system demo ## set up, build the demo data and render the demo study int
 	$(BIN)/dialogic run studies/demo.yaml
 	@echo "Open reports/demo/index.html"
 
-test: system $(STAMP) ## run the test suite (each skip says what is missing)
+lint: $(STAMP) ## ruff: lint and format check (config in pyproject.toml); `ruff format .` fixes the format
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: system $(STAMP) lint ## lint, then run the test suite (each skip says what is missing)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+messages: $(STAMP) ## refresh the translation catalogues from the code (extract + update), then list what to translate
+	$(BIN)/dialogic i18n extract
+	$(BIN)/dialogic i18n update
+	$(BIN)/dialogic i18n check
 
 test-fast: $(STAMP) ## run the tests that start no kernel and no browser
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -22,6 +22,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
+from analysis import __version__
 from analysis import catalog as runtime
 from analysis._io import atomic_write
 from analysis.catalog import DOMAIN, Entry, languages, locale_dir, po_path, read_catalog
@@ -54,7 +55,15 @@ PLACEHOLDER = re.compile(r"\{(\w+)(?:[:!][^}]*)?\}")
 
 def template_catalog() -> Catalog:
     """The catalogue template: every registered text, untranslated."""
-    catalog = Catalog(domain=DOMAIN, project="Dialogic", charset="utf-8", fuzzy=False)
+    catalog = Catalog(
+        domain=DOMAIN,
+        project="Dialogic",
+        version=__version__,
+        copyright_holder="the Dialogic authors",
+        msgid_bugs_address="",
+        charset="utf-8",
+        fuzzy=False,
+    )
     for e in registered():
         msgid = (e.msgid, e.plural) if e.plural else e.msgid
         catalog.add(msgid, context=e.context, auto_comments=[e.comment] if e.comment else [])
