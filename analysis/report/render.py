@@ -17,15 +17,14 @@ import contextlib
 import copy
 import datetime as _dt
 import html
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from analysis import __version__, catalog
+from analysis import __version__, catalog, config
+from analysis._io import atomic_path
 from analysis.report.i18n import fmt_date, t
 from analysis.report.result import extract_result
 from analysis.report.viewmodels import (
@@ -368,8 +367,8 @@ def render_report(
 
 #: Debian's chromium; ``DIALOGIC_CHROMIUM`` names another one (or hides it:
 #: ``DIALOGIC_CHROMIUM=/nonexistent`` runs everything as on a machine without a browser: HTML
-#: pages made, PDFs and browser tests skipped)
-CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
+#: pages made, PDFs and browser tests skipped): :data:`analysis.config.CHROMIUM`
+CHROMIUM = config.CHROMIUM
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -399,43 +398,34 @@ def brief_to_pdf(
             f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)"
         )
     url = html_path.as_uri()
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
-    os.close(fd)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    with atomic_path(pdf_path) as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route(
+                "**/*",
+                lambda route: route.continue_() if route.request.url == url else route.abort(),
             )
-            try:
-                page = browser.new_page()
-                page.route(
-                    "**/*",
-                    lambda route: route.continue_() if route.request.url == url else route.abort(),
-                )
-                page.goto(url, wait_until="load")
-                lang = page.evaluate("document.documentElement.lang") or language
-                if simulated is None:
-                    simulated = page.locator(".dlg-banner").count() > 0
-                notice = t(
-                    "simulated.short",
-                    lang if lang in catalog.languages() else catalog.SOURCE_LANGUAGE,
-                )
-                header = render("pdf_header", notice if simulated else "")
-                footer = render("pdf_footer", None)
-                page.pdf(
-                    path=tmp,
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template=header,
-                    footer_template=footer,
-                    margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                )
-            finally:
-                browser.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, pdf_path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+            page.goto(url, wait_until="load")
+            lang = page.evaluate("document.documentElement.lang") or language
+            if simulated is None:
+                simulated = page.locator(".dlg-banner").count() > 0
+            notice = t(
+                "simulated.short",
+                lang if lang in catalog.languages() else catalog.SOURCE_LANGUAGE,
+            )
+            header = render("pdf_header", notice if simulated else "")
+            footer = render("pdf_footer", None)
+            page.pdf(
+                path=str(tmp),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template=header,
+                footer_template=footer,
+                margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            )
+        finally:
+            browser.close()
+
     return pdf_path

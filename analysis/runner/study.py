@@ -39,7 +39,6 @@ parameter (``label`` only names it), so a period sweeps ``start`` and ``end`` to
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,18 +48,15 @@ from typing import Any
 import yaml
 
 from analysis import config
+from analysis._io import from_root
 from analysis.runner.errors import ParameterError, StudyError
 
-AUDIENCES = (
-    "academic",
-    "brief",
-    "brief-pdf",
-)  # brief-pdf: the client brief printed to PDF by chromium
-#: The browser that prints ``brief-pdf`` (the path :data:`analysis.report.render.CHROMIUM` uses; a
-#: test keeps them equal). Read here so that checking it does not import the renderer (seconds).
-#: ``DIALOGIC_CHROMIUM`` names another browser (or hides it: ``DIALOGIC_CHROMIUM=/nonexistent``).
-CHROMIUM = os.environ.get("DIALOGIC_CHROMIUM") or "/usr/bin/chromium"
-CORRECTIONS = ("holm", "bh", "none")  # bh = Benjamini-Hochberg (false discovery rate)
+#: Settings of a study, from :mod:`analysis.config` (one place for every setting).
+AUDIENCES = config.AUDIENCES  # brief-pdf: the client brief printed to PDF by chromium
+#: The browser that prints ``brief-pdf`` (read here from the config so that checking it does not
+#: import the renderer, seconds); ``DIALOGIC_CHROMIUM`` names another browser.
+CHROMIUM = config.CHROMIUM
+CORRECTIONS = config.CORRECTIONS  # bh = Benjamini-Hochberg (false discovery rate)
 _KEYS = {
     "name",
     "title",
@@ -173,8 +169,7 @@ class Study:
 
 
 def _resolve(path: str | Path) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else (config.PROJECT_ROOT / p)
+    return from_root(path)
 
 
 def parse_value(text: str, name: str = "") -> Any:
