@@ -214,10 +214,21 @@ def _join_notes(*notes: str) -> str:
     return " ".join(n for n in notes if n)
 
 
-def _strip_article(text: str) -> str:
-    for art in ("les ", "le ", "la ", "l'", "the "):
-        if text.lower().startswith(art):
-            return text[len(art) :]
+ARTICLES = catalog.register(
+    "grammar.articles",
+    "the",
+    comment="the articles a group's name may start with, separated by spaces (French: les le la "
+    "l'); an axis label drops them",
+)
+
+
+def _strip_article(text: str, language: str = catalog.SOURCE_LANGUAGE) -> str:
+    """``text`` without the leading article the language's catalogue lists ('the', 'les')."""
+    articles = catalog.gettext("grammar.articles", ARTICLES, language).split()
+    for art in sorted(articles, key=len, reverse=True):
+        prefix = art if art.endswith("'") else art + " "
+        if text.lower().startswith(prefix):
+            return text[len(prefix) :]
     return text
 
 
@@ -225,7 +236,10 @@ def group_labels(result: Any, language: str) -> dict[int, str]:
     """Group 1 (focal) and 0 (reference) in words, capitalised ('Business pages')."""
     hyp = result.hypothesis
     focal, ref = hyp.text("focal", language), hyp.text("reference", language)
-    return {1: _strip_article(focal).capitalize(), 0: _strip_article(ref).capitalize()}
+    return {
+        1: _strip_article(focal, language).capitalize(),
+        0: _strip_article(ref, language).capitalize(),
+    }
 
 
 def _group_words(result: Any, language: str) -> dict[int, str]:
