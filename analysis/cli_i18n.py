@@ -47,7 +47,8 @@ def init(language: str) -> None:
     from analysis import catalog_tools
 
     click.echo(
-        f"created {catalog_tools.init(language)}: translate every msgstr, then `dialogic i18n check`"
+        f"created {catalog_tools.init(language)}: translate every msgstr, "
+        "then `dialogic i18n check`"
     )
 
 

@@ -30,9 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.messages import Count, Message, Percent, joined, render
-
 from analysis.config import DEFAULT_COVERAGE_THRESHOLD
+from analysis.messages import Count, Message, Percent, joined, render
 
 #: Quarantine reasons (their part before ":") that mean "the post or parent of this reply is not in
 #: the data".

@@ -1,7 +1,7 @@
 """End to end, as `make report` does it: simulate, import, run the demo study, read the reports.
 
-The demo study runs once (session fixture ``demo_study`` in conftest.py) into a temporary folder, through the real `dialogic`
-command: papermill executes real kernels, nbconvert renders real HTML.
+The demo study runs once (session fixture ``demo_study`` in conftest.py) into a temporary folder,
+through the real `dialogic` command: papermill executes real kernels, nbconvert renders real HTML.
 """
 
 from __future__ import annotations
@@ -123,9 +123,10 @@ def _close(got, want, tol=1e-6) -> bool:
 
 
 def test_demo_results_are_pinned_within_1e_6(study):
-    """Issue 11: the scale work (columnar measures, text-signal cache, grouped fits) changes no number
-    of the demo study: every estimate, CI, statistic and p-value of every report and robustness test
-    stays within 1e-6 (relative) of the results recorded before it (tests/fixtures/pinned/)."""
+    """Issue 11: the scale work (columnar measures, text-signal cache, grouped fits) changes no
+    number of the demo study: every estimate, CI, statistic and p-value of every report and
+    robustness test stays within 1e-6 (relative) of the results recorded before it
+    (tests/fixtures/pinned/)."""
     reports, _, _ = study
     pinned = json.loads(
         (ROOT / "tests" / "fixtures" / "pinned" / "demo_results.json").read_text()
@@ -143,7 +144,7 @@ def test_demo_results_are_pinned_within_1e_6(study):
         ]
         got_rob = results[name]["robustness"]
         assert [r["test"] for r in got_rob] == [r["test"] for r in want["robustness"]], name
-        for got, exp in zip(got_rob, want["robustness"]):
+        for got, exp in zip(got_rob, want["robustness"], strict=True):
             off += [
                 (name, exp["test"], k, got[k], v) for k, v in exp.items() if not _close(got[k], v)
             ]

@@ -1,5 +1,6 @@
-"""H4 as two claims: H4a "answers less" (within the reply window) and H4b "answers later, among what
-gets answered", each with its own test and verdict, checked against independent computations."""
+"""H4 as two claims: H4a "answers less" (within the reply window) and H4b "answers later, among
+what gets answered", each with its own test and verdict, checked against independent
+computations."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from analysis.stats.simulation import simulate_measures
 
 @pytest.fixture(scope="module")
 def planted():
-    """30 vs 30 pages; business pages answer less (OR 0.5) and, when they answer, later (HR 0.5)."""
+    """30 vs 30 pages; business pages answer less (OR 0.5) and, when they answer, later
+    (HR 0.5)."""
     return simulate_measures(
         21, n_business=30, n_personal=30, posts_range=(8, 15), or_business=0.5, hr=0.5
     )
@@ -29,7 +31,8 @@ def _frame(hid, comments):
 
 
 def test_answered_in_window_by_hand():
-    # tiny(): c1 written at +1 h, answered by the page at +3 h; c3 at +4 h, never answered; collected at +9 days
+    # tiny(): c1 written at +1 h, answered by the page at +3 h; c3 at +4 h, never answered;
+    # collected at +9 days
     cm = comment_measures(tiny(), window_h=72).set_index("comment_id")
     assert cm.loc["x:c1", "answered_in_window"] is True or bool(
         cm.loc["x:c1", "answered_in_window"]
@@ -37,7 +40,8 @@ def test_answered_in_window_by_hand():
     assert not bool(cm.loc["x:c3", "answered_in_window"])
     short = comment_measures(tiny(), window_h=1).set_index("comment_id")
     assert not bool(short.loc["x:c1", "answered_in_window"])  # the answer came after 2 h > 1 h
-    # a 300 h window is longer than either comment was followed (215 h, 212 h): too young to tell, answered or not
+    # a 300 h window is longer than either comment was followed (215 h, 212 h): too young to tell,
+    # answered or not
     long = comment_measures(tiny(), window_h=300).set_index("comment_id")
     assert long["answered_in_window"].isna().all()
     no_window = comment_measures(tiny(), window_h=None).set_index("comment_id")
@@ -148,8 +152,8 @@ def test_the_two_claims_are_told_apart():
         run_hypothesis("H4b", posts=posts, comments=comments, robustness=False).verdict
         == "not supported"
     )
-    # answering later but not less (delays short enough that hardly any answer falls outside the window):
-    # the other way round
+    # answering later but not less (delays short enough that hardly any answer falls outside the
+    # window): the other way round
     posts, comments = simulate_measures(
         9, n_business=25, n_personal=25, or_business=1.0, hr=0.4, scale_h=1.0
     )
@@ -179,7 +183,8 @@ def test_study_h4_makes_one_report_per_claim(tmp_path):
 
     spec = tmp_path / "s.yaml"
     spec.write_text(
-        f"name: s\noutput: {tmp_path / 'out'}\nhypotheses:\n  - id: H1\n  - id: H4\n    claim: ignored on the parts\n"
+        f"name: s\noutput: {tmp_path / 'out'}\nhypotheses:\n  - id: H1\n  - id: H4\n"
+        "    claim: ignored on the parts\n"
     )
     study = load_study(spec)
     assert [r.name for r in study.reports] == ["h1", "h4a", "h4b"]

@@ -14,8 +14,9 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "hypothesis.ipynb"
 LOGO_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" '
-    'fill="#0072B2"/><text x="10" y="27" font-size="18" fill="#fff">ACME</text></svg>'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+    '<rect width="120" height="40" fill="#0072B2"/>'
+    '<text x="10" y="27" font-size="18" fill="#fff">ACME</text></svg>'
 )
 CLIENT = "Acme <b>& Co</b>"  # markup in a parameter must be shown as text too
 

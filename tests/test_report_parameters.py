@@ -1,4 +1,5 @@
-"""The notebook's parameters cell and analysis.pipeline.parameters stay in step; validation errors."""
+"""The notebook's parameters cell and analysis.pipeline.parameters stay in step; validation
+errors."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def test_notebook_parameters_cell_is_written_from_the_list():
     nb = nbformat.read(NB, as_version=4)
     assert nb.cells[0] is _parameters_cell(nb) or nb.cells.index(_parameters_cell(nb)) == 0
     assert _parameters_cell(nb).source.strip() == parameters_cell_source().strip(), (
-        "notebooks/hypothesis.ipynb's parameters cell differs from analysis.pipeline.parameters; paste "
-        "parameters_cell_source() into the cell and run `jupytext --sync notebooks/hypothesis.ipynb`"
+        "notebooks/hypothesis.ipynb's parameters cell differs from "
+        "analysis.pipeline.parameters; paste parameters_cell_source() into the cell and run "
+        "`jupytext --sync notebooks/hypothesis.ipynb`"
     )
 
 
@@ -69,7 +71,8 @@ def test_jupytext_pair_is_in_sync():
 
 
 def test_notebook_is_thin():
-    # Thin notebook: calls into `analysis` only — no def, class, import of anything else, or file I/O.
+    # Thin notebook: calls into `analysis` only — no def, class, import of anything else, or file
+    # I/O.
     nb = nbformat.read(NB, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for forbidden in ("def ", "class ", "open(", "read_parquet", "to_csv", "Path("):
@@ -107,9 +110,12 @@ def test_bad_parameters_name_the_parameter_and_the_fix(values, message):
         validate_parameters(values)
 
 
-# -- the logo: a real image, checked by its content ---------------------------------------------------
+# -- the logo: a real image, checked by its content -----------------------------------------------
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
-SAFE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+SAFE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    '<rect width="10" height="10"/></svg>'
+)
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,15 @@ from html.parser import HTMLParser
 import nbformat
 import pandas as pd
 import pytest
-from test_report_fixtures import CLIENT, demo_dir, reports  # noqa: F401  (fixtures)
+import test_report_fixtures
+from test_report_fixtures import CLIENT
 
 from analysis.report.i18n import fmt_number, fmt_p
 from analysis.report.i18n import text as template
+
+# The report fixtures, shared (bound by assignment: test arguments of the same name use them)
+demo_dir = test_report_fixtures.demo_dir
+reports = test_report_fixtures.reports
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +79,8 @@ def test_record_holds_parameters_result_and_data_counts(reports, demo_dir):
         posts["created_at"].max().date()
     )
     assert data["platforms"] == sorted(accounts["platform"].unique())
-    # The record equals the one the French run recorded, except for the language: one result, two languages.
+    # The record equals the one the French run recorded, except for the language: one result, two
+    # languages.
     fr = reports["fr"]["record"]
     assert (
         fr["result"]["table"] == row and fr["parameters"] | {"language": "en"} == rec["parameters"]
@@ -164,7 +170,8 @@ def test_pages_are_self_contained_and_inert(reports, lang, audience):
 
 
 def english_leaks(text: str, record: dict, extra: tuple[str, ...] = ()) -> list[str]:
-    """English template text (any fragment of >= 8 characters of an English-only string) in ``text``."""
+    """English template text (any fragment of >= 8 characters of an English-only string) in
+    ``text``."""
     from analysis import catalog, catalog_tools
     from analysis.stats import CATALOGUE
 
@@ -192,7 +199,8 @@ def test_french_brief_contains_no_english_template_text(reports):
 
 def runner_provenance(record: dict) -> dict:
     """A provenance record shaped like the runner's (analysis/runner/provenance.py ``build``): one
-    record for every language of a report, so ``parameters.language`` is 'en' and ``claim`` English."""
+    record for every language of a report, so ``parameters.language`` is 'en' and ``claim``
+    English."""
     h = "ab" * 32
     return {
         "audiences": ["academic", "brief", "brief-pdf"],

@@ -11,10 +11,13 @@ import re
 
 import pandas as pd
 import pytest
-from test_report_fixtures import demo_dir  # noqa: F401  (fixture)
+import test_report_fixtures
 
 from analysis.measures import GLOSSARY
 from analysis.report.wording import MEASURE_LABELS, generic_wording, hypothesis_words, term
+
+# The report fixture, shared (bound by assignment: test arguments of the same name use it)
+demo_dir = test_report_fixtures.demo_dir
 
 COLUMNS = ("is_promotional", "is_question", "time_to_owner_reply_h", "_")
 
@@ -205,7 +208,7 @@ def test_verdict_says_it_is_for_this_hypothesis_alone_and_uses_a_corrected_p(run
     adjusted = adjust_pvalues([h1, promo], "holm")
     ps = sorted([h1.row["p_value"], promo.row["p_value"]])
     holm = {ps[0]: min(1, 2 * ps[0]), ps[1]: min(1, max(2 * ps[0], ps[1]))}
-    for res, before in zip(adjusted, (h1, promo)):
+    for res, before in zip(adjusted, (h1, promo), strict=True):
         expected = holm[before.row["p_value"]]
         assert res.row["p_adjusted"] == pytest.approx(expected)
         box = verdict_html(res, lang) + results_html(res, lang, "brief")
@@ -251,7 +254,8 @@ def test_confidence_interval_reads_as_one_range_of_changes(low, high, effect, la
     "lang, words", [("en", "account type unknown"), ("fr", "type de compte inconnu")]
 )
 def test_pages_of_unknown_type_are_named_as_such_with_the_remedy(lang, words):
-    # real exports label few accounts: the model cannot use the unlabelled ones in business vs personal
+    # real exports label few accounts: the model cannot use the unlabelled ones in business vs
+    # personal
     from types import SimpleNamespace
 
     from analysis.report.views import model_exclusions

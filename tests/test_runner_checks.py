@@ -167,11 +167,13 @@ def test_report_name_from_ids_and_grids_must_be_one_folder(tmp_path, no_kernels,
     [
         (
             {"gruop": "a"},
-            r"parameter `gruop` is not a parameter of notebook fixture.ipynb.*it takes: data_dir, group, scale",
+            r"parameter `gruop` is not a parameter of notebook fixture.ipynb.*"
+            r"it takes: data_dir, group, scale",
         ),
         (
             {"scale": "big"},
-            r"parameter `scale` = 'big' \(notebook fixture.ipynb.*has type str; the notebook declares float",
+            r"parameter `scale` = 'big' \(notebook fixture.ipynb.*"
+            r"has type str; the notebook declares float",
         ),
         ({"fail": 1}, r"parameter `fail` = 1 .*declares bool"),
     ],
@@ -235,7 +237,8 @@ def test_secret_scan_finds_every_encoding(monkeypatch, tmp_path):
 
 
 def test_cache_plan_reruns_only_reports_whose_inputs_changed(tmp_path):
-    """Pretend a run published every report (provenance with its key), then change one thing at a time."""
+    """Pretend a run published every report (provenance with its key), then change one thing at a
+    time."""
     path = write_study(tmp_path, grid={"group": ["a", "b"]})
 
     def publish_all(study_path):
@@ -286,7 +289,8 @@ def _cli():
 
 
 def test_killed_run_leaves_whole_reports_and_recovers(tmp_path):
-    """A run killed between the two renames of a swap, or while staging, is repaired by the next run."""
+    """A run killed between the two renames of a swap, or while staging, is repaired by the next
+    run."""
     from analysis.runner import publish
 
     out = tmp_path / "out"
@@ -326,7 +330,7 @@ def test_index_adjusts_p_values_across_the_study(tmp_path):
 
     path = write_study(tmp_path, grid={"group": ["a", "b", "c"]})
     study = load_study(path)
-    for spec, p in zip(study.reports, (0.01, 0.04, 0.03)):
+    for spec, p in zip(study.reports, (0.01, 0.04, 0.03), strict=True):
         folder = study.output / spec.name
         folder.mkdir(parents=True)
         row = {

@@ -1,4 +1,5 @@
-"""The run's progress display: plain lines when not in a terminal, a live bar in one, states in order."""
+"""The run's progress display: plain lines when not in a terminal, a live bar in one, states in
+order."""
 
 from __future__ import annotations
 

@@ -12,14 +12,18 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+import test_runner_checks
 from click.testing import CliRunner
-from test_runner_checks import FIXTURE_NB, HYPOTHESIS_NB, _cli, no_kernels, write_study  # noqa: F401
+from test_runner_checks import FIXTURE_NB, HYPOTHESIS_NB, _cli, write_study
 
 from analysis import config
 from analysis.runner import hashing
 from analysis.runner import run as runner_run
 from analysis.runner.errors import EXIT_BAD_DATA, EXIT_BAD_PARAMETERS, DataError, ParameterError
 from analysis.runner.study import load_study, parse_overrides
+
+# The runner's fixture, shared (bound by assignment: test arguments of the same name use it)
+no_kernels = test_runner_checks.no_kernels
 
 
 @pytest.fixture
@@ -148,7 +152,8 @@ def test_platforms_and_period_checked_against_the_data(tmp_path, no_kernels):
         ParameterError, match=r"`platforms` = \['myspace'\].*has: facebook, twitter"
     ):
         runner_run.plan_study(load_study(path, {"platforms": ["myspace"]}))
-    # first and last day come from the row-group statistics of both row groups: 2024-02-03, 2024-05-30
+    # first and last day come from the row-group statistics of both row groups: 2024-02-03,
+    # 2024-05-30
     with pytest.raises(
         ParameterError, match=r"`start` = '2024-05-31'.*runs from 2024-02-03 to 2024-05-30"
     ):
@@ -205,10 +210,11 @@ def _fake_report(study, spec, p: float, prov_extra=None) -> None:
 
 
 def test_index_keeps_earlier_reports_and_the_holm_family(tmp_path):
-    """Holm by hand over p = 0.01, 0.04, 0.03: 0.03, 0.06, 0.06, with or without a narrowing override."""
+    """Holm by hand over p = 0.01, 0.04, 0.03: 0.03, 0.06, 0.06, with or without a narrowing
+    override."""
     path = write_study(tmp_path, grid={"group": ["a", "b", "c"]})
     study = load_study(path)
-    for spec, p in zip(study.reports, (0.01, 0.04, 0.03)):
+    for spec, p in zip(study.reports, (0.01, 0.04, 0.03), strict=True):
         _fake_report(study, spec, p)
     other = study.output / "other-study-report"
     other.mkdir()
@@ -257,7 +263,8 @@ def test_atomic_write_gives_the_default_mode(tmp_path, umask, mode):
 
 @pytest.mark.slow
 def test_run_without_chromium_makes_the_html_reports(tmp_path, no_chromium, monkeypatch):
-    """End to end (one real kernel): exit 0, HTML pages and results, no PDF, index and log say why."""
+    """End to end (one real kernel): exit 0, HTML pages and results, no PDF, index and log say
+    why."""
     monkeypatch.setattr("analysis.runner.hashing.code_hash", lambda: "frozen")
     path = write_study(
         tmp_path, audiences=["academic", "brief", "brief-pdf"], grid={"group": ["a"]}

@@ -1,4 +1,5 @@
-"""Runner end to end with real kernels (papermill + forked ipykernels + nbconvert) on a tiny fixture.
+"""Runner end to end with real kernels (papermill + forked ipykernels + nbconvert) on a tiny
+fixture.
 
 Few tests, each doing several steps, so the suite starts few kernels.
 """
@@ -81,7 +82,8 @@ def test_run_cache_grid_change_reproduce_and_failure(tmp_path):
         path, {"fail": True}, workers=1, only="f1__group=a*", progress=lines.append
     )
     assert failed.exit_code == EXIT_NOTEBOOK_FAILED and failed.failed == {a: "notebook"}
-    # the terminal says why and where: the exception line and the failure page, below the failed line
+    # the terminal says why and where: the exception line and the failure page, below the failed
+    # line
     at = next(i for i, line in enumerate(lines) if line.startswith("[1/1] failed") and a in line)
     assert "notebook" in lines[at]
     assert lines[at + 1].strip() == "RuntimeError: planted failure"

@@ -1,4 +1,5 @@
-"""run_hypothesis contract, planted-effect recovery, verdicts, warnings, multiple testing, power, words."""
+"""run_hypothesis contract, planted-effect recovery, verdicts, warnings, multiple testing, power,
+words."""
 
 from __future__ import annotations
 
@@ -71,8 +72,9 @@ def test_planted_effect_recovered(results, hid, truth):
 
 
 def test_h2_recovers_planted_odds_ratio():
-    # without the negative-comment interaction the planted OR holds for every comment; GEE estimates the
-    # population-averaged OR, attenuated by about 1/sqrt(1 + 0.346·0.25) (Zeger, Liang & Albert 1988): 0.415
+    # without the negative-comment interaction the planted OR holds for every comment; GEE
+    # estimates the population-averaged OR, attenuated by about 1/sqrt(1 + 0.346·0.25) (Zeger,
+    # Liang & Albert 1988): 0.415
     posts, comments = simulate_measures(99, n_business=60, n_personal=60, or_business=0.4)
     res = run_hypothesis("H2", posts=posts, comments=comments, n_perm=999)
     assert res.row["ci_low"] <= 0.4 <= res.row["ci_high"]
@@ -123,9 +125,8 @@ def test_h5_equivalence_supported_when_rho_zero_and_not_when_strong():
 
 
 def test_planted_null_promotion_not_supported(planted):
-    posts, _ = (
-        planted  # promotion is more frequent on business pages, which get fewer replies: confounded
-    )
+    # promotion is more frequent on business pages, which get fewer replies: confounded
+    posts, _ = planted
     res = run_hypothesis(
         "generic",
         posts=posts,

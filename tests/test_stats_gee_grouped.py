@@ -1,4 +1,5 @@
-"""The sufficient-statistics logistic GEE (analysis.stats.gee_grouped) equals statsmodels on the rows.
+"""The sufficient-statistics logistic GEE (analysis.stats.gee_grouped) equals statsmodels on the
+rows.
 
 Tolerance: the grouped fit runs statsmodels' algorithm step for step (same GLM start, same
 Gauss–Newton steps, same moment estimator of ρ after each step, same stopping rule ‖score‖ < ctol),
@@ -126,7 +127,8 @@ def test_grouped_equals_a_direct_statsmodels_call_on_simulated_measures():
 
 
 def test_grouped_bias_reduced_equals_hand_mancl_derouen_on_rows():
-    """The Woodbury shortcut against the n_i × n_i formula evaluated directly at the grouped β, ρ."""
+    """The Woodbury shortcut against the n_i × n_i formula evaluated directly at the grouped β,
+    ρ."""
     df = _comments(5, 8, (2, 60))
     fit = models.fit_gee_logit(df, "answered", interaction="negative", engine="grouped")
     g = fit.extra["result"].grouped
@@ -172,7 +174,8 @@ def test_aggregate_cells_counts_and_patterns():
     labels = pd.factorize(pages)[0]
     inv = {code: pages[labels == code][0] for code in range(3)}
     got = {
-        (inv[p], x[1], x[2]): (n, s) for p, x, n, s in zip(cells.page, cells.X, cells.n, cells.S)
+        (inv[p], x[1], x[2]): (n, s)
+        for p, x, n, s in zip(cells.page, cells.X, cells.n, cells.S, strict=True)
     }
     for key, row in ref.iterrows():
         assert got[key] == (row["size"], row["sum"])

@@ -36,7 +36,8 @@ def small():
 
 
 def _nb2_loglik_obs(params, y, X):
-    """NB2 log-likelihood per observation, written from the formula (Cameron & Trivedi 2013, eq. 3.26)."""
+    """NB2 log-likelihood per observation, written from the formula (Cameron & Trivedi 2013,
+    eq. 3.26)."""
     beta, a = params[:-1], params[-1]
     mu = np.exp(X @ beta)
     r = 1 / a
@@ -51,7 +52,10 @@ def _nb2_loglik_obs(params, y, X):
 
 def _hand_nb2_mle(y, X, start):
     """NB2 MLE by scipy BFGS on the hand-written likelihood, alpha on the log scale."""
-    neg = lambda th: -_nb2_loglik_obs(np.r_[th[:-1], np.exp(th[-1])], y, X).sum()
+
+    def neg(th):
+        return -_nb2_loglik_obs(np.r_[th[:-1], np.exp(th[-1])], y, X).sum()
+
     return optimize.minimize(neg, start, method="BFGS", options={"gtol": 1e-9}).x
 
 
@@ -65,7 +69,8 @@ def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
     x = _hand_nb2_mle(y, X, np.r_[np.log(y.mean()), 0.0, 0.0])
     assert fit.coef == pytest.approx(x[1], abs=1e-4)
     assert fit.extra["alpha"] == pytest.approx(np.exp(x[2]), rel=1e-4)
-    # independent cluster sandwich: numerical per-observation scores and Hessian at the MLE (params beta, alpha)
+    # independent cluster sandwich: numerical per-observation scores and Hessian at the MLE
+    # (params beta, alpha)
     th = np.r_[x[:-1], np.exp(x[-1])]
     h = 1e-5
     scores = np.column_stack(
@@ -74,9 +79,8 @@ def test_negbin_matches_hand_mle_and_hand_cluster_sandwich(small):
             for e in np.eye(3)
         ]
     )
-    grad = lambda t: scores_at(t)
 
-    def scores_at(t):
+    def grad(t):
         return np.array(
             [
                 (_nb2_loglik_obs(t + h * e, y, X).sum() - _nb2_loglik_obs(t - h * e, y, X).sum())
@@ -154,7 +158,10 @@ def test_nb2_page_scores_and_information_match_numerical_derivatives_of_hand_lik
     scores, info = models.nb2_page_score_information(y, X, groups, params)
     assert scores.shape == (G, 4) and info.shape == (G, 4, 4)
     for g in range(G):
-        ll = lambda p, m=groups == g: _nb2_loglik_obs(p, y[m], X[m]).sum()
+
+        def ll(p, m=groups == g):
+            return _nb2_loglik_obs(p, y[m], X[m]).sum()
+
         np.testing.assert_allclose(
             scores[g], approx_fprime(params, ll, centered=True), rtol=1e-5, atol=1e-6
         )

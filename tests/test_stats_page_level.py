@@ -1,5 +1,6 @@
 """Page-level generic hypotheses: a business-vs-personal contrast of a page measure is a two-group
-comparison of pages (not a correlation), checked against an independent computation on page means."""
+comparison of pages (not a correlation), checked against an independent computation on page
+means."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def test_generic_page_level_account_type_is_a_page_comparison(posts):
     )
     assert row["n_obs"] == row["n_clusters"] == len(pages)  # one page = one observation
     assert row["estimate_name"] == "IRR"
-    # independent: the saturated two-group model's ratio is the ratio of the groups' averages of page means
+    # independent: the saturated two-group model's ratio is the ratio of the groups' averages of
+    # page means
     ratio = biz.mean() / per.mean()
     assert row["estimate"] == pytest.approx(ratio, rel=1e-8)
     # independent robust SE of log(ratio): sandwich of the two group means, small-sample factor
@@ -63,7 +65,8 @@ def test_generic_page_level_account_type_is_a_page_comparison(posts):
     q = stats.t(G - 1).ppf(0.975)
     assert row["ci_low"] == pytest.approx(np.exp(np.log(ratio) - q * se), rel=1e-6)
     assert row["ci_high"] == pytest.approx(np.exp(np.log(ratio) + q * se), rel=1e-6)
-    # the same conclusion from scipy's Welch t-test on the page means, and the rank robustness test = scipy's
+    # the same conclusion from scipy's Welch t-test on the page means, and the rank robustness
+    # test = scipy's
     welch = stats.ttest_ind(biz, per, equal_var=False, alternative="less")
     assert (welch.pvalue < 0.05) == (row["p_value"] < 0.05) and row["verdict"] == "supported"
     rob = res.robustness.set_index("test")

@@ -1,8 +1,9 @@
 """The result record a report notebook publishes, and how to read it back.
 
 The executed notebook carries its result as one display output with MIME type
-:data:`RESULT_MIME` (``application/vnd.dialogic.result+json``): a JSON object, deterministic (sorted
-keys, no NaN), that holds the parameters, a summary of the data and ``HypothesisResult.to_dict()``.
+:data:`RESULT_MIME` (``application/vnd.dialogic.result+json``): a JSON object, deterministic
+(sorted keys, no NaN), that holds the parameters, a summary of the data and
+``HypothesisResult.to_dict()``.
 The runner reads it with :func:`extract_result`; no notebook writes files.
 """
 
@@ -23,7 +24,9 @@ RECORD_VERSION = 1
 def build_record(
     result: Any, data: Any = None, params: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The JSON-safe record of one report: ``version, hypothesis, verdict, parameters, data, result``.
+    """The JSON-safe record of one report.
+
+    Its keys: ``version, hypothesis, verdict, parameters, data, result``.
 
     Parameters
     ----------

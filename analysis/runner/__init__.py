@@ -7,7 +7,8 @@ around :func:`run_study` and :func:`reproduce_report`. One concern per module:
 - :mod:`~analysis.runner.parameters` — typed checks before any kernel starts;
 - :mod:`~analysis.runner.hashing` — content hashes, cache keys, atomic writes;
 - :mod:`~analysis.runner.provenance` — what made a report;
-- :mod:`~analysis.runner.kernels` — warm kernel factory (fresh kernels forked from preloaded imports);
+- :mod:`~analysis.runner.kernels` — warm kernel factory (fresh kernels forked from preloaded
+  imports);
 - :mod:`~analysis.runner.engine` — one notebook execution + rendering in a worker;
 - :mod:`~analysis.runner.backends` — local warm worker pool, Dask distributed;
 - :mod:`~analysis.runner.publish` — atomic report folders, failure pages, crash recovery;

@@ -1,4 +1,5 @@
-"""The progress display of ``dialogic run``: each report's state, live in a terminal, plain lines in CI logs.
+"""The progress display of ``dialogic run``: each report's state, live in a terminal, plain lines
+in CI logs.
 
 A report goes through ``queued -> running -> rendering -> done | failed``, or is ``cached`` from
 the start. :class:`RunDisplay` receives these transitions (``display.state(name, state)``) and the
@@ -52,7 +53,7 @@ class RunDisplay:
         self.states: dict[str, str] = {}
         self.bar: tqdm | None = None
 
-    # -- the run calls these ------------------------------------------------------------------------
+    # -- the run calls these ----------------------------------------------------------------------
     def line(self, text: str) -> None:
         """A message that is not a state change (plan summary, totals, errors)."""
         if self.bar is not None:
@@ -107,7 +108,7 @@ class RunDisplay:
                     self.line(indent + " ".join(str(detail).split()))
         self._refresh()
 
-    # -- internals ----------------------------------------------------------------------------------
+    # -- internals --------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """How many reports are in each state right now."""
         return {s: sum(v == s for v in self.states.values()) for s in STATES}

@@ -32,7 +32,8 @@ CORRECTION_TEXT = {
 
 
 def output_name(audience: str, language: str, languages: list[str]) -> str:
-    """File name of one rendering: ``academic.html`` for the first language, ``academic.fr.html`` else.
+    """File name of one rendering: ``academic.html`` for the first language, ``academic.fr.html``
+    else.
 
     The ``brief-pdf`` audience is the brief printed to PDF: ``brief.pdf``, ``brief.fr.pdf``.
     """
@@ -89,7 +90,7 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
     from analysis.stats.multiple import METHODS
 
     adjusted = multipletests([r["p_value"] for r in family], method=METHODS[method])[1]
-    for r, p in zip(family, adjusted):
+    for r, p in zip(family, adjusted, strict=True):
         r["p_adjusted"] = float(p)
         row = dict(r["_row"], p_adjusted=float(p))
         if {"alpha", "reliable"} <= set(row):
@@ -99,7 +100,8 @@ def adjust(rows: list[dict[str, Any]], method: str) -> None:
 
 
 def _coverage_figure(record: dict[str, Any]) -> str:
-    """``13 of ~467 reported replies (3 %)`` from a results.json record, '' when it has no audit."""
+    """``13 of ~467 reported replies (3 %)`` from a results.json record, '' when it has no
+    audit."""
     cov = (
         (record.get("data") or {}).get("coverage")
         if isinstance(record.get("data"), dict)
@@ -164,7 +166,8 @@ def study_entries(study) -> list[dict[str, Any]]:
 
 
 def write_index(study, force: bool = False) -> Path:
-    """(Re)write ``<output>/index.html`` for ``study``; skipped when nothing it shows has changed."""
+    """(Re)write ``<output>/index.html`` for ``study``; skipped when nothing it shows has
+    changed."""
     out = study.output
     rows, state = [], []
     entries = study_entries(study)
@@ -191,7 +194,8 @@ def write_index(study, force: bool = False) -> Path:
             {
                 "name": name,
                 "hypothesis": entry["hypothesis"],
-                # a part of a split hypothesis (H4a) has no claim in the study file: its own from the result
+                # a part of a split hypothesis (H4a) has no claim in the study file: its own from
+                # the result
                 "claim": entry["claim"] or str(headline(record)["_row"].get("claim") or ""),
                 "grid": {k: _grid_text(v) for k, v in entry["grid"].items()},
                 "in_plan": entry["in_plan"],

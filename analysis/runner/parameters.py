@@ -46,7 +46,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The notebook's parameters as papermill reads them: name -> {inferred_type_name, default, help}."""
+    """The notebook's parameters as papermill reads them.
+
+    name -> {inferred_type_name, default, help}.
+    """
     sha = hashing.file_sha256(notebook)
     cache = hashing.CACHE_DIR / f"inspect-{sha[:24]}.json"
     if cache.is_file():
@@ -86,7 +89,8 @@ def _base_type(type_name: str) -> str:
 
 
 def dates_as_text(values: dict[str, Any], declared: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """``values`` with YAML dates and datetimes given back as ISO text where the notebook wants a ``str``.
+    """``values`` with YAML dates and datetimes given back as ISO text where the notebook wants a
+    ``str``.
 
     YAML reads an unquoted ``2024-01-01`` (in ``-p start=2024-01-01``, a ``-f`` file or the study
     file) as a date; papermill users expect the text they typed, as papermill's own ``-p`` gives
@@ -176,7 +180,8 @@ def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]
     unknown = [k for k in values if k not in declared]
     if unknown:
         raise ParameterError(
-            f"parameter `{unknown[0]}` is not a parameter of {where}; it takes: {', '.join(declared)}. "
+            f"parameter `{unknown[0]}` is not a parameter of {where}; "
+            f"it takes: {', '.join(declared)}. "
             f"Fix the study file or the -p/-f override."
         )
     for name, value in values.items():
@@ -194,7 +199,8 @@ def _check(notebook: Path, values: dict[str, Any], where: str) -> dict[str, Any]
             continue
         if not isinstance(value, accepted) or (bool not in accepted and isinstance(value, bool)):
             raise ParameterError(
-                f"parameter `{name}` = {value!r} ({where}) has type {type(value).__name__}; the notebook "
+                f"parameter `{name}` = {value!r} ({where}) has type {type(value).__name__}; "
+                "the notebook "
                 f"declares {meta['inferred_type_name']} ({meta.get('help') or 'no description'}), "
                 f"default {meta.get('default')}"
             )

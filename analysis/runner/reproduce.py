@@ -29,7 +29,8 @@ from analysis.runner import study as study_module
 from analysis.runner.errors import EXIT_NOT_IDENTICAL, EXIT_OK, FAILURE_EXIT_CODES, StudyError
 from analysis.runner.index import output_name
 
-# ISO timestamps and the dates a page prints (e.g. "22 November 2025", "22 novembre 2025", 2025-11-22).
+# ISO timestamps and the dates a page prints (e.g. "22 November 2025", "22 novembre 2025",
+# 2025-11-22).
 _TIME_PATTERNS = [
     re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
     re.compile(rb"\b\d{1,2}(?:er)? [A-Za-z\xc3\xa9\xc3\xbb]+\.? \d{4}\b"),
@@ -116,7 +117,8 @@ def _changed_inputs(prov: dict[str, Any], notebook: Path, data_dir: Path | None)
 def reproduce_report(
     report_dir: str | Path, progress: Callable[[str], None] = lambda line: None
 ) -> Verdict:
-    """Rerun the report in ``report_dir`` and compare it with the recorded files (see module docstring)."""
+    """Rerun the report in ``report_dir`` and compare it with the recorded files (see module
+    docstring)."""
     from analysis.runner.backends import run_local
     from analysis.runner.kernels import notebook_imports
     from analysis.runner.parameters import declared_parameters
@@ -145,7 +147,8 @@ def reproduce_report(
     ):  # PDFs are not compared anyway
         audiences = [a for a in audiences if a != "brief-pdf"]
         progress(
-            f"WARNING: {study_module.CHROMIUM} is not installed (apt-get install chromium): the PDF is not reprinted"
+            f"WARNING: {study_module.CHROMIUM} is not installed (apt-get install chromium): "
+            "the PDF is not reprinted"
         )
     params = dict(sorted(prov["parameters"].items()))
     variants = (
@@ -184,7 +187,8 @@ def reproduce_report(
         files.update(outcome["files"])
     for name, new in sorted(files.items()):
         if name == "notebook.ipynb" or name.endswith(".pdf"):
-            continue  # timestamps by design (execution, PDF creation); compared through the HTML pages
+            # timestamps by design (execution, PDF creation); compared through the HTML pages
+            continue
         old_path = folder / name
         if not old_path.is_file():
             verdict.different[name] = "missing in the recorded report"
