@@ -181,6 +181,9 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 + "\n"
             ).encode()
             files["notebook.ipynb"] = executed.read_bytes()
+            from analysis.report.exports import table_files
+
+            files.update(table_files(result))  # results/robustness .csv .tex .md, for papers
         return {
             "report": job["report"],
             "language": job["language"],

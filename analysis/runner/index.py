@@ -225,9 +225,18 @@ def write_index(study, force: bool = False) -> Path:
             study.unavailable,
         ]
     )
-    if not force and index.is_file() and f'content="{key}"' in index.read_text(encoding="utf-8"):
+    if (
+        not force
+        and index.is_file()
+        and (out / "index.csv").is_file()
+        and f'content="{key}"' in index.read_text(encoding="utf-8")
+    ):
         return index
     adjust(rows, study.correction)
+    from analysis.report.exports import index_files
+
+    for filename, data in index_files(rows, study.title).items():  # for papers: .csv .tex .md
+        hashing.atomic_write(out / filename, data)
     from analysis.runner.provenance import code_version, relative
 
     html = render_template(
