@@ -259,3 +259,38 @@ def test_citation_cff_parses_with_the_required_keys_and_the_package_version():
     assert cff["cff-version"] == "1.2.0" and cff["license"] == "MIT"
     assert str(cff["version"]) == analysis.__version__
     assert cff["authors"] == [{"name": "The Dialogic authors"}]
+
+
+def test_the_figure_output_hands_svg_pdf_and_descriptives_to_the_runner(simulated, monkeypatch):
+    import base64
+    from types import SimpleNamespace
+
+    import nbformat
+    import numpy as np
+
+    from analysis.plots import key_figure
+    from analysis.report.views import figure_html
+
+    results, posts, comments = simulated
+    data = SimpleNamespace(posts=posts, comments=comments, language="en")
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    np.random.seed(1)
+    exports.display_figure(data, results[0], figure_html)
+    np.random.seed(1)
+    page = figure_html(key_figure(results[0], posts, comments, "en"), "en")
+    (bundle,) = shown
+    assert bundle["text/html"] == page  # the page shows what it showed before
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("report.show_figure(loaded, result)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+    nb.cells = [cell]
+    files = exports.extract_files(nbformat.reads(nbformat.writes(nb), as_version=4))
+    assert set(files) == {"figure.svg", "figure.pdf"} | {
+        f"descriptives.{e}" for e in ("csv", "tex", "md")
+    }
+    assert files["figure.pdf"].startswith(b"%PDF") and b"<svg" in files["figure.svg"]
+    assert bundle[exports.EXPORTS_MIME]["descriptives.md"] == base64.b64encode(
+        exports.table_files(results[0])["descriptives.md"]
+    ).decode("ascii")
+    assert exports.extract_files(nbformat.v4.new_notebook()) == {}

@@ -10,7 +10,13 @@ the study's ``index.html`` (:func:`analysis.runner.index.write_index`):
 - ``descriptives.{csv,tex,md}``: pages, units and mean outcome by group, when the result's
   ``analysed`` frame is at hand (a :class:`~analysis.stats.result.HypothesisResult`, not a
   ``results.json`` record);
-- ``figure.{svg,pdf}``: the key figure (:func:`figure_files`);
+- ``figure.{svg,pdf}``: the key figure, the drawing of its PNG (:func:`figure_files`).
+
+The last two need the kernel's objects: :func:`display_figure` (what ``report.show_figure``
+calls) hands them to the runner in a second MIME type of the figure's output, :data:`EXPORTS_MIME`
+beside its ``text/html`` (so the pages are unchanged), and the runner reads them back with
+:func:`extract_files`. Also:
+
 - ``index.{csv,tex,md}`` in the study folder: one row per report (:func:`index_files`).
 
 CSV keeps the numbers unrounded (machine-readable, ``NaN`` as an empty cell). LaTeX and Markdown
@@ -432,15 +438,16 @@ def figure_bytes(fig: Any) -> dict[str, bytes]:
 
 
 @contextlib.contextmanager
-def _capture_figures(sink: list[Any]) -> Iterator[None]:
-    """Keep each figure :mod:`analysis.plots` renders (its PNG is made as before)."""
+def _capture_figures(sink: list[dict[str, bytes]]) -> Iterator[None]:
+    """Add :func:`figure_bytes` of each figure :mod:`analysis.plots` renders to ``sink``, saved
+    right after its PNG (same layout, same style context); the PNG is made as before."""
     from analysis import plots
 
     original = plots._render
 
     def render(fig, *args, **kwargs):
         view = original(fig, *args, **kwargs)  # layout first, as the PNG has it
-        sink.append(fig)
+        sink.append(figure_bytes(fig))
         return view
 
     plots._render = render
@@ -459,18 +466,15 @@ def figure_files(
 
     from analysis import plots
 
-    figures: list[Any] = []
+    figures: list[dict[str, bytes]] = []
     state = np.random.get_state()
     np.random.seed(0)  # the strip plot's jitter draws from numpy's global generator
     try:
         with _capture_figures(figures):
             view = plots.key_figure(result, posts, comments, language)
-        if not view.drawn or not figures:
-            return {}
-        with plots._style():
-            return figure_bytes(figures[-1])
     finally:
         np.random.set_state(state)
+    return figures[-1] if view.drawn and figures else {}
 
 
 def write_figure(
@@ -482,3 +486,47 @@ def write_figure(
 ) -> list[Path]:
     """Write :func:`figure_files` into ``out_dir``, each file atomically."""
     return _write(figure_files(result, posts, comments, language), Path(out_dir))
+
+
+# -- from the notebook to the runner ---------------------------------------------------------
+
+#: MIME type of the export files a report notebook hands to the runner (base64 of each file),
+#: carried in the key figure's display output beside its ``text/html``: the pages show the HTML
+#: only, so they are unchanged, and the runner publishes the files with the report.
+EXPORTS_MIME = "application/vnd.dialogic.exports+json"
+
+
+def display_figure(data: Any, result: Any, to_html: Any) -> None:
+    """Display the key figure as :func:`analysis.report.views.show_figure` does (``to_html(view,
+    language)``), and hand ``figure.svg``, ``figure.pdf`` (the same drawing as the PNG) and the
+    descriptive tables to the runner in :data:`EXPORTS_MIME`."""
+    import base64
+
+    from IPython.display import display
+
+    from analysis import plots
+
+    figures: list[dict[str, bytes]] = []
+    with _capture_figures(figures):
+        view = plots.key_figure(result, data.posts, data.comments, data.language)
+    files = dict(figures[-1]) if view.drawn and figures else {}
+    files |= {k: v for k, v in table_files(result).items() if k.startswith("descriptives.")}
+    bundle = {
+        "text/html": to_html(view, data.language),
+        "text/plain": "<IPython.core.display.HTML object>",  # what display(HTML(...)) writes
+        EXPORTS_MIME: {k: base64.b64encode(v).decode("ascii") for k, v in sorted(files.items())},
+    }
+    display(bundle, raw=True)
+
+
+def extract_files(nb: Any) -> dict[str, bytes]:
+    """File name -> bytes of the :data:`EXPORTS_MIME` outputs of an executed notebook."""
+    import base64
+
+    files: dict[str, bytes] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            value = out.get("data", {}).get(EXPORTS_MIME)
+            if isinstance(value, dict):
+                files |= {str(k): base64.b64decode(v) for k, v in value.items()}
+    return files

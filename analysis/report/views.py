@@ -204,12 +204,11 @@ def figure_html(view: Any, language: str) -> str:
 
 
 def show_figure(data: Any, result: Any) -> None:
-    """Display the key figure of the hypothesis (:func:`analysis.plots.key_figure`)."""
-    from analysis.plots import key_figure
+    """Display the key figure of the hypothesis (:func:`analysis.plots.key_figure`); its SVG and
+    PDF go to the runner with it (:func:`analysis.report.exports.display_figure`)."""
+    from analysis.report.exports import display_figure
 
-    return _display(
-        figure_html(key_figure(result, data.posts, data.comments, data.language), data.language)
-    )
+    return display_figure(data, result, figure_html)
 
 
 def sensitivity_html(data: Any, result: Any) -> str:

@@ -181,9 +181,10 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 + "\n"
             ).encode()
             files["notebook.ipynb"] = executed.read_bytes()
-            from analysis.report.exports import table_files
+            from analysis.report.exports import extract_files, table_files
 
             files.update(table_files(result))  # results/robustness .csv .tex .md, for papers
+            files.update(extract_files(nb))  # the notebook's: figure.svg/.pdf, descriptives
         return {
             "report": job["report"],
             "language": job["language"],
