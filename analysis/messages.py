@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from babel.numbers import format_decimal, get_decimal_symbol
+
 from analysis import catalog, vocabulary
 
 
@@ -179,7 +181,6 @@ MESSAGES: dict[str, Template] = _define(
     ),
     few_pages_tost="few pages ({n}): the equivalence test has little power",
     # --- the models in words (the 'model' column of the results table)
-    alternative="{text}",
     # --- the coverage audit (analysis.coverage)
     coverage_no_count=(
         "{n} comment; the platform reports no count to check it against",
@@ -339,13 +340,12 @@ def _fill(code: str, params: dict[str, Any], language: str) -> str:
         text = catalog.gettext(context, t.english, language)
     if language == catalog.SOURCE_LANGUAGE:
         return text.format(**{k: str(v) for k, v in params.items()})
-    return text.format(**{k: _param(v, language) for k, v in params.items()})
+    return text.format(**{k: write(v, language) for k, v in params.items()})
 
 
-def _param(value: Any, language: str) -> str:
-    """A parameter written in ``language`` (see the module docstring)."""
-    from babel.numbers import format_decimal, get_decimal_symbol
-
+def write(value: Any, language: str) -> str:
+    """A parameter (or any typed value: a :class:`Number`, a :class:`Percent`...) written in
+    ``language`` the way a message writes it (see the module docstring)."""
     locale = catalog.babel_locale(language)
     if isinstance(value, Message | Joined):
         return render(value, language)

@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis import catalog
 from analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_p, fmt_percent
-from analysis.messages import Message, Number, render
+from analysis.messages import Number, write
 
 __all__ = [
     "LANGUAGES",
@@ -310,6 +310,4 @@ def alternative_text(alternative: str, language: str) -> str:
     sign, and '≠' for '!='."""
     if language == catalog.SOURCE_LANGUAGE:
         return str(alternative)
-    return render(Message("alternative", text=Number(str(alternative))), language).replace(
-        "!=", "≠"
-    )
+    return write(Number(str(alternative)), language).replace("!=", "≠")

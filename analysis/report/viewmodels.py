@@ -267,10 +267,10 @@ def plain_sentence(result: Any, language: str) -> str:
 def _nbsp_percent(value: float, language: str) -> str:
     """A threshold as a percentage, its number and sign kept together in another language."""
     from analysis.coverage import percent
-    from analysis.messages import Percent, _param
+    from analysis.messages import Percent, write
 
     text = percent(value)
-    return text if language == catalog.SOURCE_LANGUAGE else _param(Percent(text), language)
+    return text if language == catalog.SOURCE_LANGUAGE else write(Percent(text), language)
 
 
 # --------------------------------------------------------------------------- sections

@@ -91,12 +91,6 @@ def w(key: str, language: str, **values: Any) -> str:
     return catalog.contract(text.format(**values) if values else text, language)
 
 
-def format_p(p: float, language: str = "en") -> str:
-    """APA p: "p = .034", "p < .001"; French "p = 0,034", "p < 0,001" (one implementation:
-    :func:`analysis.formatting.fmt_p`)."""
-    return fmt_p(p, language)
-
-
 def _finite(x: Any) -> bool:
     return isinstance(x, float | int) and math.isfinite(x)
 
@@ -203,7 +197,7 @@ def _apa(res: HypothesisResult, language: str) -> str:
             "adjusted",
             language,
             method=str(r["p_adjust_method"]).capitalize(),
-            p=format_p(r["p_adjusted"], language),
+            p=fmt_p(r["p_adjusted"], language),
         )
     if h.kind == "equivalence":
         return w(
@@ -213,7 +207,7 @@ def _apa(res: HypothesisResult, language: str) -> str:
             outcome=h.text("outcome", language),
             estimate=est,
             bound=_num(r["equivalence_bound"], language),
-            p=format_p(r["p_value"], language),
+            p=fmt_p(r["p_value"], language),
             adjusted=adjusted,
             sample=sample,
             verdict=verdict,
@@ -232,7 +226,7 @@ def _apa(res: HypothesisResult, language: str) -> str:
         stat=stat,
         statistic=_num(r["statistic"], language),
         side=side,
-        p=format_p(r["p_value"], language),
+        p=fmt_p(r["p_value"], language),
         adjusted=adjusted,
         sample=sample,
         verdict=verdict,
