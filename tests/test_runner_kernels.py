@@ -153,3 +153,33 @@ def test_run_option_and_environment_variable_reach_the_run(tmp_path, monkeypatch
     assert seen["kernels"] is None  # the configured default, read by the runner
     bad = invoke(run, [path, "--kernels", "fast"])
     assert bad.exit_code == 2 and "'fast' is not one of 'stock', 'forked'" in bad.output
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_while_starting_is_replaced_and_the_run_says_so(tmp_path, monkeypatch):
+    """Two kernels started at once can race for one free port, and the loser exits before it
+    answers (jupyter/jupyter_client#154): the report runs on a new kernel, not a failure page."""
+    launched: list[list[str]] = []
+    real_launch = kernels.StockProvisioner.launch_kernel
+
+    async def first_kernel_dies(self, cmd, **kwargs):
+        launched.append(cmd)
+        if len(launched) == 1:  # a real process that exits before it replies to kernel_info
+            cmd = [sys.executable, "-c", "raise SystemExit(1)"]
+        return await real_launch(self, cmd, **kwargs)
+
+    monkeypatch.setattr(kernels.StockProvisioner, "launch_kernel", first_kernel_dies)
+    folder, lines = _run(tmp_path, "restarted", "stock")
+    assert len(launched) == 2
+    warnings = [line for line in lines if "WARNING" in line]
+    assert len(warnings) == 1 and "a kernel died while starting" in warnings[0], lines
+    assert "before replying to kernel_info" in warnings[0]
+    assert {"academic.html", "brief.html", "results.json"} <= {p.name for p in folder.iterdir()}
+
+
+def test_only_a_kernel_death_before_its_first_reply_starts_a_new_kernel():
+    from analysis.runner.engine import kernel_died_at_start
+
+    assert kernel_died_at_start(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not kernel_died_at_start(RuntimeError("Kernel died while waiting for execute reply"))
+    assert not kernel_died_at_start(ValueError("before replying to kernel_info"))

@@ -81,7 +81,9 @@ def _stable_cell_ids(nb) -> None:
             cell["id"] = f"injected-parameters-{index}"
 
 
-def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any]:
+def _failure(
+    job: dict, kind: str, error: dict, started: float, restarts: list[str] = ()
+) -> dict[str, Any]:
     return {
         "report": job["report"],
         "language": job["language"],
@@ -91,7 +93,7 @@ def _failure(job: dict, kind: str, error: dict, started: float) -> dict[str, Any
         "files": {},
         "result": None,
         "seconds": time.monotonic() - started,
-        "warnings": _fallbacks(),
+        "warnings": _fallbacks() + list(restarts),
     }
 
 
@@ -101,10 +103,55 @@ def _fallbacks() -> list[str]:
     return kernels.take_fallbacks()
 
 
+#: How many times a job starts a new kernel when one dies before it answers (see
+#: :func:`kernel_died_at_start`); no cell has run then, so starting again changes nothing.
+KERNEL_START_ATTEMPTS = 3
+
+KERNEL_RESTART_WARNING = (
+    "a kernel died while starting ({reason}); the report ran on a new kernel "
+    "(most often two kernels raced for the same network port)"
+)
+
+
+def kernel_died_at_start(exc: BaseException) -> bool:
+    """True for jupyter_client's ``RuntimeError`` raised when a new kernel exits before it replies
+    to ``kernel_info`` (the classic race of two kernels started at once for one free port, see
+    jupyter/jupyter_client#154): the notebook has not started, so the job may start again."""
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
+
+
+def _execute_with_restarts(job, nb_in, executed: Path, workdir: Path, restarts: list[str]):
+    """papermill on a fresh kernel; a kernel that dies before its first reply is replaced (up to
+    :data:`KERNEL_START_ATTEMPTS` kernels), each replacement noted in ``restarts``."""
+    import papermill
+
+    from analysis.runner import kernels
+
+    attempt = 1
+    while True:
+        try:
+            return papermill.execute_notebook(
+                nb_in,
+                str(executed),
+                parameters=job["parameters"],
+                cwd=str(workdir),
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                log_output=False,
+                kernel_name=job.get("kernel_name") or None,
+                kernel_manager_class=kernels.manager_class(job.get("kernels")),
+                shutdown_kernel="immediate",  # a throwaway kernel: kill it, no graceful handshake
+            )
+        except RuntimeError as exc:
+            if not kernel_died_at_start(exc) or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            restarts.append(KERNEL_RESTART_WARNING.format(reason=exc))
+            attempt += 1
+
+
 def execute_job(job: dict[str, Any]) -> dict[str, Any]:
     """Run one job (see module docstring) and return its outcome; safe to call in any worker."""
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from analysis import progress
@@ -122,19 +169,9 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
             os.environ.setdefault(kernels.ENV_PRELOAD, " ".join(job["preload"]))
         nb_in = nbformat.reads(job["notebook_json"], as_version=4)
         executed = workdir / "notebook.ipynb"
+        restarts: list[str] = []
         try:
-            nb = papermill.execute_notebook(
-                nb_in,
-                str(executed),
-                parameters=job["parameters"],
-                cwd=str(workdir),
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-                log_output=False,
-                kernel_name=job.get("kernel_name") or None,
-                kernel_manager_class=kernels.manager_class(job.get("kernels")),
-                shutdown_kernel="immediate",  # a throwaway kernel: kill it, no graceful handshake
-            )
+            nb = _execute_with_restarts(job, nb_in, executed, workdir, restarts)
         except PapermillExecutionError as exc:
             nb = nbformat.read(str(executed), as_version=4) if executed.exists() else None
             error = (_failing_cell(nb) if nb is not None else {}) or {
@@ -145,7 +182,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 "source": exc.source,
             }
             kind = "data" if error.get("ename", "").endswith(DATA_ERRORS) else "notebook"
-            return _failure(job, kind, error, started)
+            return _failure(job, kind, error, started, restarts)
         _stable_cell_ids(nb)
         nbformat.write(nb, str(executed))
         from analysis.report import brief_to_pdf, extract_result, render_report
@@ -194,7 +231,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
             "files": files,
             "result": result,
             "seconds": time.monotonic() - started,
-            "warnings": _fallbacks(),
+            "warnings": _fallbacks() + restarts,
         }
     except Exception as exc:  # noqa: BLE001 - any other failure becomes this report's failure page
         return _failure(
@@ -207,6 +244,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
                 "source": "",
             },
             started,
+            restarts,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
