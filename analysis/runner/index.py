@@ -165,9 +165,13 @@ def study_entries(study) -> list[dict[str, Any]]:
     return entries
 
 
-def write_index(study, force: bool = False) -> Path:
-    """(Re)write ``<output>/index.html`` for ``study``; skipped when nothing it shows has
-    changed."""
+def index_rows(study) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    """The rows of the index (one per report of :func:`study_entries`, p-values not yet adjusted:
+    :func:`adjust`) and the state that says when they change (name, cache key, failed, in plan).
+
+    The study brief (:mod:`analysis.runner.study_brief`) reads the same rows, so its verdicts are
+    the index's.
+    """
     out = study.output
     rows, state = [], []
     entries = study_entries(study)
@@ -208,6 +212,15 @@ def write_index(study, force: bool = False) -> Path:
             }
         )
         state.append([name, key, failed, entry["in_plan"]])
+    return rows, state
+
+
+def write_index(study, force: bool = False) -> Path:
+    """(Re)write ``<output>/index.html`` for ``study``; skipped when nothing it shows has
+    changed."""
+    out = study.output
+    entries = study_entries(study)
+    rows, state = index_rows(study)
     grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))
     index = out / "index.html"
     template = "".join(
