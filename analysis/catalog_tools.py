@@ -40,6 +40,8 @@ REGISTERING_MODULES = (
     "analysis.stats.words",
     "analysis.measures",
     "analysis.formatting",
+    "analysis.runner.recommend",
+    "analysis.runner.study_brief",
 )
 
 

@@ -260,7 +260,15 @@ class Percent(str):
 
 
 class Group(str):
-    """A group label: translated when the catalogue knows it (context ``group``)."""
+    """A group label: translated when the catalogue knows it (context ``group``), or by the
+    study's own words for it (``words``: language -> text, a study's account groups)."""
+
+    words: dict[str, str]
+
+    def __new__(cls, label: str, words: dict[str, str] | None = None) -> Group:
+        self = super().__new__(cls, label)
+        self.words = dict(words or {})
+        return self
 
 
 class Measure(str):
@@ -386,6 +394,9 @@ def group_name(label: str, language: str) -> str:
     generic labels of :mod:`analysis.stats` ("posts with x", "other posts"), else as it is."""
     if language == catalog.SOURCE_LANGUAGE:
         return str(label)
+    own = getattr(label, "words", {}).get(language)
+    if own:
+        return own
     known = catalog.by_context(f"group.{label}")
     if known is not None:
         return catalog.gettext(f"group.{label}", known, language)

@@ -44,6 +44,7 @@ from matplotlib.figure import Figure
 
 from analysis import catalog
 from analysis.formatting import fmt_number, fmt_percent
+from analysis.vocabulary import strip_article as _strip_article
 
 #: Every word of the figures, in English, by key; the catalogues translate each under its key
 #: (``msgctxt``), as they do the report's words. Owned here so that the figures import nothing
@@ -58,14 +59,18 @@ TEXTS: dict[str, str] = {
     "fig.unanswered": "Share of comments still unanswered",
     "fig.followers": "Audience size (followers, log scale)",
     "fig.page_type": "Page type",
+    "fig.group": "Group",
     "fig.outcome_per_page": "{outcome} (mean per page)",
     "fig.alt.groups": "Dot plot of {outcome}, one dot per page and group: {n} pages, {k} groups. "
     "Medians: {medians}.",
     "fig.alt.km": "Curves of the share of comments still unanswered over the first {window} "
     "hours, by page type. Share unanswered after 24 hours: {at24}.",
+    "fig.alt.km.groups": "Curves of the share of comments still unanswered over the first "
+    "{window} hours, by group. Share unanswered after 24 hours: {at24}.",
     "fig.alt.scatter": "Scatter plot of mean replies per post against audience size for {n} pages "
     "(log scales); Spearman rho = {rho}.",
     "fig.title.H1": "Replies per post, business and personal pages",
+    "fig.title.H1.groups": "Replies per post, {focal} and {reference}",
     "fig.title.H2": "Share of audience comments answered by the page",
     "fig.title.H3": "Replies per post, question posts and other posts",
     "fig.title.H4": "Time until the page answers a comment",
@@ -214,22 +219,22 @@ def _join_notes(*notes: str) -> str:
     return " ".join(n for n in notes if n)
 
 
-ARTICLES = catalog.register(
-    "grammar.articles",
-    "the",
-    comment="the articles a group's name may start with, separated by spaces (French: les le la "
-    "l'); an axis label drops them",
-)
+def _legend_title(result: Any, language: str) -> str:
+    """'Page type' for business vs personal pages, 'Group' for a study's own groups."""
+    groups = getattr(result.hypothesis, "groups", None)
+    return t("fig.page_type" if groups is None or groups.is_default else "fig.group", language)
 
 
-def _strip_article(text: str, language: str = catalog.SOURCE_LANGUAGE) -> str:
-    """``text`` without the leading article the language's catalogue lists ('the', 'les')."""
-    articles = catalog.gettext("grammar.articles", ARTICLES, language).split()
-    for art in sorted(articles, key=len, reverse=True):
-        prefix = art if art.endswith("'") else art + " "
-        if text.lower().startswith(prefix):
-            return text[len(prefix) :]
-    return text
+def _title(result: Any, key: str, language: str, **values: str) -> str:
+    """The figure's title; a study's own groups get the title that names them."""
+    groups = result.hypothesis.groups
+    if not groups.is_default and f"{key}.groups" in TEXTS:
+        hyp = result.hypothesis
+        focal, reference = (
+            _strip_article(hyp.text(which, language), language) for which in ("focal", "reference")
+        )
+        return t(f"{key}.groups", language, focal=focal, reference=reference, **values)
+    return t(key, language, **values)
 
 
 def group_labels(result: Any, language: str) -> dict[int, str]:
@@ -366,7 +371,7 @@ def page_means(
     outcome = result.hypothesis.outcome
     hid = result.hypothesis.id
     key = f"fig.title.{hid}" if f"fig.title.{hid}" in TEXTS else "fig.title.generic"
-    title = t(key, language, outcome=_outcome_words(result, language).capitalize())
+    title = _title(result, key, language, outcome=_outcome_words(result, language).capitalize())
     df = _usable(_analysed(result), outcome)
     if len(df) and not df["group"].isin([0, 1]).all():
         df = df[df["group"].isin([0, 1])]
@@ -549,8 +554,13 @@ def unanswered_curves(
     )
     ax.set_xlabel(t("fig.hours", language))
     ax.set_ylabel(t("fig.unanswered", language))
-    ax.legend(title=t("fig.page_type", language), frameon=False)
-    alt = t("fig.alt.km", language, window=fmt_number(window, language, 0), at24="; ".join(at24))
+    ax.legend(title=_legend_title(result, language), frameon=False)
+    alt = t(
+        "fig.alt.km" if result.hypothesis.groups.is_default else "fig.alt.km.groups",
+        language,
+        window=fmt_number(window, language, 0),
+        at24="; ".join(at24),
+    )
     note = _join_notes(
         t("fig.none_answered", language) if not df[_EVENT].any() else "",
         _missing_group_note(result, present, language),
@@ -613,7 +623,7 @@ def audience_scatter(
     ax.set_xlabel(t("fig.followers", language))
     ax.set_ylabel(t("fig.replies_per_post", language))
     if hue_order:
-        ax.legend(title=t("fig.page_type", language), frameon=False)
+        ax.legend(title=_legend_title(result, language), frameon=False)
     rho = np.nan
     if len(known) >= 2 and known[x].nunique() > 1 and known[y].nunique() > 1:
         rho = spearmanr(known[x], known[y]).statistic
@@ -667,7 +677,7 @@ def negative_split(
     ax.set_xlabel("")
     ylabel = t("fig.answered_share", language)
     ax.set_ylabel(ylabel)
-    ax.legend(title=t("fig.page_type", language), frameon=False)
+    ax.legend(title=_legend_title(result, language), frameon=False)
     med = pages.groupby(["label", "kind"])[hyp.outcome].mean()
     medians = "; ".join(f"{a} / {b} {fmt_percent(v, language)}" for (a, b), v in med.items())
     alt = t(

@@ -181,3 +181,21 @@ def contrast_words(column: str, side: str, language: str) -> str | None:
     if english is None:
         return None
     return catalog.gettext(f"contrast.{column}.{side}", english, language)
+
+
+ARTICLES = catalog.register(
+    "grammar.articles",
+    "the",
+    comment="the articles a group's name may start with, separated by spaces (French: les le la "
+    "l'); an axis label drops them",
+)
+
+
+def strip_article(text: str, language: str = catalog.SOURCE_LANGUAGE) -> str:
+    """``text`` without the leading article the language's catalogue lists ('the', 'les')."""
+    articles = catalog.gettext("grammar.articles", ARTICLES, language).split()
+    for art in sorted(articles, key=len, reverse=True):
+        prefix = art if art.endswith("'") else art + " "
+        if text.lower().startswith(prefix):
+            return text[len(prefix) :]
+    return text

@@ -38,6 +38,14 @@ claim: str = ""  # the study's own wording of the claim in English; empty for th
 claim_fr: str = ""  # the study's own wording of the claim in French; empty for the catalogue's or a derived one
 correction: str = "holm"  # multiple-testing correction of the study index (holm, bh or none), named on the page
 coverage_threshold: float = 0.8  # pages holding less than this share of their platform-reported comments are left out of the sensitivity rerun
+group_column: str = "account_type"  # account column of the two groups compared: account_type (business, personal) or account_group (any labels, see group_file)
+focal_group: str = "business"  # the group the claim is about (a label of the column)
+reference_group: str = "personal"  # the group it is compared with
+group_file: str = ""  # CSV of account_id and group (the labels of account_group), relative to the project root; empty to use the accounts table
+focal_name: str = ""  # the focal group in English words; empty for the label
+reference_name: str = ""  # the reference group in English words; empty for the label
+focal_name_fr: str = ""  # the focal group in French words, with the article
+reference_name_fr: str = ""  # the reference group in French words, with the article
 
 # %% tags=["setup"]
 # Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.

@@ -17,6 +17,7 @@ Steps (one module each; none imports :mod:`analysis.report`, :mod:`analysis.runn
 - :mod:`analysis.pipeline.tables` — the canonical tables read and filtered.
 - :mod:`analysis.pipeline.measures` — the measures computed (here or on Dask) or read from the
   cache beside the data (:mod:`analysis.measures_cache`).
+- :mod:`analysis.pipeline.groups` — the two account groups compared, labels from a group file.
 - :mod:`analysis.pipeline.loaded` — :class:`Loaded` (tables, measures, provenance) and its
   coverage-restricted subsets.
 - :mod:`analysis.pipeline.hypothesis` — :func:`test`: the hypothesis on the loaded measures.
@@ -28,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from analysis.ledger import read_dataset_info
+from analysis.pipeline import groups as _groups
 from analysis.pipeline import measures as _measures
 from analysis.pipeline import tables as _tables
 from analysis.pipeline.hypothesis import (
@@ -42,6 +44,7 @@ from analysis.pipeline.parameters import (
     NOTEBOOK_PARAMETERS,
     Parameters,
     from_namespace,
+    resolve_data_dir,
     validate_parameters,
 )
 
@@ -73,12 +76,19 @@ def load(params: Mapping[str, Any]) -> Loaded:
     folder = _tables.data_dir(params)
     dataset = read_dataset_info(folder)
     frames, key, cached = _measures.load_or_compute(folder, params, dataset)
+    group_file = resolve_data_dir(params["group_file"]) if params["group_file"] else None
+    accounts, measures = _groups.apply_groups(
+        frames["accounts"],
+        {"posts": frames["post_measures"], "comments": frames["comment_measures"]},
+        _groups.groups_from_params(params),
+        group_file,
+    )
     return Loaded(
         params=params,
-        tables=CanonicalTables(frames["accounts"], frames["posts"], frames["comments"]),
+        tables=CanonicalTables(accounts, frames["posts"], frames["comments"]),
         exclusions=frames["exclusions"],
-        posts=frames["post_measures"],
-        comments=frames["comment_measures"],
+        posts=measures["posts"],
+        comments=measures["comments"],
         provenance=Provenance(folder, dataset, key, cached),
     )
 

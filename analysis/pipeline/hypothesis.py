@@ -29,9 +29,14 @@ class ThreadsUnavailable(ValueError):
 
 def options(params: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of ``run_hypothesis`` beyond the frames, from the parameters."""
+    from analysis.pipeline.groups import groups_from_params
+
     extra = {k: params[k] for k in GENERIC_PARAMETERS if params[k]}
     if params["direction"] != "catalogue":
         extra["direction"] = params["direction"]
+    groups = groups_from_params(params)
+    if not groups.is_default:
+        extra["groups"] = groups
     return {"alpha": params["alpha"], "min_posts": params["min_posts"], **extra}
 
 

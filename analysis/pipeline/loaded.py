@@ -140,7 +140,16 @@ class Loaded:
                 for row in self.exclusions.to_dict("records")
             ],
             "coverage": self.coverage,
-        }
+        } | self._group_summary()
+
+    def _group_summary(self) -> dict[str, Any]:
+        """``pages_by_group`` (focal, reference, neither) when the study names its own groups."""
+        from analysis.pipeline.groups import group_counts, groups_from_params
+
+        groups = groups_from_params(self.params)
+        if groups.is_default:
+            return {}
+        return {"pages_by_group": group_counts(self.tables.accounts, groups)}
 
 
 def without_pages(loaded: Loaded, pages: set[str]) -> Loaded:

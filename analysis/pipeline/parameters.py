@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import catalog, config
+from analysis.groups import GROUP_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,27 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
             "pages holding less than this share of their platform-reported comments are left "
             "out of the sensitivity rerun",
         ),
+        _p(
+            "group_column",
+            str,
+            "account_type",
+            "account column of the two groups compared: account_type (business, personal) or "
+            "account_group (any labels, see group_file)",
+            GROUP_COLUMNS,
+        ),
+        _p("focal_group", str, "business", "the group the claim is about (a label of the column)"),
+        _p("reference_group", str, "personal", "the group it is compared with"),
+        _p(
+            "group_file",
+            str,
+            "",
+            "CSV of account_id and group (the labels of account_group), relative to the project "
+            "root; empty to use the accounts table",
+        ),
+        _p("focal_name", str, "", "the focal group in English words; empty for the label"),
+        _p("reference_name", str, "", "the reference group in English words; empty for the label"),
+        _p("focal_name_fr", str, "", "the focal group in French words, with the article"),
+        _p("reference_name_fr", str, "", "the reference group in French words, with the article"),
     ]
 }
 
@@ -189,6 +211,10 @@ PRESENTATION_PARAMETERS = (
     "claim",
     "claim_fr",
     "correction",
+    "focal_name",
+    "reference_name",
+    "focal_name_fr",
+    "reference_name_fr",
 )
 
 
@@ -293,6 +319,18 @@ def _check_values(out: dict[str, Any]) -> None:
             f"parameter `coverage_threshold` = {out['coverage_threshold']!r} must be a share "
             "between 0 and 1, e.g. 0.8"
         )
+    if out["focal_group"] == out["reference_group"] or not out["focal_group"]:
+        raise ValueError(
+            f"parameters `focal_group` = {out['focal_group']!r} and `reference_group` = "
+            f"{out['reference_group']!r} must be two different labels of `{out['group_column']}`"
+        )
+    if out["group_file"]:
+        path = resolve_data_dir(out["group_file"])
+        if not path.is_file():
+            raise ValueError(
+                f"parameter `group_file` = {out['group_file']!r}: file {path} not found; give a "
+                "CSV with columns account_id and group, relative to the project root"
+            )
     if out["logo"]:
         logo_file(out["logo"])  # a real image, checked by its content, before any kernel starts
 
@@ -334,6 +372,14 @@ class Parameters(Mapping[str, Any]):
     claim_fr: str = ""
     correction: str = "holm"
     coverage_threshold: float = config.DEFAULT_COVERAGE_THRESHOLD
+    group_column: str = "account_type"
+    focal_group: str = "business"
+    reference_group: str = "personal"
+    group_file: str = ""
+    focal_name: str = ""
+    reference_name: str = ""
+    focal_name_fr: str = ""
+    reference_name_fr: str = ""
 
     @classmethod
     def parse(cls, values: Mapping[str, Any]) -> Parameters:

@@ -155,6 +155,10 @@ STRINGS: dict[str, str] = {
     "data.pages_by_type_unknown": (
         "{business} business pages, {personal} personal pages, {unknown} of unknown type"
     ),
+    "data.pages_by_group": "{n_focal} {focal}, {n_reference} {reference}",
+    "data.pages_by_group_neither": (
+        "{n_focal} {focal}, {n_reference} {reference}, {n_neither} in neither group"
+    ),
     "data.posts": "Posts",
     "data.comments": "Comments",
     "data.source": "Source",

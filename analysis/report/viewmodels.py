@@ -574,15 +574,23 @@ def model_exclusions(
     return rows
 
 
-def _quotes(frame: pd.DataFrame, language: str) -> tuple[Quote, ...]:
+def _quotes(frame: pd.DataFrame, language: str, groups: Any = None) -> tuple[Quote, ...]:
+    """Example comments with where they come from: platform, the page's type (or its group,
+    in the study's words, when the study names its own groups) and language."""
+    from analysis.vocabulary import strip_article
+
     items = []
     for r in frame.head(N_MARKUP_SHOWN).to_dict("records"):
-        kind = t(
-            f"type.{r['account_type']}"
-            if r.get("account_type") in ("business", "personal")
-            else "type.unknown_page",
-            language,
-        )
+        if groups is not None and not groups.is_default:
+            words = groups.label_words(str(r.get(groups.column)), language)
+            kind = strip_article(words, language) if words else ""
+        else:
+            kind = t(
+                f"type.{r['account_type']}"
+                if r.get("account_type") in ("business", "personal")
+                else "type.unknown_page",
+                language,
+            )
         meta = tuple(
             str(v)
             for v in (r.get("platform"), kind, r.get("lang"))
@@ -590,6 +598,25 @@ def _quotes(frame: pd.DataFrame, language: str) -> tuple[Quote, ...]:
         )
         items.append(Quote(str(r.get("text") or ""), meta))
     return tuple(items)
+
+
+def _pages_by_group(counts: dict[str, int], data: Any, lang: str) -> str:
+    """'12 newsrooms, 30 journalists, 3 in neither group' (the study's words, no article)."""
+    from analysis.pipeline.groups import groups_from_params
+    from analysis.vocabulary import strip_article
+
+    focal, reference = (
+        strip_article(w, lang) for w in groups_from_params(data.params).words(lang)
+    )
+    return t(
+        "data.pages_by_group_neither" if counts.get("neither") else "data.pages_by_group",
+        lang,
+        n_focal=fmt_int(counts["focal"], lang),
+        focal=focal,
+        n_reference=fmt_int(counts["reference"], lang),
+        reference=reference,
+        n_neither=fmt_int(counts.get("neither", 0), lang),
+    )
 
 
 def data_view(data: Any, result: Any = None) -> DataView:
@@ -605,6 +632,8 @@ def data_view(data: Any, result: Any = None) -> DataView:
         personal=fmt_int(by.get("personal", 0), lang),
         unknown=fmt_int(by.get("unknown", 0), lang),
     )
+    if "pages_by_group" in s:  # the study's own groups, in its words
+        pages_by_type = _pages_by_group(s["pages_by_group"], data, lang)
     period = t(
         "data.period_value", lang, start=fmt_date(s["start"], lang), end=fmt_date(s["end"], lang)
     )
@@ -654,8 +683,11 @@ def data_view(data: Any, result: Any = None) -> DataView:
         else ""
     )
     sample, marked = _examples(data)
+    from analysis.pipeline.groups import groups_from_params
+
+    groups = groups_from_params(data.params)
     examples = (
-        Quotes(t("h.examples", lang), t("data.examples_note", lang), _quotes(sample, lang))
+        Quotes(t("h.examples", lang), t("data.examples_note", lang), _quotes(sample, lang, groups))
         if len(sample)
         else None
     )
@@ -663,7 +695,7 @@ def data_view(data: Any, result: Any = None) -> DataView:
         Quotes(
             t("h.markup", lang),
             t("data.markup_note", lang, n=fmt_int(len(marked), lang)),
-            _quotes(marked, lang),
+            _quotes(marked, lang, groups),
         )
         if len(marked)
         else None

@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from analysis import catalog
+from analysis.groups import DEFAULT_GROUPS, GROUP_COLUMNS, AccountGroups
 from analysis.vocabulary import (  # noqa: F401  (re-exported: the report's words)
     CONTRAST_LABELS,
     MEASURE_LABELS,
@@ -63,8 +64,14 @@ def _units(unit: str, language: str) -> str:
     return catalog.gettext(f"msg.units.{unit}", f"{unit}s", language)
 
 
-def _groups(unit: str, contrast: str, model: str, language: str) -> dict[str, str]:
-    """Focal and reference group names for a two-group contrast."""
+def _groups(
+    unit: str, contrast: str, model: str, language: str, groups: AccountGroups = DEFAULT_GROUPS
+) -> dict[str, str]:
+    """Focal and reference group names for a two-group contrast (the study's own account groups
+    in the study's words)."""
+    if contrast in GROUP_COLUMNS and not groups.is_default:
+        focal, reference = groups.words(language)
+        return {"focal": focal, "reference": reference}
     col, _, value = contrast.partition("=")
     units = _units(unit, language)
     if value:
@@ -83,7 +90,14 @@ def _groups(unit: str, contrast: str, model: str, language: str) -> dict[str, st
 
 
 def _generic_words(
-    outcome: str, unit: str, contrast: str, direction: str, model: str, kind: str, language: str
+    outcome: str,
+    unit: str,
+    contrast: str,
+    direction: str,
+    model: str,
+    kind: str,
+    language: str,
+    groups: AccountGroups = DEFAULT_GROUPS,
 ) -> dict[str, str]:
     out = noun(outcome, language)
     if kind == "equivalence":
@@ -95,7 +109,7 @@ def _generic_words(
             "question": catalog.contract(_g("question.equivalence", language, x=x, y=y), language),
             "claim": catalog.contract(_g("claim.equivalence", language, x=x, y=y), language),
         }
-    g = _groups(unit, contrast, model, language)
+    g = _groups(unit, contrast, model, language, groups)
     key = {"less": "less", "greater": "more"}.get(direction)
     verb = _label(outcome, key, language) if key else None
     if verb is not None:
@@ -127,6 +141,7 @@ def generic_wording(
     direction: str,
     model: str = "",
     kind: str = "superiority",
+    groups: AccountGroups = DEFAULT_GROUPS,
 ) -> dict[str, str]:
     """Question, claim, group and outcome names of a generic hypothesis, in every language.
 
@@ -135,6 +150,8 @@ def generic_wording(
     outcome, unit, contrast, direction, model, kind
         As given to :func:`analysis.stats.run_hypothesis` (``kind`` "equivalence" for a
         correlation with an equivalence test: the contrast is then a continuous column).
+    groups : AccountGroups
+        The account groups a group contrast compares (their words name the groups).
 
     Returns
     -------
@@ -144,7 +161,7 @@ def generic_wording(
     """
     out = {}
     for language in catalog.languages():
-        words = _generic_words(outcome, unit, contrast, direction, model, kind, language)
+        words = _generic_words(outcome, unit, contrast, direction, model, kind, language, groups)
         out.update({f"{field}_{language}": text for field, text in words.items()})
     return out
 
@@ -187,6 +204,7 @@ def hypothesis_words(hypothesis: Any, params: dict[str, Any]) -> dict[str, str]:
             hypothesis.direction,
             hypothesis.model,
             hypothesis.kind,
+            hypothesis.groups,
         )
     else:
         words = {

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import catalog
+from analysis.groups import DEFAULT_GROUPS, GROUP_COLUMNS, AccountGroups
 from analysis.messages import MESSAGES, Group, Language, Message, Number, joined
 from analysis.stats import correlation, models, survival
 from analysis.stats import robustness as rob
@@ -91,6 +92,15 @@ class Hypothesis:
     #: The hypothesis's own words in other languages (language -> field -> text), e.g. a study's
     #: French claim or the generic wording; what is not here comes from the catalogues.
     translations: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    #: The two account groups of a group contrast (``contrast`` in :data:`GROUP_COLUMNS`):
+    #: business vs personal pages unless the study names others (:func:`with_groups`).
+    groups: AccountGroups = DEFAULT_GROUPS
+
+    def group(self, which: str) -> Group:
+        """The focal or reference group (``which``) as a message parameter: its English words,
+        with the hypothesis's own words in other languages (a study's account groups)."""
+        words = {lang: own[which] for lang, own in self.translations.items() if own.get(which)}
+        return Group(getattr(self, f"{which}_en"), words=words)
 
     def text(self, field: str, language: str) -> str:
         """The words ``field`` (claim, question, focal, reference, outcome) in ``language``: the
@@ -246,6 +256,70 @@ for _h in CATALOGUE.values():  # the catalogue's words, translated in the catalo
     for _label in filter(None, (_h.focal_en, _h.reference_en)):  # in a warning's words
         catalog.register(f"group.{_label}", _label)
 
+#: The claim and question of each group hypothesis with the groups as parameters, for a study
+#: that compares other groups than business and personal pages (:func:`with_groups`).
+GROUP_TEXTS: dict[str, dict[str, str]] = {
+    hid: {
+        name: catalog.register(
+            f"hypothesis.{hid}.{name}.groups", text, params=("focal", "reference")
+        )
+        for name, text in texts.items()
+    }
+    for hid, texts in {
+        "H1": {
+            "claim": "{focal} get fewer replies per post",
+            "question": "Do {focal} get fewer replies per post than {reference}?",
+        },
+        "H2": {
+            "claim": "{focal} answer a smaller share of comments",
+            "question": "Do {focal} answer a smaller share of their comments than {reference}?",
+        },
+        "H4a": {
+            "claim": "{focal} answer fewer comments within the reply window",
+            "question": "Do {focal} answer fewer of their comments within the reply window than "
+            "{reference}?",
+        },
+        "H4b": {
+            "claim": "among the comments they answer, {focal} take longer to answer",
+            "question": "Among the comments answered within the reply window, do {focal} take "
+            "longer than {reference} to answer?",
+        },
+        "H6": {
+            "claim": "{focal} answer negative comments less",
+            "question": "Is the gap between {focal} and {reference} larger for negative comments?",
+        },
+    }.items()
+}
+
+
+def with_groups(hyp: Hypothesis, groups: AccountGroups) -> Hypothesis:
+    """``hyp`` comparing the study's ``groups`` instead of business and personal pages.
+
+    Only a group contrast changes (``contrast`` in :data:`GROUP_COLUMNS`); its group names, and
+    the claim and question of :data:`GROUP_TEXTS`, are written with the study's words in every
+    language (the labels themselves where it gives none). Other hypotheses (questions, audience
+    size) come back as they are.
+    """
+    if hyp.contrast not in GROUP_COLUMNS:
+        return hyp
+    words = {lang: groups.words(lang) for lang in catalog.languages()}
+    fields: dict[str, dict[str, str]] = {}
+    for lang, (focal, reference) in words.items():
+        own = {"focal": focal, "reference": reference}
+        for name, text in GROUP_TEXTS.get(hyp.id, {}).items():
+            template = catalog.gettext(f"hypothesis.{hyp.id}.{name}.groups", text, lang)
+            own[name] = catalog.contract(template.format(**own), lang)
+        fields[lang] = own
+    english = fields.pop(catalog.SOURCE_LANGUAGE)
+    return replace(
+        hyp,
+        contrast=groups.column,
+        groups=groups,
+        translations={**hyp.translations, **fields},
+        **{f"{name}_en": text for name, text in english.items()},
+    )
+
+
 _MODEL_EFFECT = {
     "negbin": "IRR",
     "poisson": "IRR",
@@ -278,10 +352,18 @@ def _group_indicator(
     frame: pd.DataFrame, contrast: str, hyp: Hypothesis
 ) -> tuple[pd.Series, pd.Series]:
     """0/1 focal indicator and its label from the contrast spec; NaN where not in either group."""
-    if contrast == "account_type":
-        col = frame["account_type"].astype("string")
-        g = col.map({"business": 1.0, "personal": 0.0}).astype(float)
-        return g, col
+    if contrast in GROUP_COLUMNS:
+        if contrast not in frame:
+            raise ValueError(
+                f"the groups column `{contrast}` is not in the {hyp.unit} measures; give the "
+                "groups a group file (`group_file`) or compare account_type"
+            )
+        col = frame[contrast].astype("string")
+        g = col.map({hyp.groups.focal: 1.0, hyp.groups.reference: 0.0}).astype(float)
+        if hyp.groups.is_default:
+            return g, col
+        # the study's groups: labelled with their words (messages write them in each language)
+        return g, g.map({1.0: hyp.group("focal"), 0.0: hyp.group("reference")}).astype(object)
     column, _, value = contrast.partition("=")
     if column not in frame:
         raise ValueError(
@@ -312,7 +394,9 @@ def _page_frame(
         raise ValueError(
             "page-level hypotheses need `posts` (post measures) or `pages` (page measures)"
         )
+    groups = {c: (c, "first") for c in GROUP_COLUMNS[1:] if c in posts}
     agg = posts.groupby("account_id").agg(
+        **groups,
         platform=("platform", "first"),
         account_type=("account_type", "first"),
         followers=("followers", "first"),
@@ -803,8 +887,14 @@ def _check_request(hid: str, alpha: float) -> None:
 
 def _resolve_hypothesis(hid: str, direction: str | None, extra: dict[str, Any]) -> Hypothesis:
     """The catalogue's hypothesis, or the generic one built from ``extra``; the keys that define
-    the hypothesis (``outcome``, ``unit``, ``contrast``, ``model``, labels, ``covariates``) are
-    popped from ``extra``, which keeps the test options."""
+    the hypothesis (``outcome``, ``unit``, ``contrast``, ``model``, labels, ``covariates``,
+    ``groups``) are popped from ``extra``, which keeps the test options."""
+    groups = extra.pop("groups", None)
+    hyp = _resolve_words(hid, direction, extra)
+    return with_groups(hyp, groups) if groups is not None else hyp
+
+
+def _resolve_words(hid: str, direction: str | None, extra: dict[str, Any]) -> Hypothesis:
     if hid != "generic":
         if "covariates" in extra:
             return replace(CATALOGUE[hid], covariates=tuple(extra.pop("covariates")))
@@ -854,9 +944,9 @@ def _no_comparison(
     warnings.append(
         Message(
             code,
-            focal=Group(hyp.focal_en),
+            focal=hyp.group("focal"),
             n_focal=int(n_focal),
-            reference=Group(hyp.reference_en),
+            reference=hyp.group("reference"),
             n_reference=int(n_ref),
         )
     )
