@@ -31,6 +31,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analysis._io import from_root
 from analysis.ledger import read_dataset_info
 from analysis.runner import hashing
 from analysis.runner.errors import DataError, ParameterError
@@ -356,24 +357,38 @@ def check_coverage(
 def inconclusive_reason(
     found: dict[str, Any], params: dict[str, Any], data: Path, inputs: dict[str, str]
 ) -> str | None:
-    """Why a business-vs-personal test cannot be run on this data, or None when it can.
+    """Why a two-group test (business vs personal, or the study's own groups) cannot be run on
+    this data, or None when it can.
 
-    Counts, per account type, the pages with at least ``min_posts`` posts in the period and the
-    platforms of ``params`` (the notebook's own filters), from two columns of two tables.
+    Counts, per group, the pages with at least ``min_posts`` posts in the period and the
+    platforms of ``params`` (the notebook's own filters), from two columns of two tables (and
+    the group file, when the groups come from one).
     """
     if found["contrast"] != "account_type" or found["kind"] == "equivalence":
         return None
     if not (data / "accounts.parquet").is_file() or not (data / "posts.parquet").is_file():
         return None
     filters = {k: params.get(k) for k in ("platforms", "start", "end", "min_posts")}
+    column = str(params.get("group_column") or "account_type")
+    focal = str(params.get("focal_group") or "business")
+    reference = str(params.get("reference_group") or "personal")
+    group_file = str(params.get("group_file") or "")
+    if column == "account_group" and not (group_file and from_root(group_file).is_file()):
+        return None  # the notebook names the missing group file
 
     def compute():
         import pandas as pd
         import pyarrow.parquet as pq
 
         acc = pq.read_table(
-            data / "accounts.parquet", columns=["account_id", "platform", "account_type"]
+            data / "accounts.parquet",
+            columns=["account_id", "platform", "handle", "account_type"],
         ).to_pandas()
+        if column == "account_group":
+            from analysis.pipeline.groups import account_labels, read_group_file
+
+            labels = account_labels(acc, read_group_file(from_root(group_file)), column)
+            acc = acc.assign(account_type=labels.fillna("unknown").to_numpy())
         posts = pq.read_table(
             data / "posts.parquet", columns=["account_id", "platform", "created_at"]
         ).to_pandas()
@@ -389,16 +404,27 @@ def inconclusive_reason(
         kept = set(n.index[n >= int(filters["min_posts"] or 0)])
         types = acc[acc["account_id"].isin(kept)]["account_type"].astype(str).value_counts()
         return {
-            "business": int(types.get("business", 0)),
-            "personal": int(types.get("personal", 0)),
-            "unknown": int(types.get("unknown", 0)),
+            "business": int(types.get(focal, 0)),
+            "personal": int(types.get(reference, 0)),
+            "unknown": int(len(kept) - types.get(focal, 0) - types.get(reference, 0)),
             "pages": len(kept),
             "all_pages": int(len(acc)),
         }
 
-    counts = _memoised("groups", ["groups", str(data), inputs, filters], compute, tables=True)
+    key = ["groups", str(data), inputs, filters, column, focal, reference]
+    if column == "account_group":
+        key.append(hashing.file_sha256(from_root(group_file)))
+    counts = _memoised("groups", key, compute, tables=True)
     if counts is None or counts["business"] >= 2 and counts["personal"] >= 2:
         return None
+    if column == "account_group":
+        return (
+            f"each group needs at least two pages with at least {filters['min_posts']} posts; "
+            f"the data have {counts['business']} {focal} and {counts['personal']} {reference} "
+            f"page{'s' if counts['personal'] != 1 else ''} ({counts['unknown']} in neither "
+            f"group). Fix: label more pages in {group_file}, lower `min_posts` or widen the "
+            "period"
+        )
     where_posts = f"with at least {filters['min_posts']} posts" + (
         " in the period" if filters["start"] or filters["end"] else ""
     )

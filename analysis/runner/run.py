@@ -87,6 +87,12 @@ class RunSummary:
         return EXIT_INCONCLUSIVE if self.inconclusive else EXIT_OK
 
 
+def _group_file_hash(params: dict[str, Any]) -> str:
+    """The content hash of the report's group file (a relabelled account reruns it); ``""``."""
+    path = params.get("group_file")
+    return hashing.file_sha256(from_root(path)) if path and from_root(path).is_file() else ""
+
+
 def _data_dir(study: Study, params: dict[str, Any]) -> Path | None:
     value = params.get(study.data_parameter)
     if value in (None, ""):
@@ -180,6 +186,7 @@ def plan_study(study: Study, force: bool = False) -> list[Planned]:
                 "audiences": study.audiences,
                 "languages": study.languages,
                 "format": hashing.FORMAT_VERSION,
+                "group_file": _group_file_hash(first),
             }
         )
         cached = not force and _is_current(

@@ -73,6 +73,7 @@ _KEYS = {
     "description",
     "cache_code",
     "coverage_threshold",
+    "groups",
 }
 _HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+[a-z]?$")
@@ -421,6 +422,7 @@ def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
     shared = dict(raw.get("parameters") or {})
     if "data" in raw:
         shared[data_parameter] = str(raw["data"])
+    shared.update(group_parameters(path, raw.get("groups")))
     grid = _parse_grid(path, raw, overrides)
     hypotheses = raw.get("hypotheses") or []
     if not hypotheses:
@@ -464,6 +466,61 @@ def _parse_grid(path: Path, raw: dict[str, Any], overrides: dict[str, Any]) -> d
             f"e.g. grid: {{start: ['2024-01-01', '2024-04-01']}}"
         )
     return {k: ([overrides[k]] if k in overrides else list(v)) for k, v in grid.items()}
+
+
+#: ``groups:`` keys of a study file -> the notebook parameter each sets (``names`` apart).
+_GROUP_KEYS = {
+    "column": "group_column",
+    "file": "group_file",
+    "focal": "focal_group",
+    "reference": "reference_group",
+}
+
+
+def group_parameters(path: Path, groups: Any) -> dict[str, Any]:
+    """The notebook parameters a study's ``groups:`` mapping sets (empty without one).
+
+    ``file`` (a CSV ``account_id,group``, relative to the project root) implies
+    ``column: account_group``; ``names`` maps each language to the two groups' words
+    (``en: [newsrooms, journalists]``, ``fr: [les rédactions, les journalistes]``)::
+
+        groups:
+          file: data/raw/groups.csv
+          focal: newsroom
+          reference: journalist
+          names: {en: [newsrooms, journalists], fr: [les rédactions, les journalistes]}
+    """
+    if groups is None:
+        return {}
+    example = (
+        "e.g. groups: {file: data/raw/groups.csv, focal: newsroom, reference: journalist, "
+        "names: {en: [newsrooms, journalists]}}"
+    )
+    if not isinstance(groups, dict):
+        raise StudyError(f"{path}: `groups` must be a mapping, {example}")
+    unknown = sorted(set(groups) - set(_GROUP_KEYS) - {"names"})
+    if unknown:
+        raise StudyError(
+            f"{path}: groups: unknown key(s) {unknown}; use {sorted([*_GROUP_KEYS, 'names'])}"
+        )
+    missing = [k for k in ("focal", "reference") if not groups.get(k)]
+    if missing:
+        raise StudyError(f"{path}: groups: give {' and '.join(missing)}, {example}")
+    out = {param: str(groups[key]) for key, param in _GROUP_KEYS.items() if key in groups}
+    if "file" in groups:
+        out.setdefault("group_column", "account_group")
+    names = groups.get("names") or {}
+    if not isinstance(names, dict):
+        raise StudyError(f"{path}: groups: `names` must map a language to two words, {example}")
+    for language, words in names.items():
+        if not (isinstance(words, list) and len(words) == 2 and all(words)):
+            raise StudyError(
+                f"{path}: groups: names.{language} must be two words, the focal then the "
+                f"reference group, e.g. {language}: [newsrooms, journalists]"
+            )
+        suffix = "" if language == "en" else f"_{language}"
+        out[f"focal_name{suffix}"], out[f"reference_name{suffix}"] = map(str, words)
+    return out
 
 
 def _coverage_threshold(path: Path, raw: dict[str, Any]) -> float:

@@ -166,6 +166,9 @@ class HypothesisResult:
                 w.to_dict() if isinstance(w, Message) else {"code": None, "text": str(w)}
                 for w in self.warnings
             ],
+            # the claim as the report words it, per language (the study's own, or the
+            # catalogue's with the study's group names): the study brief and index read it
+            "claims": {lang: self.hypothesis.text("claim", lang) for lang in catalog.languages()},
             "sentences": {
                 f"{style}_{lang}": self.sentence(style, lang)
                 for style in words.STYLES
