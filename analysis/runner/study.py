@@ -14,6 +14,7 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     coverage_threshold: 0.8                  # share of the reported comments the data must hold
     cache_code: true                         # a change to the analysis package reruns the reports
     parameters: {alpha: 0.05}                # every report
+    groups: {file: data/raw/groups.csv, focal: newsroom, reference: journalist}  # docs/groups.md
     grid:                                    # one report per combination, per hypothesis
       platforms: [[facebook], [twitter]]
       period:                                # a mapping value sets several parameters at once;
