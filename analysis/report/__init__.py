@@ -14,8 +14,20 @@ The data it shows come from :mod:`analysis.pipeline` (``pipeline.load`` then ``p
 - :mod:`analysis.report.render` — :func:`render_report` (nbconvert, own template, self-contained
   HTML) and :func:`brief_to_pdf` (headless Chromium).
 - :mod:`analysis.report.i18n` — every template word in English and French; number/date formats.
+- :mod:`analysis.report.benchmark` — the benchmark report (the client against its peers): its
+  view models, ``show_benchmark_*`` sections and :func:`publish_benchmark` (its result record).
 """
 
+from analysis.report.benchmark import (
+    publish_benchmark,
+    show_benchmark_funnel,
+    show_benchmark_header,
+    show_benchmark_league,
+    show_benchmark_methods,
+    show_benchmark_trend,
+    show_benchmark_vendors,
+    show_benchmark_versus,
+)
 from analysis.report.data import ReportData, load_report_data, run_test
 from analysis.report.parameters import NOTEBOOK_PARAMETERS, from_namespace, validate_parameters
 from analysis.report.result import RESULT_MIME, build_record, extract_result
@@ -51,10 +63,18 @@ __all__ = [
     "extract_result",
     "from_namespace",
     "load_report_data",
+    "publish_benchmark",
     "publish_result",
     "relabel",
     "render_report",
     "run_test",
+    "show_benchmark_funnel",
+    "show_benchmark_header",
+    "show_benchmark_league",
+    "show_benchmark_methods",
+    "show_benchmark_trend",
+    "show_benchmark_vendors",
+    "show_benchmark_versus",
     "show_data",
     "show_figure",
     "show_glossary",

@@ -46,6 +46,8 @@ STRINGS: dict[str, str] = {
     "title.academic": "Hypothesis {hid}: academic report",
     "title.academic.generic": "A study's own hypothesis: academic report",
     "title.brief": "Evidence brief",
+    "title.academic.benchmark": "The client against its peers: academic report",
+    "title.brief.benchmark": "Benchmark brief: the client against its peers",
     "prepared_for": "Prepared for {client}",
     "logo_alt": "Logo of {client}",
     "logo_alt_plain": "Client logo",

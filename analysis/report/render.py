@@ -233,6 +233,8 @@ def _masthead(
     if hid == "generic":  # "Hypothesis generic" would read as a name
         with contextlib.suppress(ValueError):  # ValueError: no generic title for this audience
             title = t(f"{key}.generic", language, hid=hid)
+    if record.get("kind") == "benchmark":  # the client against its peers: no hypothesis
+        title = t(f"{key}.benchmark", language)
     client = params.get("client_name", "")
     meta = []
     if client and audience_name == "brief":

@@ -32,7 +32,10 @@ from analysis.runner import hashing, secrets
 from analysis.runner.errors import ParameterError
 
 #: notebook file stem -> module holding its NOTEBOOK_PARAMETERS / validate_parameters.
-SPECS = {"hypothesis": "analysis.pipeline.parameters"}
+SPECS = {
+    "hypothesis": "analysis.pipeline.parameters",
+    "benchmark": "analysis.pipeline.benchmark_parameters",
+}
 
 # papermill's inferred type name -> Python types accepted for it (int is fine for float).
 _TYPES: dict[str, tuple[type, ...]] = {
