@@ -42,6 +42,8 @@ REGISTERING_MODULES = (
     "analysis.formatting",
     "analysis.runner.recommend",
     "analysis.runner.study_brief",
+    "analysis.plots_benchmark",
+    "analysis.report.benchmark",
 )
 
 
