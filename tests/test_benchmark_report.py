@@ -270,7 +270,8 @@ def test_the_demo_study_has_a_benchmark_report():
 
     study = load_study(ROOT / "studies" / "demo.yaml")
     spec = next(r for r in study.reports if r.name == "benchmark")
-    assert spec.notebook == NB and spec.parameters["focal"] == FOCAL
+    assert spec.notebook == NB and spec.parameters["focal"].startswith("instagram:")
+    assert spec.parameters["platforms"] == ["instagram"]  # peers on the client's platform
 
 
 # ------------------------------------------------------------------------------ notebook
