@@ -331,8 +331,16 @@ def header_view(loaded: Any, result: Any) -> BenchHeaderView:
     )
 
 
+def _rank(value: Any) -> str:
+    """A rank as text ('–' for a page without the metric)."""
+    return str(int(value)) if _finite(value) else "–"
+
+
 def summary_view(result: Any, language: str) -> SummaryView:
     rows = {m: result.metric_row(m) for m in result.versus["metric"]}
+    share, rpp, time = (
+        rows[m] for m in ("answered_share", "replies_per_post", "median_time_to_answer")
+    )
     lines = [
         t(
             f"bench.summary.funnel.{result.funnel.position}",
@@ -342,12 +350,12 @@ def summary_view(result: Any, language: str) -> SummaryView:
         t(
             "bench.summary.rank",
             language,
-            rank=rows["answered_share"]["rank"] or "–",
-            of=rows["answered_share"]["of"],
-            rank_rpp=rows["replies_per_post"]["rank"] or "–",
-            of_rpp=rows["replies_per_post"]["of"],
-            rank_time=rows["median_time_to_answer"]["rank"] or "–",
-            of_time=rows["median_time_to_answer"]["of"],
+            rank=_rank(share["rank"]),
+            of=share["of"],
+            rank_rpp=_rank(rpp["rank"]),
+            of_rpp=rpp["of"],
+            rank_time=_rank(time["rank"]),
+            of_time=time["of"],
         ),
         t("bench.summary.none", language),
     ]
@@ -462,7 +470,7 @@ def versus_view(result: Any, language: str, audience: str = "academic") -> Versu
             low=fmt_number(row["z_cc_low"], language, 2),
             high=fmt_number(row["z_cc_high"], language, 2),
         )
-        rank = "–" if row["rank"] is None or not _finite(row["rank"]) else str(int(row["rank"]))
+        rank = _rank(row["rank"])
         rows.append(
             (
                 name,
