@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import catalog
+from analysis import catalog, dialogue
 from analysis.config import DEFAULT_MIN_POSTS, DEFAULT_REPLY_WINDOW_H
 from analysis.schema import CanonicalTables, numbered_from_zero, row_numbers, thread_rows
 
@@ -72,6 +72,88 @@ _DEFINITIONS: dict[str, dict[str, str]] = {
         "reply "
         "count of sources without comment threads.",
         "industry": "'comments' in platform insights and CrowdTangle",
+    },
+    "org_to_user_replies": {
+        "en": "The page's direct replies to its users' comments under a post (a reply to the post "
+        "itself or to the page's own comment is not one); kept apart from users' replies to one "
+        "another, since the dialogic loop is the organisation answering its publics (Kent & "
+        "Taylor 1998; Rybalko & Seltzer 2010).",
+        "industry": "'replies sent' counted on the audience's comments only",
+    },
+    "user_to_user_replies": {
+        "en": "Users' replies to other users' comments (or to their own) under a post: "
+        "conversation among the audience, not with the page (Bortree & Seltzer 2009).",
+        "industry": "no common counterpart ('community conversation')",
+    },
+    "org_to_user_rate": {
+        "en": "The page's direct replies to users per user comment under a post (org-to-user "
+        "replies / audience comments; can exceed 1; empty without audience comments) (Rybalko & "
+        "Seltzer 2010).",
+        "industry": "close to 'response rate', per post and counting every reply",
+    },
+    "org_replied_share": {
+        "en": "Share of the audience's comments on a post that got at least one direct reply from "
+        "the page (unlike the share answered, a page reply deeper in the thread does not count) "
+        "(Kent & Taylor 1998).",
+        "industry": "'response rate' on direct replies",
+    },
+    "declarative_threads": {
+        "en": "Threads (a top-level comment and its replies) under a post in which nobody "
+        "responds: no reply, or only the opener's own follow-ups; one-way communication after "
+        "Rafaeli (1988).",
+        "industry": "'unanswered comments'",
+    },
+    "reactive_threads": {
+        "en": "Threads under a post in which someone responds to another participant but nobody "
+        "answers a response to their own message (A to B, A to B then C); reactive communication "
+        "after Rafaeli (1988).",
+        "industry": "no common counterpart (one reply and no follow-up)",
+    },
+    "interactive_threads": {
+        "en": "Threads under a post in which a participant answers a response to their own "
+        "message (turns A to B to A along a reply chain, between the page and a user or among "
+        "users): the third turn refers to the exchange; interactive communication after Rafaeli "
+        "(1988).",
+        "industry": "no common counterpart ('conversations' in some tools)",
+    },
+    "max_thread_depth": {
+        "en": "Longest reply chain under a post, in replies below a top-level comment (0: no "
+        "reply; empty without comments) (Rafaeli 1988).",
+        "industry": "'conversation depth' in some tools",
+    },
+    "org_opened_questions": {
+        "en": "Exchanges the page opened with a question under a post: the post itself when it "
+        "is a question, plus the page's top-level comments that ask one (Kent & Taylor 1998; "
+        "Rybalko & Seltzer 2010).",
+        "industry": "'question posts' in content audits, extended to comments",
+    },
+    "user_opened_questions": {
+        "en": "Exchanges users opened with a question under a post: their top-level comments "
+        "that ask one (Rybalko & Seltzer 2010).",
+        "industry": "'customer questions' in social-care dashboards",
+    },
+    "reply_direction": {
+        "en": "Who answers whom: org_to_user (the page answers a user), user_to_org (a user "
+        "comments on the post or answers the page), user_to_user (a user answers a user), "
+        "org_to_org (the page replies to itself), unknown (the parent is missing) (Kent & Taylor "
+        "1998).",
+        "industry": "no common counterpart",
+    },
+    "org_replied": {
+        "en": "An audience comment got at least one direct reply from the page (a reply to the "
+        "comment itself, not deeper in its thread) (Kent & Taylor 1998).",
+        "industry": "per comment, the basis of a direct 'response rate'",
+    },
+    "thread_contingency": {
+        "en": "Contingency of the comment's thread after Rafaeli (1988): declarative (nobody "
+        "responds), reactive (someone responds, nobody answers a response to their own message) "
+        "or interactive (turns A to B to A along a reply chain).",
+        "industry": "no common counterpart",
+    },
+    "thread_depth": {
+        "en": "Longest reply chain of the comment's thread, in replies below its top-level "
+        "comment (0: no reply) (Rafaeli 1988).",
+        "industry": "'conversation depth' in some tools",
     },
     "is_question": {
         "en": "The post asks its audience a question (question mark or question form, English or "
@@ -136,6 +218,26 @@ class ThreadIndex:
             self.post_row, self.parent_row = thread_rows(posts, com)
         self.is_owner = com["is_owner"].to_numpy(dtype=bool)
         self.created = _ns(com["created_at"])
+        self._dialogue: dialogue.Dialogue | None = None
+
+    def dialogue(self, comments: pd.DataFrame) -> dialogue.Dialogue:
+        """The reply directions and threads of the comments (:mod:`analysis.dialogue`), computed
+        once and kept: the post measures compute them from the authors, and the comment measures,
+        which may get the comments without ``author_id`` and ``parent_id``, reuse them."""
+        if self._dialogue is None:
+            if "author_id" not in comments:
+                raise ValueError(
+                    "the dialogue measures need the comments' author_id. Fix: compute the post "
+                    "measures with this ThreadIndex first, or keep author_id in the comments."
+                )
+            has_parent = (
+                comments["parent_id"].notna().to_numpy()
+                if "parent_id" in comments
+                else self.parent_row >= 0
+            )
+            authors = pd.factorize(comments["author_id"])[0].astype(np.int64)
+            self._dialogue = dialogue.analyse(self.parent_row, self.is_owner, authors, has_parent)
+        return self._dialogue
 
     def first_owner_reply_beneath(self) -> np.ndarray:
         """Per comment, the time (ns) of the earliest owner comment in its subtree (int64 max if
@@ -196,6 +298,7 @@ THREAD_MEASURES = (
     "answered_share",
     "first_owner_reply_h",
     "dialogue_turns",
+    *dialogue.POST_COLUMNS,
 )
 
 
@@ -241,7 +344,10 @@ def post_measures(
         Columns ``post_id, account_id, platform, account_type, followers, created_at, lang, text,
         replies, owner_replies, unique_commenters, answered_share, first_owner_reply_h,
         dialogue_turns, post_age_h, is_question, is_promotional, reported_comments,
-        comments_available``.
+        comments_available``, then the dialogue measures of :mod:`analysis.dialogue`
+        (:data:`analysis.dialogue.POST_COLUMNS`: ``org_to_user_replies, user_to_user_replies,
+        org_to_user_rate, org_replied_share, declarative_threads, reactive_threads,
+        interactive_threads, max_thread_depth, org_opened_questions, user_opened_questions``).
 
     Notes
     -----
@@ -275,6 +381,21 @@ def post_measures(
     out["lang"] = signals["lang"]
     out["is_question"] = signals["is_question"].to_numpy()
     out["is_promotional"] = signals["is_promotional"].to_numpy()
+    talk = index.dialogue(com)
+    openers = talk.threads.opener
+    opener_question = _signals(com[["text", "lang"]].take(openers), cache_dir)["is_question"]
+    out = out.assign(
+        **dialogue.post_counts(
+            index.post_row,
+            index.n_posts,
+            index.is_owner,
+            talk.direction,
+            talk.org_replied,
+            talk.threads,
+            opener_question.to_numpy(dtype=bool),
+            out["is_question"].to_numpy(dtype=bool),
+        )
+    )
     out["comments_available"] = comments_available
     if not comments_available:
         for col in THREAD_MEASURES:
@@ -299,6 +420,7 @@ def post_measures(
         "is_promotional",
         "reported_comments",
         "comments_available",
+        *dialogue.POST_COLUMNS,
     ]
     return out[columns]
 
@@ -328,7 +450,8 @@ def comment_measures(
     pandas.DataFrame
         Columns ``comment_id, post_id, account_id, platform, account_type, followers, created_at,
         depth, lang, text, answered, time_to_owner_reply_h, reply_observed, answered_in_window,
-        sentiment, negative, post_is_question``.
+        sentiment, negative, post_is_question``, then ``reply_direction, org_replied,
+        thread_contingency, thread_depth`` (:mod:`analysis.dialogue`).
 
     Notes
     -----
@@ -395,6 +518,8 @@ def comment_measures(
     out["negative"] = signals["negative"].to_numpy()
     post_q = _signals(posts[["text", "lang"]], cache_dir)["is_question"].to_numpy()
     out["post_is_question"] = post_q[post_row]
+    for name, values in dialogue.comment_columns(index.dialogue(com), audience).items():
+        out[name] = values
     columns = [
         "comment_id",
         "post_id",
@@ -413,6 +538,7 @@ def comment_measures(
         "sentiment",
         "negative",
         "post_is_question",
+        *dialogue.COMMENT_COLUMNS,
     ]
     return out[columns]
 
@@ -600,6 +726,16 @@ MEASURE_KINDS: dict[str, dict[str, str]] = {
         "is_promotional": "bool",
         "reported_comments": "count",
         "comments_available": "bool",
+        "org_to_user_replies": "count",
+        "user_to_user_replies": "count",
+        "org_to_user_rate": "number",
+        "org_replied_share": "number",
+        "declarative_threads": "count",
+        "reactive_threads": "count",
+        "interactive_threads": "count",
+        "max_thread_depth": "count",
+        "org_opened_questions": "count",
+        "user_opened_questions": "count",
     },
     "comment": {
         "comment_id": "id",
@@ -619,6 +755,10 @@ MEASURE_KINDS: dict[str, dict[str, str]] = {
         "sentiment": "number",
         "negative": "bool",
         "post_is_question": "bool",
+        "reply_direction": "category",
+        "org_replied": "bool",
+        "thread_contingency": "category",
+        "thread_depth": "count",
     },
     "page": {
         "account_id": "id",

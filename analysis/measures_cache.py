@@ -11,8 +11,8 @@ frames depend on:
 
 - the three canonical Parquet files and ``dataset.json`` (name, size, modification time);
 - the filter and measure parameters (``platforms, start, end, min_posts, reply_window_h``);
-- the source of the code that computes them (:mod:`analysis.measures`, :mod:`analysis.schema`,
-  :mod:`analysis.text`).
+- the source of the code that computes them (:mod:`analysis.measures`, :mod:`analysis.dialogue`,
+  :mod:`analysis.schema`, :mod:`analysis.text`).
 
 A changed file, parameter or measure definition gives another key, so a cached frame is always
 the frame the code would compute today. Entries are written to a temporary folder and renamed
@@ -41,7 +41,7 @@ FRAMES = ("accounts", "posts", "comments", "exclusions", "post_measures", "comme
 #: Parameters the frames depend on.
 KEY_PARAMETERS = ("platforms", "start", "end", "min_posts", "reply_window_h")
 #: Source files of the data path, relative to the package.
-SOURCES = ("measures.py", "schema.py", "measures_cache.py", "text")
+SOURCES = ("measures.py", "dialogue.py", "schema.py", "measures_cache.py", "text")
 
 
 def _source_digest() -> str:

@@ -46,11 +46,12 @@ never corrupt, but :func:`analysis.text.cache.text_signals` writes "what I read 
 computed": two workers computing at the same time would each rewrite the whole file and the last
 one would drop the other's entries (lost work, not wrong values), and every partition would
 rewrite the ever-growing file. So with a ``cache_dir`` the driver first gathers the distinct
-(text, language) pairs of the posts and of the audience comments (a distributed
-``drop_duplicates``), and calls ``text_signals`` on them once: the one writer. Every pair the
-workers look up is then in the cache and they only read it (a worker that cannot see the cache
-file, e.g. a remote worker without the shared folder, computes without a cache instead of writing
-one). Without ``cache_dir`` each partition computes its own texts' signals and nothing is kept.
+(text, language) pairs of the posts, of the audience comments and of the top-level comments (a
+distributed ``drop_duplicates``), and calls ``text_signals`` on them once: the one writer.
+Every pair the workers look up is then in the cache and they only read it (a worker that cannot
+see the cache file, e.g. a remote worker without the shared folder, computes without a cache
+instead of writing one). Without ``cache_dir`` each partition computes its own texts' signals
+and nothing is kept.
 """
 
 from __future__ import annotations
@@ -172,7 +173,9 @@ def _warm_text_cache(posts, comments, cache_dir) -> None:
 
     from analysis.text.cache import text_signals
 
-    audience = comments[~comments["is_owner"].astype(bool)][["text", "lang"]]
+    # audience comments, and the top-level comments whose question opens a thread
+    looked_up = ~comments["is_owner"].astype(bool) | comments["parent_id"].isna()
+    audience = comments[looked_up][["text", "lang"]]
     distinct = dd.concat([posts[["text", "lang"]], audience]).drop_duplicates().compute()
     text_signals(
         distinct["text"].astype("string"),
