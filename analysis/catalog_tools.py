@@ -44,6 +44,8 @@ REGISTERING_MODULES = (
     "analysis.runner.study_brief",
     "analysis.plots_benchmark",
     "analysis.report.benchmark",
+    "analysis.runner.multiverse",
+    "analysis.plots_multiverse",
 )
 
 
