@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analysis import catalog
 from analysis.runner import hashing
 from analysis.runner.publish import FAILURE_PAGE, render_template
 
@@ -39,6 +40,28 @@ def output_name(audience: str, language: str, languages: list[str]) -> str:
     """
     stem, ext = ("brief", "pdf") if audience == "brief-pdf" else (audience, "html")
     return f"{stem}.{ext}" if language == languages[0] else f"{stem}.{language}.{ext}"
+
+
+#: The study brief's file stem (:mod:`analysis.runner.study_brief`): ``study-brief.html``.
+STUDY_BRIEF = "study-brief"
+
+
+def study_brief_links(study) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The study brief's files the index links, per language: ``[("EN", [("HTML",
+    "study-brief.html"), ("PDF", "study-brief.pdf")]), ...]`` (the language label empty for a
+    one-language study). Only files that exist: a brief never written is not linked."""
+    languages = study.languages
+    groups = []
+    for lang in languages:
+        page = output_name(STUDY_BRIEF, lang, languages)
+        files = [("HTML", page), ("PDF", page[: -len(".html")] + ".pdf")]
+        groups.append(
+            (
+                lang.upper() if len(languages) > 1 else "",
+                [(kind, name) for kind, name in files if (study.output / name).is_file()],
+            )
+        )
+    return [g for g in groups if g[1]]
 
 
 def _grid_text(value: Any) -> str:
@@ -221,6 +244,7 @@ def write_index(study, force: bool = False) -> Path:
     out = study.output
     entries = study_entries(study)
     rows, state = index_rows(study)
+    brief_links = study_brief_links(study)
     grid_names = list(dict.fromkeys(k for e in entries for k in e["grid"]))
     index = out / "index.html"
     template = "".join(
@@ -236,6 +260,7 @@ def write_index(study, force: bool = False) -> Path:
             study.languages,
             template,
             study.unavailable,
+            brief_links,
         ]
     )
     if (
@@ -247,6 +272,7 @@ def write_index(study, force: bool = False) -> Path:
         return index
     adjust(rows, study.correction)
     from analysis.report.exports import index_files
+    from analysis.runner import study_brief  # imports this module: not at the top
 
     for filename, data in index_files(rows, study.title).items():  # for papers: .csv .tex .md
         hashing.atomic_write(out / filename, data)
@@ -264,6 +290,9 @@ def write_index(study, force: bool = False) -> Path:
         earlier=sum(not r["in_plan"] for r in rows),
         simulated=any(r["simulated"] for r in rows),
         code=code_version()["git_commit"][:10],
+        brief_links=brief_links,
+        brief_label=study_brief.text("title", catalog.SOURCE_LANGUAGE),
+        brief_about=study_brief.text("index.about", catalog.SOURCE_LANGUAGE),
     )
     hashing.atomic_write(index, html.encode())
     return index

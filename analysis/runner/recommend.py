@@ -26,6 +26,9 @@ TOP = 3
 BELOW = ("below_95", "below_998")
 #: The metric of the funnel plot (response rate against volume) when the funnel does not name one.
 FUNNEL_METRIC = "answered_share"
+#: Benchmark metrics on which a higher value is worse (a longer wait); on every other metric a
+#: lower value is. A metric record may say so itself (``"worse": "greater"``).
+HIGHER_IS_WORSE = ("median_time_to_answer",)
 
 
 @dataclass(frozen=True)
@@ -171,14 +174,23 @@ def _finite(x: Any) -> bool:
 
 
 def benchmark_below(metric: Mapping[str, Any], funnel: Mapping[str, Any], alpha: float) -> bool:
-    """Whether the focal page is below its peers on ``metric``: outside the funnel's lower limit
-    (for the funnel metric), or one-sided p < alpha with the CI of ``z_cc`` wholly below 0."""
+    """Whether the focal page is behind its peers on ``metric``: outside the funnel's lower limit
+    (for the funnel metric), or one-sided p < alpha with the CI of ``z_cc`` (the focal value
+    less the peers' mean, in their standard deviations) wholly on the worse side of 0: below 0,
+    or above 0 for a metric on which higher is worse (:data:`HIGHER_IS_WORSE`)."""
     if funnel.get("position") in BELOW and funnel.get("metric", FUNNEL_METRIC) == metric.get(
         "name"
     ):
         return True
-    p, high = metric.get("p"), metric.get("z_cc_high")
-    return _finite(p) and p < alpha and _finite(high) and high < 0
+    p = metric.get("p")
+    if not (_finite(p) and p < alpha):
+        return False
+    worse = metric.get("worse") or ("greater" if metric.get("name") in HIGHER_IS_WORSE else "less")
+    if worse == "greater":
+        low = metric.get("z_cc_low")
+        return _finite(low) and low > 0
+    high = metric.get("z_cc_high")
+    return _finite(high) and high < 0
 
 
 def fire(
@@ -227,10 +239,12 @@ def fire(
         for metric in benchmark.get("metrics") or []:
             if benchmark_below(metric, funnel, alpha):
                 p = metric.get("p")
+                values = words(metric=metric)
                 fired.append(
                     Fired(
-                        message(rule.key, language, **words(metric=metric)),
-                        str(metric.get("name") or ""),
+                        message(rule.key, language, **values),
+                        # the measure in words (the brief says "from <source>")
+                        values.get("metric") or str(metric.get("name") or ""),
                         True,
                         float(p) if _finite(p) else 1.0,
                     )

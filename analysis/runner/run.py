@@ -10,8 +10,8 @@
    kernels forked from a warm factory (:mod:`analysis.runner.kernels`).
 5. **Publish** each finished report atomically, or its failure page
    (:mod:`analysis.runner.publish`), after scanning its files for secrets.
-6. **Index** the study (:mod:`analysis.runner.index`) and scan the whole output folder for
-   secrets once more.
+6. **Index** the study (:mod:`analysis.runner.index`), write its study brief
+   (:mod:`analysis.runner.study_brief`) and scan the whole output folder for secrets once more.
 
 The returned :class:`RunSummary` carries the exit code (:mod:`analysis.runner.errors`).
 """
@@ -436,6 +436,7 @@ def run_study(
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
     write_index(study)
+    _write_study_brief(study, progress)
     summary.leaks = secrets.scan_tree(study.output)
     for path, var in summary.leaks:
         progress(f"SECRET: the value of ${var} appears in {path}")
@@ -447,6 +448,34 @@ def run_study(
         f"in {summary.seconds:.1f} s -> {provenance.relative(study.output / 'index.html')}"
     )
     return summary
+
+
+def _write_study_brief(study: Study, progress: Callable[[str], None]) -> list[Path]:
+    """Write the study brief after the index (:func:`analysis.runner.study_brief.
+    write_study_brief`: skipped when a report failed, so a failed run never overwrites a good
+    brief; printed to PDF by :func:`analysis.report.render.brief_to_pdf`, the printer of the
+    per-report ``brief-pdf``, only when the study asks for ``brief-pdf`` and chromium is there),
+    then the index again so that it links the files (a no-op when they were linked already).
+
+    A brief that cannot be written (the browser crashed while printing) is a warning: the
+    reports are published, and the last good brief stays as it was.
+    """
+    from analysis.runner import study_brief  # the report layer: imported only when needed
+
+    try:
+        written = study_brief.write_study_brief(study, progress)
+    except Exception as exc:  # noqa: BLE001 - any failure of the brief leaves the reports alone
+        progress(
+            f"WARNING: the study brief was not written ({type(exc).__name__}: {exc}); "
+            "the last one stays as it was"
+        )
+        return []
+    if written:
+        write_index(study)
+        progress(
+            f"{study.name}: study brief -> " + ", ".join(provenance.relative(p) for p in written)
+        )
+    return written
 
 
 def _warm_measures(

@@ -39,10 +39,10 @@ from analysis.formatting import fmt_number, fmt_p, fmt_percent
 from analysis.report.i18n import t
 from analysis.report.viewmodels import Notice, simulated_notice
 from analysis.runner import hashing, recommend
-from analysis.runner.index import adjust, index_rows, output_name
+from analysis.runner.index import STUDY_BRIEF, adjust, index_rows, output_name
 from analysis.runner.publish import render_template
 
-STEM = "study-brief"
+STEM = STUDY_BRIEF
 TEMPLATE = "study-brief.html.j2"
 AUDIENCES = ("brief", "brief-pdf")
 
@@ -100,6 +100,8 @@ TEXTS = {
         "basis": "from {source}",
         "footer": "Study {study} · code {code} · each report, with its methods and data, is "
         "linked from the study's index.",
+        "index.about": "every verdict in plain words, the client's position and the "
+        "recommendations",
     }.items()
 }
 #: Counted texts: (singular, plural), registered under ``study_brief.<key>``.
