@@ -425,3 +425,18 @@ def test_real_reddit_threads_reconcile_and_agree_with_the_walk(real_data, tmp_pa
     # them answer users, and the thread reaches depth >= 3 (reddit's own depth field)
     assert ab["org_to_user_replies"] > 0 and ab["max_thread_depth"] >= 3
     assert ab["declarative_threads"] + ab["reactive_threads"] + ab["interactive_threads"] == 24
+
+
+def test_real_customer_care_threads_reconcile_and_agree_with_the_walk(real_data, tmp_path, _key):
+    """TWCS: brands' support accounts answering customers on Twitter, often back and forth."""
+    from analysis.importers import import_paths
+
+    sample = real_data / "twcs-customer-support-twitter" / "sample.csv"
+    summary = import_paths("twcs", [sample], tmp_path / "o", progress=False)
+    assert summary.reconciles(), str(summary)
+    tables = read_canonical(tmp_path / "o")
+    pm = check_against_walk(tables)
+    cd = comment_dialogue(tables.posts, tables.comments).set_index("comment_id")
+    # raw: tweet 119238 is ChaseSupport answering the customer's tweet 119239
+    assert cd.loc["twitter:twcs/119238", "reply_direction"] == "org_to_user"
+    assert pm["interactive_threads"].sum() > 0  # customers answer the brands' answers
