@@ -120,7 +120,9 @@ def _y_axis(ax, curve: SpecificationCurve, language: str) -> None:
         fmt = matplotlib.ticker.FuncFormatter(lambda v, _: fmt_number(v, language, 2))
         ax.yaxis.set_major_formatter(fmt)
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1, 2, 3, 5, 7)))
+        ax.yaxis.set_major_locator(
+            matplotlib.ticker.LogLocator(base=10, subs=(1, 1.5, 2, 3, 5, 7))
+        )
     else:
         ax.yaxis.set_major_formatter(
             matplotlib.ticker.FuncFormatter(lambda v, _: fmt_number(v, language, 2))
