@@ -46,6 +46,8 @@ REGISTERING_MODULES = (
     "analysis.report.benchmark",
     "analysis.runner.multiverse",
     "analysis.plots_multiverse",
+    "analysis.prereg_text",
+    "analysis.report.prereg",
 )
 
 

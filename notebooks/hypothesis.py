@@ -34,6 +34,7 @@ unit: str = ""  # generic hypothesis: unit of analysis (post, comment or page); 
 contrast: str = ""  # generic hypothesis: contrast, e.g. account_type or is_question; empty for the catalogue's
 model: str = ""  # generic hypothesis: model name from analysis.stats; empty for the catalogue's
 equivalence_bound: float = 0.0  # equivalence tests (H5): largest effect still called weak; 0 for the catalogue's
+smallest_effect: float = 0.0  # smallest effect of interest, in the effect's own scale (IRR, OR or HR ratio, or rho); 0 for not stated
 claim: str = ""  # the study's own wording of the claim in English; empty for the catalogue's or a derived one
 claim_fr: str = ""  # the study's own wording of the claim in French; empty for the catalogue's or a derived one
 correction: str = "holm"  # multiple-testing correction of the study index (holm, bh or none), named on the page
@@ -46,6 +47,7 @@ focal_name: str = ""  # the focal group in English words; empty for the label
 reference_name: str = ""  # the reference group in English words; empty for the label
 focal_name_fr: str = ""  # the focal group in French words, with the article
 reference_name_fr: str = ""  # the reference group in French words, with the article
+preregistration: str = ""  # the study's frozen plan (dialogic prereg), relative to the project root; empty for none
 
 # %% tags=["setup"]
 # Load, filter and measure the data, then run the test: all of it lives in the `analysis` package.
@@ -79,6 +81,9 @@ report.show_data(loaded, result)  # platforms, period, pages, posts, comments, e
 
 # %% tags=["academic"]
 report.show_sensitivity(loaded, result)  # the same test without the pages of low coverage (collected vs reported comments)
+
+# %% tags=["academic"]
+report.show_preregistration(loaded, result)  # the frozen plan (if any): Confirmatory or Exploratory, every deviation from it
 
 # %% tags=["academic"]
 report.show_methods(result, loaded)  # methods paragraph from the fitted model, references

@@ -7,7 +7,7 @@ list lives here, in :data:`NOTEBOOK_PARAMETERS`, so that the study runner can ch
 this list in step (:func:`parameters_cell_source` writes the cell from the list).
 
 The declaration covers every parameter the notebook takes, those of the data and the test
-(``data_dir`` ... ``equivalence_bound``) and those that only shape the page
+(``data_dir`` ... ``smallest_effect``, ``preregistration``) and those that only shape the page
 (:data:`PRESENTATION_PARAMETERS`): one list, one validation, so that a study file is checked
 whole before anything runs. :class:`Parameters` is the validated set as a typed, read-only
 object that still reads like the dict the notebook and the runner pass around
@@ -151,6 +151,13 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
             "equivalence tests (H5): largest effect still called weak; 0 for the catalogue's",
         ),
         _p(
+            "smallest_effect",
+            float,
+            0.0,
+            "smallest effect of interest, in the effect's own scale (IRR, OR or HR ratio, or "
+            "rho); 0 for not stated",
+        ),
+        _p(
             "claim",
             str,
             "",
@@ -199,6 +206,13 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
         _p("reference_name", str, "", "the reference group in English words; empty for the label"),
         _p("focal_name_fr", str, "", "the focal group in French words, with the article"),
         _p("reference_name_fr", str, "", "the reference group in French words, with the article"),
+        _p(
+            "preregistration",
+            str,
+            "",
+            "the study's frozen plan (dialogic prereg), relative to the project root; empty for "
+            "none",
+        ),
     ]
 }
 
@@ -308,7 +322,7 @@ def _check_values(out: dict[str, Any]) -> None:
         raise ValueError(
             f"parameter `alpha` = {out['alpha']!r} must lie between 0 and 1, e.g. 0.05"
         )
-    for name in ("min_posts", "reply_window_h", "equivalence_bound"):
+    for name in ("min_posts", "reply_window_h", "equivalence_bound", "smallest_effect"):
         if out[name] < 0:
             raise ValueError(
                 f"parameter `{name}` = {out[name]!r} must not be negative "
@@ -331,6 +345,10 @@ def _check_values(out: dict[str, Any]) -> None:
                 f"parameter `group_file` = {out['group_file']!r}: file {path} not found; give a "
                 "CSV with columns account_id and group, relative to the project root"
             )
+    if out["preregistration"]:
+        from analysis.prereg import read_plan
+
+        read_plan(resolve_data_dir(out["preregistration"]))  # exists, and its hash holds
     if out["logo"]:
         logo_file(out["logo"])  # a real image, checked by its content, before any kernel starts
 
@@ -368,6 +386,7 @@ class Parameters(Mapping[str, Any]):
     contrast: str = ""
     model: str = ""
     equivalence_bound: float = 0.0
+    smallest_effect: float = 0.0
     claim: str = ""
     claim_fr: str = ""
     correction: str = "holm"
@@ -380,6 +399,7 @@ class Parameters(Mapping[str, Any]):
     reference_name: str = ""
     focal_name_fr: str = ""
     reference_name_fr: str = ""
+    preregistration: str = ""
 
     @classmethod
     def parse(cls, values: Mapping[str, Any]) -> Parameters:

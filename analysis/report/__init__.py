@@ -16,6 +16,8 @@ The data it shows come from :mod:`analysis.pipeline` (``pipeline.load`` then ``p
 - :mod:`analysis.report.i18n` — every template word in English and French; number/date formats.
 - :mod:`analysis.report.benchmark` — the benchmark report (the client against its peers): its
   view models, ``show_benchmark_*`` sections and :func:`publish_benchmark` (its result record).
+- :mod:`analysis.report.prereg` — the academic report's pre-registration section
+  (:func:`show_preregistration`: the frozen plan, Confirmatory/Exploratory, the deviations).
 """
 
 from analysis.report.benchmark import (
@@ -30,6 +32,7 @@ from analysis.report.benchmark import (
 )
 from analysis.report.data import ReportData, load_report_data, run_test
 from analysis.report.parameters import NOTEBOOK_PARAMETERS, from_namespace, validate_parameters
+from analysis.report.prereg import show_preregistration
 from analysis.report.result import RESULT_MIME, build_record, extract_result
 from analysis.report.views import (
     publish_result,
@@ -80,6 +83,7 @@ __all__ = [
     "show_glossary",
     "show_header",
     "show_methods",
+    "show_preregistration",
     "show_results",
     "show_sensitivity",
     "show_statistics",

@@ -15,6 +15,7 @@ from typing import Any
 
 import nbformat
 
+from analysis.prereg import record as prereg_record
 from analysis.serialize import json_safe  # noqa: F401  (re-exported: the record's helper)
 
 RESULT_MIME = "application/vnd.dialogic.result+json"
@@ -26,7 +27,9 @@ def build_record(
 ) -> dict[str, Any]:
     """The JSON-safe record of one report.
 
-    Its keys: ``version, hypothesis, verdict, parameters, data, result``.
+    Its keys: ``version, hypothesis, verdict, parameters, data, result``, and
+    ``preregistration`` (:func:`analysis.prereg.record`: the plan file, its ``sha256``, the
+    ``status`` confirmatory or exploratory and every deviation) when the parameters name a plan.
 
     Parameters
     ----------
@@ -48,6 +51,9 @@ def build_record(
         "simulated": bool(getattr(data, "simulated", False)),
         "result": res,
     }
+    prereg = prereg_record(params)
+    if prereg is not None:  # only for a report with a frozen plan: other records are unchanged
+        record["preregistration"] = prereg
     record = json_safe(record)
     # Round-trip through JSON with sorted keys: the record is exactly what a reader gets back.
     return json.loads(json.dumps(record, sort_keys=True, allow_nan=False))

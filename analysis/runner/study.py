@@ -15,6 +15,7 @@ parameters, a grid to sweep, the audiences and languages, and the output folder:
     cache_code: true                         # a change to the analysis package reruns the reports
     parameters: {alpha: 0.05}                # every report
     groups: {file: data/raw/groups.csv, focal: newsroom, reference: journalist}  # docs/groups.md
+    preregistration: preregistrations/demo-2026-12-04.json  # the frozen plan, docs/prereg.md
     grid:                                    # one report per combination, per hypothesis
       platforms: [[facebook], [twitter]]
       period:                                # a mapping value sets several parameters at once;
@@ -75,6 +76,7 @@ _KEYS = {
     "cache_code",
     "coverage_threshold",
     "groups",
+    "preregistration",
 }
 _HYPOTHESIS_KEYS = {"id", "claim", "claim_fr", "parameters", "notebook"}
 _CATALOGUE_ID = re.compile(r"^H\d+[a-z]?$")
@@ -353,6 +355,9 @@ class StudyFile:
         Grid dimension -> its values (an override of a dimension replaces the sweep by it).
     hypotheses : list
         The ``hypotheses`` entries as written (ids of :data:`SPLIT` not yet split).
+    preregistration : str
+        The ``preregistration`` plan file (``dialogic prereg``), ``""`` without one: the
+        notebook parameter ``preregistration`` of every report whose notebook declares it.
     """
 
     study: Study
@@ -360,6 +365,7 @@ class StudyFile:
     shared: dict[str, Any]
     grid: dict[str, list]
     hypotheses: list
+    preregistration: str = ""
 
 
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
@@ -424,6 +430,7 @@ def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
     if "data" in raw:
         shared[data_parameter] = str(raw["data"])
     shared.update(group_parameters(path, raw.get("groups")))
+    preregistration = str(raw.get("preregistration") or "")
     grid = _parse_grid(path, raw, overrides)
     hypotheses = raw.get("hypotheses") or []
     if not hypotheses:
@@ -455,7 +462,7 @@ def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
         raise StudyError(
             f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}"
         )
-    return StudyFile(study, notebook, shared, grid, hypotheses)
+    return StudyFile(study, notebook, shared, grid, hypotheses, preregistration)
 
 
 def _parse_grid(path: Path, raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, list]:
@@ -582,9 +589,10 @@ def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
         if _CATALOGUE_ID.match(hid):
             own.setdefault("hypothesis", hid)
         nb = _resolve(entry["notebook"]) if "notebook" in entry else parsed.notebook
+        plan = _plan_parameter(nb, parsed.preregistration)
         for point, expanded in grid_points(parsed.grid):
             rname = _unique_report_name(path, hid, point, seen)
-            params = {**parsed.shared, **own, **expanded, **overrides}
+            params = {**parsed.shared, **plan, **own, **expanded, **overrides}
             reports.append(
                 ReportSpec(
                     rname,
@@ -597,6 +605,20 @@ def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
                 )
             )
     return reports
+
+
+def _plan_parameter(notebook: Path, preregistration: str) -> dict[str, str]:
+    """``{"preregistration": plan}`` for a notebook that declares the parameter (a report that
+    tests a hypothesis), else nothing: a benchmark report has no plan to keep."""
+    if not preregistration:
+        return {}
+    from analysis.runner.parameters import declared_parameters
+
+    return (
+        {"preregistration": preregistration}
+        if "preregistration" in declared_parameters(notebook)
+        else {}
+    )
 
 
 def _unique_report_name(path: Path, hid: str, point: dict[str, Any], seen: set[str]) -> str:
