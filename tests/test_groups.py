@@ -301,3 +301,14 @@ def test_too_few_pages_in_a_group_is_inconclusive_before_any_kernel(newsroom_stu
     record = json.loads((tmp_path / "reports" / "h1" / "results.json").read_text())
     reason = record["inconclusive_reason"]
     assert "80 newsroom and 1 journalist page" in reason and "one.csv" in reason
+
+
+def test_the_study_brief_words_each_claim_with_the_groups_in_its_language(newsroom_study):
+    base, _, _ = newsroom_study
+    english = _prose((base / "reports" / "study-brief.html").read_text(encoding="utf-8"))
+    french = _prose((base / "reports" / "study-brief.fr.html").read_text(encoding="utf-8"))
+    assert "newsrooms get fewer replies per post" in english
+    assert "les rédactions reçoivent moins de réponses par publication" in french
+    for page in (english, french):
+        found = DEFAULT_WORDS.findall(page)
+        assert not found, f"the study brief still says {sorted(set(found))}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import catalog
-from analysis.runner import hashing
+from analysis.runner import hashing, multiverse
 from analysis.runner.publish import FAILURE_PAGE, render_template
 
 CORRECTION_TEXT = {
@@ -231,6 +231,8 @@ def index_rows(study) -> tuple[list[dict[str, Any]], list[list[Any]]]:
                 "simulated": bool(record.get("simulated")),
                 "why": record.get("inconclusive_reason"),
                 "coverage": _coverage_figure(record),
+                # the claim as the report words it in each language (results.json)
+                "claims": (record.get("result") or {}).get("claims") or {},
                 **headline(record),
             }
         )
@@ -261,16 +263,19 @@ def write_index(study, force: bool = False) -> Path:
             template,
             study.unavailable,
             brief_links,
+            multiverse.cache_part(rows),  # what the specification curves show
         ]
     )
     if (
         not force
         and index.is_file()
         and (out / "index.csv").is_file()
+        and multiverse.files_present(rows, out)
         and f'content="{key}"' in index.read_text(encoding="utf-8")
     ):
         return index
     adjust(rows, study.correction)
+    curves = multiverse.index_section(rows, out)  # specification curves (+ their SVG files)
     from analysis.report.exports import index_files
     from analysis.runner import study_brief  # imports this module: not at the top
 
@@ -293,6 +298,7 @@ def write_index(study, force: bool = False) -> Path:
         brief_links=brief_links,
         brief_label=study_brief.text("title", catalog.SOURCE_LANGUAGE),
         brief_about=study_brief.text("index.about", catalog.SOURCE_LANGUAGE),
+        curves=curves,
     )
     hashing.atomic_write(index, html.encode())
     return index

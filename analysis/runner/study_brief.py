@@ -307,14 +307,17 @@ def effect_numbers(row: dict[str, Any], language: str) -> str:
     )
 
 
-def claim_text(claim: str, hypothesis: str, language: str, own: str = "") -> str:
-    """The claim in ``language``: the study's own translation (``claim_fr``), else the
-    catalogue's translation of the hypothesis's claim when the study's English is the
+def claim_text(
+    claim: str, hypothesis: str, language: str, own: str = "", reported: str = ""
+) -> str:
+    """The claim in ``language``: the study's own translation (``claim_fr``), else the claim as
+    the report words it (``reported``: ``results.json``, e.g. with the study's group names),
+    else the catalogue's translation of the hypothesis's claim when the study's English is the
     catalogue's, else the English."""
     if language == catalog.SOURCE_LANGUAGE:
         return claim
-    if own:
-        return own
+    if own or reported:
+        return own or reported
     import importlib
 
     importlib.import_module(_HYPOTHESES_MODULE)  # registers the claims of the catalogue
@@ -444,6 +447,7 @@ def build_view(
                 str(r.get("hypothesis") or ""),
                 language,
                 claims.get(str(r.get("name")), ""),
+                str((r.get("claims") or {}).get(language) or ""),
             ),
         )
         for r in rows
