@@ -76,6 +76,9 @@ report.show_results(result, params["language"], audience="academic")  # every st
 # %% tags=["brief"]
 report.show_results(result, params["language"], audience="brief")  # the same in plain words
 
+# %% tags=["brief"]
+report.show_preregistration_line(loaded, result)  # one line, Confirmatory or Exploratory, when the study has a frozen plan
+
 # %%
 report.show_data(loaded, result)  # platforms, period, pages, posts, comments, exclusions (filters and model), examples
 

@@ -363,7 +363,7 @@ def preregistered(tmp_path_factory):
         "notebook": NOTEBOOK,
         "data": str(base / "processed"),
         "output": str(base / "reports"),
-        "audiences": ["academic"],
+        "audiences": ["academic", "brief"],
         "languages": ["en"],
         "parameters": {"min_posts": 5},
         "hypotheses": [{"id": "H1", "claim": "business pages get fewer replies per post"}],
@@ -383,7 +383,7 @@ def preregistered(tmp_path_factory):
 
 
 def test_a_run_as_planned_is_confirmatory_with_no_deviation(preregistered):
-    _, _, plan, page, record = preregistered
+    base, _, plan, page, record = preregistered
     section = _section(page)
     text = _prose(section)
     assert "Pre-registration" in text
@@ -393,6 +393,9 @@ def test_a_run_as_planned_is_confirmatory_with_no_deviation(preregistered):
     day = datetime.fromisoformat(read_plan(plan)["created"].replace("Z", "+00:00"))
     assert f"frozen on {day.day} {day:%B %Y}" in text
     assert "<table" not in section and "Exploratory" not in text
+    brief = _prose((base / "reports" / "h1" / "brief.html").read_text(encoding="utf-8"))
+    assert "Pre-registered analysis: Confirmatory." in brief
+    assert "Pre-registration" not in brief and "SHA-256" not in brief  # one line only
     # after the results, before the methods
     assert (
         page.index('id="dlg-results-h"')
@@ -424,6 +427,8 @@ def test_a_changed_threshold_is_listed_and_makes_the_result_exploratory(preregis
     )
     assert rows == [("min_posts", "5", "10")]
     assert "Parameter" in text and "Planned" in text and "This run" in text
+    brief = _prose((base / "reports" / "h1" / "brief.html").read_text(encoding="utf-8"))
+    assert "Pre-registered analysis: Exploratory." in brief
     record = json.loads((base / "reports" / "h1" / "results.json").read_text())
     assert record["preregistration"]["status"] == "exploratory"
     assert record["preregistration"]["deviations"] == [

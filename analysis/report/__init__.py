@@ -32,7 +32,7 @@ from analysis.report.benchmark import (
 )
 from analysis.report.data import ReportData, load_report_data, run_test
 from analysis.report.parameters import NOTEBOOK_PARAMETERS, from_namespace, validate_parameters
-from analysis.report.prereg import show_preregistration
+from analysis.report.prereg import show_preregistration, show_preregistration_line
 from analysis.report.result import RESULT_MIME, build_record, extract_result
 from analysis.report.views import (
     publish_result,
@@ -84,6 +84,7 @@ __all__ = [
     "show_header",
     "show_methods",
     "show_preregistration",
+    "show_preregistration_line",
     "show_results",
     "show_sensitivity",
     "show_statistics",

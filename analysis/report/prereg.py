@@ -187,3 +187,12 @@ def show_preregistration(loaded: Any, result: Any = None) -> None:
         from analysis.report.views import _display
 
         _display(markup)
+
+
+def show_preregistration_line(loaded: Any, result: Any = None) -> None:
+    """Brief: one line, 'Pre-registered analysis: Confirmatory.', only when a plan exists."""
+    line = brief_line(loaded.params)
+    if line:
+        from analysis.report.views import _display, render
+
+        _display(render("preregistration_line", line))
