@@ -151,13 +151,13 @@ def _report_parameters(study: Any, spec: Any) -> dict[str, Any] | None:
     """A report's notebook parameters as the runner passes them (the study's claim, correction
     and coverage threshold added as :func:`analysis.runner.run.plan_study` adds them), validated
     and complete; None for a report whose notebook tests no hypothesis (a benchmark)."""
-    from analysis.pipeline.parameters import NOTEBOOK_PARAMETERS, validate_parameters
+    from analysis.pipeline.parameters import validate_parameters
     from analysis.runner.errors import ParameterError
     from analysis.runner.parameters import declared_parameters
 
     if "hypothesis" not in declared_parameters(spec.notebook):
         return None
-    base = {k: v for k, v in spec.parameters.items() if k in NOTEBOOK_PARAMETERS}
+    base = dict(spec.parameters)  # an unknown name (a typo) is refused, as `dialogic run` does
     base.pop("preregistration", None)
     for name, value in (
         ("study", study.name),
@@ -322,8 +322,8 @@ def read_plan(path: str | Path) -> dict[str, Any]:
     """
     path = from_root(path)
     fix = (
-        "freeze the plan again with `dialogic prereg STUDY.yaml` and point `preregistration:` "
-        "at it"
+        "freeze a plan with `dialogic prereg STUDY.yaml` and point the study's "
+        "`preregistration:` at the file it writes"
     )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

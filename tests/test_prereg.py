@@ -333,6 +333,8 @@ def test_dialogic_prereg_writes_the_plan_and_prints_paths_and_hash(tmp_path):
     assert bad.returncode == 2 and "nope.yaml" in bad.stderr
     wrong = dialogic("prereg", str(study), "-p", "alpha=2")
     assert wrong.returncode == 3 and "alpha" in wrong.stderr
+    typo = dialogic("prereg", str(study), "-p", "min_post=8")
+    assert typo.returncode == 3 and "min_post" in typo.stderr
 
 
 # -- a real run: confirmatory, then a changed threshold ----------------------------------------
