@@ -320,11 +320,15 @@ def test_a_multiverse_study_renders_its_specification_curve(multiverse_study):
     table = table[: table.index("</table>")]
     cells = re.findall(r'<tr class="spec [^"]*">(.*?)</tr>', table, re.S)
     assert len(cells) == 4
-    estimates = [float(re.findall(r'<td class="num">([^<]*)</td>', c)[0]) for c in cells]
+    estimates = [
+        float(re.search(r'<td class="num estimate">([^<]*)</td>', c).group(1)) for c in cells
+    ]
     by_hand = sorted(round(records[n]["estimate"], 2) for n in names)
     assert estimates == by_hand
-    primary = [c for c in re.findall(r'<tr class="spec ([^"]*)">', table) if "primary" in c]
-    assert len(primary) == 1
+    primary = re.findall(r'<tr class="spec [^"]*primary">(.*?)</tr>', table, re.S)
+    assert (
+        len(primary) == 1 and 'href="h1__min-posts=5__platforms=all/academic.html"' in primary[0]
+    )
     assert "h1__min-posts=5__platforms=all/academic.html" in table
     # nothing changed: the index is kept; its SVG deleted: the index is written again
     stamp = (out / "index.html").stat().st_mtime_ns
@@ -371,5 +375,31 @@ def test_the_curve_in_a_browser_has_its_alt_text_its_table_and_no_overflow(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"chromium not found at {CHROMIUM}")
+def test_the_index_with_its_curve_has_no_serious_or_critical_accessibility_violation(
+    multiverse_study,
+):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    out, _ = multiverse_study
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            page.goto((out / "index.html").resolve().as_uri(), wait_until="load")
+            results = Axe().run(page)
+            bad = [
+                (v["id"], v["impact"], v["help"])
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert bad == [], bad
         finally:
             browser.close()

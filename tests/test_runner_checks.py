@@ -348,7 +348,9 @@ def test_index_adjusts_p_values_across_the_study(tmp_path):
         (folder / "provenance.json").write_text(json.dumps({"cache_key": spec.name}))
         (folder / "academic.html").write_text("x")
     html = write_index(study).read_text()
-    assert html.count('<th scope="col">group</th>') == 1  # one column per grid dimension
+    table = html.split('<section class="multiverse"')[0]  # the reports' table (a curve follows)
+    assert table.count('<th scope="col">group</th>') == 1  # one column per grid dimension
+    assert 'id="multiverse-f1"' in html  # three grid points of one hypothesis: its curve
     assert html.index(">0.030<") < html.index(">0.060<") and "not supported" in html
     assert 'href="f1__group=b/academic.html"' in html and "Holm" in html
 
