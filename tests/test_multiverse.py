@@ -258,6 +258,20 @@ def test_every_text_is_a_registered_catalogue_message():
     assert {"analysis.runner.multiverse", "analysis.plots_multiverse"} <= set(REGISTERING_MODULES)
 
 
+def test_the_index_section_writes_each_curves_svg_and_removes_a_stale_one(tmp_path):
+    rows, _ = _curve_for_figure()
+    (tmp_path / "multiverse-h9.svg").write_text("<svg/>")  # a hypothesis that has no curve now
+    (view,) = multiverse.index_section(rows, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["multiverse-h1.svg"]
+    assert (tmp_path / view.svg_name).read_bytes().lstrip().startswith(b"<?xml")
+    assert multiverse.files_present(rows, tmp_path)
+    assert [r.rank for r in view.rows] == [1, 2, 3, 4, 5, 6]
+    assert [r.primary for r in view.rows].count(True) == 1
+    assert view.rows[-1].verdict == "failed" and view.rows[-1].verdict_class == "failed"
+    (tmp_path / "multiverse-h1.svg").unlink()
+    assert not multiverse.files_present(rows, tmp_path)
+
+
 # --- a real multiverse study on the demo data -------------------------------------------------
 
 
