@@ -293,6 +293,7 @@ def multiverse_study(tmp_path_factory):
         "audiences": ["academic"],
         "languages": ["en"],
         "correction": "holm",
+        "cache_code": False,  # others editing analysis/ meanwhile would rerun the reports
         "grid": {
             "min_posts": [5, 25],
             "platforms": [
