@@ -34,6 +34,8 @@ def options(params: Mapping[str, Any]) -> dict[str, Any]:
     extra = {k: params[k] for k in GENERIC_PARAMETERS if params[k]}
     if params["direction"] != "catalogue":
         extra["direction"] = params["direction"]
+    if params["covariates"]:
+        extra["covariates"] = tuple(str(c) for c in params["covariates"])
     groups = groups_from_params(params)
     if not groups.is_default:
         extra["groups"] = groups

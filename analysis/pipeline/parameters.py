@@ -103,8 +103,16 @@ NOTEBOOK_PARAMETERS: dict[str, Parameter] = {
             "direction",
             str,
             "catalogue",
-            "direction of the test: catalogue (as registered), less or greater",
-            ("catalogue", "less", "greater"),
+            "direction of the test: catalogue (as registered), less, greater or two-sided (a "
+            "directional claim is then supported only on its side)",
+            ("catalogue", "less", "greater", "two-sided"),
+        ),
+        _p(
+            "covariates",
+            list,
+            [],
+            "columns of the unit's measures the model adjusts for, e.g. ['is_question']; empty "
+            "for none",
         ),
         _p(
             "reply_window_h",
@@ -376,6 +384,7 @@ class Parameters(Mapping[str, Any]):
     min_posts: int = config.DEFAULT_MIN_POSTS
     alpha: float = config.DEFAULT_ALPHA
     direction: str = "catalogue"
+    covariates: list[str] = field(default_factory=list)
     reply_window_h: float = config.DEFAULT_REPLY_WINDOW_H
     language: str = "en"
     client_name: str = ""

@@ -43,6 +43,7 @@ DASH = "\u2014"  # an empty cell (APA)
 #: The main quantities of the result table, in order (CSV column names).
 RESULT_COLUMNS = [
     "hypothesis",
+    "direction",
     "estimate_name",
     "estimate",
     "ci_low",
@@ -84,7 +85,8 @@ _HEADERS = {
     "estimate": "Value",
     "statistic": "Statistic",
     "df": "df",
-    "p_value": "p (one-sided)",
+    "direction": "Test (less, greater, two-sided)",
+    "p_value": "p (as tested)",
     "p_two_sided": "p (two-sided)",
     "p_adjusted": "p (adjusted)",
     "p": "p",

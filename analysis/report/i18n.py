@@ -113,6 +113,7 @@ STRINGS: dict[str, str] = {
     "col.test": "Test",
     "col.statistic": "Statistic",
     "col.p": "p (one-sided)",
+    "col.p_two": "p (two-sided)",
     "col.p_plain": "p",
     "col.p_equivalence": "p (equivalence test)",
     "col.p_adjusted": "p corrected ({method})",
@@ -259,6 +260,15 @@ STRINGS: dict[str, str] = {
         "independent."
     ),
     "methods.robustness": "Robustness check: {test} ({p}, one-sided).",
+    "methods.robustness_two_sided": "Robustness check: {test} ({p}, two-sided).",
+    "methods.model_two_sided": (
+        "Primary model: {model}. The effect is reported as {estimate_name} with its {ci_level} % "
+        "confidence interval; the test is two-sided ({alternative}) at α = {alpha}, as the study "
+        "asks, and the claim counts as supported only when the effect also lies on its side; "
+        "standard errors are clustered by page because posts and comments of one page are not "
+        "independent."
+    ),
+    "methods.covariates": "The model adjusts for {covariates}.",
     "methods.robustness_ci": "Robustness check: {test}.",
     "methods.software": (
         "Computed with statsmodels {statsmodels}, SciPy {scipy} and pandas {pandas} in Python "

@@ -13,6 +13,7 @@ from typing import Any
 from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import fmt_int, fmt_number, fmt_p, t
+from analysis.vocabulary import noun
 
 #: Effect-size names in words.
 ESTIMATE_NAMES: dict[str, catalog.LanguageTexts] = catalog.texts(
@@ -322,10 +323,18 @@ def methods_paragraph(
         )
     else:
         model = t(
-            "methods.model",
+            "methods.model_two_sided" if row.get("direction") == "two-sided" else "methods.model",
             language,
             alternative=ALTERNATIVES.get(alt, {}).get(language, alt),
             **common,
+        )
+    if row.get("covariates"):
+        model += " " + t(
+            "methods.covariates",
+            language,
+            covariates=", ".join(
+                noun(c.strip(), language) for c in str(row["covariates"]).split(",")
+            ),
         )
     parts = [
         intro,
@@ -341,7 +350,14 @@ def methods_paragraph(
         p_rob = row.get("robustness_p")
         test = stats_text(row["robustness_test"], language)
         parts.append(
-            t("methods.robustness", language, test=test, p=fmt_p(p_rob, language))
+            t(
+                "methods.robustness_two_sided"
+                if row.get("direction") == "two-sided"
+                else "methods.robustness",
+                language,
+                test=test,
+                p=fmt_p(p_rob, language),
+            )
             if p_rob is not None and p_rob == p_rob
             else t("methods.robustness_ci", language, test=test)
         )

@@ -212,6 +212,16 @@ def _is_equivalence(row: dict[str, Any]) -> bool:
     return row.get("kind") == "equivalence"
 
 
+def _is_two_sided(row: dict[str, Any]) -> bool:
+    """A test the study asked to be two-sided (``direction = "two-sided"``)."""
+    return row.get("direction") == "two-sided"
+
+
+def _p_column(row: dict[str, Any], language: str) -> str:
+    """The heading of a column of p-values: one- or two-sided, as the test was."""
+    return t("col.p_two" if _is_two_sided(row) else "col.p", language)
+
+
 def correction_words(method: str, language: str) -> str:
     """'Holm method' / 'méthode de Holm' (the method's name when unregistered)."""
     key = f"corr.{str(method).lower()}"
@@ -233,7 +243,9 @@ def effect_numbers(row: dict[str, Any], language: str) -> dict[str, str]:
         "ci_label": t("ci.short", language, level=level),
         "ci": f"{low} – {high}",
         "p": fmt_p(row.get("p_value"), language),
-        "p_label": t("col.p_equivalence" if _is_equivalence(row) else "col.p", language),
+        "p_label": t("col.p_equivalence", language)
+        if _is_equivalence(row)
+        else _p_column(row, language),
         "p_adjusted": fmt_p(p_adj, language) if _present(p_adj) else "",
         "method": correction_words(row.get("p_adjust_method") or "holm", language),
     }
@@ -408,14 +420,24 @@ def results_view(result: Any, language: str, audience: str) -> ResultsView:
         [t("row.ci", language), f"{nums['ci_label']} [{nums['ci']}]"],
         [t("row.statistic", language), fmt_number(row.get("statistic"), language, 3)],
         [
-            t("row.p_equivalence" if equivalence else "row.p", language),
+            t(
+                "row.p_equivalence"
+                if equivalence
+                else "row.p_two"
+                if _is_two_sided(row)
+                else "row.p",
+                language,
+            ),
             fmt_p(row.get("p_value"), language),
         ],
-        [
-            t("row.p_no_link" if equivalence else "row.p_two", language),
-            fmt_p(row.get("p_two_sided"), language),
-        ],
     ]
+    if not _is_two_sided(row):  # a two-sided test's p is the row above
+        rows.append(
+            [
+                t("row.p_no_link" if equivalence else "row.p_two", language),
+                fmt_p(row.get("p_two_sided"), language),
+            ]
+        )
     if _present(p_adj):
         rows.append(
             [t("row.p_adjusted", language), f"{fmt_p(p_adj, language)} ({nums['method']})"]
@@ -448,7 +470,7 @@ def results_view(result: Any, language: str, audience: str) -> ResultsView:
             [
                 t("col.test", language),
                 t("col.statistic", language),
-                t("col.p_plain" if equivalence else "col.p", language),
+                t("col.p_plain", language) if equivalence else _p_column(row, language),
                 t("col.estimate", language),
                 t("ci.short", language, level=95),
                 t("col.note", language),
@@ -873,7 +895,7 @@ def sensitivity_view(data: Any, result: Any) -> SensitivityView | None:
             t("sens.col.pages", lang),
             t("col.estimate", lang),
             effect_numbers(_row(result), lang)["ci_label"],
-            t("col.p", lang),
+            _p_column(_row(result), lang),
             t("sens.col.verdict", lang),
         ],
         rows,

@@ -90,7 +90,10 @@ def describe_hypothesis(params: dict[str, Any], where: str) -> dict[str, Any]:
     """
     key = [
         "hypothesis",
-        {k: params.get(k) for k in ("hypothesis", "outcome", "unit", "contrast", "model")},
+        {
+            k: params.get(k)
+            for k in ("hypothesis", "outcome", "unit", "contrast", "model", "covariates")
+        },
         hashing.code_hash(),
     ]
     found = _memoised("hypothesis", key, lambda: _describe(params))
@@ -202,6 +205,13 @@ def _describe(params: dict[str, Any]) -> dict[str, Any]:
         return {
             "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column "
             f"({kind}); {hint}"
+        }
+    unknown = [str(c) for c in params.get("covariates") or [] if c not in kinds]
+    if unknown:
+        return {
+            "error": f"parameter `covariates`: {', '.join(unknown)} "
+            f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of the {unit} "
+            f"measures; measures of a {unit}: {', '.join(kinds)}"
         }
     return {
         "hypothesis": hid,

@@ -436,6 +436,12 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
                 f"column `{col}` is missing in the {hyp.unit} measures needed by {hyp.id}; "
                 f"compute it with analysis.measures or pick another outcome"
             )
+    unknown = [c for c in hyp.covariates if c not in frame]
+    if unknown:
+        raise ValueError(
+            f"covariate(s) {', '.join(unknown)} of {hyp.id} are not columns of the {hyp.unit} "
+            f"measures; pick covariates among them (analysis.measures), e.g. is_question"
+        )
     # rows are selected by masks and taken once (millions of comments: each copy of the frame
     # is a gigabyte); the caller's frame is never modified
     keep = np.ones(len(frame), dtype=bool)
@@ -461,6 +467,8 @@ def prepare(hyp: Hypothesis, posts, comments, pages, min_posts: int) -> tuple[pd
         g, lab = _group_indicator(frame, hyp.contrast, hyp)
         frame["group"], frame["group_label"] = g, lab
     complete = (frame["group"].notna() & frame[hyp.outcome].notna()).to_numpy()
+    for covariate in hyp.covariates:  # a unit without a covariate's value cannot be adjusted
+        complete &= frame[covariate].notna().to_numpy()
     frame = _rows(frame, complete)
     frame["group"] = frame["group"].astype(int)
     if frame[hyp.outcome].dtype == bool or str(frame[hyp.outcome].dtype) == "boolean":
@@ -1034,6 +1042,8 @@ def _result_row(
         else f"{hyp.contrast} × {hyp.interaction}",
         "model": Message(f"model_{hyp.model}"),
         "direction": direction,
+        "claim_direction": hyp.direction,
+        "covariates": ", ".join(hyp.covariates),
         "alternative": _alternative(hyp, direction, params),
         "estimate_name": hyp.effect_name,
         "estimate": t.get("estimate"),

@@ -13,6 +13,10 @@ Directional (superiority) hypotheses, e.g. "business pages get fewer replies" (I
   hypotheses are corrected together) is at most alpha;
 - ``not supported`` otherwise.
 
+A directional claim tested two-sided (``direction = "two-sided"``, from the study file) is
+``supported`` when the two-sided p is at most alpha *and* the estimate lies on the claim's side
+of no effect (``claim_direction``); a significant effect on the other side does not support it.
+
 Equivalence hypotheses ("only weakly tied", H5): ``supported`` when the TOST p is at most alpha
 (the association is shown to lie inside the bound); ``not supported`` when the two-sided CI lies
 entirely outside the bound (shown not to be weak); ``inconclusive`` otherwise (cannot tell).
@@ -48,6 +52,8 @@ TABLE_COLUMNS = [
     "contrast",
     "model",
     "direction",
+    "claim_direction",
+    "covariates",
     "alternative",
     "estimate_name",
     "estimate",
@@ -111,7 +117,27 @@ def decide(row: dict[str, Any] | pd.Series, alpha: float | None = None) -> str:
         if row["ci_low"] > bound or row["ci_high"] < -bound:
             return "not supported"
         return "inconclusive"
-    return "supported" if p <= alpha else "not supported"
+    if p > alpha:
+        return "not supported"
+    return "not supported" if _against_the_claim(row) else "supported"
+
+
+#: Effects whose "no effect" value is 0 (a correlation); every other effect is a ratio (IRR,
+#: OR, HR, GMR) whose "no effect" value is 1.
+_ZERO_NULL_EFFECTS = ("rho",)
+
+
+def _against_the_claim(row: dict[str, Any] | pd.Series) -> bool:
+    """A two-sided test of a directional claim whose estimate lies on the other side of no
+    effect (or on it): significance then says nothing in favour of the claim."""
+    claim = row.get("claim_direction")
+    if row.get("direction") != "two-sided" or claim not in ("less", "greater"):
+        return False
+    estimate = row.get("estimate")
+    if estimate is None or not np.isfinite(estimate):
+        return True
+    null = 0.0 if row.get("estimate_name") in _ZERO_NULL_EFFECTS else 1.0
+    return not (estimate < null if claim == "less" else estimate > null)
 
 
 @dataclass
