@@ -259,6 +259,27 @@ def test_the_brief_states_the_position_and_three_recommendations_with_their_numb
     assert v.summary_intro.startswith("4 results of the study")
 
 
+def test_the_benchmark_report_is_the_clients_position_not_a_line_of_the_summary():
+    bench_row = {
+        "name": "benchmark",
+        "hypothesis": "",
+        "claim": "benchmark: Acme Bank against 11 peer pages; no verdict",
+        "verdict": None,
+        "kind": "benchmark",
+        "failed": False,
+        "_row": {"kind": "benchmark"},
+    }
+    record = benchmark()
+    record["metrics"].append(
+        {"name": "median_time_to_answer", "focal": 6.53, "peers_mean": 4.59, "rank": 9, "of": 12}
+    )
+    brief = view([*ROWS, bench_row], record)
+    assert [line.hypothesis for line in brief.lines] == ["H1", "H2", "H3", "promo-replies"]
+    assert "4 results" in brief.summary_intro
+    times = [m for m in brief.position.metrics if m.name == "median time to answer"][0]
+    assert (times.focal, times.peers) == ("6.5 h", "4.6 h")
+
+
 def test_fewer_than_three_recommendations_say_so():
     one = view([ROWS[0], ROWS[2]])
     assert len(one.recommendations) == 1 and one.position is None

@@ -346,6 +346,8 @@ def _metric_value(name: str, value: Any, language: str) -> str:
         return "–"
     if name.endswith(("share", "rate")):
         return fmt_percent(value, language)
+    if name.startswith(("median_time", "time_")):  # hours, as the benchmark report writes them
+        return f"{fmt_number(value, language, 1)} h"
     return fmt_number(value, language)
 
 
@@ -454,6 +456,8 @@ def build_view(
     ]
     lines = []
     for r in rows:
+        if r.get("kind") == "benchmark":  # no claim, no verdict: the client's position shows it
+            continue
         css, verdict = _verdict_text(r, language)
         table = r.get("_row") or {}
         lines.append(
