@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+import test_report_fixtures  # tests/ is on sys.path (pytest prepend mode)
 
 from analysis import pipeline
 from analysis.report.methods import methods_paragraph
@@ -58,13 +59,16 @@ def test_the_verdict_of_a_two_sided_test_of_a_directional_claim(changes, verdict
     assert decide(_row(**changes)) == verdict
 
 
+demo_dir = test_report_fixtures.demo_dir  # the simulated demo data, written once per session
+
+
 @pytest.fixture(scope="module")
-def demo():
-    params = pipeline.from_namespace({"data_dir": "data/processed/demo", "hypothesis": "H1"})
+def demo(demo_dir):
+    params = pipeline.from_namespace({"data_dir": str(demo_dir), "hypothesis": "H1"})
     return pipeline.load(params)
 
 
-def test_two_sided_h1_reports_the_two_sided_p_of_the_same_fit(demo):
+def test_two_sided_h1_reports_the_two_sided_p_of_the_same_fit(demo, demo_dir):
     one = run_hypothesis("H1", posts=demo.posts, comments=demo.comments)
     two = run_hypothesis("H1", posts=demo.posts, comments=demo.comments, direction="two-sided")
     assert two.row["estimate"] == pytest.approx(one.row["estimate"])
@@ -74,7 +78,7 @@ def test_two_sided_h1_reports_the_two_sided_p_of_the_same_fit(demo):
     # the words say two-sided, never one-sided
     assert effect_numbers(two.row, "en")["p_label"] == "p (two-sided)"
     params = pipeline.from_namespace(
-        {"data_dir": "data/processed/demo", "hypothesis": "H1", "direction": "two-sided"}
+        {"data_dir": str(demo_dir), "hypothesis": "H1", "direction": "two-sided"}
     )
     text = methods_paragraph(two.row, two.hypothesis, params, "en")
     assert "the test is two-sided" in text and "one-sided (" not in text
@@ -112,10 +116,10 @@ def test_covariates_adjust_the_model_as_statsmodels_does(demo):
     assert adjusted.row["estimate"] == pytest.approx(np.exp(fit.params["group"]), rel=1e-4)
 
 
-def test_the_pipeline_passes_covariates_and_direction_from_the_parameters(demo):
+def test_the_pipeline_passes_covariates_and_direction_from_the_parameters(demo, demo_dir):
     params = pipeline.from_namespace(
         {
-            "data_dir": "data/processed/demo",
+            "data_dir": str(demo_dir),
             "hypothesis": "H1",
             "covariates": ["is_question"],
             "direction": "two-sided",
