@@ -11,11 +11,11 @@ run A, B, A (A answers B's response to A), reactive otherwise. Depth = replies b
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import test_report_fixtures  # tests/ is on sys.path (pytest prepend mode)
 from test_schema import T0
 
 from analysis import config
@@ -394,15 +394,11 @@ def check_against_walk(tables: CanonicalTables) -> pd.DataFrame:
     return pm
 
 
-def demo_dir() -> Path:
-    d = config.PROJECT_ROOT / "data" / "processed" / "demo"
-    if not (d / "comments.parquet").exists():
-        pytest.skip(f"demo data not built in {d}: run `.venv/bin/dialogic demo`")
-    return d
+demo_dir = test_report_fixtures.demo_dir  # the simulated demo data, written once per session
 
 
-def test_demo_data_reconciles_and_agrees_with_the_walk():
-    pm = check_against_walk(read_canonical(demo_dir()))
+def test_demo_data_reconciles_and_agrees_with_the_walk(demo_dir):
+    pm = check_against_walk(read_canonical(demo_dir))
     for col in ("org_to_user_replies", "interactive_threads", "max_thread_depth"):
         assert pm[col].notna().any() and pm[col].max() > 0, col  # the demo has real dialogue
 
