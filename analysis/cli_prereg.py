@@ -57,7 +57,7 @@ def prereg(study_file, out_dir, pairs, language):
     Exit codes: 0 written, 2 bad study file, 3 bad parameters. See docs/prereg.md.
     """
     from analysis._io import given_or_root
-    from analysis.prereg import freeze, write_plan
+    from analysis.runner.prereg import freeze, write_plan
     from analysis.runner.study import load_study, parse_overrides
 
     try:

@@ -23,11 +23,10 @@ from analysis.prereg import (
     Deviation,
     deviations,
     entry_for,
-    freeze,
     read_plan,
     status,
-    write_plan,
 )
+from analysis.runner.prereg import freeze, write_plan
 from analysis.runner.study import load_study
 
 NOTEBOOK = str(PROJECT_ROOT / "notebooks" / "hypothesis.ipynb")

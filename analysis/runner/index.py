@@ -21,7 +21,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analysis import catalog
 from analysis.runner import hashing, multiverse
 from analysis.runner.publish import FAILURE_PAGE, render_template
 
@@ -44,6 +43,11 @@ def output_name(audience: str, language: str, languages: list[str]) -> str:
 
 #: The study brief's file stem (:mod:`analysis.runner.study_brief`): ``study-brief.html``.
 STUDY_BRIEF = "study-brief"
+
+
+#: How the index (English, as its other words: :data:`CORRECTION_TEXT`) names the study brief.
+STUDY_BRIEF_LABEL = "Study brief"
+STUDY_BRIEF_ABOUT = "every verdict in plain words, the client's position and the recommendations"
 
 
 def study_brief_links(study) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -277,7 +281,6 @@ def write_index(study, force: bool = False) -> Path:
     adjust(rows, study.correction)
     curves = multiverse.index_section(rows, out)  # specification curves (+ their SVG files)
     from analysis.report.exports import index_files
-    from analysis.runner import study_brief  # imports this module: not at the top
 
     for filename, data in index_files(rows, study.title).items():  # for papers: .csv .tex .md
         hashing.atomic_write(out / filename, data)
@@ -296,8 +299,8 @@ def write_index(study, force: bool = False) -> Path:
         simulated=any(r["simulated"] for r in rows),
         code=code_version()["git_commit"][:10],
         brief_links=brief_links,
-        brief_label=study_brief.text("title", catalog.SOURCE_LANGUAGE),
-        brief_about=study_brief.text("index.about", catalog.SOURCE_LANGUAGE),
+        brief_label=STUDY_BRIEF_LABEL,
+        brief_about=STUDY_BRIEF_ABOUT,
         curves=curves,
     )
     hashing.atomic_write(index, html.encode())

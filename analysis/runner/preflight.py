@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis._io import from_root
+from analysis.hypothesis_spec import describe_test
 from analysis.ledger import read_dataset_info
 from analysis.runner import hashing
 from analysis.runner.errors import DataError, ParameterError
@@ -48,7 +49,6 @@ OWNER_MEASURES = (
     "first_owner_reply_h",
     "dialogue_turns",
 )
-_NUMERIC = ("count", "number", "bool")
 
 
 def _memo(kind: str, key: Any) -> Path:
@@ -96,132 +96,10 @@ def describe_hypothesis(params: dict[str, Any], where: str) -> dict[str, Any]:
         },
         hashing.code_hash(),
     ]
-    found = _memoised("hypothesis", key, lambda: _describe(params))
+    found = _memoised("hypothesis", key, lambda: describe_test(params))
     if "error" in found:
         raise ParameterError(f"{found['error']} {_fix(where)}")
     return found
-
-
-def _describe(params: dict[str, Any]) -> dict[str, Any]:
-    from analysis.measures import MEASURE_KINDS
-    from analysis.stats import CATALOGUE, MODELS
-
-    hid = params.get("hypothesis") or "H1"
-    from analysis.runner.study import SPLIT
-
-    if hid in SPLIT:
-        return {
-            "error": f"parameter `hypothesis` = {hid!r} is {len(SPLIT[hid])} claims, tested one "
-            f"by one: use "
-            f"{' or '.join(SPLIT[hid])} (a study file's `- id: {hid}` makes a report of each)"
-        }
-    if hid not in CATALOGUE:
-        return {
-            "error": f"parameter `hypothesis` = {hid!r}: not in the catalogue, which has "
-            f"{', '.join(CATALOGUE)} (a study's own hypothesis is `hypothesis: generic` with "
-            f"outcome, unit, contrast and direction)"
-        }
-    hyp = CATALOGUE[hid]
-    model = params.get("model") or ""
-    if model and model not in MODELS:
-        return {
-            "error": f"parameter `model` = {model!r} is not a registered model; use one of "
-            f"{', '.join(MODELS)} "
-            f"(or leave it empty for the hypothesis's own)"
-        }
-    if hid == "generic":
-        missing = [k for k in ("outcome", "unit", "contrast") if not params.get(k)]
-        if missing:
-            return {
-                "error": f"the generic hypothesis needs {', '.join(f'`{m}`' for m in missing)}: "
-                f"e.g. "
-                f"outcome: replies, unit: post, contrast: is_promotional, direction: less"
-            }
-    unit = params.get("unit") or hyp.unit
-    outcome = params.get("outcome") or hyp.outcome
-    contrast = params.get("contrast") or hyp.contrast
-    two_groups = (
-        contrast == "account_type"
-        or "=" in contrast
-        or MEASURE_KINDS.get(unit, {}).get(contrast) == "bool"
-    )
-    model = model or (
-        hyp.model
-        if hid != "generic"
-        else {
-            "post": "negbin",
-            "comment": "gee_logit",
-            "page": "page_poisson" if two_groups else "spearman_tost",
-        }.get(unit, "")
-    )
-    if unit not in MEASURE_KINDS:
-        return {"error": f"parameter `unit` = {unit!r}: use post, comment or page"}
-    kinds = MEASURE_KINDS[unit]
-    usable = [c for c, k in kinds.items() if k in _NUMERIC]
-    if kinds.get(outcome) not in _NUMERIC:
-        what = (
-            "is not a measure of" if outcome not in kinds else f"is a {kinds[outcome]} column of"
-        )
-        return {
-            "error": f"parameter `outcome` = {outcome!r} {what} the {unit} measures; numeric "
-            f"outcomes "
-            f"of a {unit}: {', '.join(usable)}"
-        }
-    column, _, value = contrast.partition("=")
-    kind = kinds.get(column)
-    correlation = model == "spearman_tost"
-    contrasts = ", ".join(
-        ["account_type"]
-        + [c for c, k in kinds.items() if k == "bool"]
-        + [f"{c}=<value>" for c, k in kinds.items() if k == "category" and c != "account_type"]
-    )
-    if kind is None:
-        return {
-            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a measure of the "
-            f"{unit} "
-            f"measures; contrasts of a {unit}: {contrasts}"
-        }
-    if correlation:
-        if kind not in ("count", "number") or value:
-            return {
-                "error": f"parameter `contrast` = {contrast!r}: the correlation model "
-                f"spearman_tost needs "
-                f"a numeric column of the {unit} measures, e.g. followers"
-            }
-    elif value:
-        if kind != "category":
-            return {
-                "error": f"parameter `contrast` = {contrast!r}: `{column}=<value>` compares one "
-                f"value of a "
-                f"category column with the rest, and `{column}` is a {kind} column; contrasts "
-                f"of a {unit}: {contrasts}"
-            }
-    elif column != "account_type" and kind != "bool":
-        hint = (
-            f"write `{column}=<value>` to compare one value with the rest"
-            if kind == "category"
-            else f"contrasts of a {unit}: {contrasts}"
-        )
-        return {
-            "error": f"parameter `contrast` = {contrast!r}: `{column}` is not a boolean column "
-            f"({kind}); {hint}"
-        }
-    unknown = [str(c) for c in params.get("covariates") or [] if c not in kinds]
-    if unknown:
-        return {
-            "error": f"parameter `covariates`: {', '.join(unknown)} "
-            f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of the {unit} "
-            f"measures; measures of a {unit}: {', '.join(kinds)}"
-        }
-    return {
-        "hypothesis": hid,
-        "unit": unit,
-        "outcome": outcome,
-        "contrast": contrast,
-        "model": model,
-        "kind": "equivalence" if correlation else "superiority",
-        "interaction": hyp.interaction if hid != "generic" else None,
-    }
 
 
 def needs_threads(found: dict[str, Any]) -> bool:

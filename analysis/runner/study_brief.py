@@ -100,8 +100,6 @@ TEXTS = {
         "basis": "from {source}",
         "footer": "Study {study} · code {code} · each report, with its methods and data, is "
         "linked from the study's index.",
-        "index.about": "every verdict in plain words, the client's position and the "
-        "recommendations",
     }.items()
 }
 #: Counted texts: (singular, plural), registered under ``study_brief.<key>``.
