@@ -312,3 +312,31 @@ def test_the_study_brief_words_each_claim_with_the_groups_in_its_language(newsro
     for page in (english, french):
         found = DEFAULT_WORDS.findall(page)
         assert not found, f"the study brief still says {sorted(set(found))}"
+
+
+def test_the_groups_go_only_to_the_notebooks_that_compare_groups(tmp_path):
+    """A benchmark report (its notebook declares no group parameter) runs in a study with
+    groups: the groups' parameters go to the hypothesis reports only."""
+    from analysis.runner.study import load_study
+
+    (tmp_path / "groups.csv").write_text("account_id,group\nfb:1,newsroom\n")
+    study = {
+        "name": "mixed",
+        "data": str(tmp_path),
+        "output": str(tmp_path / "reports"),
+        "groups": {"file": str(tmp_path / "groups.csv"), "focal": "newsroom", "reference": "x"},
+        "hypotheses": [
+            {"id": "H1"},
+            {
+                "id": "benchmark",
+                "notebook": "notebooks/benchmark.ipynb",
+                "parameters": {"focal": "a"},
+            },
+        ],
+    }
+    path = tmp_path / "mixed.yaml"
+    path.write_text(yaml.safe_dump(study))
+    h1, bench = load_study(path).reports
+    assert h1.parameters["group_file"] == str(tmp_path / "groups.csv")
+    assert h1.parameters["focal_group"] == "newsroom"
+    assert not any(k.startswith(("group_", "focal_group", "reference_")) for k in bench.parameters)

@@ -358,6 +358,9 @@ class StudyFile:
     preregistration : str
         The ``preregistration`` plan file (``dialogic prereg``), ``""`` without one: the
         notebook parameter ``preregistration`` of every report whose notebook declares it.
+    groups : dict
+        The notebook parameters of the ``groups`` key (:func:`group_parameters`), given to
+        every report whose notebook declares them (a benchmark report compares no groups).
     """
 
     study: Study
@@ -366,6 +369,7 @@ class StudyFile:
     grid: dict[str, list]
     hypotheses: list
     preregistration: str = ""
+    groups: dict[str, Any] = field(default_factory=dict)
 
 
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
@@ -429,7 +433,7 @@ def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
     shared = dict(raw.get("parameters") or {})
     if "data" in raw:
         shared[data_parameter] = str(raw["data"])
-    shared.update(group_parameters(path, raw.get("groups")))
+    groups = group_parameters(path, raw.get("groups"))
     preregistration = str(raw.get("preregistration") or "")
     grid = _parse_grid(path, raw, overrides)
     hypotheses = raw.get("hypotheses") or []
@@ -462,7 +466,7 @@ def parse_study(path: Path, overrides: dict[str, Any]) -> StudyFile:
         raise StudyError(
             f"{path}: correction {study.correction!r}; use one of {list(CORRECTIONS)}"
         )
-    return StudyFile(study, notebook, shared, grid, hypotheses, preregistration)
+    return StudyFile(study, notebook, shared, grid, hypotheses, preregistration, groups)
 
 
 def _parse_grid(path: Path, raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, list]:
@@ -590,6 +594,7 @@ def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
             own.setdefault("hypothesis", hid)
         nb = _resolve(entry["notebook"]) if "notebook" in entry else parsed.notebook
         plan = _plan_parameter(nb, parsed.preregistration)
+        plan.update(_declared_only(nb, parsed.groups))
         for point, expanded in grid_points(parsed.grid):
             rname = _unique_report_name(path, hid, point, seen)
             params = {**parsed.shared, **plan, **own, **expanded, **overrides}
@@ -619,6 +624,16 @@ def _plan_parameter(notebook: Path, preregistration: str) -> dict[str, str]:
         if "preregistration" in declared_parameters(notebook)
         else {}
     )
+
+
+def _declared_only(notebook: Path, values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that are parameters ``notebook`` declares."""
+    if not values:
+        return {}
+    from analysis.runner.parameters import declared_parameters
+
+    declared = declared_parameters(notebook)
+    return {k: v for k, v in values.items() if k in declared}
 
 
 def _unique_report_name(path: Path, hid: str, point: dict[str, Any], seen: set[str]) -> str:
