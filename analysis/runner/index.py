@@ -299,6 +299,7 @@ def write_index(study, force: bool = False) -> Path:
         simulated=any(r["simulated"] for r in rows),
         code=code_version()["git_commit"][:10],
         brief_links=brief_links,
+        two_sided=any((r.get("_row") or {}).get("direction") == "two-sided" for r in rows),
         brief_label=STUDY_BRIEF_LABEL,
         brief_about=STUDY_BRIEF_ABOUT,
         curves=curves,
