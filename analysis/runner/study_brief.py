@@ -26,7 +26,6 @@ page before either replaces the old ones.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from analysis.formatting import fmt_number, fmt_p, fmt_percent
 from analysis.report.i18n import t
 from analysis.report.viewmodels import Notice, simulated_notice
 from analysis.runner import hashing, recommend
-from analysis.runner.index import STUDY_BRIEF, adjust, index_rows, output_name
+from analysis.runner.index import STUDY_BRIEF, _read_json, adjust, index_rows, output_name
 from analysis.runner.publish import render_template
 
 STEM = STUDY_BRIEF
@@ -207,40 +206,6 @@ def _finite(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _pct(ratio: float) -> tuple[int, bool]:
-    """Percent change of a ratio, rounded, and whether it is a decrease."""
-    change = (ratio - 1) * 100
-    return round(abs(change)), change < 0
-
-
-def _ratio_range(low: float, high: float, name: str, language: str) -> str:
-    """The CI of a ratio as a range of changes, in the words of the report's plain sentence."""
-    from analysis.stats import words
-
-    (lo, lo_lower), (hi, hi_lower) = _pct(low), _pct(high)
-
-    def change(lower: bool) -> str:
-        return words.w(f"change.{name}.{'lower' if lower else 'higher'}", language)
-
-    if lo_lower == hi_lower:
-        a, b = sorted((lo, hi))
-        return words.w(
-            "range.same_side",
-            language,
-            a=fmt_number(a, language, 0),
-            b=fmt_number(b, language, 0),
-            change=change(lo_lower),
-        )
-    return words.w(
-        "range.across",
-        language,
-        low=fmt_number(lo, language, 0),
-        low_change=change(lo_lower),
-        high=fmt_number(hi, language, 0),
-        high_change=change(hi_lower),
-    )
-
-
 #: Effects that are ratios (1 = no difference) read as a percent change.
 RATIO_EFFECTS = ("IRR", "OR", "HR")
 
@@ -268,15 +233,15 @@ def effect_words(row: dict[str, Any], language: str) -> str:
             high=fmt_number(high, language, 1),
         )
     if name in RATIO_EFFECTS and est > 0 and low > 0 and high > 0:
-        from analysis.stats import words
+        from analysis.stats import words  # the words of the report's plain sentence
 
-        pct, lower = _pct(est)
+        pct, lower = words._pct(est)
         return text(
             "effect.ratio",
             language,
-            pct=fmt_number(pct, language, 0),
-            change=words.w(f"change.{name}.{'lower' if lower else 'higher'}", language),
-            range=_ratio_range(low, high, name, language),
+            pct=words._pct_text(pct, language),
+            change=words._change(name, lower, language),
+            range=words._range_words(low, high, name, language),
         )
     return text(
         "effect.other",
@@ -514,14 +479,6 @@ def file_name(language: str, languages: list[str], pdf: bool = False) -> str:
     return name[: -len(".html")] + ".pdf" if pdf else name
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def find_benchmark(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The ``benchmark`` of the first record that has one (top level or in its result)."""
     for record in records:
@@ -563,7 +520,7 @@ def write_study_brief(
     out, languages = study.output, study.languages
     records = [_read_json(out / r["name"] / "results.json") for r in rows]
     benchmark = find_benchmark(records)
-    simulated = any(bool(rec.get("simulated")) for rec in records)
+    simulated = any(r["simulated"] for r in rows)
     pdf = "brief-pdf" in study.audiences
     template_dir = Path(__file__).parent / "templates"
     key = hashing.digest(
