@@ -10,10 +10,12 @@ The benchmark notebook (``notebooks/benchmark.ipynb``) reads::
 Each ``show_benchmark_*`` function builds its section's view model (a frozen dataclass of plain
 strings in the report's language, below) and renders ``templates/sections/benchmark_*.html.j2``
 with :func:`analysis.report.views.render` (autoescaped: a page name holding markup is shown as
-text); the ``*_html`` functions return the HTML, for tests. :func:`publish_benchmark` displays the
-summary box and, beside it, the result record the runner writes to ``results.json`` (MIME
-:data:`analysis.report.result.RESULT_MIME`), whose ``benchmark`` key is
-:meth:`~analysis.pipeline.benchmark.BenchmarkResult.to_record`.
+text); the methods section is the hypothesis reports' (:class:`~analysis.report.viewmodels.
+MethodsView`, ``methods.html.j2``) and the two plain tables are
+:class:`~analysis.report.viewmodels.Table` (the ``table`` macro). The ``*_html`` functions return
+the HTML, for tests. :func:`publish_benchmark` displays the summary box and, beside it, the result
+record the runner writes to ``results.json`` (MIME :data:`analysis.report.result.RESULT_MIME`),
+whose ``benchmark`` key is :meth:`~analysis.pipeline.benchmark.BenchmarkResult.to_record`.
 
 Every word is a catalogue message registered here (``bench.*``); numbers are formatted for the
 language (:mod:`analysis.formatting`).
@@ -26,9 +28,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from analysis import catalog
 from analysis.formatting import fmt_int, fmt_number, fmt_p, fmt_percent
-from analysis.report.viewmodels import Notice, simulated_notice
+from analysis.report.viewmodels import MethodsView, Notice, Reference, Table, simulated_notice
 
 #: Every word of the benchmark report, in English, by key (the catalogues translate each).
 TEXTS: dict[str, str] = {
@@ -153,32 +157,32 @@ TEXTS: dict[str, str] = {
 for _key, _text in TEXTS.items():
     catalog.register(_key, _text)
 
-#: The references of the methods, each as (before, title in italics, after).
+#: The references of the methods, each (before, title in italics, after).
 REFERENCES = (
-    (
+    Reference(
         "Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. ",
         "Statistics in Medicine",
         " 24:1185–1202.",
     ),
-    (
+    Reference(
         "Spiegelhalter DJ (2005). Handling over-dispersion of performance indicators. ",
         "Quality and Safety in Health Care",
         " 14:347–351.",
     ),
-    (
+    Reference(
         "Crawford JR, Howell DC (1998). Comparing an individual's test score against norms "
         "derived from small samples. ",
         "The Clinical Neuropsychologist",
         " 12:482–486.",
     ),
-    (
+    Reference(
         "Crawford JR, Garthwaite PH (2002). Investigation of the single case in "
         "neuropsychology: confidence limits on the abnormality of test scores and test score "
         "differences. ",
         "Neuropsychologia",
         " 40:1196–1208.",
     ),
-    (
+    Reference(
         "Crawford JR, Garthwaite PH, Porter S (2010). Point and interval estimates of effect "
         "sizes for the case-controls design in neuropsychology. ",
         "Cognitive Neuropsychology",
@@ -245,10 +249,12 @@ class BenchFigureView:
 
 @dataclass(frozen=True)
 class VersusView:
+    """The client against its peers: the tests' table (academic only, else None) and the lines
+    in plain words."""
+
     heading: str
     intro: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    table: Table | None
     lines: tuple[str, ...]
     note: str
 
@@ -257,17 +263,8 @@ class VersusView:
 class VendorsView:
     heading: str
     intro: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    table: Table
     note: str
-
-
-@dataclass(frozen=True)
-class BenchMethodsView:
-    heading: str
-    text: str
-    references_heading: str
-    references: tuple[tuple[str, str, str], ...]
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -337,9 +334,9 @@ def _rank(value: Any) -> str:
 
 
 def summary_view(result: Any, language: str) -> SummaryView:
-    rows = {m: result.metric_row(m) for m in result.versus["metric"]}
     share, rpp, time = (
-        rows[m] for m in ("answered_share", "replies_per_post", "median_time_to_answer")
+        result.metric_row(m)
+        for m in ("answered_share", "replies_per_post", "median_time_to_answer")
     )
     lines = [
         t(
@@ -396,7 +393,7 @@ def league_view(result: Any, language: str) -> LeagueView:
                     language,
                 ),
             ),
-            ("–" if r["rank_answered_share"] is None else str(r["rank_answered_share"]), ""),
+            (_rank(r["rank_answered_share"]), ""),
         )
         focal = r["account_id"] == result.focal
         rows.append(
@@ -508,6 +505,7 @@ def versus_view(result: Any, language: str, audience: str = "academic") -> Versu
         t("bench.col.z", language, level=_level(result)),
         t("bench.col.rank", language),
     )
+    academic = audience == "academic"
     return VersusView(
         heading=t("bench.h.versus", language),
         intro=t(
@@ -516,16 +514,13 @@ def versus_view(result: Any, language: str, audience: str = "academic") -> Versu
             focal_name=result.focal_name,
             n=fmt_int(result.pages - 1, language),
         ),
-        headers=headers if audience == "academic" else (),
-        rows=tuple(rows) if audience == "academic" else (),
+        table=Table(headers, tuple(rows), css_class="dlg-table dlg-versus") if academic else None,
         lines=tuple(lines),
-        note=t("bench.versus.note", language) if audience == "academic" else "",
+        note=t("bench.versus.note", language) if academic else "",
     )
 
 
 def _median(values: Any) -> float:
-    import numpy as np
-
     arr = np.asarray(values, dtype=float)
     arr = arr[np.isfinite(arr)]
     return float(np.median(arr)) if arr.size else math.nan
@@ -606,15 +601,15 @@ def vendors_view(result: Any, language: str) -> VendorsView:
     return VendorsView(
         heading=t("bench.h.vendors", language),
         intro=t("bench.vendors.intro", language),
-        headers=headers,
-        rows=tuple(rows),
+        table=Table(headers, tuple(rows), css_class="dlg-table dlg-vendors"),
         note=t("bench.vendors.note", language, n=fmt_int(mine.answered_unobserved, language)),
     )
 
 
-def methods_view(result: Any, language: str) -> BenchMethodsView:
+def methods_view(result: Any, language: str) -> MethodsView:
+    """The methods paragraph and the references, as the hypothesis reports' methods section."""
     over = result.funnel.overdispersion
-    return BenchMethodsView(
+    return MethodsView(
         heading=t("bench.h.methods", language),
         text=t(
             "bench.methods",
@@ -771,7 +766,7 @@ def show_benchmark_vendors(result: Any, language: str) -> None:
 
 
 def methods_html(result: Any, language: str) -> str:
-    return _render("benchmark_methods", methods_view(result, language))
+    return _render("methods", methods_view(result, language))
 
 
 def show_benchmark_methods(result: Any, language: str) -> None:
