@@ -27,13 +27,14 @@ Choices, each stated on the report:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError, ParameterError
+from analysis.pipeline.benchmark_parameters import PEERS
 from analysis.pipeline.loaded import Loaded
 from analysis.serialize import json_safe
 from analysis.stats import benchmark as bm
@@ -132,7 +133,6 @@ class BenchmarkResult:
     monthly: pd.DataFrame
     level: float = 0.95
     alpha: float = 0.05
-    notes: tuple[str, ...] = field(default=())
 
     def metric_row(self, metric: str) -> dict[str, Any]:
         """The client-vs-peers row of ``metric`` as a dict."""
@@ -338,9 +338,9 @@ def benchmark(
     DataError
         Fewer than two peer pages, or too few with comments for the funnel.
     """
-    if peers not in ("same_type", "all"):
+    if peers not in PEERS:
         raise ParameterError(
-            f"parameter `peers` = {peers!r} is not allowed; use one of: same_type, all",
+            f"parameter `peers` = {peers!r} is not allowed; use one of: {', '.join(PEERS)}",
             key="peers",
         )
     accounts = loaded.tables.accounts
