@@ -296,6 +296,7 @@ def methods_paragraph(
     parameters."""
     unit = t(f"unit.{row.get('unit', hypothesis.unit)}", language)
     alt = row.get("alternative") or row.get("direction") or hypothesis.direction
+    two_sided = row.get("direction") == "two-sided"  # as the study asked
     unit_key = row.get("unit", hypothesis.unit)
     intro = (
         t("methods.intro_pages", language, n_clusters=fmt_int(row.get("n_clusters"), language))
@@ -323,7 +324,7 @@ def methods_paragraph(
         )
     else:
         model = t(
-            "methods.model_two_sided" if row.get("direction") == "two-sided" else "methods.model",
+            "methods.model_two_sided" if two_sided else "methods.model",
             language,
             alternative=ALTERNATIVES.get(alt, {}).get(language, alt),
             **common,
@@ -351,9 +352,7 @@ def methods_paragraph(
         test = stats_text(row["robustness_test"], language)
         parts.append(
             t(
-                "methods.robustness_two_sided"
-                if row.get("direction") == "two-sided"
-                else "methods.robustness",
+                "methods.robustness_two_sided" if two_sided else "methods.robustness",
                 language,
                 test=test,
                 p=fmt_p(p_rob, language),

@@ -20,6 +20,7 @@ from analysis import catalog
 from analysis.messages import render as stats_text
 from analysis.report.i18n import alternative_text, fmt_date, fmt_int, fmt_number, fmt_p, t
 from analysis.report.methods import estimate_name, methods_paragraph, references
+from analysis.vocabulary import strip_article
 
 #: Text that holds markup (a tag, a comment or a doctype) — shown as text, listed as examples.
 MARKUP = re.compile(r"<\s*[a-zA-Z/!]")
@@ -599,8 +600,6 @@ def model_exclusions(
 def _quotes(frame: pd.DataFrame, language: str, groups: Any = None) -> tuple[Quote, ...]:
     """Example comments with where they come from: platform, the page's type (or its group,
     in the study's words, when the study names its own groups) and language."""
-    from analysis.vocabulary import strip_article
-
     items = []
     for r in frame.head(N_MARKUP_SHOWN).to_dict("records"):
         if groups is not None and not groups.is_default:
@@ -622,14 +621,9 @@ def _quotes(frame: pd.DataFrame, language: str, groups: Any = None) -> tuple[Quo
     return tuple(items)
 
 
-def _pages_by_group(counts: dict[str, int], data: Any, lang: str) -> str:
+def _pages_by_group(counts: dict[str, int], groups: Any, lang: str) -> str:
     """'12 newsrooms, 30 journalists, 3 in neither group' (the study's words, no article)."""
-    from analysis.pipeline.groups import groups_from_params
-    from analysis.vocabulary import strip_article
-
-    focal, reference = (
-        strip_article(w, lang) for w in groups_from_params(data.params).words(lang)
-    )
+    focal, reference = (strip_article(w, lang) for w in groups.words(lang))
     return t(
         "data.pages_by_group_neither" if counts.get("neither") else "data.pages_by_group",
         lang,
@@ -644,8 +638,11 @@ def _pages_by_group(counts: dict[str, int], data: Any, lang: str) -> str:
 def data_view(data: Any, result: Any = None) -> DataView:
     """The data section: platforms, period, pages, posts, comments, exclusions and why (the
     filters' and, given ``result``, the model's), examples."""
+    from analysis.pipeline.groups import groups_from_params
+
     lang = data.language
     s = data.summary()
+    groups = groups_from_params(data.params)  # the study's own groups, or business/personal
     by = s["pages_by_type"]
     pages_by_type = t(
         "data.pages_by_type_unknown" if by.get("unknown") else "data.pages_by_type",
@@ -655,7 +652,7 @@ def data_view(data: Any, result: Any = None) -> DataView:
         unknown=fmt_int(by.get("unknown", 0), lang),
     )
     if "pages_by_group" in s:  # the study's own groups, in its words
-        pages_by_type = _pages_by_group(s["pages_by_group"], data, lang)
+        pages_by_type = _pages_by_group(s["pages_by_group"], groups, lang)
     period = t(
         "data.period_value", lang, start=fmt_date(s["start"], lang), end=fmt_date(s["end"], lang)
     )
@@ -705,9 +702,6 @@ def data_view(data: Any, result: Any = None) -> DataView:
         else ""
     )
     sample, marked = _examples(data)
-    from analysis.pipeline.groups import groups_from_params
-
-    groups = groups_from_params(data.params)
     examples = (
         Quotes(t("h.examples", lang), t("data.examples_note", lang), _quotes(sample, lang, groups))
         if len(sample)

@@ -268,15 +268,17 @@ def inconclusive_reason(
         import pandas as pd
         import pyarrow.parquet as pq
 
+        from_file = column == "account_group"
         acc = pq.read_table(
             data / "accounts.parquet",
-            columns=["account_id", "platform", "handle", "account_type"],
+            columns=["account_id", "platform", *(["handle"] if from_file else ["account_type"])],
         ).to_pandas()
-        if column == "account_group":
+        if from_file:
             from analysis.pipeline.groups import account_labels, read_group_file
 
             labels = account_labels(acc, read_group_file(from_root(group_file)), column)
-            acc = acc.assign(account_type=labels.fillna("unknown").to_numpy())
+        else:
+            labels = acc["account_type"]
         posts = pq.read_table(
             data / "posts.parquet", columns=["account_id", "platform", "created_at"]
         ).to_pandas()
@@ -290,26 +292,27 @@ def inconclusive_reason(
             ]
         n = posts.groupby("account_id").size()
         kept = set(n.index[n >= int(filters["min_posts"] or 0)])
-        types = acc[acc["account_id"].isin(kept)]["account_type"].astype(str).value_counts()
+        groups = labels[acc["account_id"].isin(kept).to_numpy()].astype(str).value_counts()
+        n_focal, n_reference = int(groups.get(focal, 0)), int(groups.get(reference, 0))
         return {
-            "business": int(types.get(focal, 0)),
-            "personal": int(types.get(reference, 0)),
-            "unknown": int(len(kept) - types.get(focal, 0) - types.get(reference, 0)),
+            "focal": n_focal,
+            "reference": n_reference,
+            "neither": len(kept) - n_focal - n_reference,  # unknown type, or in no group
             "pages": len(kept),
             "all_pages": int(len(acc)),
         }
 
-    key = ["groups", str(data), inputs, filters, column, focal, reference]
+    key = ["group-counts", str(data), inputs, filters, column, focal, reference]
     if column == "account_group":
         key.append(hashing.file_sha256(from_root(group_file)))
     counts = _memoised("groups", key, compute, tables=True)
-    if counts is None or counts["business"] >= 2 and counts["personal"] >= 2:
+    if counts is None or counts["focal"] >= 2 and counts["reference"] >= 2:
         return None
     if column == "account_group":
         return (
             f"each group needs at least two pages with at least {filters['min_posts']} posts; "
-            f"the data have {counts['business']} {focal} and {counts['personal']} {reference} "
-            f"page{'s' if counts['personal'] != 1 else ''} ({counts['unknown']} in neither "
+            f"the data have {counts['focal']} {focal} and {counts['reference']} {reference} "
+            f"page{'s' if counts['reference'] != 1 else ''} ({counts['neither']} in neither "
             f"group). Fix: label more pages in {group_file}, lower `min_posts` or widen the "
             "period"
         )
@@ -317,9 +320,9 @@ def inconclusive_reason(
         " in the period" if filters["start"] or filters["end"] else ""
     )
     fixes = []
-    if counts["unknown"]:
+    if counts["neither"]:
         fixes.append(
-            f"label the {counts['unknown']} page{'s' if counts['unknown'] > 1 else ''} of "
+            f"label the {counts['neither']} page{'s' if counts['neither'] > 1 else ''} of "
             f"unknown type "
             f"(`dialogic label export`, then `dialogic import ... --labels`)"
         )
@@ -327,8 +330,8 @@ def inconclusive_reason(
         fixes.append("lower `min_posts` or widen the period")
     fixes.append("or test a contrast within pages (H3)")
     return (
-        f"each group needs at least two pages {where_posts}; the data have {counts['business']} "
+        f"each group needs at least two pages {where_posts}; the data have {counts['focal']} "
         f"business "
-        f"and {counts['personal']} personal page{'s' if counts['personal'] != 1 else ''} "
-        f"({counts['unknown']} of unknown type). Fix: " + ", ".join(fixes)
+        f"and {counts['reference']} personal page{'s' if counts['reference'] != 1 else ''} "
+        f"({counts['neither']} of unknown type). Fix: " + ", ".join(fixes)
     )

@@ -593,8 +593,8 @@ def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
         if _CATALOGUE_ID.match(hid):
             own.setdefault("hypothesis", hid)
         nb = _resolve(entry["notebook"]) if "notebook" in entry else parsed.notebook
-        plan = _plan_parameter(nb, parsed.preregistration)
-        plan.update(_declared_only(nb, parsed.groups))
+        # the study's groups and plan, for the notebooks that take them (not a benchmark's)
+        plan = _declared_only(nb, {**parsed.groups, "preregistration": parsed.preregistration})
         for point, expanded in grid_points(parsed.grid):
             rname = _unique_report_name(path, hid, point, seen)
             params = {**parsed.shared, **plan, **own, **expanded, **overrides}
@@ -612,22 +612,9 @@ def expand_reports(parsed: StudyFile) -> list[ReportSpec]:
     return reports
 
 
-def _plan_parameter(notebook: Path, preregistration: str) -> dict[str, str]:
-    """``{"preregistration": plan}`` for a notebook that declares the parameter (a report that
-    tests a hypothesis), else nothing: a benchmark report has no plan to keep."""
-    if not preregistration:
-        return {}
-    from analysis.runner.parameters import declared_parameters
-
-    return (
-        {"preregistration": preregistration}
-        if "preregistration" in declared_parameters(notebook)
-        else {}
-    )
-
-
 def _declared_only(notebook: Path, values: dict[str, Any]) -> dict[str, Any]:
-    """The entries of ``values`` that are parameters ``notebook`` declares."""
+    """The entries of ``values`` that are given (not empty) and that ``notebook`` declares."""
+    values = {k: v for k, v in values.items() if v not in (None, "")}
     if not values:
         return {}
     from analysis.runner.parameters import declared_parameters

@@ -394,9 +394,10 @@ def _page_frame(
         raise ValueError(
             "page-level hypotheses need `posts` (post measures) or `pages` (page measures)"
         )
-    groups = {c: (c, "first") for c in GROUP_COLUMNS[1:] if c in posts}
+    # a study's own groups (a group file's labels) are a page attribute, as the account type
+    own_groups = {"account_group": ("account_group", "first")} if "account_group" in posts else {}
     agg = posts.groupby("account_id").agg(
-        **groups,
+        **own_groups,
         platform=("platform", "first"),
         account_type=("account_type", "first"),
         followers=("followers", "first"),
