@@ -284,7 +284,11 @@ def record(params: Mapping[str, Any]) -> dict[str, Any] | None:
     report has no plan."""
     if not params.get("preregistration"):
         return None
-    document = read_plan(params["preregistration"])
+    return plan_record(read_plan(params["preregistration"]), params)
+
+
+def plan_record(document: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`record` from the plan file's ``document`` already read (:func:`read_plan`)."""
     name, devs = entry_for(document, params)
     return {
         "file": str(params["preregistration"]),

@@ -95,15 +95,13 @@ def value_text(value: Any, language: str) -> str:
 
 def preregistration_view(params: Mapping[str, Any]) -> PreregView | None:
     """The section's view model for a report's parameters; None without a plan."""
-    from analysis.prereg import record
-
-    found = record(params)
-    if found is None:
+    if not params.get("preregistration"):
         return None
-    from analysis.prereg import read_plan
+    from analysis.prereg import plan_record, read_plan
 
+    document = read_plan(params["preregistration"])  # read and verified once
+    found = plan_record(document, params)
     lang = str(params.get("language", "en"))
-    document = read_plan(params["preregistration"])
     status = found["status"]
     label = t(f"prereg.label.{status}", lang)
     plan = t(
