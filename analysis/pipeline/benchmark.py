@@ -65,9 +65,8 @@ class Funnel:
     ----------
     target : float
         The peers' pooled share answered (client left out).
-    phi : float
-        Multiplicative over-dispersion of the peers (>= 1); the limits are widened when > 1.
     overdispersion : analysis.stats.benchmark.Overdispersion
+        The peers' over-dispersion (its ``phi``: :attr:`phi`).
     limits : pandas.DataFrame
         :func:`analysis.stats.benchmark.funnel_limits` on a grid of volumes (those drawn).
     limits_binomial : pandas.DataFrame
@@ -79,12 +78,16 @@ class Funnel:
     """
 
     target: float
-    phi: float
     overdispersion: bm.Overdispersion
     limits: pd.DataFrame
     limits_binomial: pd.DataFrame
     positions: pd.DataFrame
     position: str
+
+    @property
+    def phi(self) -> float:
+        """Multiplicative over-dispersion of the peers (>= 1); the limits are widened when > 1."""
+        return self.overdispersion.phi
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,7 @@ def _funnel(league: pd.DataFrame, focal: str) -> Funnel:
             key="focal",
             fix="choose a page with comments, or widen the period",
         )
-    return Funnel(target, over.phi, over, limits, binomial, positions, str(position))
+    return Funnel(target, over, limits, binomial, positions, str(position))
 
 
 def benchmark(
