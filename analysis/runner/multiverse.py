@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 from analysis import catalog
-from analysis.formatting import fmt_percent
 
 #: Every word of the index's specification curves, in English, by key (``multiverse.<key>``).
 TEXTS: dict[str, str] = {
@@ -382,6 +381,8 @@ def _verdict_text(spec: Specification, language: str) -> str:
 
 def summary(c: SpecificationCurve, language: str) -> str:
     """The shares in one sentence (the figure's alt text says the same)."""
+    from analysis.formatting import fmt_percent  # pandas: not at `dialogic run`'s start-up
+
     shares = {
         "n": c.n,
         "direction": c.n_direction,
