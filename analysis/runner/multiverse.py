@@ -231,7 +231,8 @@ def in_direction(estimate: float | None, row: dict[str, Any], null: float) -> bo
     if (row.get("kind") or table.get("kind")) == "equivalence":
         bound = _number(row.get("equivalence_bound") or table.get("equivalence_bound"))
         return bound is not None and abs(estimate - null) < bound
-    direction = table.get("direction") or ""
+    # the claim's side: a two-sided test of a directional claim keeps it (claim_direction)
+    direction = table.get("claim_direction") or table.get("direction") or ""
     if direction == "less":
         return estimate < null
     if direction == "greater":

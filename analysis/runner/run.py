@@ -435,8 +435,8 @@ def run_study(
     hashing.save_memo()
     if only:
         study = load_study(study_path, overrides)  # the index lists every report of the study
+    _write_study_brief(study, progress)  # first: the index links the brief's files
     write_index(study)
-    _write_study_brief(study, progress)
     summary.leaks = secrets.scan_tree(study.output)
     for path, var in summary.leaks:
         progress(f"SECRET: the value of ${var} appears in {path}")
@@ -451,11 +451,11 @@ def run_study(
 
 
 def _write_study_brief(study: Study, progress: Callable[[str], None]) -> list[Path]:
-    """Write the study brief after the index (:func:`analysis.runner.study_brief.
-    write_study_brief`: skipped when a report failed, so a failed run never overwrites a good
-    brief; printed to PDF by :func:`analysis.report.render.brief_to_pdf`, the printer of the
-    per-report ``brief-pdf``, only when the study asks for ``brief-pdf`` and chromium is there),
-    then the index again so that it links the files (a no-op when they were linked already).
+    """Write the study brief before the index that links it (:func:`analysis.runner.
+    study_brief.write_study_brief`, from the index's own rows: skipped when a report failed, so
+    a failed run never overwrites a good brief; printed to PDF by
+    :func:`analysis.report.render.brief_to_pdf`, the printer of the per-report ``brief-pdf``,
+    only when the study asks for ``brief-pdf`` and chromium is there).
 
     A brief that cannot be written (the browser crashed while printing) is a warning: the
     reports are published, and the last good brief stays as it was.
@@ -471,7 +471,6 @@ def _write_study_brief(study: Study, progress: Callable[[str], None]) -> list[Pa
         )
         return []
     if written:
-        write_index(study)
         progress(
             f"{study.name}: study brief -> " + ", ".join(provenance.relative(p) for p in written)
         )
